@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test bench lint system-packages services venv messages
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+services:
+	@bash scripts/services.sh
+
+messages: venv system-packages
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+run: venv system-packages messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py demo_accounts
+	PORT=$(PORT) bash scripts/serve.sh
+
+# The suite runs on real PostgreSQL and Redis. pytest exits non-zero when
+# it collects no test, so an empty run fails here and in CI.
+test: venv system-packages services messages
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+bench: venv services
+	$(BIN)/python bench/run.py
+
+lint: venv
+	$(BIN)/ruff check .

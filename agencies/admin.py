@@ -1,0 +1,71 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, DirectoryImport, Person, Province, User
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "active_to", "successor"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    list_select_related = ["successor"]
+    autocomplete_fields = ["successor"]
+
+
+class PersonInline(admin.TabularInline):
+    model = Person
+    extra = 0
+    fields = ["full_name", "position", "email", "phone", "is_focal_point"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "province", "code", "parent", "active_to"]
+    list_filter = ["province", "kind"]
+    search_fields = ["name", "short_name", "code"]
+    list_select_related = ["province", "parent"]
+    autocomplete_fields = ["parent", "successor"]
+    inlines = [PersonInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "position", "agency", "email", "phone", "is_focal_point"]
+    list_filter = ["agency__province", "agency__kind", "is_focal_point"]
+    search_fields = ["full_name", "email", "phone", "agency__name"]
+    list_select_related = ["agency", "agency__province"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "agency", "email", "is_active", "last_login"]
+    list_filter = ["role", "agency__province", "is_active"]
+    search_fields = ["username", "full_name", "email", "agency__name"]
+    list_select_related = ["agency", "agency__province"]
+    autocomplete_fields = ["agency"]
+    ordering = ["username"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("full_name", "position", "email", "phone")}),
+        (_("Vai trò và phạm vi"), {"fields": ("role", "agency")}),
+        (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "agency", "email", "password1", "password2")}),
+    )
+
+
+@admin.register(DirectoryImport)
+class DirectoryImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "kind", "province", "status", "created_by", "created_at", "applied_at"]
+    list_filter = ["kind", "status", "province"]
+    search_fields = ["original_name"]
+    list_select_related = ["province", "created_by"]
+    readonly_fields = ["province", "kind", "file", "original_name", "status", "summary", "created_by", "created_at", "applied_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,438 @@
+"""Reading and checking directory files (CSV or XLSX) before anything is
+written. Every problem becomes a Vietnamese message tied to a line, so an
+organiser can fix the file in Excel and try again; nothing here writes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from .models import Agency, AgencyKind, DirectoryImport, Person, Province
+from .text import fold
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: nothing row by row to show."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    required: bool = False
+
+
+AGENCY_COLUMNS = (
+    Column("code", "Mã đơn vị", required=True),
+    Column("name", "Tên đơn vị", required=True),
+    Column("short_name", "Tên viết tắt"),
+    Column("kind", "Loại đơn vị", required=True),
+    Column("province", "Tỉnh"),
+    Column("parent", "Mã đơn vị cấp trên"),
+    Column("email", "Thư điện tử"),
+    Column("phone", "Điện thoại"),
+    Column("address", "Địa chỉ"),
+    Column("active_from", "Hoạt động từ ngày"),
+    Column("active_to", "Hoạt động đến ngày"),
+    Column("successor", "Mã đơn vị kế thừa"),
+)
+
+PERSON_COLUMNS = (
+    Column("full_name", "Họ và tên", required=True),
+    Column("position", "Chức vụ"),
+    Column("agency", "Mã đơn vị", required=True),
+    Column("email", "Thư điện tử"),
+    Column("phone", "Điện thoại"),
+    Column("is_focal_point", "Đầu mối CCHC"),
+    Column("province", "Tỉnh"),
+)
+
+COLUMNS = {DirectoryImport.Kind.AGENCIES: AGENCY_COLUMNS, DirectoryImport.Kind.PEOPLE: PERSON_COLUMNS}
+
+# Other spellings people put in their headers.
+HEADER_ALIASES = {"email": "Thư điện tử", "e-mail": "Thư điện tử", "so dien thoai": "Điện thoại",
+                  "ma": "Mã đơn vị", "ten": "Tên đơn vị", "loai": "Loại đơn vị"}
+
+TRUE_WORDS = {"x", "co", "1", "true", "yes", "dau moi"}
+FALSE_WORDS = {"", "khong", "0", "false", "no"}
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (line number as the spreadsheet shows it, cells)
+
+
+@dataclass
+class RowResult:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    action: str = ""  # create | update | unchanged | error
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Preview:
+    kind: str
+    province: Province
+    rows: list[RowResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    @property
+    def counts(self) -> dict:
+        counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    @property
+    def error_rows(self) -> list[RowResult]:
+        return [row for row in self.rows if not row.ok]
+
+
+# --- Reading ----------------------------------------------------------------
+
+def read_table(name: str, data: bytes) -> Table:
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if not data:
+        raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))
+    if suffix == "csv":
+        raw_rows = _read_csv(data)
+    elif suffix == "xlsx":
+        raw_rows = _read_xlsx(data)
+    else:
+        raise ImportFileError(_("Chỉ nhận tệp .csv hoặc .xlsx (tệp đã chọn: “%(name)s”).") % {"name": name})
+
+    numbered = [(i, row) for i, row in enumerate(raw_rows, start=1) if any(_text(c) for c in row)]
+    if not numbered:
+        raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))
+    header_line, header = numbered[0]
+    headers = [_text(c) for c in header]
+    while headers and not headers[-1]:
+        headers.pop()
+    data_rows = numbered[1:]
+    if not data_rows:
+        raise ImportFileError(_("Tệp chỉ có dòng tiêu đề, chưa có dữ liệu."))
+    return Table(headers=headers, rows=data_rows)
+
+
+def _read_csv(data: bytes) -> list[list]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("Tệp CSV không dùng bảng mã UTF-8 nên tiếng Việt sẽ bị lỗi font. "
+              "Trong Excel, chọn Lưu thành → “CSV UTF-8 (phân tách bằng dấu phẩy)” rồi tải lên lại.")
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError(_("Tệp không phải tệp CSV dạng văn bản."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError(
+            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def map_headers(headers: list[str], columns) -> list[str | None]:
+    """Column key for each header position; raises on a header that is off."""
+    by_name = {fold(c.label): c.key for c in columns} | {fold(c.key): c.key for c in columns}
+    labels = {c.key: c.label for c in columns}
+    for alias, label in HEADER_ALIASES.items():
+        key = next((c.key for c in columns if c.label == label), None)
+        if key:
+            by_name.setdefault(alias, key)
+    keys, unknown, seen = [], [], set()
+    for header in headers:
+        key = by_name.get(fold(header))
+        if header and key is None:
+            unknown.append(header)
+        if key in seen:
+            raise ImportFileError(_("Cột “%(name)s” xuất hiện hai lần trong dòng tiêu đề.") % {"name": header})
+        if key:
+            seen.add(key)
+        keys.append(key)
+    problems = []
+    missing = [labels[c.key] for c in columns if c.required and c.key not in seen]
+    if missing:
+        problems.append(_("thiếu cột bắt buộc: %(cols)s") % {"cols": ", ".join(f"“{m}”" for m in missing)})
+    if unknown:
+        problems.append(_("có cột không thuộc mẫu: %(cols)s") % {"cols": ", ".join(f"“{u}”" for u in unknown)})
+    if problems:
+        expected = ", ".join(c.label for c in columns)
+        raise ImportFileError(
+            _("Dòng tiêu đề không đúng mẫu (%(problems)s). Các cột của mẫu: %(expected)s.")
+            % {"problems": "; ".join(problems), "expected": expected}
+        )
+    return keys
+
+
+def _row_values(keys, cells) -> dict:
+    values = {}
+    for key, cell in zip(keys, cells):
+        if key:
+            values[key] = cell
+    return values
+
+
+# --- Field parsing -------------------------------------------------------------
+
+def _kind_lookup() -> dict[str, str]:
+    lookup = {}
+    for value, label in AgencyKind.choices:
+        lookup[fold(value)] = value
+        lookup[fold(str(label))] = value
+        lookup[fold(str(label).split(" (")[0])] = value
+    return lookup
+
+
+def parse_date(value, label: str, errors: list[str]):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    errors.append(_("“%(label)s”: “%(value)s” không phải ngày dạng dd/mm/yyyy.") % {"label": label, "value": text})
+    return None
+
+
+def _check_email(value: str, errors: list[str]) -> str:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            errors.append(_("Thư điện tử “%(value)s” không hợp lệ.") % {"value": value})
+    return value
+
+
+def _check_length(values: dict, model, errors: list[str]):
+    for key, value in values.items():
+        if isinstance(value, str):
+            max_length = model._meta.get_field(key).max_length
+            if max_length and len(value) > max_length:
+                label = model._meta.get_field(key).verbose_name
+                errors.append(
+                    _("“%(label)s” dài quá %(max)d ký tự.") % {"label": str(label).capitalize(), "max": max_length}
+                )
+
+
+def _check_province(raw, province: Province, errors: list[str]):
+    text = _text(raw)
+    if not text:
+        return
+    if fold(text) in {fold(province.name), fold(province.full_name), fold(province.code)}:
+        return
+    other = next(
+        (p for p in Province.objects.all() if fold(text) in {fold(p.name), fold(p.full_name), fold(p.code)}), None
+    )
+    if other:
+        errors.append(
+            _("Dòng thuộc %(other)s, không thuộc %(mine)s: chỉ được nhập dữ liệu của tỉnh mình.")
+            % {"other": other.full_name, "mine": province.full_name}
+        )
+    else:
+        errors.append(_("Không có tỉnh “%(value)s” trong danh mục.") % {"value": text})
+
+
+# --- Previews ----------------------------------------------------------------------
+
+def build_preview(*, kind: str, province: Province, table: Table) -> Preview:
+    keys = map_headers(table.headers, COLUMNS[kind])
+    if kind == DirectoryImport.Kind.AGENCIES:
+        rows = _preview_agencies(province, keys, table)
+    else:
+        rows = _preview_people(province, keys, table)
+    for row in rows:
+        if row.errors:
+            row.action = "error"
+    return Preview(kind=kind, province=province, rows=rows)
+
+
+AGENCY_FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "active_from", "active_to")
+
+
+def _preview_agencies(province, keys, table) -> list[RowResult]:
+    existing = {a.code.upper(): a for a in Agency.objects.filter(province=province).select_related("parent", "successor")}
+    kinds = _kind_lookup()
+    results, seen = [], {}
+    for line, cells in table.rows:
+        raw = _row_values(keys, cells)
+        errors: list[str] = []
+        values = {
+            "code": _text(raw.get("code")),
+            "name": _text(raw.get("name")),
+            "short_name": _text(raw.get("short_name")),
+            "email": _check_email(_text(raw.get("email")), errors),
+            "phone": _text(raw.get("phone")),
+            "address": _text(raw.get("address")),
+            "parent": _text(raw.get("parent")).upper(),
+            "successor": _text(raw.get("successor")).upper(),
+        }
+        if not values["code"]:
+            errors.append(_("Thiếu mã đơn vị."))
+        elif values["code"].upper() in seen:
+            errors.append(
+                _("Mã đơn vị “%(code)s” trùng với dòng %(line)d.") % {"code": values["code"], "line": seen[values["code"].upper()]}
+            )
+        else:
+            seen[values["code"].upper()] = line
+        if not values["name"]:
+            errors.append(_("Thiếu tên đơn vị."))
+        kind_text = _text(raw.get("kind"))
+        values["kind"] = kinds.get(fold(kind_text), "")
+        values["kind_label"] = str(AgencyKind(values["kind"]).label) if values["kind"] else kind_text
+        if not kind_text:
+            errors.append(_("Thiếu loại đơn vị."))
+        elif not values["kind"]:
+            errors.append(
+                _("Loại đơn vị “%(value)s” không có trong danh mục (ví dụ hợp lệ: Sở, ban, ngành; Xã; Phường; Đặc khu).")
+                % {"value": kind_text}
+            )
+        values["active_from"] = parse_date(raw.get("active_from"), "Hoạt động từ ngày", errors)
+        values["active_to"] = parse_date(raw.get("active_to"), "Hoạt động đến ngày", errors)
+        if values["active_from"] and values["active_to"] and values["active_to"] < values["active_from"]:
+            errors.append(_("Ngày kết thúc hoạt động trước ngày bắt đầu."))
+        _check_province(raw.get("province"), province, errors)
+        _check_length({k: values[k] for k in ("code", "name", "short_name", "phone", "address")}, Agency, errors)
+        results.append(RowResult(line=line, values=values, errors=errors))
+
+    codes_in_file = set(seen)
+    for row in results:
+        for ref, label in (("parent", _("đơn vị cấp trên")), ("successor", _("đơn vị kế thừa"))):
+            code = row.values[ref]
+            if not code:
+                continue
+            if code == row.values["code"].upper():
+                row.errors.append(_("Mã %(label)s trùng với chính đơn vị.") % {"label": label})
+            elif code not in codes_in_file and code not in existing:
+                row.errors.append(
+                    _("Không tìm thấy %(label)s có mã “%(code)s” trong tệp hay trong danh bạ của %(province)s.")
+                    % {"label": label, "code": code, "province": province.full_name}
+                )
+        if row.errors:
+            continue
+        current = existing.get(row.values["code"].upper())
+        if current is None:
+            row.action = "create"
+            continue
+        changes = [name for name in AGENCY_FIELDS if getattr(current, name) != row.values[name]]
+        if (current.parent.code.upper() if current.parent else "") != row.values["parent"]:
+            changes.append("parent")
+        if (current.successor.code.upper() if current.successor else "") != row.values["successor"]:
+            changes.append("successor")
+        row.changes = [str(Agency._meta.get_field(name).verbose_name) for name in changes]
+        row.action = "update" if changes else "unchanged"
+    return results
+
+
+PERSON_FIELDS = ("full_name", "position", "email", "phone", "is_focal_point")
+
+
+def person_key(agency_id: int, full_name: str, email: str) -> tuple:
+    """People are matched by e-mail when they have one, else by name within
+    their agency: the key that makes a re-import update instead of add."""
+    return ("email", email.lower()) if email else ("name", agency_id, fold(full_name))
+
+
+def _preview_people(province, keys, table) -> list[RowResult]:
+    agencies = {a.code.upper(): a for a in Agency.objects.filter(province=province)}
+    existing = {}
+    for person in Person.objects.filter(agency__province=province):
+        existing.setdefault(person_key(person.agency_id, person.full_name, person.email), person)
+    results, seen = [], {}
+    for line, cells in table.rows:
+        raw = _row_values(keys, cells)
+        errors: list[str] = []
+        values = {
+            "full_name": _text(raw.get("full_name")),
+            "position": _text(raw.get("position")),
+            "email": _check_email(_text(raw.get("email")), errors),
+            "phone": _text(raw.get("phone")),
+            "agency": _text(raw.get("agency")).upper(),
+        }
+        focal = fold(_text(raw.get("is_focal_point")))
+        if focal in TRUE_WORDS:
+            values["is_focal_point"] = True
+        elif focal in FALSE_WORDS:
+            values["is_focal_point"] = False
+        else:
+            values["is_focal_point"] = False
+            errors.append(_("Cột “Đầu mối CCHC” chỉ nhận “x” (có) hoặc để trống."))
+        if not values["full_name"]:
+            errors.append(_("Thiếu họ và tên."))
+        agency = agencies.get(values["agency"])
+        if not values["agency"]:
+            errors.append(_("Thiếu mã đơn vị."))
+        elif agency is None:
+            errors.append(
+                _("Không tìm thấy đơn vị có mã “%(code)s” trong danh bạ của %(province)s; hãy nhập danh sách đơn vị trước.")
+                % {"code": values["agency"], "province": province.full_name}
+            )
+        _check_province(raw.get("province"), province, errors)
+        _check_length({k: values[k] for k in ("full_name", "position", "phone")}, Person, errors)
+        row = RowResult(line=line, values=values, errors=errors)
+        results.append(row)
+        if agency is None or not values["full_name"]:
+            continue
+        key = person_key(agency.pk, values["full_name"], values["email"])
+        if key in seen:
+            errors.append(_("Cán bộ này trùng với dòng %(line)d.") % {"line": seen[key]})
+            continue
+        seen[key] = line
+        if errors:
+            continue
+        current = existing.get(key)
+        if current is None:
+            row.action = "create"
+            continue
+        changes = [name for name in PERSON_FIELDS if getattr(current, name) != values[name]]
+        if current.agency_id != agency.pk:
+            changes.append("agency")
+        row.changes = [str(Person._meta.get_field(name).verbose_name) for name in changes]
+        row.action = "update" if changes else "unchanged"
+    return results

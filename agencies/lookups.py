@@ -1,0 +1,22 @@
+"""An `unaccent` transform that works on PostgreSQL (the unaccent extension)
+and on SQLite (a Python function registered per connection), so that search
+folds diacritics the same way on the embedded and the real database."""
+
+from django.db.models import CharField, TextField, Transform
+
+from .text import fold
+
+
+class Unaccent(Transform):
+    lookup_name = "unaccent"
+    function = "UNACCENT"
+
+
+def register_lookups():
+    CharField.register_lookup(Unaccent)
+    TextField.register_lookup(Unaccent)
+
+
+def install_sqlite_unaccent(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("UNACCENT", 1, fold, deterministic=True)

@@ -1,0 +1,110 @@
+"""Reads of the directory, and the province scoping every app reuses.
+
+Rule of the portal: a non-administrator sees only their own province. Views
+never query a model directly; they go through a selector that applies
+`scope_to_province`, so a URL naming another province's object is a 404."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import LOCAL_UNIT_KINDS, Agency, AgencyKind, DirectoryImport, Person, Province, User
+from .text import fold
+
+
+def scope_to_province(queryset: QuerySet, *, user, path: str = "province") -> QuerySet:
+    """Limit `queryset` to the user's province; `path` leads from the model
+    to its Province (e.g. "agency__province")."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_administrator:
+        return queryset
+    if user.province_id is None:
+        return queryset.none()
+    return queryset.filter(**{f"{path}_id": user.province_id})
+
+
+def province_list(*, user) -> QuerySet[Province]:
+    qs = Province.objects.all()
+    if user.is_administrator:
+        return qs
+    return qs.filter(pk=user.province_id) if user.province_id else qs.none()
+
+
+def search_q(term: str, *fields: str) -> Q:
+    """Diacritic- and case-folding match of `term` on any of `fields`."""
+    folded = fold(term)
+    query = Q()
+    for field in fields:
+        query |= Q(**{f"{field}__unaccent__icontains": folded})
+    return query
+
+
+def agency_list(*, user, search: str = "", kind: str = "", province=None, active: str = "") -> QuerySet[Agency]:
+    qs = scope_to_province(Agency.objects.all(), user=user).select_related("province", "parent", "successor")
+    if search:
+        qs = qs.filter(search_q(search, "name", "short_name", "code"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if province:
+        qs = qs.filter(province=province)
+    if active == "yes":
+        qs = qs.active()
+    elif active == "no":
+        qs = qs.exclude(pk__in=Agency.objects.active().values("pk"))
+    return qs.annotate(people_count=Count("people", distinct=True)).order_by("province__name", "name")
+
+
+def agency_get(*, user, pk) -> Agency:
+    from django.shortcuts import get_object_or_404
+
+    qs = scope_to_province(Agency.objects.all(), user=user).select_related(
+        "province", "parent", "successor", "successor__province"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def person_list(*, user, search: str = "", agency=None, kind: str = "", province=None) -> QuerySet[Person]:
+    qs = scope_to_province(Person.objects.all(), user=user, path="agency__province").select_related(
+        "agency", "agency__province"
+    )
+    if search:
+        qs = qs.filter(search_q(search, "full_name", "position", "email", "agency__name"))
+    if agency:
+        qs = qs.filter(agency=agency)
+    if kind:
+        qs = qs.filter(agency__kind=kind)
+    if province:
+        qs = qs.filter(agency__province=province)
+    return qs.order_by("agency__name", "full_name")
+
+
+def person_get(*, user, pk) -> Person:
+    from django.shortcuts import get_object_or_404
+
+    qs = scope_to_province(Person.objects.all(), user=user, path="agency__province")
+    return get_object_or_404(qs.select_related("agency", "agency__province"), pk=pk)
+
+
+def directory_import_get(*, user, pk) -> DirectoryImport:
+    from django.shortcuts import get_object_or_404
+
+    qs = scope_to_province(DirectoryImport.objects.all(), user=user)
+    return get_object_or_404(qs.select_related("province", "created_by"), pk=pk)
+
+
+def directory_import_list(*, user) -> QuerySet[DirectoryImport]:
+    return scope_to_province(DirectoryImport.objects.all(), user=user).select_related("province", "created_by")
+
+
+def directory_counts(*, user) -> dict:
+    """Figures for the dashboards: agencies by kind and people, in scope."""
+    agencies = scope_to_province(Agency.objects.active(), user=user)
+    by_kind = dict(agencies.values_list("kind").annotate(n=Count("pk")).order_by())
+    return {
+        "agencies": sum(by_kind.values()),
+        "departments": by_kind.get(AgencyKind.DEPARTMENT, 0),
+        "local_units": sum(by_kind.get(kind, 0) for kind in LOCAL_UNIT_KINDS),
+        "people": scope_to_province(Person.objects.all(), user=user, path="agency__province").count(),
+        "users": scope_to_province(User.objects.filter(is_active=True), user=user, path="agency__province").count(),
+    }

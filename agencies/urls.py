@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agencies"
+
+urlpatterns = [
+    path("", views.AgencyListView.as_view(), name="agency-list"),
+    path("don-vi.xlsx", views.AgencyExportView.as_view(), name="agency-export"),
+    path("don-vi/them/", views.AgencyCreateView.as_view(), name="agency-create"),
+    path("don-vi/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
+    path("don-vi/<int:pk>/sua/", views.AgencyUpdateView.as_view(), name="agency-update"),
+    path("can-bo/", views.PersonListView.as_view(), name="person-list"),
+    path("can-bo.xlsx", views.PersonExportView.as_view(), name="person-export"),
+    path("can-bo/them/", views.PersonCreateView.as_view(), name="person-create"),
+    path("can-bo/<int:pk>/sua/", views.PersonUpdateView.as_view(), name="person-update"),
+    path("nhap/", views.DirectoryImportView.as_view(), name="import"),
+    path("nhap/<int:pk>/", views.DirectoryImportPreviewView.as_view(), name="import-preview"),
+    path("nhap/mau/<str:kind>.xlsx", views.ImportTemplateView.as_view(), name="import-template"),
+]

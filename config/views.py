@@ -1,0 +1,41 @@
+"""Portal-wide pages: the home dashboard per role and the health endpoint.
+The dashboard composes figures from every app, so it lives above them."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from agencies import selectors as directory
+
+from .health import health_report
+
+DASHBOARD_TEMPLATES = {
+    "administrator": "home/administrator.html",
+    "organiser": "home/organiser.html",
+    "official": "home/official.html",
+    "leader": "home/leader.html",
+}
+
+
+@login_required
+def home(request):
+    user = request.user
+    role = "administrator" if user.is_administrator else user.role
+    context = {"counts": directory.directory_counts(user=user)}
+    if user.is_official:
+        context["my_agency"] = user.agency
+        context["colleagues"] = directory.person_list(user=user, agency=user.agency)[:10]
+    if user.is_organiser or user.is_administrator:
+        context["recent_imports"] = directory.directory_import_list(user=user)[:5]
+    return render(request, DASHBOARD_TEMPLATES[role], context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report = health_report()
+    # 503 only when the database is gone: the portal cannot serve at all.
+    status = 200 if report["database"]["ok"] else 503
+    return JsonResponse(report, status=status, json_dumps_params={"ensure_ascii": False})

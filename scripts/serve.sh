@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Serves the portal for `make run`. With REDIS_URL set, a Celery worker with
+# an embedded beat runs beside it; without, tasks run inline (eager).
+set -euo pipefail
+BIN=.venv/bin
+PORT="${PORT:-8000}"
+
+if [ -n "${REDIS_URL:-}" ]; then
+  $BIN/celery -A config worker --beat --loglevel=INFO --concurrency=2 &
+  worker=$!
+  trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+fi
+echo "Cổng CCHC: http://127.0.0.1:${PORT}/"
+$BIN/python manage.py runserver "127.0.0.1:${PORT}"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system packages the portal needs, only those missing:
+# gettext (compiled translations), fonts metric-compatible with Times New Roman
+# that cover Vietnamese (documents), WeasyPrint's Pango, poppler-utils (PDF to
+# PNG in tests) and Chromium (browser tests).
+set -euo pipefail
+
+missing=()
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
+fc-list 2>/dev/null | grep -q "Tinos" || missing+=(fonts-croscore)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Cài gói hệ thống còn thiếu: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "Cần quyền root để cài: ${missing[*]}" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
