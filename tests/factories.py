@@ -1,0 +1,52 @@
+import factory
+
+from agencies.models import Agency, AgencyKind, Person, Province, Role, User
+
+PASSWORD = "mat-khau-thu-2026"
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"tinh-{n}")
+    name = factory.Sequence(lambda n: f"Tỉnh Thử {n}")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    province = factory.SubFactory(ProvinceFactory)
+    code = factory.Sequence(lambda n: f"DV{n:03d}")
+    name = factory.Sequence(lambda n: f"Sở Thử nghiệm {n}")
+    short_name = "STN"
+    kind = AgencyKind.DEPARTMENT
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    agency = factory.SubFactory(AgencyFactory)
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    position = "Chuyên viên"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Người dùng {n}")
+    role = Role.OFFICIAL
+    agency = factory.SubFactory(AgencyFactory)
+    email = factory.LazyAttribute(lambda u: f"{u.username}@cchc.example")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save()
