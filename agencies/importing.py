@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Agency, AgencyKind, DirectoryImport, Person, Province
@@ -216,11 +217,15 @@ def _row_values(keys, cells) -> dict:
 # --- Field parsing -------------------------------------------------------------
 
 def _kind_lookup() -> dict[str, str]:
+    """Kinds as a file may spell them: the code, or the label in either
+    interface language (files are Vietnamese whoever uploads them)."""
     lookup = {}
-    for value, label in AgencyKind.choices:
-        lookup[fold(value)] = value
-        lookup[fold(str(label))] = value
-        lookup[fold(str(label).split(" (")[0])] = value
+    for language in ("en", "vi"):
+        with translation.override(language):
+            for value, label in AgencyKind.choices:
+                lookup[fold(value)] = value
+                lookup[fold(str(label))] = value
+                lookup[fold(str(label).split(" (")[0])] = value
     return lookup
 
 

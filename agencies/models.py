@@ -36,8 +36,9 @@ class Province(models.Model):
 
     @property
     def full_name(self) -> str:
-        prefix = _("tỉnh") if self.kind == self.Kind.PROVINCE else _("thành phố")
-        return f"{prefix} {self.name}"
+        if self.kind == self.Kind.PROVINCE:
+            return _("tỉnh %(name)s") % {"name": self.name}
+        return _("thành phố %(name)s") % {"name": self.name}
 
 
 class AgencyKind(models.TextChoices):

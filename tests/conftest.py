@@ -52,3 +52,6 @@ def leader(lang_son):
 @pytest.fixture
 def administrator(db):
     return UserFactory(role=Role.ADMINISTRATOR, agency=None, username="admin", is_staff=True, is_superuser=True)
+
+
+from .browser import browser, page  # noqa: E402,F401  (fixtures for browser tests)
