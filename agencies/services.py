@@ -79,51 +79,69 @@ def directory_apply(*, kind: str, province: Province, name: str, data: bytes) ->
     return preview
 
 
+AGENCY_IMPORT_FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "active_from", "active_to")
+PERSON_IMPORT_FIELDS = ("full_name", "position", "email", "phone", "is_focal_point")
+
+
 def _apply_agencies(province: Province, preview: Preview):
+    """Rows were fully checked by the preview; write them in bulk. The
+    DirectoryImport row (with its file) is the audit record of the change."""
+    now = timezone.now()
     by_code = {a.code.upper(): a for a in Agency.objects.filter(province=province)}
-    fields = ("name", "short_name", "kind", "email", "phone", "address", "active_from", "active_to")
-    # First the rows themselves, then the links between them: a parent may
-    # stand further down the file than its children.
+    created, updated, touched = [], [], []
     for row in preview.rows:
         if row.action == "unchanged":
             continue
         code = row.values["code"]
-        agency = by_code.get(code.upper()) or Agency(province=province, code=code)
-        for name in fields:
+        agency = by_code.get(code.upper())
+        if agency is None:
+            agency = by_code[code.upper()] = Agency(province=province, code=code)
+            created.append(agency)
+        else:
+            agency.updated_at = now
+            updated.append(agency)
+        for name in AGENCY_IMPORT_FIELDS:
             setattr(agency, name, row.values[name])
-        agency.full_clean(exclude=["parent", "successor"])
-        agency.save()
-        by_code[code.upper()] = agency
-    for row in preview.rows:
-        if row.action == "unchanged":
-            continue
-        agency = by_code[row.values["code"].upper()]
+        touched.append((agency, row))
+    Agency.objects.bulk_create(created, batch_size=500)
+    Agency.objects.bulk_update(updated, [*AGENCY_IMPORT_FIELDS, "updated_at"], batch_size=500)
+    # Links after the rows exist: a parent may stand further down the file.
+    # Grouped by target: a file names few distinct parents, so this is a
+    # handful of UPDATEs rather than one per row.
+    links: dict[tuple, list[int]] = {}
+    for agency, row in touched:
         parent = by_code.get(row.values["parent"]) if row.values["parent"] else None
         successor = by_code.get(row.values["successor"]) if row.values["successor"] else None
-        if agency.parent_id != (parent.pk if parent else None) or agency.successor_id != (
-            successor.pk if successor else None
-        ):
-            agency.parent, agency.successor = parent, successor
-            agency.full_clean()
-            agency.save(update_fields=["parent", "successor", "updated_at"])
+        target = (parent.pk if parent else None, successor.pk if successor else None)
+        if (agency.parent_id, agency.successor_id) != target:
+            links.setdefault(target, []).append(agency.pk)
+    for (parent_id, successor_id), pks in links.items():
+        Agency.objects.filter(pk__in=pks).update(parent_id=parent_id, successor_id=successor_id, updated_at=now)
 
 
 def _apply_people(province: Province, preview: Preview):
+    now = timezone.now()
     agencies = {a.code.upper(): a for a in Agency.objects.filter(province=province)}
     existing = {}
     for person in Person.objects.filter(agency__province=province):
         existing.setdefault(person_key(person.agency_id, person.full_name, person.email), person)
+    created, updated = [], []
     for row in preview.rows:
         if row.action == "unchanged":
             continue
         agency = agencies[row.values["agency"]]
-        key = person_key(agency.pk, row.values["full_name"], row.values["email"])
-        person = existing.get(key) or Person()
+        person = existing.get(person_key(agency.pk, row.values["full_name"], row.values["email"]))
+        if person is None:
+            person = Person()
+            created.append(person)
+        else:
+            person.updated_at = now
+            updated.append(person)
         person.agency = agency
-        for name in ("full_name", "position", "email", "phone", "is_focal_point"):
+        for name in PERSON_IMPORT_FIELDS:
             setattr(person, name, row.values[name])
-        person.full_clean()
-        person.save()
+    Person.objects.bulk_create(created, batch_size=500)
+    Person.objects.bulk_update(updated, [*PERSON_IMPORT_FIELDS, "agency", "updated_at"], batch_size=500)
 
 
 def directory_import_create(*, actor, province: Province, kind: str, name: str, data: bytes) -> DirectoryImport:

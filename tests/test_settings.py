@@ -22,7 +22,10 @@ PRODUCTION_ENV = {
 
 
 def run(args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE"}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process; a
+    # production process never has it (check --deploy warns about it).
+    dropped = {*PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120)
 
 
