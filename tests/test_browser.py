@@ -66,3 +66,27 @@ def test_official_on_phone_sees_menu_and_dashboard(browser, live_server):
     page.locator("#mainNav").wait_for(state="visible")
     screenshot(page, "phone-official")
     context.close()
+
+
+def test_invalid_typed_date_is_kept_and_refused_with_message(page, live_server):
+    from agencies.models import Agency
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    agency = Agency.objects.get(province__code="lang-son", code="STP")
+    login(page, live_server, "langson.noivu")
+    page.goto(f"{live_server.url}/danh-ba/don-vi/{agency.pk}/sua/")
+    page.fill("#id_active_from", "31/02/2025")
+    page.click("#id_name")  # leaves the field: the date picker must not roll it over or empty it
+    assert page.input_value("#id_active_from") == "31/02/2025"
+    page.click("main button[type=submit]")
+    assert page.locator(".invalid-feedback").inner_text() == "Nhập một ngày hợp lệ."
+    assert page.input_value("#id_active_from") == "31/02/2025"
+    agency.refresh_from_db()
+    assert agency.active_from is None
+    page.fill("#id_active_from", "1/7/2025")
+    page.click("#id_name")
+    assert page.input_value("#id_active_from") == "01/07/2025"
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/danh-ba/don-vi/{agency.pk}/")
+    agency.refresh_from_db()
+    assert agency.active_from.isoformat() == "2025-07-01"

@@ -3,6 +3,15 @@
 (function () {
   "use strict";
 
+  function parseStrictDate(text) {
+    var m = /^\s*(\d{1,2})[\/.-](\d{1,2})[\/.-](\d{4})\s*$/.exec(text || "");
+    if (!m) return undefined;
+    var day = +m[1], month = +m[2], year = +m[3];
+    var date = new Date(year, month - 1, day);
+    if (date.getFullYear() !== year || date.getMonth() !== month - 1 || date.getDate() !== day) return undefined;
+    return date;
+  }
+
   function initDatePickers(root) {
     if (!window.flatpickr) return;
     root.querySelectorAll("input.js-date").forEach(function (input) {
@@ -12,6 +21,18 @@
         dateFormat: "d/m/Y",
         allowInput: true,
         disableMobile: true,
+        // Strict: "31/02/2025" must reach the server as typed and be refused
+        // there with a message, not be rolled over to 03/03/2025.
+        parseDate: parseStrictDate,
+        errorHandler: function () {},
+      });
+      // Flatpickr empties a field it cannot parse; put back what was typed
+      // so the server can say what is wrong and nothing typed is lost.
+      input.addEventListener("input", function () { input.dataset.typed = input.value; });
+      input.addEventListener("blur", function () {
+        window.setTimeout(function () {
+          if (!input.value && input.dataset.typed) input.value = input.dataset.typed;
+        }, 0);
       });
     });
   }
