@@ -210,7 +210,7 @@ def _seed_province(province: Province, data: dict):
             "position": "Chuyên viên đầu mối cải cách hành chính", "is_focal_point": True,
             "email": f"daumoi.{code.lower()}@{mail}.gov.example", "phone": f"0912.{100 + index:03d}.{200 + index:03d}",
         })
-    for name, code in zip(CHAIR_NAMES, [unit_code("P", data["wards"][0]), unit_code("X", data["communes"][0])]):
+    for name, code in zip(CHAIR_NAMES, [unit_code("P", data["wards"][0]), unit_code("X", data["communes"][0])], strict=False):
         agency = agencies[code]
         _upsert(Person, {"agency": agency, "full_name": name}, {
             "position": f"Chủ tịch {agency.name}", "is_focal_point": False, "email": "", "phone": "",

@@ -1,6 +1,6 @@
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 

@@ -208,7 +208,7 @@ def map_headers(headers: list[str], columns) -> list[str | None]:
 
 def _row_values(keys, cells) -> dict:
     values = {}
-    for key, cell in zip(keys, cells):
+    for key, cell in zip(keys, cells, strict=False):
         if key:
             values[key] = cell
     return values

@@ -48,7 +48,7 @@ def test_password_reset_sends_vietnamese_mail(client, organiser, mailoutbox):
 
 
 def _fill(province, n):
-    for i in range(n):
+    for _i in range(n):
         agency = AgencyFactory(province=province, parent=None)
         PersonFactory(agency=agency)
         PersonFactory(agency=agency)
