@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importing import Preview, build_preview, person_key, read_table
-from .models import Agency, DirectoryImport, Person, Province, Role, User
+from .models import Agency, DirectoryImport, Person, Province
 
 
 class ImportRejected(Exception):
@@ -43,15 +43,6 @@ def person_save(*, actor, person: Person) -> Person:
     person.full_clean()
     person.save()
     return person
-
-
-def user_create(*, username: str, password: str, role: str, agency: Agency | None = None, **fields) -> User:
-    user = User(username=username, role=role, agency=agency, **fields)
-    user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    return user
 
 
 # --- Import ---------------------------------------------------------------------------
