@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "auditlog",
     # Own apps, base first: later apps may import earlier ones, never the reverse.
     "agencies",
+    "conferences",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DIRECTORY_IMPORT_MAX_BYTES = env.int("DIRECTORY_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+DUTY_FILE_MAX_BYTES = env.int("DUTY_FILE_MAX_BYTES", default=25 * 1024 * 1024)
 
 # --- E-mail -------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:pass@mail.example.gov.vn:587/?tls=True

@@ -51,10 +51,43 @@
     });
   }
 
+  // Formsets: "Thêm dòng" copies the empty form from its <template>, with
+  // the next index, and bumps the management form's TOTAL_FORMS.
+  function initFormsets(root) {
+    root.querySelectorAll("button.js-add-form").forEach(function (button) {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.addEventListener("click", function () {
+        var prefix = button.dataset.prefix;
+        var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+        var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+        var index = +total.value;
+        if (max && index >= +max.value) {
+          window.alert(button.dataset.limitMessage || "");
+          return;
+        }
+        var template = document.getElementById(prefix + "-empty");
+        var holder = document.createElement("div");
+        holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+        var container = document.getElementById(prefix + "-container");
+        var added = [];
+        while (holder.firstElementChild) {
+          added.push(holder.firstElementChild);
+          container.appendChild(holder.firstElementChild);
+        }
+        total.value = index + 1;
+        added.forEach(function (el) { init(el); });
+        var first = added.length && added[0].querySelector("input:not([type=hidden]), textarea, select");
+        if (first) first.focus();
+      });
+    });
+  }
+
   function init(root) {
     initDatePickers(root);
     initAutoSubmit(root);
     initConfirm(root);
+    initFormsets(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

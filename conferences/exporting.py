@@ -1,0 +1,109 @@
+"""What a conference exports: the delegate list (XLSX), the attendance sheet
+(PDF), the calendar entry (.ics) and each delegate's check-in QR code."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from agencies.templatetags.vn import vn_date, vn_weekday
+
+from . import selectors
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+THIN = Side(style="thin", color="999999")
+
+
+def delegates_xlsx(conference) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Đại biểu")
+    title = _("DANH SÁCH ĐẠI BIỂU")
+    sheet.append([title])
+    sheet.append([conference.title])
+    when = f"{conference.start_time:%H:%M} " if conference.start_time else ""
+    sheet.append([_("Thời gian: %(when)s%(weekday)s, ngày %(date)s — %(venue)s") % {
+        "when": when, "weekday": vn_weekday(conference.date), "date": vn_date(conference.date), "venue": conference.venue}
+        if conference.date else ""])
+    sheet.append([])
+    header = [_("STT"), _("Họ và tên"), _("Chức vụ"), _("Đơn vị"), _("Điện thoại"), _("Thư điện tử"), _("Có mặt lúc")]
+    sheet.append(header)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+    for index, delegate in enumerate(selectors.delegates_for_export(conference), start=1):
+        present = timezone.localtime(delegate.checked_in_at).strftime("%H:%M %d/%m/%Y") if delegate.checked_in_at else ""
+        sheet.append([index, delegate.full_name, delegate.position, delegate.invitation.agency.name,
+                      delegate.phone, delegate.email, present])
+        for cell in sheet[sheet.max_row]:
+            cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"].font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (6, 26, 30, 42, 16, 30, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{sheet.max_row}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def attendance_pdf(conference) -> bytes:
+    """Danh sách đại biểu with a signature column, for the registration desk."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("conferences/attendance_pdf.html", {
+        "conference": conference, "delegates": list(selectors.delegates_for_export(conference)),
+        "printed_at": timezone.localtime(),
+    })
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/attendance-sheet.css"))])
+
+
+def conference_ics(conference, *, url: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//CCHC Portal//Hoi nghi//VI")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    # Stable UID: a re-downloaded file updates the entry instead of adding one.
+    event.add("uid", f"conference-{conference.pk}@cchc-portal")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", conference.starts_at)
+    event.add("dtend", conference.ends_at)
+    event.add("summary", conference.title)
+    location = ", ".join(p for p in (conference.venue, conference.venue_address) if p)
+    if location:
+        event.add("location", location)
+    lines = [item.text for item in conference.content_items.all()]
+    if conference.chair:
+        lines.insert(0, _("Chủ trì: %(chair)s") % {"chair": conference.chair})
+    lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    if conference.status == "cancelled":
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def delegate_qr_codes(request, delegates) -> dict:
+    """Delegate id → SVG data URI of the link an organiser scans to check them in."""
+    codes = {}
+    for delegate in delegates:
+        url = request.build_absolute_uri(reverse("conferences:checkin-token", args=[delegate.token]))
+        codes[delegate.pk] = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    return codes

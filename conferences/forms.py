@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.forms import DateInput
+from agencies.models import Agency, AgencyKind, Person
+
+from .models import (
+    Award,
+    BasisDocument,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    ContentItem,
+    Delegate,
+    Duty,
+    DutyAssignment,
+    ImprovementPlan,
+    Invitation,
+    InviteeLine,
+    ProgrammeItem,
+)
+
+
+class TimeInput(forms.TimeInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"type": "time", **(attrs or {})}, format="%H:%M")
+
+
+def _province_agencies(province_id):
+    return Agency.objects.filter(province_id=province_id).active().order_by("kind", "name")
+
+
+class IndexYearsField(forms.CharField):
+    """'2025' or '2024, 2025' → [2024, 2025]."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, help_text=_("Ví dụ: 2025, hoặc 2024, 2025."), **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        years = []
+        for token in re.split(r"[,;\s]+", value or ""):
+            if not token:
+                continue
+            if not token.isdigit() or not 2000 <= int(token) <= 2100:
+                raise forms.ValidationError(_("“%(token)s” không phải là một năm hợp lệ.") % {"token": token})
+            years.append(int(token))
+        return sorted(set(years))
+
+
+class ConferenceForm(forms.ModelForm):
+    index_years = IndexYearsField(label=_("Năm chỉ số"))
+
+    class Meta:
+        model = Conference
+        fields = ["title", "kind", "issuing_authority", "focal_agency", "index_years", "date", "start_time", "end_time",
+                  "schedule_note", "reply_deadline", "venue", "venue_address", "chair", "purposes", "requirements",
+                  "budget_note", "contact"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "date": DateInput(), "reply_deadline": DateInput(),
+            "start_time": TimeInput(), "end_time": TimeInput(),
+            "purposes": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3}),
+            "budget_note": forms.Textarea(attrs={"rows": 2}), "contact": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = _province_agencies(self.instance.province_id)
+        self.fields["issuing_authority"].queryset = agencies
+        self.fields["focal_agency"].queryset = agencies
+        self.fields["date"].help_text = _("Thứ trong tuần được tính từ ngày, không cần nhập.")
+
+    def clean(self):
+        data = super().clean()
+        date, deadline = data.get("date"), data.get("reply_deadline")
+        if date and deadline and deadline >= date:
+            self.add_error("reply_deadline", _("Hạn xác nhận tham dự phải trước ngày hội nghị."))
+        if date and not self.instance.pk and date < timezone.localdate():
+            self.add_error("date", _("Ngày tổ chức đã qua."))
+        return data
+
+
+class ConferenceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Trích yếu, địa điểm…")}))
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + ConferenceStatus.choices)
+    kind = forms.ChoiceField(label=_("Loại hội nghị"), required=False, choices=[("", _("Tất cả"))] + ConferenceKind.choices)
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+class BoardFilterForm(forms.Form):
+    q = forms.CharField(label=_("Đơn vị"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên đơn vị…")}))
+    kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả"))] + AgencyKind.choices)
+    reply = forms.ChoiceField(label=_("Trả lời"), required=False, choices=[("", _("Tất cả"))] + Invitation.Reply.choices)
+    overdue = forms.BooleanField(label=_("Có nhiệm vụ quá hạn"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name == "overdue":
+                field.widget.attrs["class"] = "form-check-input"
+            else:
+                field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+# --- Lists edited as formsets -------------------------------------------------------------
+
+class _ProvinceScopedForm(forms.ModelForm):
+    """Agency and person choices limited to the owner's province."""
+
+    wide_fields = ("text", "task", "title", "group_kinds", "lead_kinds")
+
+    def __init__(self, *args, province_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = _province_agencies(province_id)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelMultipleChoiceField) and field.queryset.model is Agency:
+                field.queryset = agencies
+                field.widget.attrs.setdefault("size", 4)
+            elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Agency:
+                field.queryset = agencies
+            elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Person:
+                field.queryset = Person.objects.filter(agency__province_id=province_id).select_related("agency").order_by("agency__name", "full_name")
+
+
+class BasisDocumentForm(_ProvinceScopedForm):
+    class Meta:
+        model = BasisDocument
+        fields = ["order", "lead", "doc_type", "number", "issued_on", "issuer", "title"]
+        widgets = {"issued_on": DateInput(), "title": forms.Textarea(attrs={"rows": 2})}
+
+
+class ContentItemForm(_ProvinceScopedForm):
+    class Meta:
+        model = ContentItem
+        fields = ["order", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class ProgrammeItemForm(_ProvinceScopedForm):
+    class Meta:
+        model = ProgrammeItem
+        fields = ["order", "starts_at", "title", "speaker", "agency"]
+        widgets = {"starts_at": TimeInput(), "title": forms.Textarea(attrs={"rows": 2})}
+
+
+KIND_CHOICES = AgencyKind.choices
+
+
+class InviteeLineForm(_ProvinceScopedForm):
+    group_kinds = forms.MultipleChoiceField(label=_("Các loại đơn vị trong nhóm"), required=False, choices=KIND_CHOICES,
+                                            widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}))
+
+    class Meta:
+        model = InviteeLine
+        fields = ["order", "section", "text", "target", "group_kinds", "agency", "person", "role", "quota", "quota_text",
+                  "separate_invitation"]
+
+
+class DutyForm(_ProvinceScopedForm):
+    lead_kinds = forms.MultipleChoiceField(label=_("Hoặc nhóm đơn vị chủ trì"), required=False, choices=KIND_CHOICES,
+                                           widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}))
+
+    class Meta:
+        model = Duty
+        fields = ["order", "section", "phase", "lead_agency", "lead_kinds", "lead_label", "coordinating", "task",
+                  "due_date", "due_time", "due_wording", "deliverable"]
+        widgets = {"due_date": DateInput(), "due_time": TimeInput(), "task": forms.Textarea(attrs={"rows": 3})}
+
+
+class PlanDutyForm(DutyForm):
+    class Meta(DutyForm.Meta):
+        fields = [f for f in DutyForm.Meta.fields if f != "phase"]
+
+
+class AwardForm(_ProvinceScopedForm):
+    class Meta:
+        model = Award
+        fields = ["order", "kind", "agency", "recipient_name", "recipient_position", "award_name", "decision_ref", "citation"]
+
+
+def part_formset(model, form, fk_name, extra=1):
+    return forms.inlineformset_factory(
+        Conference if fk_name == "conference" else ImprovementPlan, model, form=form, fk_name=fk_name,
+        extra=extra, can_delete=True,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do thay đổi thành phần mời"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Bắt buộc khi giấy mời đã gửi; được lưu cùng người và thời gian thay đổi."))
+
+
+# --- Transitions --------------------------------------------------------------------------------
+
+class ConcludeForm(forms.Form):
+    conclusions = forms.CharField(label=_("Kết luận hội nghị"), widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- Replies ------------------------------------------------------------------------------------------
+
+class ReplyForm(forms.Form):
+    reply = forms.ChoiceField(label=_("Đơn vị"), widget=forms.RadioSelect, choices=[
+        (Invitation.Reply.ATTENDING, _("Tham dự")), (Invitation.Reply.DECLINED, _("Không tham dự"))])
+    note = forms.CharField(label=_("Ghi chú gửi Sở Nội vụ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DelegateForm(forms.ModelForm):
+    class Meta:
+        model = Delegate
+        fields = ["full_name", "position", "phone", "email"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+
+class BaseDelegateFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if len(kept) > self.max_num:
+            raise forms.ValidationError(_("Đơn vị được cử tối đa %(n)02d đại biểu.") % {"n": self.max_num})
+
+    def delegate_rows(self) -> list[dict]:
+        rows = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            rows.append({"id": form.instance.pk, **{k: data.get(k, "") for k in ("full_name", "position", "phone", "email")}})
+        return rows
+
+
+def delegate_formset(quota: int, extra: int = 0):
+    return forms.inlineformset_factory(Invitation, Delegate, form=DelegateForm, formset=BaseDelegateFormSet,
+                                       extra=extra, min_num=0, max_num=quota, validate_max=True, can_delete=True)
+
+
+# --- Duty reports ---------------------------------------------------------------------------------------
+
+class DutyReportForm(forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng"), widget=forms.RadioSelect, choices=[
+        (DutyAssignment.Status.IN_PROGRESS, _("Đang thực hiện")), (DutyAssignment.Status.DONE, _("Hoàn thành"))])
+    note = forms.CharField(label=_("Nội dung đã thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(label=_("Tệp kèm theo (không bắt buộc)"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        limit = settings.DUTY_FILE_MAX_BYTES
+        if upload and upload.size > limit:
+            raise forms.ValidationError(_("Tệp quá lớn (%(size)s); giới hạn là %(limit)s.")
+                                        % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
+        if upload and not upload.name.lower().endswith((".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".pptx", ".jpg", ".png", ".zip")):
+            raise forms.ValidationError(_("Chỉ nhận tệp PDF, Word, Excel, PowerPoint, ODT, ảnh JPG/PNG hoặc ZIP."))
+        return upload
+
+
+# --- Plans ------------------------------------------------------------------------------------------------
+
+class PlanForm(forms.ModelForm):
+    index_years = IndexYearsField(label=_("Năm chỉ số"))
+
+    class Meta:
+        model = ImprovementPlan
+        fields = ["title", "issuing_authority", "focal_agency", "year", "index_years", "background", "purposes",
+                  "requirements", "goals", "measures", "report_deadline", "report_instruction"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}), "report_deadline": DateInput(),
+            **{f: forms.Textarea(attrs={"rows": 4}) for f in ("background", "purposes", "requirements", "goals", "measures")},
+            "report_instruction": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = _province_agencies(self.instance.province_id)
+        self.fields["issuing_authority"].queryset = agencies
+        self.fields["focal_agency"].queryset = agencies

@@ -1,0 +1,292 @@
+"""Reads of conferences and plans, scoped to what the user may see.
+
+Organisers, leaders and administrators see their province's conferences;
+officials see their own agency's invitations and duties. A URL naming
+another province's (or agency's) row is a 404."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from agencies.models import Agency
+from agencies.selectors import scope_to_province, search_q
+
+from .models import (
+    Conference,
+    ConferenceStatus,
+    Delegate,
+    Duty,
+    DutyAssignment,
+    DutyUpdate,
+    ImprovementPlan,
+    Invitation,
+    InviteeLine,
+)
+
+
+def can_see_province_work(user) -> bool:
+    """Organisers, leaders and administrators see every conference and plan of their province."""
+    return user.is_authenticated and (user.is_administrator or user.is_organiser or user.is_leader)
+
+
+# --- Conferences --------------------------------------------------------------------
+
+def conference_list(*, user, search: str = "", status: str = "", kind: str = "", year: int | None = None) -> QuerySet[Conference]:
+    if not can_see_province_work(user):
+        return Conference.objects.none()
+    qs = scope_to_province(Conference.objects.all(), user=user).select_related("province", "focal_agency")
+    if search:
+        qs = qs.filter(search_q(search, "title", "venue"))
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(date__year=year)
+    live = Q(invitations__withdrawn=False)
+    return qs.annotate(
+        invited_count=Count("invitations", filter=live, distinct=True),
+        attending_count=Count("invitations", filter=live & Q(invitations__reply=Invitation.Reply.ATTENDING), distinct=True),
+    ).order_by("-date", "-created_at")
+
+
+def conference_get(*, user, pk) -> Conference:
+    if not can_see_province_work(user):
+        qs = Conference.objects.none()
+    else:
+        qs = scope_to_province(Conference.objects.all(), user=user)
+    return get_object_or_404(qs.select_related("province", "issuing_authority", "focal_agency", "created_by"), pk=pk)
+
+
+def conference_for_invitee(*, user, pk) -> Conference:
+    """An official may open a conference their agency is invited to (for its .ics)."""
+    if can_see_province_work(user):
+        return conference_get(user=user, pk=pk)
+    qs = Conference.objects.filter(invitations__agency_id=user.agency_id, invitations__withdrawn=False)
+    return get_object_or_404(qs.select_related("province"), pk=pk)
+
+
+def line_agencies(line: InviteeLine) -> QuerySet[Agency]:
+    """The agencies a line stands for, as the directory is now."""
+    conference = line.conference
+    T = InviteeLine.Target
+    if line.target == T.GROUP:
+        day = conference.date or timezone.localdate()
+        return Agency.objects.filter(province_id=conference.province_id, kind__in=line.group_kinds).active_on(day).order_by("name")
+    if line.target == T.AGENCY:
+        return Agency.objects.filter(pk=line.agency_id)
+    if line.target == T.PERSON:
+        return Agency.objects.filter(people=line.person_id)
+    if line.target == T.AWARDEES:
+        qs = Agency.objects.filter(awards__conference=conference).distinct().order_by("name")
+        return qs.filter(kind__in=line.group_kinds) if line.group_kinds else qs
+    return Agency.objects.none()
+
+
+def invitee_lines_with_agencies(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:
+    """Each line with the agencies it expands to: live before invitations go
+    out, the frozen list after."""
+    lines = list(conference.invitee_lines.select_related("agency", "person__agency"))
+    if conference.invitations_out:
+        frozen: dict[int, list[Agency]] = {}
+        for invitation in conference.invitations.filter(withdrawn=False).select_related("agency").order_by("agency__name"):
+            frozen.setdefault(invitation.line_id, []).append(invitation.agency)
+        return [(line, frozen.get(line.pk, [])) for line in lines]
+    for line in lines:
+        line.conference = conference
+    return [(line, list(line_agencies(line))) for line in lines]
+
+
+def _assignment_counts(conference_filter: Q):
+    """Subqueries counting an agency's duty assignments in one conference or plan."""
+    base = DutyAssignment.objects.filter(conference_filter, agency=OuterRef("agency"))
+    today = timezone.localdate()
+
+    def count(qs):
+        return Coalesce(Subquery(qs.order_by().values("agency").annotate(c=Count("pk")).values("c"), output_field=IntegerField()), Value(0))
+
+    return {
+        "duties_total": count(base),
+        "duties_done": count(base.filter(status=DutyAssignment.Status.DONE)),
+        "duties_overdue": count(base.exclude(status=DutyAssignment.Status.DONE).filter(duty__due_date__lt=today)),
+    }
+
+
+def board_rows(*, conference: Conference, kind: str = "", reply: str = "", overdue: bool = False, search: str = "") -> QuerySet[Invitation]:
+    """One row per invited agency, with delegates and duty counts; a fixed
+    number of queries however many agencies are invited."""
+    qs = conference.invitations.filter(withdrawn=False).select_related("agency", "line", "replied_by")
+    if kind:
+        qs = qs.filter(agency__kind=kind)
+    if reply:
+        qs = qs.filter(reply=reply)
+    if search:
+        qs = qs.filter(search_q(search, "agency__name"))
+    qs = qs.annotate(**_assignment_counts(Q(duty__conference=conference)))
+    if overdue:
+        qs = qs.filter(duties_overdue__gt=0)
+    return qs.prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("order", "pk"))).order_by("agency__name")
+
+
+def board_totals(conference: Conference) -> dict:
+    live = conference.invitations.filter(withdrawn=False)
+    R = Invitation.Reply
+    totals = live.aggregate(
+        invited=Count("pk"),
+        attending=Count("pk", filter=Q(reply=R.ATTENDING)),
+        declined=Count("pk", filter=Q(reply=R.DECLINED)),
+        pending=Count("pk", filter=Q(reply=R.PENDING)),
+    )
+    delegates = Delegate.objects.filter(invitation__conference=conference, invitation__withdrawn=False,
+                                        invitation__reply=R.ATTENDING)
+    totals.update(delegates.aggregate(delegates=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False))))
+    totals.update(duty_totals(Q(duty__conference=conference)))
+    return totals
+
+
+def duty_totals(owner_filter: Q) -> dict:
+    today = timezone.localdate()
+    S = DutyAssignment.Status
+    return DutyAssignment.objects.filter(owner_filter).aggregate(
+        assignments=Count("pk"),
+        done=Count("pk", filter=Q(status=S.DONE)),
+        overdue=Count("pk", filter=~Q(status=S.DONE) & Q(duty__due_date__lt=today)),
+    )
+
+
+def duty_list(*, owner_filter: Q) -> QuerySet[Duty]:
+    return (
+        Duty.objects.filter(owner_filter)
+        .select_related("lead_agency")
+        .prefetch_related(
+            "coordinating",
+            Prefetch("assignments", queryset=DutyAssignment.objects.select_related("agency").order_by("agency__name")),
+        )
+        .order_by("order", "pk")
+    )
+
+
+def delegates_for_export(conference: Conference) -> QuerySet[Delegate]:
+    return (
+        Delegate.objects.filter(invitation__conference=conference, invitation__withdrawn=False,
+                                invitation__reply=Invitation.Reply.ATTENDING)
+        .select_related("invitation__agency")
+        .order_by("invitation__agency__name", "order", "pk")
+    )
+
+
+def checkin_search(*, conference: Conference, search: str = "") -> QuerySet[Delegate]:
+    qs = delegates_for_export(conference)
+    if search:
+        qs = qs.filter(search_q(search, "full_name", "invitation__agency__name", "position"))
+    return qs
+
+
+def delegate_by_token(*, user, token) -> Delegate:
+    qs = Delegate.objects.select_related("invitation__agency", "invitation__conference")
+    if not (user.is_administrator or user.is_organiser):
+        qs = qs.none()
+    else:
+        qs = scope_to_province(qs, user=user, path="invitation__conference__province")
+    return get_object_or_404(qs, token=token)
+
+
+# --- What an agency's official sees ---------------------------------------------------
+
+def invitation_list_for_agency(*, user) -> QuerySet[Invitation]:
+    if not user.is_authenticated or not user.agency_id:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(agency_id=user.agency_id, withdrawn=False)
+        .exclude(conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.PLANNED])
+        .select_related("conference", "line")
+        .annotate(delegate_count=Count("delegates"))
+        .order_by("-conference__date")
+    )
+
+
+def invitation_get(*, user, pk) -> Invitation:
+    """Officials reach their own agency's invitation; organisers any of their province's."""
+    qs = Invitation.objects.select_related("conference__province", "conference__issuing_authority", "agency", "line", "replied_by")
+    if user.is_administrator:
+        pass
+    elif user.is_organiser or user.is_leader:
+        qs = scope_to_province(qs, user=user, path="conference__province")
+    elif user.agency_id:
+        qs = qs.filter(agency_id=user.agency_id, withdrawn=False).exclude(
+            conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.PLANNED])
+    else:
+        qs = qs.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+def assignment_list_for_agency(*, user, open_only: bool = False) -> QuerySet[DutyAssignment]:
+    if not user.is_authenticated or not user.agency_id:
+        return DutyAssignment.objects.none()
+    qs = DutyAssignment.objects.filter(agency_id=user.agency_id).filter(
+        Q(duty__conference__isnull=False) & ~Q(duty__conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.CANCELLED])
+        | Q(duty__plan__isnull=False) & ~Q(duty__plan__status=ImprovementPlan.Status.DRAFT)
+    )
+    if open_only:
+        qs = qs.exclude(status=DutyAssignment.Status.DONE)
+    return qs.select_related("duty__conference", "duty__plan", "duty__lead_agency").order_by("duty__due_date", "pk")
+
+
+def assignment_get(*, user, pk) -> DutyAssignment:
+    qs = DutyAssignment.objects.select_related("duty__conference__province", "duty__plan__province", "duty__lead_agency", "agency")
+    if user.is_administrator:
+        pass
+    elif can_see_province_work(user):
+        qs = scope_to_province(qs, user=user, path="agency__province")
+    elif user.agency_id:
+        qs = qs.filter(agency_id=user.agency_id)
+    else:
+        qs = qs.none()
+    return get_object_or_404(qs, pk=pk)
+
+
+def assignment_history(assignment: DutyAssignment) -> QuerySet[DutyUpdate]:
+    return assignment.updates.select_related("author")
+
+
+def upcoming_invitation_exists(agency_id) -> Exists:
+    return Exists(Invitation.objects.filter(agency_id=agency_id, conference__status=ConferenceStatus.INVITED))
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+def plan_list(*, user, search: str = "") -> QuerySet[ImprovementPlan]:
+    if not can_see_province_work(user):
+        return ImprovementPlan.objects.none()
+    qs = scope_to_province(ImprovementPlan.objects.all(), user=user).select_related("province", "focal_agency")
+    if search:
+        qs = qs.filter(search_q(search, "title"))
+    return qs.annotate(
+        duty_count=Count("duties", distinct=True),
+        assignment_count=Count("duties__assignments", distinct=True),
+        done_count=Count("duties__assignments", filter=Q(duties__assignments__status=DutyAssignment.Status.DONE), distinct=True),
+    ).order_by("-year", "-created_at")
+
+
+def plan_get(*, user, pk) -> ImprovementPlan:
+    qs = scope_to_province(ImprovementPlan.objects.all(), user=user) if can_see_province_work(user) else ImprovementPlan.objects.none()
+    return get_object_or_404(qs.select_related("province", "issuing_authority", "focal_agency"), pk=pk)
+
+
+def plan_board_rows(plan: ImprovementPlan) -> list[dict]:
+    """Per lead agency: its assignments in the plan (one query)."""
+    rows: dict[int, dict] = {}
+    assignments = (
+        DutyAssignment.objects.filter(duty__plan=plan)
+        .select_related("agency", "duty")
+        .order_by("agency__name", "duty__order", "duty_id")
+    )
+    for assignment in assignments:
+        row = rows.setdefault(assignment.agency_id, {"agency": assignment.agency, "assignments": [], "done": 0, "overdue": 0})
+        row["assignments"].append(assignment)
+        row["done"] += assignment.status == DutyAssignment.Status.DONE
+        row["overdue"] += assignment.is_overdue
+    return list(rows.values())

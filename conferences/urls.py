@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "conferences"
+
+urlpatterns = [
+    path("hoi-nghi/", views.ConferenceListView.as_view(), name="list"),
+    path("hoi-nghi/tao-moi/", views.ConferenceFormView.as_view(), name="create"),
+    path("hoi-nghi/<int:pk>/", views.ConferenceDetailView.as_view(), name="detail"),
+    path("hoi-nghi/<int:pk>/sua/", views.ConferenceFormView.as_view(), name="update"),
+    path("hoi-nghi/<int:pk>/muc/<slug:part>/", views.PartFormsetView.as_view(), name="part"),
+    path("hoi-nghi/<int:pk>/chuyen/<slug:action>/", views.conference_transition, name="transition"),
+    path("hoi-nghi/<int:pk>/xu-ly/<slug:action>/", views.ConferenceTextActionView.as_view(), name="text-action"),
+    path("hoi-nghi/<int:pk>/theo-doi/", views.BoardView.as_view(), name="board"),
+    path("hoi-nghi/<int:pk>/theo-doi/dai-bieu.xlsx", views.board_xlsx, name="board-xlsx"),
+    path("hoi-nghi/<int:pk>/theo-doi/danh-sach-dai-bieu.pdf", views.attendance_pdf, name="attendance-pdf"),
+    path("hoi-nghi/<int:pk>/diem-danh/", views.CheckInView.as_view(), name="checkin"),
+    path("hoi-nghi/<int:pk>/lich.ics", views.conference_ics, name="ics"),
+    path("diem-danh/<uuid:token>/", views.CheckInByTokenView.as_view(), name="checkin-token"),
+    path("diem-danh/<uuid:token>/co-mat/", views.delegate_check_in, name="checkin-mark"),
+    path("giay-moi/", views.InvitationListView.as_view(), name="invitation-list"),
+    path("giay-moi/<int:pk>/", views.InvitationReplyView.as_view(), name="invitation-reply"),
+    path("nhiem-vu/", views.MyDutiesView.as_view(), name="my-duties"),
+    path("nhiem-vu/<int:pk>/", views.AssignmentView.as_view(), name="assignment"),
+    path("nhiem-vu/<int:pk>/tep/<int:update_pk>/", views.duty_file, name="duty-file"),
+    path("ke-hoach/", views.PlanListView.as_view(), name="plan-list"),
+    path("ke-hoach/tao-moi/", views.PlanFormView.as_view(), name="plan-create"),
+    path("ke-hoach/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("ke-hoach/<int:pk>/sua/", views.PlanFormView.as_view(), name="plan-update"),
+    path("ke-hoach/<int:pk>/muc/<slug:part>/", views.PlanPartFormsetView.as_view(), name="plan-part"),
+    path("ke-hoach/<int:pk>/chuyen/<slug:action>/", views.plan_transition, name="plan-transition"),
+]

@@ -1,0 +1,583 @@
+"""Thin views: check permission, bind the form, call one service, redirect
+with a message. A `Refused` becomes the message it carries."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView
+
+from agencies.models import Agency
+
+from . import exporting, forms, selectors, services
+from .models import (
+    Award,
+    BasisDocument,
+    Conference,
+    ConferenceStatus,
+    ContentItem,
+    Duty,
+    ImprovementPlan,
+    Invitation,
+    InviteeLine,
+    ProgrammeItem,
+)
+from .services import Refused
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _refusal(request, refused: Refused):
+    for reason in refused.reasons:
+        messages.error(request, reason)
+
+
+def _require_organiser(request, owner):
+    if not services.can_organise(request.user, owner.province_id):
+        raise PermissionDenied
+
+
+# --- Conferences --------------------------------------------------------------------------
+
+class ConferenceListView(LoginRequiredMixin, ListView):
+    template_name = "conferences/conference_list.html"
+    context_object_name = "conferences"
+    paginate_by = 30
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not selectors.can_see_province_work(request.user):
+            return redirect("conferences:invitation-list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self.filter_form = forms.ConferenceFilterForm(self.request.GET or None)
+        f = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.conference_list(user=self.request.user, search=f.get("q") or "", status=f.get("status") or "",
+                                         kind=f.get("kind") or "", year=f.get("year"))
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(**kwargs, filter_form=self.filter_form, querystring=query.urlencode(),
+                                        can_create=self.request.user.is_organiser or self.request.user.is_administrator)
+
+
+class ConferenceFormView(LoginRequiredMixin, View):
+    template_name = "conferences/conference_form.html"
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            conference = selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
+            _require_organiser(self.request, conference)
+            return conference
+        user = self.request.user
+        if not (user.is_organiser and user.province_id):
+            raise PermissionDenied
+        agencies = Agency.objects.filter(province_id=user.province_id)
+        return Conference(province_id=user.province_id,
+                          issuing_authority=agencies.filter(code="UBND").first(),
+                          focal_agency=user.agency)
+
+    def get(self, request, pk=None):
+        instance = self.get_instance()
+        return render(request, self.template_name, {"form": forms.ConferenceForm(instance=instance), "conference": instance})
+
+    def post(self, request, pk=None):
+        instance = self.get_instance()
+        form = forms.ConferenceForm(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                conference = services.conference_save(actor=request.user, conference=form.save(commit=False))
+            except Refused as refused:
+                _refusal(request, refused)
+            else:
+                messages.success(request, _("Đã lưu hội nghị."))
+                return redirect("conferences:detail", pk=conference.pk)
+        return render(request, self.template_name, {"form": form, "conference": instance})
+
+
+STEPS = [(s.value, s.label) for s in (ConferenceStatus.DRAFT, ConferenceStatus.PLANNED, ConferenceStatus.INVITED,
+                                      ConferenceStatus.HELD, ConferenceStatus.CONCLUDED)]
+
+
+def _done_steps(status: str) -> list[str]:
+    codes = [code for code, _label in STEPS]
+    return codes[: codes.index(status)] if status in codes else []
+
+
+class ConferenceDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "conferences/conference_detail.html"
+
+    def get_context_data(self, **kwargs):
+        conference = selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
+        can_edit = services.can_organise(self.request.user, conference.province_id) and conference.is_open
+        return super().get_context_data(
+            conference=conference,
+            can_edit=can_edit,
+            can_organise=services.can_organise(self.request.user, conference.province_id),
+            basis=conference.basis_documents.all(),
+            content=conference.content_items.all(),
+            programme=conference.programme_items.select_related("agency"),
+            lines=selectors.invitee_lines_with_agencies(conference),
+            duties=selectors.duty_list(owner_filter=Q(conference=conference)),
+            awards=conference.awards.select_related("agency"),
+            changes=conference.invitee_changes.select_related("actor"),
+            deadline_problems=services.deadline_problems(conference),
+            status_steps=STEPS, done_steps=_done_steps(conference.status),
+            **kwargs,
+        )
+
+
+PARTS = {
+    "can-cu": ("basis", BasisDocument, forms.BasisDocumentForm, gettext_lazy("Văn bản căn cứ")),
+    "noi-dung": ("content", ContentItem, forms.ContentItemForm, gettext_lazy("Nội dung hội nghị")),
+    "chuong-trinh": ("programme", ProgrammeItem, forms.ProgrammeItemForm, gettext_lazy("Chương trình hội nghị")),
+    "thanh-phan": ("invitees", InviteeLine, forms.InviteeLineForm, gettext_lazy("Thành phần mời")),
+    "nhiem-vu": ("duties", Duty, forms.DutyForm, gettext_lazy("Tổ chức thực hiện (nhiệm vụ)")),
+    "khen-thuong": ("awards", Award, forms.AwardForm, gettext_lazy("Khen thưởng")),
+}
+PLAN_PARTS = {
+    "can-cu": ("basis", BasisDocument, forms.BasisDocumentForm, gettext_lazy("Văn bản căn cứ")),
+    "nhiem-vu": ("duties", Duty, forms.PlanDutyForm, gettext_lazy("Nhiệm vụ của các cơ quan, đơn vị")),
+}
+
+
+class PartFormsetView(LoginRequiredMixin, View):
+    """Edit one list of a conference (or plan) at once: the rows as printed, in order."""
+
+    template_name = "conferences/part_form.html"
+    parts = PARTS
+    owner_fk = "conference"
+
+    def get_owner(self):
+        owner = selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
+        _require_organiser(self.request, owner)
+        if not owner.is_open:
+            raise PermissionDenied
+        return owner
+
+    def setup_part(self):
+        if self.kwargs["part"] not in self.parts:
+            raise Http404
+        self.part, model, form, self.title = self.parts[self.kwargs["part"]]
+        self.owner = self.get_owner()
+        existing = model.objects.filter(**{self.owner_fk: self.owner}).count()
+        self.formset_class = forms.part_formset(model, form, self.owner_fk, extra=1 if existing else 3)
+
+    def formset(self, data=None, files=None):
+        return self.formset_class(data, files, instance=self.owner, prefix="rows",
+                                  form_kwargs={"province_id": self.owner.province_id})
+
+    def render_page(self, formset, reason_form=None):
+        return render(self.request, self.template_name, {
+            "owner": self.owner, "formset": formset, "title": self.title, "part": self.part,
+            "reason_form": reason_form, "owner_kind": self.owner_fk,
+        })
+
+    def needs_reason(self):
+        return self.owner_fk == "conference" and self.part == "invitees" and self.owner.invitations_out
+
+    def get(self, request, pk, part):
+        self.setup_part()
+        return self.render_page(self.formset(), forms.ReasonForm() if self.needs_reason() else None)
+
+    def post(self, request, pk, part):
+        self.setup_part()
+        formset = self.formset(request.POST, request.FILES)
+        reason_form = forms.ReasonForm(request.POST) if self.needs_reason() else None
+        if formset.is_valid() and (reason_form is None or reason_form.is_valid()):
+            try:
+                self.save(formset, reason_form.cleaned_data["reason"] if reason_form else "")
+            except Refused as refused:
+                _refusal(request, refused)
+            else:
+                messages.success(request, _("Đã lưu: %(part)s.") % {"part": self.title})
+                return redirect(self.success_url())
+        return self.render_page(formset, reason_form)
+
+    def save(self, formset, reason):
+        services.conference_part_save(actor=self.request.user, conference=self.owner, part=self.part,
+                                      formset=formset, reason=reason)
+
+    def success_url(self):
+        return reverse("conferences:detail", args=[self.owner.pk]) + f"#{self.part}"
+
+
+TRANSITIONS = {
+    "len-ke-hoach": (services.conference_plan, gettext_lazy("Hội nghị đã chuyển sang lên kế hoạch.")),
+    "gui-giay-moi": (services.conference_invite, gettext_lazy("Đã gửi giấy mời; danh sách đơn vị được mời đã chốt.")),
+    "da-to-chuc": (services.conference_mark_held, gettext_lazy("Đã ghi nhận hội nghị đã tổ chức.")),
+}
+
+
+@login_required
+@require_POST
+def conference_transition(request, pk, action):
+    conference = selectors.conference_get(user=request.user, pk=pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    service, done = TRANSITIONS[action]
+    try:
+        service(actor=request.user, conference=conference)
+    except Refused as refused:
+        _refusal(request, refused)
+    else:
+        messages.success(request, done)
+    return redirect("conferences:detail", pk=pk)
+
+
+class ConferenceTextActionView(LoginRequiredMixin, View):
+    """Conclude or cancel: a form with one text, then one service."""
+
+    template_name = "conferences/text_action.html"
+    actions = {
+        "ket-luan": (forms.ConcludeForm, "conclusions", services.conference_conclude,
+                     gettext_lazy("Kết luận hội nghị"), gettext_lazy("Đã lưu kết luận; hội nghị đã kết thúc.")),
+        "huy": (forms.CancelForm, "reason", services.conference_cancel,
+                gettext_lazy("Hủy hội nghị"), gettext_lazy("Đã hủy hội nghị.")),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["action"] not in self.actions:
+            raise Http404
+        self.form_class, self.field, self.service, self.title, self.done = self.actions[kwargs["action"]]
+        if request.user.is_authenticated:
+            self.conference = selectors.conference_get(user=request.user, pk=kwargs["pk"])
+            _require_organiser(request, self.conference)
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form):
+        return render(self.request, self.template_name, {"form": form, "conference": self.conference, "title": self.title,
+                                                         "action": self.kwargs["action"]})
+
+    def get(self, request, pk, action):
+        initial = {"conclusions": self.conference.conclusions} if action == "ket-luan" else {}
+        return self.page(self.form_class(initial=initial))
+
+    def post(self, request, pk, action):
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.service(actor=request.user, conference=self.conference, **{self.field: form.cleaned_data[self.field]})
+            except Refused as refused:
+                _refusal(request, refused)
+            else:
+                messages.success(request, self.done)
+                return redirect("conferences:detail", pk=pk)
+        return self.page(form)
+
+
+# --- Board, exports, check-in ------------------------------------------------------------------
+
+class BoardView(LoginRequiredMixin, TemplateView):
+    template_name = "conferences/board.html"
+
+    def get_context_data(self, **kwargs):
+        conference = selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
+        form = forms.BoardFilterForm(self.request.GET or None)
+        f = form.cleaned_data if form.is_valid() else {}
+        rows = selectors.board_rows(conference=conference, kind=f.get("kind") or "", reply=f.get("reply") or "",
+                                    overdue=bool(f.get("overdue")), search=f.get("q") or "")
+        return super().get_context_data(
+            conference=conference, rows=rows, filter_form=form, totals=selectors.board_totals(conference),
+            duties=selectors.duty_list(owner_filter=Q(conference=conference)),
+            can_organise=services.can_organise(self.request.user, conference.province_id), **kwargs,
+        )
+
+
+@login_required
+def board_xlsx(request, pk):
+    conference = selectors.conference_get(user=request.user, pk=pk)
+    response = HttpResponse(exporting.delegates_xlsx(conference), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="dai-bieu-hoi-nghi-{conference.pk}.xlsx"'
+    return response
+
+
+@login_required
+def attendance_pdf(request, pk):
+    conference = selectors.conference_get(user=request.user, pk=pk)
+    response = HttpResponse(exporting.attendance_pdf(conference), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="danh-sach-dai-bieu-{conference.pk}.pdf"'
+    return response
+
+
+class CheckInView(LoginRequiredMixin, TemplateView):
+    template_name = "conferences/checkin.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["conferences/_checkin_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        conference = selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
+        _require_organiser(self.request, conference)
+        search = self.request.GET.get("q", "").strip()
+        delegates = selectors.checkin_search(conference=conference, search=search)
+        return super().get_context_data(conference=conference, delegates=delegates[:100], search=search,
+                                        totals=selectors.board_totals(conference), **kwargs)
+
+
+class CheckInByTokenView(LoginRequiredMixin, TemplateView):
+    """What the delegate's QR code opens: their card, one tap to mark present."""
+
+    template_name = "conferences/checkin_token.html"
+
+    def get_context_data(self, **kwargs):
+        delegate = selectors.delegate_by_token(user=self.request.user, token=self.kwargs["token"])
+        return super().get_context_data(delegate=delegate, conference=delegate.invitation.conference, **kwargs)
+
+
+@login_required
+@require_POST
+def delegate_check_in(request, token):
+    delegate = selectors.delegate_by_token(user=request.user, token=token)
+    present = request.POST.get("present", "1") == "1"
+    try:
+        delegate = services.delegate_check_in(actor=request.user, delegate=delegate, present=present)
+    except Refused as refused:
+        if request.htmx:
+            return HttpResponse(refused.reasons[0], status=409)
+        _refusal(request, refused)
+    if request.htmx:
+        conference = delegate.invitation.conference
+        return render(request, "conferences/_checkin_mark.html", {
+            "delegate": delegate, "conference": conference, "totals": selectors.board_totals(conference)})
+    if present:
+        messages.success(request, _("Đã điểm danh: %(name)s.") % {"name": delegate.full_name})
+    return redirect(request.POST.get("next") or reverse("conferences:checkin", args=[delegate.invitation.conference_id]))
+
+
+@login_required
+def conference_ics(request, pk):
+    conference = selectors.conference_for_invitee(user=request.user, pk=pk)
+    if not conference.date:
+        raise Http404
+    url = request.build_absolute_uri(reverse("conferences:invitation-list"))
+    response = HttpResponse(exporting.conference_ics(conference, url=url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hoi-nghi-{conference.pk}.ics"'
+    return response
+
+
+# --- Invitations and replies -----------------------------------------------------------------------
+
+class InvitationListView(LoginRequiredMixin, ListView):
+    template_name = "conferences/invitation_list.html"
+    context_object_name = "invitations"
+
+    def get_queryset(self):
+        return selectors.invitation_list_for_agency(user=self.request.user)
+
+
+class InvitationReplyView(LoginRequiredMixin, View):
+    template_name = "conferences/invitation_reply.html"
+
+    def setup_invitation(self):
+        self.invitation = selectors.invitation_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.conference = self.invitation.conference
+        self.can_reply = services.can_reply(self.request.user, self.invitation)
+
+    def page(self, form, formset):
+        invitation = self.invitation
+        delegates = list(invitation.delegates.all())
+        if invitation.reply == Invitation.Reply.ATTENDING:
+            codes = exporting.delegate_qr_codes(self.request, delegates)
+            for delegate in delegates:
+                delegate.qr_svg = codes[delegate.pk]
+        on_behalf = self.request.user.agency_id != invitation.agency_id
+        editable = self.can_reply and (self.conference.replies_open or (on_behalf and self.conference.status in ("invited", "held")))
+        return render(self.request, self.template_name, {
+            "invitation": invitation, "conference": self.conference, "form": form, "formset": formset,
+            "delegates": delegates, "editable": editable, "on_behalf": on_behalf,
+            "programme": self.conference.programme_items.select_related("agency"),
+            "content": self.conference.content_items.all(),
+        })
+
+    def get(self, request, pk):
+        self.setup_invitation()
+        initial = {"reply": self.invitation.reply if self.invitation.reply != Invitation.Reply.PENDING else Invitation.Reply.ATTENDING,
+                   "note": self.invitation.reply_note}
+        # An agency that has not named anyone yet starts with one empty row.
+        extra = 0 if self.invitation.delegates.exists() else 1
+        formset = forms.delegate_formset(self.invitation.quota, extra=extra)(instance=self.invitation, prefix="delegates")
+        return self.page(forms.ReplyForm(initial=initial), formset)
+
+    def post(self, request, pk):
+        self.setup_invitation()
+        if not self.can_reply:
+            raise PermissionDenied
+        form = forms.ReplyForm(request.POST)
+        formset = forms.delegate_formset(self.invitation.quota)(request.POST, instance=self.invitation, prefix="delegates")
+        attending = request.POST.get("reply") == Invitation.Reply.ATTENDING
+        if form.is_valid() and (formset.is_valid() or not attending):
+            try:
+                services.invitation_reply(
+                    actor=request.user, invitation=self.invitation, reply=form.cleaned_data["reply"],
+                    note=form.cleaned_data["note"], delegates=formset.delegate_rows() if attending else [],
+                )
+            except Refused as refused:
+                _refusal(request, refused)
+            else:
+                messages.success(request, _("Đã gửi trả lời của %(agency)s.") % {"agency": self.invitation.agency.name})
+                return redirect("conferences:invitation-reply", pk=pk)
+        return self.page(form, formset)
+
+
+# --- Duties -----------------------------------------------------------------------------------------
+
+class MyDutiesView(LoginRequiredMixin, ListView):
+    template_name = "conferences/my_duties.html"
+    context_object_name = "assignments"
+
+    def get_queryset(self):
+        return selectors.assignment_list_for_agency(user=self.request.user)
+
+
+class AssignmentView(LoginRequiredMixin, View):
+    template_name = "conferences/assignment.html"
+
+    def page(self, assignment, form):
+        return render(self.request, self.template_name, {
+            "assignment": assignment, "duty": assignment.duty, "owner": assignment.duty.conference or assignment.duty.plan,
+            "form": form, "history": selectors.assignment_history(assignment),
+            "can_report": services.can_report(self.request.user, assignment),
+        })
+
+    def get(self, request, pk):
+        assignment = selectors.assignment_get(user=request.user, pk=pk)
+        return self.page(assignment, forms.DutyReportForm(initial={"status": "in_progress"}))
+
+    def post(self, request, pk):
+        assignment = selectors.assignment_get(user=request.user, pk=pk)
+        form = forms.DutyReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.duty_report(actor=request.user, assignment=assignment, status=form.cleaned_data["status"],
+                                     note=form.cleaned_data["note"], upload=form.cleaned_data.get("file"))
+            except Refused as refused:
+                _refusal(request, refused)
+            else:
+                messages.success(request, _("Đã ghi nhận báo cáo tiến độ."))
+                return redirect("conferences:assignment", pk=pk)
+        return self.page(assignment, form)
+
+
+@login_required
+def duty_file(request, pk, update_pk):
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    update = assignment.updates.filter(pk=update_pk).exclude(file="").first()
+    if update is None:
+        raise Http404
+    return FileResponse(update.file.open("rb"), as_attachment=True, filename=update.original_name or update.file.name)
+
+
+# --- Improvement plans ---------------------------------------------------------------------------
+
+class PlanListView(LoginRequiredMixin, ListView):
+    template_name = "conferences/plan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self):
+        if not selectors.can_see_province_work(self.request.user):
+            raise PermissionDenied
+        return selectors.plan_list(user=self.request.user, search=self.request.GET.get("q", ""))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, can_create=self.request.user.is_organiser)
+
+
+class PlanFormView(ConferenceFormView):
+    template_name = "conferences/plan_form.html"
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            plan = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
+            _require_organiser(self.request, plan)
+            return plan
+        user = self.request.user
+        if not (user.is_organiser and user.province_id):
+            raise PermissionDenied
+        from django.utils import timezone
+
+        return ImprovementPlan(province_id=user.province_id, year=timezone.localdate().year,
+                               issuing_authority=Agency.objects.filter(province_id=user.province_id, code="UBND").first(),
+                               focal_agency=user.agency)
+
+    def get(self, request, pk=None):
+        instance = self.get_instance()
+        return render(request, self.template_name, {"form": forms.PlanForm(instance=instance), "plan": instance})
+
+    def post(self, request, pk=None):
+        instance = self.get_instance()
+        form = forms.PlanForm(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                plan = services.plan_save(actor=request.user, plan=form.save(commit=False))
+            except Refused as refused:
+                _refusal(request, refused)
+            else:
+                messages.success(request, _("Đã lưu kế hoạch."))
+                return redirect("conferences:plan-detail", pk=plan.pk)
+        return render(request, self.template_name, {"form": form, "plan": instance})
+
+
+class PlanDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "conferences/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            plan=plan, basis=plan.basis_documents.all(),
+            duties=selectors.duty_list(owner_filter=Q(plan=plan)),
+            board=selectors.plan_board_rows(plan), totals=selectors.duty_totals(Q(duty__plan=plan)),
+            can_edit=services.can_organise(self.request.user, plan.province_id) and plan.status != ImprovementPlan.Status.CLOSED,
+            **kwargs,
+        )
+
+
+class PlanPartFormsetView(PartFormsetView):
+    parts = PLAN_PARTS
+    owner_fk = "plan"
+
+    def get_owner(self):
+        plan = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
+        _require_organiser(self.request, plan)
+        return plan
+
+    def save(self, formset, reason):
+        services.plan_part_save(actor=self.request.user, plan=self.owner, part=self.part, formset=formset)
+
+    def success_url(self):
+        return reverse("conferences:plan-detail", args=[self.owner.pk]) + f"#{self.part}"
+
+
+PLAN_TRANSITIONS = {
+    "trien-khai": (services.plan_activate, gettext_lazy("Kế hoạch đã được triển khai tới các đơn vị.")),
+    "tong-ket": (services.plan_close, gettext_lazy("Kế hoạch đã được tổng kết.")),
+}
+
+
+@login_required
+@require_POST
+def plan_transition(request, pk, action):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if action not in PLAN_TRANSITIONS:
+        raise Http404
+    service, done = PLAN_TRANSITIONS[action]
+    try:
+        service(actor=request.user, plan=plan)
+    except Refused as refused:
+        _refusal(request, refused)
+    else:
+        messages.success(request, done)
+    return redirect("conferences:plan-detail", pk=pk)
