@@ -74,7 +74,7 @@ class Conference(models.Model):
     conclusions = models.TextField(_("kết luận"), blank=True)
     concluded_at = models.DateTimeField(_("kết luận lúc"), null=True, blank=True)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,7 +166,7 @@ class ImprovementPlan(models.Model):
         _("yêu cầu báo cáo"), blank=True,
         help_text=_("Ví dụ: báo cáo về UBND tỉnh (qua Sở Nội vụ) kết quả thực hiện kế hoạch."))
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -329,14 +329,17 @@ def invitation_reply(*, actor, invitation: Invitation, reply: str, note: str = "
 def delegate_check_in(*, actor, delegate: Delegate, present: bool = True) -> Delegate:
     """Mark a delegate present (or undo a mistaken tap). Tapping twice keeps
     the first time."""
-    conference = delegate.invitation.conference
-    _require_organiser(actor, conference.province_id)
-    if conference.status not in (S.INVITED, S.HELD):
-        raise Refused(_("Chỉ điểm danh khi hội nghị đã gửi giấy mời và chưa kết thúc."))
-    if delegate.invitation.reply != Invitation.Reply.ATTENDING or delegate.invitation.withdrawn:
-        raise Refused(_("Đại biểu không thuộc đơn vị đã xác nhận tham dự."))
     with transaction.atomic():
-        delegate = Delegate.objects.select_for_update().get(pk=delegate.pk)
+        # Checked on the row as it is now: the reply may have changed since
+        # the page was loaded.
+        delegate = (Delegate.objects.select_for_update(of=("self",))
+                    .select_related("invitation__conference").get(pk=delegate.pk))
+        invitation, conference = delegate.invitation, delegate.invitation.conference
+        _require_organiser(actor, conference.province_id)
+        if conference.status not in (S.INVITED, S.HELD):
+            raise Refused(_("Chỉ điểm danh khi hội nghị đã gửi giấy mời và chưa kết thúc."))
+        if invitation.reply != Invitation.Reply.ATTENDING or invitation.withdrawn:
+            raise Refused(_("Đại biểu không thuộc đơn vị đã xác nhận tham dự."))
         if present and delegate.checked_in_at is None:
             delegate.checked_in_at = timezone.now()
             delegate.checked_in_by = actor

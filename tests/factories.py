@@ -50,3 +50,37 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save()
+
+
+# --- Conferences -----------------------------------------------------------------
+
+def future(days=30):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conferences.Conference"
+
+    province = factory.SubFactory(ProvinceFactory)
+    title = factory.Sequence(lambda n: f"Hội nghị phân tích chỉ số CCHC số {n}")
+    issuing_authority = factory.LazyAttribute(lambda c: AgencyFactory(province=c.province, kind=AgencyKind.PROVINCIAL_COMMITTEE, name="UBND tỉnh"))
+    focal_agency = factory.LazyAttribute(lambda c: AgencyFactory(province=c.province, name="Sở Nội vụ"))
+    date = factory.LazyFunction(future)
+    start_time = factory.LazyFunction(lambda: __import__("datetime").time(14, 0))
+    venue = "Hội trường UBND tỉnh"
+    index_years = [2025]
+
+
+class InviteeLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conferences.InviteeLine"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    text = "Chủ tịch UBND các xã, phường"
+    target = "group"
+    group_kinds = ["xa", "phuong"]
