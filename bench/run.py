@@ -28,7 +28,13 @@ REFERENCES = {
     "agency_list_page_2000_agencies": (0.5, "s"),
     "agency_list_page_queries": (12, "queries"),
     "agency_export_2000_agencies": (5.0, "s"),
+    "conference_invite_2000_agencies": (3.0, "s"),
+    "conference_board_2000_agencies": (3.0, "s"),
+    "conference_board_queries": (14, "queries"),
+    "conference_delegates_xlsx_600": (3.0, "s"),
+    "conference_attendance_pdf_600": (20.0, "s"),
 }
+ATTENDING = 300  # agencies that answer, two delegates each
 
 
 def report(name, value, unit):
@@ -83,6 +89,46 @@ def run():
     response = client.get("/danh-ba/don-vi.xlsx")
     assert response.status_code == 200
     report("agency_export_2000_agencies", time.perf_counter() - started, "s")
+
+    bench_conference(province, user, client)
+
+
+def bench_conference(province, user, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from conferences import services as conferences
+    from conferences.models import Conference, Delegate, InviteeLine
+
+    agency = province.agencies.get(code="UBND")
+    conference = Conference.objects.create(
+        province=province, title="Hội nghị đo hiệu năng", issuing_authority=agency, focal_agency=agency,
+        date=timezone.localdate() + dt.timedelta(days=30), start_time=dt.time(8, 0), venue="Hội trường")
+    InviteeLine.objects.create(conference=conference, text="Chủ tịch UBND các xã", target="group", group_kinds=["xa"], quota=2)
+    started = time.perf_counter()
+    conferences.conference_invite(actor=user, conference=conference)
+    report("conference_invite_2000_agencies", time.perf_counter() - started, "s")
+    invitations = list(conference.invitations.order_by("agency__name")[:ATTENDING])
+    conference.invitations.filter(pk__in=[i.pk for i in invitations]).update(reply="attending")
+    Delegate.objects.bulk_create([
+        Delegate(invitation=i, order=n, full_name=f"Nguyễn Văn {i.pk}-{n}", position="Chủ tịch UBND xã", phone="0912000000")
+        for i in invitations for n in range(2)])
+
+    url = f"/hoi-nghi/{conference.pk}/theo-doi/"
+    client.get(url)  # warm-up
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    report("conference_board_2000_agencies", time.perf_counter() - started, "s")
+    report("conference_board_queries", len(queries.captured_queries), "queries")
+    started = time.perf_counter()
+    assert client.get(url + "dai-bieu.xlsx").status_code == 200
+    report("conference_delegates_xlsx_600", time.perf_counter() - started, "s")
+    started = time.perf_counter()
+    assert client.get(url + "danh-sach-dai-bieu.pdf").status_code == 200
+    report("conference_attendance_pdf_600", time.perf_counter() - started, "s")
 
 
 if __name__ == "__main__":

@@ -128,9 +128,16 @@ class _ProvinceScopedForm(forms.ModelForm):
     """Agency and person choices limited to the owner's province."""
 
     wide_fields = ("text", "task", "title", "group_kinds", "lead_kinds")
+    # Fields that only matter for some values of the row's "target" select;
+    # the page hides the others (static/js/portal.js).
+    shown_for: dict[str, str] = {}
 
     def __init__(self, *args, province_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if "order" in self.fields:
+            # Left empty, a new row goes last.
+            self.fields["order"].required = False
+            self.fields["order"].label = _("STT")
         agencies = _province_agencies(province_id)
         for field in self.fields.values():
             if isinstance(field, forms.ModelMultipleChoiceField) and field.queryset.model is Agency:
@@ -140,6 +147,10 @@ class _ProvinceScopedForm(forms.ModelForm):
                 field.queryset = agencies
             elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Person:
                 field.queryset = Person.objects.filter(agency__province_id=province_id).select_related("agency").order_by("agency__name", "full_name")
+
+
+    def clean_order(self):
+        return self.cleaned_data.get("order") or 0
 
 
 class BasisDocumentForm(_ProvinceScopedForm):
@@ -170,6 +181,8 @@ class InviteeLineForm(_ProvinceScopedForm):
     group_kinds = forms.MultipleChoiceField(label=_("Các loại đơn vị trong nhóm"), required=False, choices=KIND_CHOICES,
                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}))
 
+    shown_for = {"group_kinds": "group awardees", "agency": "agency", "person": "person"}
+
     class Meta:
         model = InviteeLine
         fields = ["order", "section", "text", "target", "group_kinds", "agency", "person", "role", "quota", "quota_text",
@@ -193,6 +206,8 @@ class PlanDutyForm(DutyForm):
 
 
 class AwardForm(_ProvinceScopedForm):
+    shown_for = {"recipient_name": "individual", "recipient_position": "individual"}
+
     class Meta:
         model = Award
         fields = ["order", "kind", "agency", "recipient_name", "recipient_position", "award_name", "decision_ref", "citation"]

@@ -290,3 +290,14 @@ def plan_board_rows(plan: ImprovementPlan) -> list[dict]:
         row["done"] += assignment.status == DutyAssignment.Status.DONE
         row["overdue"] += assignment.is_overdue
     return list(rows.values())
+
+
+def open_assignments(*, user) -> QuerySet[DutyAssignment]:
+    """Unfinished duties of the province with a deadline, soonest first (for dashboards)."""
+    if not can_see_province_work(user):
+        return DutyAssignment.objects.none()
+    qs = scope_to_province(DutyAssignment.objects.all(), user=user, path="agency__province")
+    return (qs.exclude(status=DutyAssignment.Status.DONE).filter(duty__due_date__isnull=False)
+            .exclude(duty__conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.CANCELLED])
+            .exclude(duty__plan__status__in=[ImprovementPlan.Status.DRAFT, ImprovementPlan.Status.CLOSED])
+            .select_related("agency", "duty").order_by("duty__due_date", "agency__name"))

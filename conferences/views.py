@@ -171,8 +171,8 @@ class PartFormsetView(LoginRequiredMixin, View):
             raise Http404
         self.part, model, form, self.title = self.parts[self.kwargs["part"]]
         self.owner = self.get_owner()
-        existing = model.objects.filter(**{self.owner_fk: self.owner}).count()
-        self.formset_class = forms.part_formset(model, form, self.owner_fk, extra=1 if existing else 3)
+        existing = model.objects.filter(**{self.owner_fk: self.owner}).exists()
+        self.formset_class = forms.part_formset(model, form, self.owner_fk, extra=0 if existing else 1)
 
     def formset(self, data=None, files=None):
         return self.formset_class(data, files, instance=self.owner, prefix="rows",
@@ -401,6 +401,7 @@ class InvitationReplyView(LoginRequiredMixin, View):
             "delegates": delegates, "editable": editable, "on_behalf": on_behalf,
             "programme": self.conference.programme_items.select_related("agency"),
             "content": self.conference.content_items.all(),
+            "awards": self.conference.awards.select_related("agency"),
         })
 
     def get(self, request, pk):

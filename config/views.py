@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from agencies import selectors as directory
+from conferences import selectors as conferences
 
 from .health import health_report
 
@@ -27,6 +28,11 @@ def home(request):
     if user.is_official:
         context["my_agency"] = user.agency
         context["colleagues"] = directory.person_list(user=user, agency=user.agency)[:10]
+        context["invitations"] = conferences.invitation_list_for_agency(user=user)[:6]
+        context["assignments"] = conferences.assignment_list_for_agency(user=user, open_only=True)[:8]
+    if user.is_organiser or user.is_leader:
+        context["conferences"] = conferences.conference_list(user=user)[:6]
+        context["assignments"] = conferences.open_assignments(user=user)[:8]
     if user.is_organiser or user.is_administrator:
         context["recent_imports"] = directory.directory_import_list(user=user)[:5]
     return render(request, DASHBOARD_TEMPLATES[role], context)

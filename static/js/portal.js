@@ -83,11 +83,32 @@
     });
   }
 
+  // Formset rows: show a field only for the values of the row's "target"
+  // (or "kind") select it applies to, e.g. the kinds of a group line.
+  function initShownFor(root) {
+    var rows = root.matches && root.matches(".part-row") ? [root] : root.querySelectorAll(".part-row");
+    Array.prototype.forEach.call(rows, function (row) {
+      var select = row.querySelector("select[name$='-target'], select[name$='-kind']");
+      if (!select || select.dataset.boundShown) return;
+      select.dataset.boundShown = "1";
+      function update() {
+        row.querySelectorAll("[data-shown-for]").forEach(function (col) {
+          var show = col.dataset.shownFor.split(" ").indexOf(select.value) !== -1;
+          // A field with an error stays visible so the message is seen.
+          col.classList.toggle("d-none", !show && !col.querySelector(".is-invalid"));
+        });
+      }
+      select.addEventListener("change", update);
+      update();
+    });
+  }
+
   function init(root) {
     initDatePickers(root);
     initAutoSubmit(root);
     initConfirm(root);
     initFormsets(root);
+    initShownFor(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
