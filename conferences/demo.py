@@ -525,5 +525,7 @@ def _seed_002(province: Province):
     for index, assignment in enumerate(assignments):
         if assignment.agency.kind in PROVINCIAL and index % 4 != 3:
             _report(assignment, organiser, DutyAssignment.Status.DONE, "Đã thực hiện; báo cáo kết quả gửi Sở Nội vụ.")
+        elif index % 5 == 0:
+            _report(assignment, organiser, DutyAssignment.Status.DONE, "Đã hoàn thành, có báo cáo kèm theo.")
         elif index % 3 == 0:
             _report(assignment, organiser, DutyAssignment.Status.IN_PROGRESS, "Đang triển khai; dự kiến hoàn thành trong quý IV.")
