@@ -58,7 +58,7 @@ def _require_organiser(user, province_id):
 
 def _require_open(conference: Conference):
     if not conference.is_open:
-        raise Refused(_("Hội nghị đã %(status)s, không thể sửa.") % {"status": conference.get_status_display().lower()})
+        raise Refused(_("Hội nghị %(status)s, không thể sửa.") % {"status": conference.get_status_display().lower()})
 
 
 # --- Deadlines ------------------------------------------------------------------------
