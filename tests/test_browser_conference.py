@@ -3,8 +3,6 @@ conference with a group invitee line and sends the invitations, a ward's
 official replies with two delegates, the organiser sees them on the board
 and checks one in from the check-in page."""
 
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -28,7 +26,8 @@ def logout(page, live_server):
 def test_conference_from_creation_to_check_in(page, live_server):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     page.on("dialog", lambda dialog: dialog.accept())
-    day = timezone.localdate() + dt.timedelta(days=14)
+    # Held today, so that the same test can go on to "held" and "concluded".
+    day = timezone.localdate()
 
     # The organiser creates the conference.
     login(page, live_server, "langson.noivu")
@@ -101,3 +100,18 @@ def test_conference_from_creation_to_check_in(page, live_server):
     present = Delegate.objects.get(full_name="Đinh Thị Hà")
     assert present.checked_in_at is not None
     assert Delegate.objects.get(full_name="Lưu Văn Bình").checked_in_at is None
+
+    # After the conference: held, then concluded with its conclusions.
+    page.goto(f"{live_server.url}/hoi-nghi/{conference.pk}/")
+    page.click("main button:has-text('Đã tổ chức')")
+    page.wait_for_selector("text=Đã ghi nhận hội nghị đã tổ chức.")
+    page.click("main a:has-text('Kết luận')")
+    page.click("main button[type=submit]")  # empty: refused beside the field
+    assert page.locator(".invalid-feedback, .is-invalid").count() >= 1
+    page.fill("#id_conclusions", "Giao các xã, phường khắc phục các tiêu chí chưa đạt điểm tối đa trước ngày 30/6/2027.")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=Đã lưu kết luận; hội nghị đã kết thúc.")
+    assert page.locator(".status-steps li.current").inner_text().endswith("Đã kết luận")
+    screenshot(page, "conference-concluded")
+    conference.refresh_from_db()
+    assert conference.status == "concluded" and conference.conclusions.startswith("Giao các xã")
