@@ -220,19 +220,23 @@ TRANSITIONS = {
 }
 
 
-@login_required
-@require_POST
-def conference_transition(request, pk, action):
-    conference = selectors.conference_get(user=request.user, pk=pk)
-    if action not in TRANSITIONS:
+def _transition(request, table: dict, action: str, **owner):
+    """Run the status change named in the URL; a refusal becomes messages."""
+    if action not in table:
         raise Http404
-    service, done = TRANSITIONS[action]
+    service, done = table[action]
     try:
-        service(actor=request.user, conference=conference)
+        service(actor=request.user, **owner)
     except Refused as refused:
         _refusal(request, refused)
     else:
         messages.success(request, done)
+
+
+@login_required
+@require_POST
+def conference_transition(request, pk, action):
+    _transition(request, TRANSITIONS, action, conference=selectors.conference_get(user=request.user, pk=pk))
     return redirect("conferences:detail", pk=pk)
 
 
@@ -571,14 +575,5 @@ PLAN_TRANSITIONS = {
 @login_required
 @require_POST
 def plan_transition(request, pk, action):
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    if action not in PLAN_TRANSITIONS:
-        raise Http404
-    service, done = PLAN_TRANSITIONS[action]
-    try:
-        service(actor=request.user, plan=plan)
-    except Refused as refused:
-        _refusal(request, refused)
-    else:
-        messages.success(request, done)
+    _transition(request, PLAN_TRANSITIONS, action, plan=selectors.plan_get(user=request.user, pk=pk))
     return redirect("conferences:plan-detail", pk=pk)
