@@ -157,14 +157,8 @@ def _seed_001(province: Province):
 
 
 def _send_invitations(conference: Conference, *, invited_at):
-    expansions = []
-    for line in conference.invitee_lines.all():
-        line.conference = conference
-        expansions.append((line, list(selectors.line_agencies(line))))
-    services._freeze(conference, expansions)
-    conference.status = ConferenceStatus.INVITED
-    conference.invited_at = invited_at
-    conference.save(update_fields=["status", "invited_at"])
+    services.invitations_freeze(conference=conference, expansions=selectors.line_expansions(conference),
+                                invited_at=invited_at)
 
 
 def _replies(conference, agencies, *, attending, declined, checked_in):

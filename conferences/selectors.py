@@ -6,7 +6,7 @@ another province's (or agency's) row is a 404."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -86,18 +86,23 @@ def line_agencies(line: InviteeLine) -> QuerySet[Agency]:
     return Agency.objects.none()
 
 
-def invitee_lines_with_agencies(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:
-    """Each line with the agencies it expands to: live before invitations go
-    out, the frozen list after."""
+def line_expansions(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:
+    """Each line with the agencies it stands for, as the directory is now."""
     lines = list(conference.invitee_lines.select_related("agency", "person__agency"))
-    if conference.invitations_out:
-        frozen: dict[int, list[Agency]] = {}
-        for invitation in conference.invitations.filter(withdrawn=False).select_related("agency").order_by("agency__name"):
-            frozen.setdefault(invitation.line_id, []).append(invitation.agency)
-        return [(line, frozen.get(line.pk, [])) for line in lines]
     for line in lines:
         line.conference = conference
     return [(line, list(line_agencies(line))) for line in lines]
+
+
+def invitee_lines_with_agencies(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:
+    """Each line with the agencies it expands to: live before invitations go
+    out, the frozen list after."""
+    if not conference.invitations_out:
+        return line_expansions(conference)
+    frozen: dict[int, list[Agency]] = {}
+    for invitation in conference.invitations.filter(withdrawn=False).select_related("agency").order_by("agency__name"):
+        frozen.setdefault(invitation.line_id, []).append(invitation.agency)
+    return [(line, frozen.get(line.pk, [])) for line in conference.invitee_lines.select_related("agency", "person__agency")]
 
 
 def _assignment_counts(conference_filter: Q):
@@ -250,10 +255,6 @@ def assignment_get(*, user, pk) -> DutyAssignment:
 
 def assignment_history(assignment: DutyAssignment) -> QuerySet[DutyUpdate]:
     return assignment.updates.select_related("author")
-
-
-def upcoming_invitation_exists(agency_id) -> Exists:
-    return Exists(Invitation.objects.filter(agency_id=agency_id, conference__status=ConferenceStatus.INVITED))
 
 
 # --- Plans ---------------------------------------------------------------------------------

@@ -129,29 +129,25 @@ def conference_invite(*, actor, conference: Conference) -> Conference:
             problems.append(_("Ngày tổ chức đã qua."))
         if not conference.venue:
             problems.append(_("Hãy nhập địa điểm trước khi gửi giấy mời."))
-        lines = list(conference.invitee_lines.select_related("agency", "person"))
-        if not lines:
+        expansions = selectors.line_expansions(conference)
+        if not expansions:
             problems.append(_("Chưa có thành phần mời nào."))
-        expansions = []
-        for line in lines:
-            line.conference = conference
-            agencies = list(selectors.line_agencies(line))
+        for line, agencies in expansions:
             if line.target != InviteeLine.Target.TEXT and not agencies:
                 problems.append(_("Thành phần “%(line)s” không ứng với đơn vị nào trong danh bạ.") % {"line": line.text})
-            expansions.append((line, agencies))
-        if lines and not any(agencies for _line, agencies in expansions):
+        if expansions and not any(agencies for _line, agencies in expansions):
             problems.append(_("Không có đơn vị nào để gửi giấy mời."))
         problems += deadline_problems(conference)
         if problems:
             raise Refused(*problems)
-        _freeze(conference, expansions)
-        conference.invited_at = timezone.now()
-        conference.status = S.INVITED
-        conference.save(update_fields=["status", "invited_at", "updated_at"])
+        invitations_freeze(conference=conference, expansions=expansions, invited_at=timezone.now())
     return conference
 
 
-def _freeze(conference: Conference, expansions: Iterable[tuple[InviteeLine, list[Agency]]]):
+def invitations_freeze(*, conference: Conference, expansions: Iterable[tuple[InviteeLine, list[Agency]]], invited_at):
+    """One invitation per agency (the first line naming it; the largest quota)
+    and the status "invited". conference_invite calls it after its checks;
+    the demo calls it to record invitations sent in the past."""
     rows: dict[int, Invitation] = {}
     for line, agencies in expansions:
         for agency in agencies:
@@ -161,6 +157,9 @@ def _freeze(conference: Conference, expansions: Iterable[tuple[InviteeLine, list
             rows[agency.pk] = Invitation(conference=conference, agency=agency, line=line, role=line.role,
                                          quota=line.quota, person_id=line.person_id)
     Invitation.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    conference.invited_at = invited_at
+    conference.status = S.INVITED
+    conference.save(update_fields=["status", "invited_at", "updated_at"])
 
 
 def conference_mark_held(*, actor, conference: Conference) -> Conference:
@@ -204,9 +203,6 @@ def _set_status(conference: Conference, status: str) -> Conference:
 
 # --- Parts edited as lists (basis, content, programme, invitees, duties, awards) ---------
 
-PART_CLOSED_AFTER_INVITE = {"invitees"}
-
-
 def conference_part_save(*, actor, conference: Conference, part: str, formset, reason: str = "") -> None:
     """Save one list of a conference from its formset. Invitee lines after
     invitations went out need a recorded reason; the frozen list then
@@ -219,7 +215,6 @@ def conference_part_save(*, actor, conference: Conference, part: str, formset, r
     with transaction.atomic():
         saved = formset.save()
         _renumber(formset)
-        deleted_ids = [obj.pk for obj in formset.deleted_objects if obj.pk] if hasattr(formset, "deleted_objects") else []
         if part == "duties":
             for duty in saved:
                 duty_sync_assignments(duty=duty)
@@ -229,8 +224,9 @@ def conference_part_save(*, actor, conference: Conference, part: str, formset, r
                     raise Refused(*problems)
         if frozen and (saved or formset.deleted_objects):
             summary = _resync_lines(conference, touched=saved)
-            InviteeChange.objects.create(conference=conference, reason=reason.strip(), actor=actor,
-                                         summary=summary + (_("; xóa %(n)d dòng") % {"n": len(deleted_ids)} if deleted_ids else ""))
+            if formset.deleted_objects:
+                summary += _("; xóa %(n)d dòng") % {"n": len(formset.deleted_objects)}
+            InviteeChange.objects.create(conference=conference, reason=reason.strip(), actor=actor, summary=summary)
 
 
 def _renumber(formset) -> None:
@@ -280,6 +276,15 @@ def can_reply(user, invitation: Invitation) -> bool:
     return user.is_official and user.agency_id == invitation.agency_id
 
 
+def replies_open_for(user, invitation: Invitation) -> bool:
+    """Officials answer until the reply deadline; the organiser may answer on
+    the agency's behalf while the conference is invited or held."""
+    conference = invitation.conference
+    if user.agency_id != invitation.agency_id:
+        return conference.status in (S.INVITED, S.HELD)
+    return conference.replies_open
+
+
 def invitation_reply(*, actor, invitation: Invitation, reply: str, note: str = "", delegates: list[dict]) -> Invitation:
     """Answer an invitation and name delegates within the quota. `delegates`
     are dicts of full_name, position, phone, email and, for one kept, id."""
@@ -289,10 +294,9 @@ def invitation_reply(*, actor, invitation: Invitation, reply: str, note: str = "
     conference = invitation.conference
     if invitation.withdrawn:
         raise Refused(_("Đơn vị không còn trong thành phần mời."))
-    if on_behalf:
-        if conference.status not in (S.INVITED, S.HELD):
+    if not replies_open_for(actor, invitation):
+        if on_behalf or conference.status != S.INVITED:
             raise Refused(_("Hội nghị không còn nhận trả lời."))
-    elif not conference.replies_open:
         raise Refused(_("Đã hết hạn xác nhận tham dự. Hãy liên hệ Sở Nội vụ nếu cần thay đổi."))
     R = Invitation.Reply
     if reply not in (R.ATTENDING, R.DECLINED):

@@ -6,9 +6,9 @@ app_name = "conferences"
 
 urlpatterns = [
     path("hoi-nghi/", views.ConferenceListView.as_view(), name="list"),
-    path("hoi-nghi/tao-moi/", views.ConferenceFormView.as_view(), name="create"),
+    path("hoi-nghi/tao-moi/", views.OwnerFormView.as_view(), name="create"),
     path("hoi-nghi/<int:pk>/", views.ConferenceDetailView.as_view(), name="detail"),
-    path("hoi-nghi/<int:pk>/sua/", views.ConferenceFormView.as_view(), name="update"),
+    path("hoi-nghi/<int:pk>/sua/", views.OwnerFormView.as_view(), name="update"),
     path("hoi-nghi/<int:pk>/muc/<slug:part>/", views.PartFormsetView.as_view(), name="part"),
     path("hoi-nghi/<int:pk>/chuyen/<slug:action>/", views.conference_transition, name="transition"),
     path("hoi-nghi/<int:pk>/xu-ly/<slug:action>/", views.ConferenceTextActionView.as_view(), name="text-action"),

@@ -11,13 +11,15 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind
 
 from . import exporting, forms, selectors, services
 from .models import (
@@ -72,38 +74,56 @@ class ConferenceListView(LoginRequiredMixin, ListView):
                                         can_create=self.request.user.is_organiser or self.request.user.is_administrator)
 
 
-class ConferenceFormView(LoginRequiredMixin, View):
+class OwnerFormView(LoginRequiredMixin, View):
+    """Create or edit a conference or a plan: its own fields, one service."""
+
     template_name = "conferences/conference_form.html"
+    form_class = forms.ConferenceForm
+    context_name = "conference"
+    done_message = gettext_lazy("Đã lưu hội nghị.")
+    detail_url = "conferences:detail"
+
+    def existing(self, pk):
+        return selectors.conference_get(user=self.request.user, pk=pk)
+
+    def new(self, **defaults):
+        return Conference(**defaults)
+
+    def save(self, owner):
+        return services.conference_save(actor=self.request.user, conference=owner)
 
     def get_instance(self):
-        if "pk" in self.kwargs:
-            conference = selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
-            _require_organiser(self.request, conference)
-            return conference
         user = self.request.user
+        if "pk" in self.kwargs:
+            owner = self.existing(self.kwargs["pk"])
+            _require_organiser(self.request, owner)
+            return owner
         if not (user.is_organiser and user.province_id):
             raise PermissionDenied
-        agencies = Agency.objects.filter(province_id=user.province_id)
-        return Conference(province_id=user.province_id,
-                          issuing_authority=agencies.filter(code="UBND").first(),
-                          focal_agency=user.agency)
+        # Usually the province's People's Committee issues, and the
+        # organiser's own department (Sở Nội vụ) is the focal agency.
+        committee = Agency.objects.filter(province_id=user.province_id, kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
+        return self.new(province_id=user.province_id, issuing_authority=committee, focal_agency=user.agency)
+
+    def page(self, form, instance):
+        return render(self.request, self.template_name, {"form": form, self.context_name: instance})
 
     def get(self, request, pk=None):
         instance = self.get_instance()
-        return render(request, self.template_name, {"form": forms.ConferenceForm(instance=instance), "conference": instance})
+        return self.page(self.form_class(instance=instance), instance)
 
     def post(self, request, pk=None):
         instance = self.get_instance()
-        form = forms.ConferenceForm(request.POST, instance=instance)
+        form = self.form_class(request.POST, instance=instance)
         if form.is_valid():
             try:
-                conference = services.conference_save(actor=request.user, conference=form.save(commit=False))
+                owner = self.save(form.save(commit=False))
             except Refused as refused:
                 _refusal(request, refused)
             else:
-                messages.success(request, _("Đã lưu hội nghị."))
-                return redirect("conferences:detail", pk=conference.pk)
-        return render(request, self.template_name, {"form": form, "conference": instance})
+                messages.success(request, self.done_message)
+                return redirect(self.detail_url, pk=owner.pk)
+        return self.page(form, instance)
 
 
 STEPS = [(s.value, s.label) for s in (ConferenceStatus.DRAFT, ConferenceStatus.PLANNED, ConferenceStatus.INVITED,
@@ -353,13 +373,22 @@ def delegate_check_in(request, token):
         if request.htmx:
             return HttpResponse(refused.reasons[0], status=409)
         _refusal(request, refused)
+        return redirect(_checkin_return(request, delegate))
     if request.htmx:
         conference = delegate.invitation.conference
         return render(request, "conferences/_checkin_mark.html", {
             "delegate": delegate, "conference": conference, "totals": selectors.board_totals(conference)})
     if present:
         messages.success(request, _("Đã điểm danh: %(name)s.") % {"name": delegate.full_name})
-    return redirect(request.POST.get("next") or reverse("conferences:checkin", args=[delegate.invitation.conference_id]))
+    return redirect(_checkin_return(request, delegate))
+
+
+def _checkin_return(request, delegate) -> str:
+    """Back to the QR card it came from, or to the check-in page; never off-site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("conferences:checkin", args=[delegate.invitation.conference_id])
 
 
 @login_required
@@ -399,7 +428,7 @@ class InvitationReplyView(LoginRequiredMixin, View):
             for delegate in delegates:
                 delegate.qr_svg = codes[delegate.pk]
         on_behalf = self.request.user.agency_id != invitation.agency_id
-        editable = self.can_reply and (self.conference.replies_open or (on_behalf and self.conference.status in ("invited", "held")))
+        editable = self.can_reply and services.replies_open_for(self.request.user, invitation)
         return render(self.request, self.template_name, {
             "invitation": invitation, "conference": self.conference, "form": form, "formset": formset,
             "delegates": delegates, "editable": editable, "on_behalf": on_behalf,
@@ -501,39 +530,21 @@ class PlanListView(LoginRequiredMixin, ListView):
         return super().get_context_data(**kwargs, can_create=self.request.user.is_organiser)
 
 
-class PlanFormView(ConferenceFormView):
+class PlanFormView(OwnerFormView):
     template_name = "conferences/plan_form.html"
+    form_class = forms.PlanForm
+    context_name = "plan"
+    done_message = gettext_lazy("Đã lưu kế hoạch.")
+    detail_url = "conferences:plan-detail"
 
-    def get_instance(self):
-        if "pk" in self.kwargs:
-            plan = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
-            _require_organiser(self.request, plan)
-            return plan
-        user = self.request.user
-        if not (user.is_organiser and user.province_id):
-            raise PermissionDenied
-        from django.utils import timezone
+    def existing(self, pk):
+        return selectors.plan_get(user=self.request.user, pk=pk)
 
-        return ImprovementPlan(province_id=user.province_id, year=timezone.localdate().year,
-                               issuing_authority=Agency.objects.filter(province_id=user.province_id, code="UBND").first(),
-                               focal_agency=user.agency)
+    def new(self, **defaults):
+        return ImprovementPlan(year=timezone.localdate().year, **defaults)
 
-    def get(self, request, pk=None):
-        instance = self.get_instance()
-        return render(request, self.template_name, {"form": forms.PlanForm(instance=instance), "plan": instance})
-
-    def post(self, request, pk=None):
-        instance = self.get_instance()
-        form = forms.PlanForm(request.POST, instance=instance)
-        if form.is_valid():
-            try:
-                plan = services.plan_save(actor=request.user, plan=form.save(commit=False))
-            except Refused as refused:
-                _refusal(request, refused)
-            else:
-                messages.success(request, _("Đã lưu kế hoạch."))
-                return redirect("conferences:plan-detail", pk=plan.pk)
-        return render(request, self.template_name, {"form": form, "plan": instance})
+    def save(self, owner):
+        return services.plan_save(actor=self.request.user, plan=owner)
 
 
 class PlanDetailView(LoginRequiredMixin, TemplateView):

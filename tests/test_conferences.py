@@ -592,3 +592,16 @@ def test_seed_demo_holds_the_three_seed_documents():
     assert plan.report_deadline == dt.date(2025, 12, 15) and "85,97 điểm" in plan.background
     assert plan.duties.filter(lead_agency__code="STC").count() == 7
     assert Delegate.objects.filter(checked_in_at__isnull=False).exists()
+
+
+def test_refused_check_in_says_why_and_never_leaves_the_site(client, attending, organiser):
+    delegate = attending.delegates.first()
+    Invitation.objects.filter(pk=attending.pk).update(reply="declined")
+    client.force_login(organiser)
+    url = reverse("conferences:checkin-mark", args=[delegate.token])
+    response = client.post(url, {"present": "1", "next": "https://evil.example/"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("conferences:checkin", args=[attending.conference_id])
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts == ["Đại biểu không thuộc đơn vị đã xác nhận tham dự."]
+    delegate.refresh_from_db()
+    assert delegate.checked_in_at is None
