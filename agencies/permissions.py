@@ -16,3 +16,26 @@ class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
 class DirectoryManagerMixin(RoleRequiredMixin):
     allowed_roles = ("organiser",)
+
+
+class Refused(Exception):
+    """A change not allowed now; `reasons` say why, in Vietnamese. Every app's
+    services raise it and every view shows the reasons."""
+
+    def __init__(self, *reasons: str):
+        self.reasons = [str(r) for r in reasons]
+        super().__init__("; ".join(self.reasons))
+
+
+def can_organise(user, province_id) -> bool:
+    """Organisers act for their own province; administrators for every one."""
+    if not user.is_authenticated:
+        return False
+    if user.is_administrator:
+        return True
+    return user.is_organiser and province_id is not None and user.province_id == province_id
+
+
+def can_see_province_work(user) -> bool:
+    """Organisers, leaders and administrators see all their province's work."""
+    return user.is_authenticated and (user.is_administrator or user.is_organiser or user.is_leader)

@@ -18,6 +18,10 @@ class ConferencesConfig(AppConfig):
                       m.DutyAssignment, m.DutyUpdate, m.Award, m.BasisDocument, m.ProgrammeItem, m.ContentItem):
             auditlog.register(model, exclude_fields=["token"] if model is m.Delegate else None)
 
+        from .drafting import register_hooks
+
+        register_hooks()
+
     def seed_demo(self, *, stdout):
         from .demo import seed_conferences
 

@@ -93,7 +93,9 @@ def seed_conferences(*, stdout=None):
     if "lai-chau" in provinces and not ImprovementPlan.objects.filter(province=provinces["lai-chau"], title=TITLE_002).exists():
         _seed_002(provinces["lai-chau"])
         made.append("002")
+    documents = seed_documents()
     if stdout is not None:
+        stdout.write(f"Văn bản mẫu: {documents} văn bản dự thảo, có sẵn PDF và DOCX.")
         stdout.write(f"Hội nghị, kế hoạch mẫu: {Conference.objects.count()} hội nghị, "
                      f"{ImprovementPlan.objects.count()} kế hoạch" + (f" (mới: {', '.join(made)})" if made else "") + ".")
 
@@ -523,3 +525,81 @@ def _seed_002(province: Province):
             _report(assignment, organiser, DutyAssignment.Status.DONE, "Đã hoàn thành, có báo cáo kèm theo.")
         elif index % 3 == 0:
             _report(assignment, organiser, DutyAssignment.Status.IN_PROGRESS, "Đang triển khai; dự kiến hoàn thành trong quý IV.")
+
+
+# --- Documents: the seeds themselves, drafted from the data above ------------------------------
+
+PRESENTATIONS_004 = [
+    ("Kết quả và giải pháp sắp xếp, tổ chức bộ máy, nâng cao hiệu lực, hiệu quả hoạt động của chính quyền địa phương "
+     "hai cấp gắn với cải cách hành chính trên địa bàn tỉnh Lào Cai.", "Sở Nội vụ"),
+    ("Đẩy mạnh chuyển đổi số, phát triển chính quyền điện tử, chính quyền số góp phần nâng cao hiệu quả cải cách hành "
+     "chính trên địa bàn tỉnh Lào Cai.", "Sở Khoa học và Công nghệ"),
+    ("Ứng dụng dữ liệu dân cư, định danh điện tử và Đề án 06 trong cải cách thủ tục hành chính trên địa bàn tỉnh Lào Cai.",
+     "Công an tỉnh"),
+    ("Đổi mới quản lý tài chính công, nâng cao hiệu quả sử dụng ngân sách nhà nước phục vụ cải cách hành chính và vận "
+     "hành chính quyền địa phương hai cấp.", "Sở Tài chính"),
+    ("Nâng cao chất lượng xây dựng và hoàn thiện thể chế, góp phần cải thiện môi trường đầu tư kinh doanh và thúc đẩy "
+     "cải cách hành chính trên địa bàn tỉnh Lào Cai.", "Sở Tư pháp"),
+    ("Kinh nghiệm nâng cao chất lượng giải quyết thủ tục hành chính và phục vụ người dân, doanh nghiệp tại cấp xã trong "
+     "thực hiện chính quyền địa phương hai cấp.", "Các xã, phường được Chủ tịch UBND tỉnh tặng Bằng khen trong thực hiện "
+     "công tác CCHC năm 2025"),
+]
+
+
+def seed_documents() -> int:
+    """Seeds 001, 004 and 002 as drafts, with the seeds' own signature blocks
+    and recipients, rendered at once. Seed 001 keeps its slip ("tháng 5 năm
+    2024"): its page shows the check that blocks issue until it is fixed."""
+    from documents import services as documents
+    from documents.models import Document, RenderedFile, Section
+
+    from . import drafting
+
+    made = []
+    c001 = Conference.objects.filter(title=TITLE_001).first()
+    if c001 and not _has_document(c001, "invitation"):
+        made.append(_finish(drafting.draft_invitation(actor=c001.created_by, conference=c001), dated=dt.date(2026, 5, 20),
+                            authority_lines="TL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG", signer_title="PHÓ CHÁNH VĂN PHÒNG",
+                            signer_name="Nguyễn Thị Thúy", recipients="\n".join([
+                                "Như thành phần mời;", "Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
+                                "Văn phòng Đoàn ĐBQH&HĐND tỉnh;", "các phòng CM, HCQT, TTTT;",
+                                "Báo và Phát thanh truyền hình Lạng Sơn, Cổng Thông tin điện tử tỉnh (*đưa tin*);",
+                                "Lưu: VT, NC(HTMĐ)."])))
+    c004 = Conference.objects.filter(title=TITLE_004).first()
+    if c004 and not _has_document(c004, "plan"):
+        document = drafting.draft_conference_plan(actor=c004.created_by, conference=c004)
+        table = ["| STT | Nội dung tham luận | Đơn vị tham luận |", "|---|---|---|"]
+        table += [f"| {i}. | {topic} | {unit} |" for i, (topic, unit) in enumerate(PRESENTATIONS_004, start=1)]
+        Section.objects.create(document=document, order=99, part=Section.Part.APPENDIX, label="Phụ lục tham luận",
+                               heading=f"Dự kiến các báo cáo tham luận tại {TITLE_004}", text="\n".join(table))
+        made.append(_finish(document, dated=dt.date(2026, 3, 10), authority_lines="KT. CHỦ TỊCH",
+                            signer_title="PHÓ CHỦ TỊCH", signer_name="Ngô Hạnh Phúc", recipients="\n".join([
+                                "TT. Tỉnh ủy, HĐND, UBND tỉnh;", "Các sở, ban, ngành thuộc UBND tỉnh;", "Công an tỉnh;",
+                                "UBND các xã, phường;", "Báo và Phát thanh, Truyền hình tỉnh;", "Lãnh đạo Văn phòng;",
+                                "Công thông tin điện tử tỉnh;", "Lưu VT, NC."])))
+    p002 = ImprovementPlan.objects.filter(title=TITLE_002).first()
+    if p002 and not _has_document(p002, "improvement_plan"):
+        made.append(_finish(drafting.draft_improvement_plan(actor=p002.created_by, plan=p002), dated=dt.date(2025, 5, 6),
+                            # The seed's signature; the signer's name is not in it, so the demo's is invented.
+                            authority_lines="TM. ỦY BAN NHÂN DÂN", signer_title="CHỦ TỊCH", signer_name="Lê Văn Lương",
+                            recipients="\n".join([
+                                "Thường trực TU, HĐND, UBND tỉnh;", "Các sở, ban, ngành tỉnh;", "Công an tỉnh;",
+                                "UBND các xã, phường;", "Báo Lai Châu;", "Đài Phát thanh - Truyền hình tỉnh;",
+                                "Cổng thông tin điện tử tỉnh;", "Lưu: VT, Ks5, Sở Nội vụ."])))
+    for document in made:
+        for kind in (RenderedFile.Kind.PDF, RenderedFile.Kind.DOCX):
+            documents.request_file(document=document, kind=kind)
+    return Document.objects.count()
+
+
+def _has_document(source, purpose: str) -> bool:
+    from documents.selectors import documents_for_source
+
+    return documents_for_source(source).filter(purpose=purpose).exists()
+
+
+def _finish(document, **fields):
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.save(update_fields=[*fields, "updated_at"])
+    return document

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agencies.models import Agency
+from agencies.permissions import can_see_province_work
 from agencies.selectors import scope_to_province, search_q
 
 from .models import (
@@ -25,12 +26,6 @@ from .models import (
     Invitation,
     InviteeLine,
 )
-
-
-def can_see_province_work(user) -> bool:
-    """Organisers, leaders and administrators see every conference and plan of their province."""
-    return user.is_authenticated and (user.is_administrator or user.is_organiser or user.is_leader)
-
 
 # --- Conferences --------------------------------------------------------------------
 

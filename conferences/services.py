@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from agencies.permissions import Refused, can_organise  # noqa: F401  (re-exported for views and tests)
 
 from . import selectors
 from .models import (
@@ -33,23 +34,7 @@ from .models import (
 S = ConferenceStatus
 
 
-class Refused(Exception):
-    """The change is not allowed now; `reasons` say why, in Vietnamese."""
-
-    def __init__(self, *reasons: str):
-        self.reasons = [str(r) for r in reasons]
-        super().__init__("; ".join(self.reasons))
-
-
 # --- Permissions --------------------------------------------------------------------
-
-def can_organise(user, province_id) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_administrator:
-        return True
-    return user.is_organiser and province_id is not None and user.province_id == province_id
-
 
 def _require_organiser(user, province_id):
     if not can_organise(user, province_id):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/muc/<slug:part>/", views.PartFormsetView.as_view(), name="part"),
     path("hoi-nghi/<int:pk>/chuyen/<slug:action>/", views.conference_transition, name="transition"),
     path("hoi-nghi/<int:pk>/xu-ly/<slug:action>/", views.ConferenceTextActionView.as_view(), name="text-action"),
+    path("hoi-nghi/<int:pk>/soan/<slug:kind>/", views.conference_draft, name="draft"),
     path("hoi-nghi/<int:pk>/theo-doi/", views.BoardView.as_view(), name="board"),
     path("hoi-nghi/<int:pk>/theo-doi/dai-bieu.xlsx", views.board_xlsx, name="board-xlsx"),
     path("hoi-nghi/<int:pk>/theo-doi/danh-sach-dai-bieu.pdf", views.attendance_pdf, name="attendance-pdf"),
@@ -30,4 +31,5 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/sua/", views.PlanFormView.as_view(), name="plan-update"),
     path("ke-hoach/<int:pk>/muc/<slug:part>/", views.PlanPartFormsetView.as_view(), name="plan-part"),
     path("ke-hoach/<int:pk>/chuyen/<slug:action>/", views.plan_transition, name="plan-transition"),
+    path("ke-hoach/<int:pk>/soan/<slug:kind>/", views.plan_draft, name="plan-draft"),
 ]

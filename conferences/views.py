@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from agencies.models import Agency, AgencyKind
+from documents.selectors import documents_for_source
 
-from . import exporting, forms, selectors, services
+from . import drafting, exporting, forms, selectors, services
 from .models import (
     Award,
     BasisDocument,
@@ -153,6 +154,9 @@ class ConferenceDetailView(LoginRequiredMixin, TemplateView):
             awards=conference.awards.select_related("agency"),
             changes=conference.invitee_changes.select_related("actor"),
             deadline_problems=services.deadline_problems(conference),
+            documents=documents_for_source(conference),
+            can_draft=services.can_organise(self.request.user, conference.province_id),
+            drafts=[("giay-moi", gettext_lazy("Soạn giấy mời")), ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức"))],
             status_steps=STEPS, done_steps=_done_steps(conference.status),
             **kwargs,
         )
@@ -557,6 +561,8 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
             duties=selectors.duty_list(owner_filter=Q(plan=plan)),
             board=selectors.plan_board_rows(plan), totals=selectors.duty_totals(Q(duty__plan=plan)),
             can_edit=services.can_organise(self.request.user, plan.province_id) and plan.status != ImprovementPlan.Status.CLOSED,
+            documents=documents_for_source(plan), can_draft=services.can_organise(self.request.user, plan.province_id),
+            drafts=[("ke-hoach", gettext_lazy("Soạn văn bản kế hoạch"))],
             **kwargs,
         )
 
@@ -588,3 +594,38 @@ PLAN_TRANSITIONS = {
 def plan_transition(request, pk, action):
     _transition(request, PLAN_TRANSITIONS, action, plan=selectors.plan_get(user=request.user, pk=pk))
     return redirect("conferences:plan-detail", pk=pk)
+
+
+# --- Official documents drafted from a conference or plan -----------------------------------------
+
+def _draft(request, owner, purpose: str, drafter):
+    """One open draft per purpose: pressing the button again opens it
+    instead of making a second one."""
+    _require_organiser(request, owner)
+    existing = documents_for_source(owner).filter(purpose=purpose, status="draft").first()
+    if existing:
+        messages.info(request, _("Đã có dự thảo; mở dự thảo đang soạn."))
+        return redirect("documents:edit", pk=existing.pk)
+    document = drafter(actor=request.user)
+    messages.success(request, _("Đã soạn dự thảo từ dữ liệu. Sửa từng mục, xem trước bên phải, rồi ban hành."))
+    return redirect("documents:edit", pk=document.pk)
+
+
+@login_required
+@require_POST
+def conference_draft(request, pk, kind):
+    conference = selectors.conference_get(user=request.user, pk=pk)
+    if kind not in drafting.DRAFTERS:
+        raise Http404
+    purpose = {"giay-moi": "invitation", "ke-hoach": "plan"}[kind]
+    return _draft(request, conference, purpose,
+                  lambda actor: drafting.DRAFTERS[kind](actor=actor, conference=conference))
+
+
+@login_required
+@require_POST
+def plan_draft(request, pk, kind):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if kind != "ke-hoach":
+        raise Http404
+    return _draft(request, plan, "improvement_plan", lambda actor: drafting.draft_improvement_plan(actor=actor, plan=plan))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("tai-khoan/", include(auth_patterns)),
     path("danh-ba/", include("agencies.urls")),
     path("", include("conferences.urls")),
+    path("", include("documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

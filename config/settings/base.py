@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "auditlog",
     # Own apps, base first: later apps may import earlier ones, never the reverse.
     "agencies",
+    "documents",
     "conferences",
 ]
 

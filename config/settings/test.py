@@ -31,3 +31,9 @@ DEMO_DATA_ALLOWED = True
 # Serve static files straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Rendered documents and uploads go to a scratch folder, never the checkout's media/.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "cchc-test-media"

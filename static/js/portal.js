@@ -88,7 +88,7 @@
   function initShownFor(root) {
     var rows = root.matches && root.matches(".part-row") ? [root] : root.querySelectorAll(".part-row");
     Array.prototype.forEach.call(rows, function (row) {
-      var select = row.querySelector("select[name$='-target'], select[name$='-kind']");
+      var select = row.querySelector("select[name$='-target'], select[name$='-kind'], select[name$='-part']");
       if (!select || select.dataset.boundShown) return;
       select.dataset.boundShown = "1";
       function update() {
@@ -103,7 +103,37 @@
     });
   }
 
+  // Document editor: the toolbar writes the Markdown subset the server
+  // accepts (bold, italic, dash list, table) around the selection, then
+  // fires "input" so the live preview follows.
+  var MD = {
+    bold: function (text) { return "**" + (text || "chữ đậm") + "**"; },
+    italic: function (text) { return "*" + (text || "chữ nghiêng") + "*"; },
+    list: function (text) {
+      return (text || "ý thứ nhất").split("\n").map(function (line) { return "- " + line.replace(/^- /, ""); }).join("\n");
+    },
+    table: function () { return "\n| STT | Nội dung | Đơn vị |\n|---|---|---|\n| 1. |  |  |\n"; },
+  };
+
+  function initMarkdownToolbars(root) {
+    root.querySelectorAll(".js-md-toolbar").forEach(function (bar) {
+      if (bar.dataset.bound) return;
+      bar.dataset.bound = "1";
+      bar.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-md]");
+        if (!button) return;
+        var area = document.getElementById(bar.dataset.target);
+        var start = area.selectionStart, end = area.selectionEnd;
+        var replacement = MD[button.dataset.md](area.value.slice(start, end));
+        area.setRangeText(replacement, start, end, "select");
+        area.focus();
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
+  }
+
   function init(root) {
+    initMarkdownToolbars(root);
     initDatePickers(root);
     initAutoSubmit(root);
     initConfirm(root);

@@ -1,0 +1,167 @@
+"""Checks run before a document is issued. Each problem is a sentence in
+Vietnamese that says what is wrong and where; any problem blocks issue.
+
+The text checks read what will be printed, so a slip typed into a section is
+caught as surely as one drafted from data: seed 001's 2026 invitation cites
+"Chương trình công tác tháng 5 năm 2024"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils.translation import gettext as _
+
+from agencies.templatetags.vn import vn_date
+
+from . import richtext, sources
+
+WEEKDAYS = {
+    "hai": 0, "2": 0, "ba": 1, "3": 1, "tư": 2, "4": 2, "năm": 3, "5": 3, "sáu": 4, "6": 4, "bảy": 5, "7": 5,
+}
+_WD = r"(?P<wd>thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)"
+_DATE = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+WEEKDAY_BEFORE = re.compile(_WD + r"\s*,?\s*(?:ngày\s+)?" + _DATE, re.IGNORECASE)
+WEEKDAY_AFTER = re.compile(_DATE + r"\s*\(\s*" + _WD + r"\s*\)", re.IGNORECASE)
+ANY_DATE = re.compile(r"(?<![\d/])" + _DATE + r"(?![\d/])")
+# Dates and years that are not the document's own: citations of other
+# documents ("số 35/KH-UBND ngày 30/01/2026"), comparisons ("so với năm 2023")
+# and periods ("giai đoạn 2026 - 2030").
+CITATION = re.compile(r"số\s+\S+\s+ngày\s+\d{1,2}/\d{1,2}/\d{4}", re.IGNORECASE)
+COMPARISON = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+\d{4}", re.IGNORECASE)
+PERIOD = re.compile(r"(?P<a>\d{4})\s*[-–—]\s*(?P<b>\d{4})")
+YEAR = re.compile(r"năm\s+(?P<y>\d{4})\b", re.IGNORECASE)
+
+
+def _weekday_of(name: str) -> int:
+    name = " ".join(name.lower().split())
+    if name == "chủ nhật":
+        return 6
+    return WEEKDAYS[name.split()[-1]]
+
+
+def _date(match) -> dt.date | None:
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    left = max(0, text.rfind(" ", 0, max(0, start - 25)) + 1)
+    right = text.find(" ", end + 20)
+    return " ".join(text[left:right if right != -1 else len(text)].split())
+
+
+def _weekday_label(day: dt.date) -> str:
+    from agencies.templatetags.vn import vn_weekday
+
+    return vn_weekday(day)
+
+
+def check_weekdays(text: str) -> list[str]:
+    problems = []
+    for pattern in (WEEKDAY_BEFORE, WEEKDAY_AFTER):
+        for match in pattern.finditer(text):
+            day = _date(match)
+            if day is None:
+                problems.append(_("Ngày “%(text)s” không có thật.") % {"text": match[0]})
+            elif day.weekday() != _weekday_of(match["wd"]):
+                problems.append(_("Thứ không khớp với ngày: “%(text)s” — ngày %(date)s là %(weekday)s.")
+                                % {"text": match[0], "date": vn_date(day), "weekday": _weekday_label(day)})
+    return problems
+
+
+def check_deadlines(bold: list[str], facts: sources.Facts) -> list[str]:
+    """A deadline is a date in bold (the format's own convention); each must
+    fall before the event, unless it belongs to follow-up work."""
+    if not facts.event_date:
+        return []
+    problems = []
+    for span in bold:
+        for match in ANY_DATE.finditer(span):
+            day = _date(match)
+            if day and day >= facts.event_date and day not in facts.after_event_ok:
+                problems.append(_("Hạn “%(text)s” không trước ngày diễn ra (%(event)s).")
+                                % {"text": " ".join(span.split()), "event": vn_date(facts.event_date)})
+    return problems
+
+
+def check_years(text: str, facts: sources.Facts) -> list[str]:
+    if not facts.years:
+        return []
+    cleaned = CITATION.sub(" ", text)
+    cleaned = COMPARISON.sub(" ", cleaned)
+    problems: list[str] = []
+    seen = set()
+
+    def report(year: int, start: int, end: int, source: str):
+        snippet = _snippet(source, start, end)
+        if (year, snippet) in seen:
+            return
+        seen.add((year, snippet))
+        problems.append(_("Năm %(year)s trong “%(text)s” không khớp với %(note)s.")
+                        % {"year": year, "text": snippet, "note": facts.years_note or
+                           _("các năm của văn bản (%(years)s)") % {"years": ", ".join(map(str, sorted(facts.years)))}})
+
+    def period(match):
+        a, b = int(match["a"]), int(match["b"])
+        if a <= b and not any(a <= y <= b for y in facts.years):
+            report(a, match.start(), match.end(), cleaned)
+        return " "
+
+    cleaned = PERIOD.sub(period, cleaned)
+    for match in YEAR.finditer(cleaned):
+        if int(match["y"]) not in facts.years:
+            report(int(match["y"]), match.start(), match.end(), cleaned)
+    for match in ANY_DATE.finditer(cleaned):
+        if int(match["y"]) not in facts.years:
+            report(int(match["y"]), match.start(), match.end(), cleaned)
+    return problems
+
+
+def document_text(document, sections) -> str:
+    parts = [document.title, document.addressees]
+    parts += [richtext.plain_text(s.text) for s in sections]
+    return "\n".join(p for p in parts if p)
+
+
+def facts_for(document) -> sources.Facts:
+    hooks = sources.hooks_for(document)
+    source = sources.source_of(document)
+    if hooks and source is not None:
+        return hooks.facts(source)
+    facts = sources.Facts()
+    if document.dated:
+        facts.years = {document.dated.year}
+    return facts
+
+
+def run_checks(document, sections=None) -> list[str]:
+    """Every problem that blocks issue; an empty list means it may be issued."""
+    sections = list(document.sections.all()) if sections is None else sections
+    problems: list[str] = []
+    if not document.title.strip():
+        problems.append(_("Chưa có trích yếu."))
+    if not any(s.text.strip() for s in sections if s.part == "body"):
+        problems.append(_("Văn bản chưa có nội dung."))
+    if not document.issuer_abbr.strip():
+        problems.append(_("Chưa có chữ viết tắt của cơ quan ban hành, nên chưa cấp được số, ký hiệu."))
+    if not document.signer_name.strip() or not document.signer_title.strip():
+        problems.append(_("Chưa có chức vụ và họ tên người ký."))
+    recipients = [line.strip() for line in document.recipients.splitlines() if line.strip()]
+    if not recipients:
+        problems.append(_("Chưa có nơi nhận."))
+    elif not any(line.lower().lstrip("- ").startswith("lưu") for line in recipients):
+        problems.append(_("Nơi nhận thiếu dòng “Lưu: VT, …”."))
+    text = document_text(document, sections)
+    facts = facts_for(document)
+    bold = [span for s in sections for span in richtext.bold_spans(s.text)]
+    problems += check_weekdays(text)
+    problems += check_deadlines(bold, facts)
+    problems += check_years(text, facts)
+    hooks = sources.hooks_for(document)
+    source = sources.source_of(document)
+    if hooks and source is not None:
+        problems += hooks.checks(source)
+    return problems

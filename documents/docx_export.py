@@ -1,0 +1,208 @@
+"""The document as a Word file (python-docx) for offices that finish it in
+Word: the same context as the PDF, the same page, fonts and structure."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document as Docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from . import richtext
+from .models import Document, Section
+from .rendering import _lines as rendering_lines
+from .rendering import context
+
+FONT = "Times New Roman"
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _font(run, size=None, bold=None, italic=None):
+    run.font.name = FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    if size:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+    return run
+
+
+def _para(container, text="", *, size=14, bold=False, italic=False, align=CENTER, after=0):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    if text:
+        _font(paragraph.add_run(text), size, bold, italic)
+    return paragraph
+
+
+def _rule(container, indent_cm: float):
+    """A short centred line: an empty paragraph with a bottom border, narrowed by indents."""
+    paragraph = _para(container, size=4)
+    paragraph.paragraph_format.left_indent = Cm(indent_cm)
+    paragraph.paragraph_format.right_indent = Cm(indent_cm)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph.paragraph_format.space_after = Pt(4)
+    return paragraph
+
+
+def _no_borders(table):
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    properties.append(borders)
+
+
+def _page_number(section):
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    run = _font(paragraph.add_run(), 13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _runs(paragraph, runs, size=14):
+    for run in runs:
+        _font(paragraph.add_run(run.text), size, run.bold or None, run.italic or None)
+
+
+def _blocks(container_doc, text: str, *, size=14, justify=True):
+    for block in richtext.to_blocks(text):
+        if block.kind == "table":
+            columns = max(len(cells) for _, cells in block.rows)
+            table = container_doc.add_table(rows=0, cols=columns)
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for header, cells in block.rows:
+                row = table.add_row().cells
+                for cell, runs in zip(row, cells, strict=False):
+                    paragraph = cell.paragraphs[0]
+                    paragraph.alignment = CENTER if header else WD_ALIGN_PARAGRAPH.LEFT
+                    _runs(paragraph, [richtext.Run(r.text, r.bold or header, r.italic) for r in runs], 13)
+            continue
+        paragraph = _para(container_doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY if justify else WD_ALIGN_PARAGRAPH.LEFT,
+                          after=6)
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+        paragraph.paragraph_format.line_spacing = 1.15
+        if block.kind == "li":
+            _font(paragraph.add_run("- "), size)
+        _runs(paragraph, block.runs, size)
+
+
+def build(document: Document, *, addressee: str = "") -> bytes:
+    ctx = context(document, addressee=addressee)
+    sections = list(document.sections.all())
+    out = Docx()
+    normal = out.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    page = out.sections[0]
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(20), Mm(20), Mm(30), Mm(15)
+    page.header_distance = Mm(10)
+    _page_number(page)
+
+    head = out.add_table(rows=1, cols=2)
+    _no_borders(head)
+    left, right = head.rows[0].cells
+    left.width, right.width = Cm(6.6), Cm(9.9)
+    left.paragraphs[0].alignment = CENTER
+    if ctx["parent_issuer"]:
+        _font(left.paragraphs[0].add_run(ctx["parent_issuer"].upper()), 13)
+        issuer_paragraph = _para(left, size=13)
+    else:
+        issuer_paragraph = left.paragraphs[0]
+    for index, line in enumerate(ctx["issuer_lines"]):
+        if index:
+            issuer_paragraph.add_run().add_break()
+        _font(issuer_paragraph.add_run(line.upper()), 13, True)
+    _rule(left, 2.0)
+    _para(left, ctx["number_line"], size=13)
+    if ctx["is_letter"] and ctx["title_lines"]:
+        _para(left, "V/v " + " ".join(ctx["title_lines"]), size=12)
+    right.paragraphs[0].alignment = CENTER
+    _font(right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 13, True)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
+    _rule(right, 2.2)
+    _para(right, ctx["place_date"].replace("\u00a0", " "), size=14, italic=True)
+
+    if not ctx["is_letter"]:
+        _para(out, "", size=8)
+        _para(out, ctx["type_label"], size=14, bold=True)
+        for line in ctx["title_lines"]:
+            _para(out, line, size=14, bold=True)
+        if ctx["title_lines"]:
+            _rule(out, 6.0)
+    if ctx["addressees"]:
+        if len(ctx["addressees"]) == 1:
+            paragraph = _para(out, after=6)
+            _font(paragraph.add_run("Kính gửi: "), 14)
+            _font(paragraph.add_run(ctx["addressees"][0]), 14)
+        else:
+            _para(out, "Kính gửi:", size=14, after=0)
+            for line in ctx["addressees"]:
+                paragraph = _para(out, "- " + line, size=14, align=WD_ALIGN_PARAGRAPH.LEFT)
+                paragraph.paragraph_format.left_indent = Cm(6)
+    for section in sections:
+        if section.part == Section.Part.BODY:
+            _blocks(out, section.text)
+
+    foot = out.add_table(rows=1, cols=2)
+    _no_borders(foot)
+    recipients, signature = foot.rows[0].cells
+    recipients.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    if ctx["recipients"]:
+        _font(recipients.paragraphs[0].add_run("Nơi nhận:"), 12, True, True)
+        for line in rendering_lines(document.recipients):
+            paragraph = _para(recipients, "- ", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+            _runs(paragraph, richtext.inline_runs(line.lstrip("-").strip()), 11)
+    signature.paragraphs[0].alignment = CENTER
+    lines = ctx["authority_lines"] + ([ctx["signer_title"]] if ctx["signer_title"] else [])
+    for index, line in enumerate(lines):
+        paragraph = signature.paragraphs[0] if index == 0 else _para(signature)
+        _font(paragraph.add_run(line), 14, True)
+    for _ in range(4):
+        _para(signature)
+    _para(signature, ctx["signer_name"], size=14, bold=True)
+
+    for appendix, section in zip(ctx["appendices"], [s for s in sections if s.part == Section.Part.APPENDIX],
+                                 strict=True):
+        new = out.add_section(WD_SECTION.NEW_PAGE)
+        if appendix["landscape"]:
+            new.orientation = WD_ORIENT.LANDSCAPE
+            new.page_width, new.page_height = Mm(297), Mm(210)
+        _para(out, appendix["label"], size=14, bold=True)
+        if appendix["heading"]:
+            _para(out, appendix["heading"], size=14, bold=True)
+        _para(out, ctx["appendix_reference"].replace("\u00a0", " "), size=14, italic=True)
+        _rule(out, 6.0)
+        _blocks(out, section.text, size=13)
+
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()

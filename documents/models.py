@@ -1,0 +1,242 @@
+"""Official documents in the format of Nghị định 30/2020/NĐ-CP.
+
+A document belongs to a province and an issuing agency; it may come from a
+source (a conference, a plan, later an index result) through a generic link,
+so this app never imports the apps that draft into it. Its body is a list
+of sections written in a safe Markdown subset. Rendered files (PDF, DOCX,
+personal copies) are rows keyed by a hash of their content: the same content
+is rendered once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Province
+
+
+class DocType(models.TextChoices):
+    """Symbols of Phụ lục III, Nghị định 30: the type's code goes before the issuer's abbreviation."""
+
+    GM = "GM", _("Giấy mời")
+    KH = "KH", _("Kế hoạch")
+    QD = "QĐ", _("Quyết định")
+    TB = "TB", _("Thông báo")
+    BC = "BC", _("Báo cáo")
+    CV = "CV", _("Công văn")
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã ban hành")
+        REVOKED = "revoked", _("Đã thu hồi")
+
+    province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="documents")
+    doc_type = models.CharField(_("loại văn bản"), max_length=4, choices=DocType.choices)
+    issuer = models.ForeignKey(Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT,
+                               related_name="issued_documents")
+    parent_issuer_name = models.CharField(
+        _("cơ quan chủ quản (như in)"), max_length=200, blank=True,
+        help_text=_("Dòng trên tên cơ quan ban hành, nếu có. Ví dụ: UBND TỈNH LẠNG SƠN."))
+    issuer_name = models.CharField(_("tên cơ quan ban hành (như in)"), max_length=200,
+                                   help_text=_("Mỗi dòng in một dòng. Ví dụ: ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN."))
+    issuer_abbr = models.CharField(_("chữ viết tắt cơ quan"), max_length=30, help_text=_("Ví dụ: UBND, SNV."))
+    drafting_unit_abbr = models.CharField(
+        _("chữ viết tắt đơn vị soạn thảo"), max_length=30, blank=True,
+        help_text=_("Chỉ dùng cho công văn: 123/UBND-NC."))
+    place = models.CharField(_("địa danh"), max_length=80, help_text=_("Ví dụ: Lạng Sơn."))
+    dated = models.DateField(_("tháng dự kiến ban hành"), null=True, blank=True,
+                             help_text=_("Dự thảo in “ngày … tháng … năm …” theo tháng, năm của ngày này; ngày để trống."))
+    title = models.TextField(_("trích yếu"), blank=True)
+    type_name = models.CharField(_("tên loại văn bản (như in)"), max_length=80, blank=True,
+                                 help_text=_("Để trống thì in theo loại văn bản."))
+    addressees = models.TextField(_("kính gửi"), blank=True, help_text=_("Mỗi nơi một dòng."))
+    authority_lines = models.TextField(_("quyền hạn ký"), blank=True,
+                                       help_text=_("Mỗi dòng một cấp. Ví dụ: TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG."))
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True,
+                                  help_text=_("Mỗi nơi một dòng, không cần gạch đầu dòng. Dòng cuối: Lưu: VT, …"))
+
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("content_type", "object_id")
+    # Which drafter made it ("invitation", "plan", …): a source may own several documents.
+    purpose = models.CharField(_("mục đích"), max_length=40, blank=True)
+
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    year = models.PositiveSmallIntegerField(_("năm đăng ký số"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    # The exact PDF of an issued document and its checksum, recorded once.
+    issued_file = models.ForeignKey("RenderedFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_sha256 = models.CharField(_("mã kiểm tra (SHA-256)"), max_length=64, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    replaces = models.ForeignKey("self", verbose_name=_("thay thế văn bản"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="replaced_by")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A number is never given twice by one issuer in one year.
+            models.UniqueConstraint(fields=["issuer", "year", "number"], name="document_number_once",
+                                    condition=models.Q(number__isnull=False)),
+            models.CheckConstraint(condition=models.Q(status="draft") | models.Q(number__isnull=False),
+                                   name="document_issued_has_number"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["province", "status"])]
+
+    def __str__(self):
+        return f"{self.symbol_display} — {self.title[:60]}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def symbol(self) -> str:
+        """'GM-UBND'; a công văn carries the issuer then the drafting unit: 'UBND-NC'."""
+        if self.doc_type == DocType.CV:
+            return "-".join(p for p in (self.issuer_abbr, self.drafting_unit_abbr) if p)
+        return f"{self.doc_type}-{self.issuer_abbr}"
+
+    @property
+    def number_text(self) -> str:
+        # Nghị định 30: numbers below 10 take a leading zero.
+        return f"{self.number:02d}" if self.number else ""
+
+    @property
+    def symbol_display(self) -> str:
+        return f"{self.number_text}/{self.symbol}" if self.number else f"…/{self.symbol}"
+
+    @property
+    def type_label(self) -> str:
+        return self.type_name or str(DocType(self.doc_type).label)
+
+
+class NumberCounter(models.Model):
+    """The register of one issuer for one year. Issuing locks its row, so
+    concurrent issues get consecutive numbers and none is given twice."""
+
+    issuer = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="number_counter_once")]
+
+    def __str__(self):
+        return f"{self.issuer_id}/{self.year}: {self.last}"
+
+
+class Section(models.Model):
+    class Part(models.TextChoices):
+        BODY = "body", _("Nội dung")
+        APPENDIX = "appendix", _("Phụ lục")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    part = models.CharField(_("phần"), max_length=20, choices=Part.choices, default=Part.BODY)
+    label = models.CharField(_("tên mục"), max_length=120, blank=True, help_text=_("Chỉ để nhận ra mục khi soạn."))
+    heading = models.CharField(_("tiêu đề phụ lục"), max_length=300, blank=True)
+    landscape = models.BooleanField(_("trang ngang"), default=False)
+    text = models.TextField(_("nội dung"), blank=True)
+
+    class Meta:
+        verbose_name = _("mục văn bản")
+        verbose_name_plural = _("mục văn bản")
+        ordering = ["document", "part", "order", "pk"]
+
+    def __str__(self):
+        return self.label or self.heading or f"#{self.order}"
+
+
+class RenderBatch(models.Model):
+    """Personal copies of one document, one per addressee, with the merged
+    PDF and the zip built when every copy is rendered."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="batches")
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    merged_file = models.FileField(upload_to="documents/batches/%Y/%m/", blank=True)
+    zip_file = models.FileField(upload_to="documents/batches/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["document", "content_hash"], name="render_batch_once")]
+
+    def __str__(self):
+        return f"{self.document_id} ({self.total})"
+
+
+class RenderedFile(models.Model):
+    """One rendered output. Its content hash is the cache key: asking again
+    for the same content returns this row instead of rendering again."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
+    batch = models.ForeignKey(RenderBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Personal copies: who it is addressed to, and a stable key (agency:12, person:5).
+    addressee = models.CharField(_("kính gửi"), max_length=400, blank=True)
+    addressee_key = models.CharField(max_length=40, blank=True)
+    addressee_email = models.EmailField(blank=True)
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["document", "kind", "content_hash"], name="rendered_file_once")]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self):
+        return f"{self.document_id} {self.kind} {self.content_hash[:8]}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE

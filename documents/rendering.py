@@ -1,0 +1,154 @@
+"""Documents to HTML, PDF and DOCX.
+
+One context feeds the paper template (the browser preview and the PDF) and
+the Word builder, so the three say the same thing. The content hash is taken
+over the exact HTML and stylesheet WeasyPrint receives: the same hash means
+the same PDF, and the cache can trust it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from functools import lru_cache
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import richtext
+from .models import DocType, Document, Section
+
+# Bump when the templates, the stylesheet's meaning or the builders change in
+# a way the HTML does not show, so cached files are rendered again.
+ENGINE_VERSION = "nd30-1"
+BLANK_DAY = "\u00a0" * 6
+
+
+def place_date(document: Document) -> str:
+    """'Lạng Sơn, ngày 05 tháng 02 năm 2026'; a draft leaves the day blank."""
+    if document.issued_on:
+        day = document.issued_on
+        # Nghị định 30: days 1–9 and months 1–2 take a leading zero.
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        return f"{document.place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    day = document.dated or timezone.localdate()
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{document.place}, ngày{BLANK_DAY}tháng {month} năm {day.year}"
+
+
+def number_line(document: Document) -> str:
+    if document.number:
+        return f"Số: {document.number_text}/{document.symbol}"
+    return f"Số:{BLANK_DAY}/{document.symbol}"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _recipient(line: str) -> str:
+    """Safe HTML of one recipient line, with its dash."""
+    line = line.strip().lstrip("-").strip()
+    return "- " + richtext.inline_html(line)
+
+
+def appendix_reference(document: Document) -> str:
+    """'(Kèm theo Kế hoạch số 12/KH-UBND ngày 05/3/2026 của UBND tỉnh Lào Cai)'."""
+    if document.issued_on:
+        day = document.issued_on
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        when = f"ngày {day.day:02d}/{month}/{day.year}"
+        number = f"{document.number_text}/{document.symbol}"
+    else:
+        day = document.dated or timezone.localdate()
+        when = f"ngày{BLANK_DAY}tháng {day.month} năm {day.year}"
+        number = f"{BLANK_DAY}/{document.symbol}"
+    return f"(Kèm theo {document.type_label} số {number} {when} của {document.issuer.name})"
+
+
+def context(document: Document, *, sections: list[Section] | None = None, addressee: str = "") -> dict:
+    sections = list(document.sections.all()) if sections is None else sections
+    body = [s for s in sections if s.part == Section.Part.BODY]
+    appendices = [s for s in sections if s.part == Section.Part.APPENDIX]
+    addressees = [addressee] if addressee else _lines(document.addressees)
+    many = len(appendices) > 1
+    roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+    return {
+        "document": document,
+        "parent_issuer": document.parent_issuer_name.strip(),
+        "issuer_lines": _lines(document.issuer_name),
+        "number_line": number_line(document),
+        "is_letter": document.doc_type == DocType.CV,
+        "place_date": place_date(document),
+        "type_label": document.type_label.upper(),
+        "title_lines": _lines(document.title),
+        "addressees": addressees,
+        "body": [richtext.to_html(s.text) for s in body],
+        "authority_lines": [line.upper() for line in _lines(document.authority_lines)],
+        "signer_title": document.signer_title.upper(),
+        "signer_name": document.signer_name,
+        "recipients": [_recipient(line) for line in _lines(document.recipients)],
+        "appendices": [{
+            "label": f"PHỤ LỤC {roman[i] if i < len(roman) else i + 1}" if many else "PHỤ LỤC",
+            "heading": s.heading, "landscape": s.landscape, "html": richtext.to_html(s.text),
+        } for i, s in enumerate(appendices)],
+        "appendix_reference": appendix_reference(document) if appendices else "",
+        "draft": document.is_draft,
+    }
+
+
+def paper_html(document: Document, **kwargs) -> str:
+    return render_to_string("documents/paper.html", context(document, **kwargs))
+
+
+@lru_cache(maxsize=1)
+def stylesheet_text() -> str:
+    with open(finders.find("css/document.css"), encoding="utf-8") as handle:
+        shared = handle.read()
+    with open(finders.find("css/document-print.css"), encoding="utf-8") as handle:
+        return shared + "\n" + handle.read()
+
+
+def print_html(document: Document, **kwargs) -> str:
+    return render_to_string("documents/print.html", {"paper": paper_html(document, **kwargs), "document": document})
+
+
+def content_hash(kind: str, html: str) -> str:
+    digest = hashlib.sha256()
+    for part in (ENGINE_VERSION, kind, stylesheet_text(), html):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _weasy():
+    # Parsed once per process: parsing the stylesheet and loading fonts is a
+    # fixed cost that 200 personal invitations should not pay 200 times.
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return CSS(string=stylesheet_text(), font_config=fonts), fonts
+
+
+def write_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    css, fonts = _weasy()
+    return HTML(string=html, base_url=None).write_pdf(stylesheets=[css], font_config=fonts)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pdf_page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,159 @@
+"""The text organisers may write in a document: a small Markdown subset.
+
+**bold**, *italic*, dash lists and pipe tables, nothing else: no links, no
+images, no raw HTML, no headings. Every line is its own paragraph, as in an
+administrative document, and "1." or "2.1." at the start of a line is the
+document's own numbering, not a list. The HTML is sanitised again after
+rendering, so even a bug in the parser cannot let markup through."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {"p", "strong", "em", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "br"}
+_NUMBERING = re.compile(r"^(\s*)(\d+(?:\.\d+)*)([.)])(\s)", re.MULTILINE)
+_LIST = re.compile(r"^\s*[-+*]\s")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "breaks": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.disable(["heading", "lheading", "code", "fence", "blockquote", "hr", "html_block", "reference",
+                "html_inline", "backticks", "image", "link", "autolink", "entity"])
+    return md
+
+
+def _prepare(text: str) -> str:
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _NUMBERING.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}{m[4]}", text)
+    out: list[str] = []
+    previous = "blank"
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            kind = "blank"
+        elif stripped.startswith("|"):
+            kind = "table"
+        elif _LIST.match(line):
+            kind = "list"
+        else:
+            kind = "text"
+        # A new paragraph on every text line, and around tables and lists.
+        if kind != "blank" and previous != "blank" and (kind == "text" or kind != previous):
+            out.append("")
+        out.append(line.strip() if kind == "text" else line)
+        previous = kind
+    return "\n".join(out)
+
+
+def to_html(text: str) -> str:
+    html = _parser().render(_prepare(text))
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"th": {"style"}, "td": {"style"}},
+                     filter_style_properties={"text-align"}, link_rel=None)
+
+
+def inline_html(text: str) -> str:
+    """One line with bold and italic only: recipients, addressees."""
+    return nh3.clean(_parser().renderInline(text or ""), tags={"strong", "em"}, attributes={})
+
+
+def inline_runs(text: str) -> list["Run"]:
+    blocks = to_blocks(text.replace("\n", " "))
+    return blocks[0].runs if blocks else []
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Block:
+    kind: str  # "p", "li" or "table"
+    runs: list[Run] = field(default_factory=list)
+    rows: list[tuple[bool, list[list[Run]]]] = field(default_factory=list)
+
+    @property
+    def plain(self) -> str:
+        if self.kind == "table":
+            return "\n".join(" | ".join("".join(r.text for r in cell) for cell in cells) for _, cells in self.rows)
+        return "".join(r.text for r in self.runs)
+
+
+def _runs(inline) -> list[Run]:
+    runs, bold, italic = [], 0, 0
+    for child in inline.children or []:
+        if child.type == "strong_open":
+            bold += 1
+        elif child.type == "strong_close":
+            bold -= 1
+        elif child.type == "em_open":
+            italic += 1
+        elif child.type == "em_close":
+            italic -= 1
+        elif child.type in ("softbreak", "hardbreak"):
+            runs.append(Run(" ", bold > 0, italic > 0))
+        elif child.content:
+            runs.append(Run(child.content, bold > 0, italic > 0))
+    return runs
+
+
+def to_blocks(text: str) -> list[Block]:
+    """The same text as blocks of styled runs, for Word and for the checks."""
+    blocks: list[Block] = []
+    table: Block | None = None
+    row: list[list[Run]] | None = None
+    header = False
+    in_item = False
+    for token in _parser().parse(_prepare(text)):
+        if token.type == "table_open":
+            table = Block("table")
+        elif token.type == "table_close":
+            blocks.append(table)
+            table = None
+        elif token.type == "thead_open":
+            header = True
+        elif token.type == "thead_close":
+            header = False
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and table is not None:
+            table.rows.append((header, row))
+        elif token.type == "list_item_open":
+            in_item = True
+        elif token.type == "list_item_close":
+            in_item = False
+        elif token.type == "inline":
+            runs = _runs(token)
+            if table is not None and row is not None:
+                row.append(runs)
+            else:
+                blocks.append(Block("li" if in_item else "p", runs))
+    return blocks
+
+
+def plain_text(text: str) -> str:
+    return "\n".join(block.plain for block in to_blocks(text))
+
+
+def bold_spans(text: str) -> list[str]:
+    """Bold phrases: where a document states its deadlines."""
+    spans = []
+    for block in to_blocks(text):
+        cells = [run for _, cells in block.rows for cell in cells for run in cell] if block.kind == "table" else block.runs
+        current = []
+        for run in cells + [Run("")]:
+            if run.bold:
+                current.append(run.text)
+            elif current:
+                spans.append("".join(current))
+                current = []
+    return spans

@@ -1,0 +1,68 @@
+"""Reads of documents, scoped to the user's province. Organisers, leaders
+and administrators see drafts; officials see what has been issued."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from agencies.permissions import can_see_province_work
+from agencies.selectors import scope_to_province, search_q
+
+from .models import Document, RenderBatch, RenderedFile
+
+
+def visible_documents(user) -> QuerySet[Document]:
+    qs = scope_to_province(Document.objects.all(), user=user)
+    if not can_see_province_work(user):
+        qs = qs.exclude(status=Document.Status.DRAFT)
+    return qs
+
+
+def document_list(*, user, search: str = "", doc_type: str = "", status: str = "") -> QuerySet[Document]:
+    qs = visible_documents(user).select_related("issuer", "province", "content_type")
+    if search:
+        qs = qs.filter(search_q(search, "title", "issuer__name"))
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def document_get(*, user, pk) -> Document:
+    return get_object_or_404(visible_documents(user).select_related("issuer", "province", "issued_file", "replaces"),
+                             pk=pk)
+
+
+def documents_for_source(source) -> QuerySet[Document]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return (Document.objects.filter(content_type=ContentType.objects.get_for_model(source), object_id=source.pk)
+            .select_related("issuer").order_by("-created_at"))
+
+
+def latest_files(document: Document) -> dict[str, RenderedFile]:
+    """The newest whole-document file of each kind (personal copies aside)."""
+    files = {}
+    for row in document.files.filter(batch__isnull=True, addressee="").order_by("-created_at"):
+        files.setdefault(row.kind, row)
+    return files
+
+
+def file_get(*, user, document_pk, pk) -> RenderedFile:
+    document = document_get(user=user, pk=document_pk)
+    return get_object_or_404(document.files.all(), pk=pk)
+
+
+def batch_get(*, user, document_pk, pk) -> RenderBatch:
+    document = document_get(user=user, pk=document_pk)
+    qs = document.batches.annotate(
+        done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)),
+        failed=Count("items", filter=Q(items__status=RenderedFile.Status.FAILED)))
+    return get_object_or_404(qs, pk=pk)
+
+
+def latest_batch(document: Document) -> RenderBatch | None:
+    return (document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
+            .order_by("-created_at").first())

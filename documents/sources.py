@@ -1,0 +1,55 @@
+"""What a document knows about where it came from.
+
+Apps that draft documents (conferences, plans, later index results) register
+their model here with hooks; this app calls them without importing those
+apps. A document with no source is checked on its own text alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Facts:
+    """What the text must agree with."""
+
+    event_date: dt.date | None = None
+    # Years the text may cite ("năm 2025", "29/5/2026"), and why, for the message.
+    years: set[int] = field(default_factory=set)
+    years_note: str = ""
+    # Bold deadlines after the event that are meant to be (follow-up duties).
+    after_event_ok: set[dt.date] = field(default_factory=set)
+
+
+@dataclass
+class Addressee:
+    key: str  # stable: "agency:12", "person:5"
+    label: str  # as printed after "Kính gửi:"
+    email: str = ""
+
+
+@dataclass
+class SourceHooks:
+    facts: Callable[[object], Facts]
+    checks: Callable[[object], list[str]] = lambda source: []
+    addressees: Callable[[object], list[Addressee]] = lambda source: []
+    describe: Callable[[object], tuple[str, str]] = lambda source: (str(source), "")
+
+
+_REGISTRY: dict[str, SourceHooks] = {}
+
+
+def register(model, hooks: SourceHooks) -> None:
+    _REGISTRY[model._meta.label_lower] = hooks
+
+
+def hooks_for(document) -> SourceHooks | None:
+    if not document.content_type_id:
+        return None
+    return _REGISTRY.get(f"{document.content_type.app_label}.{document.content_type.model}")
+
+
+def source_of(document):
+    return document.source if document.content_type_id else None
