@@ -48,9 +48,13 @@ def _date(match) -> dt.date | None:
 
 
 def _snippet(text: str, start: int, end: int) -> str:
-    left = max(0, text.rfind(" ", 0, max(0, start - 25)) + 1)
-    right = text.find(" ", end + 20)
-    return " ".join(text[left:right if right != -1 else len(text)].split())
+    """The clause around a match: from the previous punctuation to the next."""
+    left = max(text.rfind(mark, 0, start) for mark in ".;,:\n") + 1
+    rights = [i for i in (text.find(mark, end) for mark in ".;,\n") if i != -1]
+    right = min(rights) if rights else len(text)
+    left = max(left, start - 80)
+    right = min(right, end + 60)
+    return " ".join(text[left:right].split())
 
 
 def _weekday_label(day: dt.date) -> str:

@@ -52,10 +52,15 @@ def _prepare(text: str) -> str:
     return "\n".join(out)
 
 
+# A document's number and symbol ("211/KH-UBND", "61/2018/NĐ-CP") never breaks across lines.
+_SYMBOL = re.compile(r"(?<![\w/])(\d+(?:/[\wĐđ]+(?:-[\wĐđ]+)*)+)(?![^<]*>)")
+
+
 def to_html(text: str) -> str:
     html = _parser().render(_prepare(text))
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"th": {"style"}, "td": {"style"}},
+    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"th": {"style"}, "td": {"style"}},
                      filter_style_properties={"text-align"}, link_rel=None)
+    return _SYMBOL.sub(r'<span class="nowrap">\1</span>', html)
 
 
 def inline_html(text: str) -> str:
@@ -63,7 +68,7 @@ def inline_html(text: str) -> str:
     return nh3.clean(_parser().renderInline(text or ""), tags={"strong", "em"}, attributes={})
 
 
-def inline_runs(text: str) -> list["Run"]:
+def inline_runs(text: str) -> list[Run]:
     blocks = to_blocks(text.replace("\n", " "))
     return blocks[0].runs if blocks else []
 

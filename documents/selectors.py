@@ -66,3 +66,11 @@ def batch_get(*, user, document_pk, pk) -> RenderBatch:
 def latest_batch(document: Document) -> RenderBatch | None:
     return (document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
             .order_by("-created_at").first())
+
+
+def source_link(document: Document) -> tuple[str, str] | None:
+    """(title, url) of the conference or plan the document was drafted from."""
+    from . import sources
+
+    hooks, source = sources.hooks_for(document), sources.source_of(document)
+    return hooks.describe(source) if hooks and source is not None else None

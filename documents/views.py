@@ -64,6 +64,7 @@ class DocumentDetailView(LoginRequiredMixin, DetailView):
             can_organise=organiser, files=selectors.latest_files(document),
             batch=selectors.latest_batch(document) if organiser else None,
             has_addressees=document.doc_type == DocType.GM, replaced_by=document.replaced_by.all(),
+            source=selectors.source_link(document),
             revoke_form=ReasonForm())
 
 
@@ -84,7 +85,7 @@ class DocumentEditView(LoginRequiredMixin, View):
     def _render(self, request, document, form, formset):
         return render(request, self.template_name, {
             "document": document, "form": form, "formset": formset,
-            "paper": rendering.paper_html(document)})
+            "paper": rendering.paper_html(document), "problems": checks.run_checks(document)})
 
     def post(self, request, pk):
         document = _organiser_document(request, pk)

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from agencies.models import AgencyKind
 from agencies.permissions import Refused
 from conferences import drafting
-from conferences.models import ContentItem, Duty, InviteeLine
+from conferences.models import ContentItem, Duty
 from conferences.services import conference_invite
 from documents import checks, services, tasks
 from documents.models import Document, RenderedFile, Section
