@@ -33,6 +33,12 @@ REFERENCES = {
     "conference_board_queries": (14, "queries"),
     "conference_delegates_xlsx_600": (3.0, "s"),
     "conference_attendance_pdf_600": (20.0, "s"),
+    "document_plan_pdf_weasyprint_alone": (5.0, "s"),
+    "document_plan_pdf_portal": (5.0, "s"),
+    "document_plan_pdf_overhead": (10.0, "%"),
+    "document_cache_hit": (0.1, "s"),
+    "document_200_invitations_weasyprint_alone": (60.0, "s"),
+    "document_200_invitations_two_workers": (30.0, "s"),
 }
 ATTENDING = 300  # agencies that answer, two delegates each
 
@@ -90,7 +96,8 @@ def run():
     assert response.status_code == 200
     report("agency_export_2000_agencies", time.perf_counter() - started, "s")
 
-    bench_conference(province, user, client)
+    conference = bench_conference(province, user, client)
+    bench_documents(province, user, conference)
 
 
 def bench_conference(province, user, client):
@@ -129,6 +136,111 @@ def bench_conference(province, user, client):
     started = time.perf_counter()
     assert client.get(url + "danh-sach-dai-bieu.pdf").status_code == 200
     report("conference_attendance_pdf_600", time.perf_counter() - started, "s")
+    return Conference.objects.get(pk=conference.pk)
+
+
+def _median(function, runs=3):
+    times = []
+    for run in range(runs):
+        started = time.perf_counter()
+        function(run)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
+
+
+def bench_documents(province, user, conference):
+    """The portal against WeasyPrint alone on the same HTML, and 200
+    personal invitations rendered by two real worker processes."""
+    import subprocess
+
+    from django.db import transaction
+    from weasyprint import CSS, HTML
+
+    from conferences import drafting
+    from conferences.models import ContentItem, Duty, Invitation, ProgrammeItem
+    from documents import rendering, services
+    from documents.models import RenderBatch, Section
+
+    # A plan the size of seed 004 (five pages and an appendix).
+    task = ("Chủ trì, phối hợp với các cơ quan liên quan chuẩn bị tài liệu, báo cáo, bài phát biểu của lãnh đạo tỉnh; "
+            "xây dựng chương trình, kịch bản điều hành; chuẩn bị đầy đủ các điều kiện cần thiết để tổ chức thành công")
+    for order in range(1, 9):
+        ContentItem.objects.create(conference=conference, order=order, text=f"Nội dung {order}: {task}.")
+        ProgrammeItem.objects.create(conference=conference, order=order, title=f"Phần {order} của chương trình hội nghị")
+    agency = province.agencies.get(code="UBND")
+    for order in range(1, 19):
+        Duty.objects.create(conference=conference, order=order, section=f"Đơn vị {order % 6}", lead_agency=agency,
+                            task=task)
+    plan = drafting.draft_conference_plan(actor=user, conference=conference)
+    table = ["| STT | Nội dung tham luận | Đơn vị tham luận |", "|---|---|---|"]
+    table += [f"| {i}. | {task} | Sở Nội vụ |" for i in range(1, 7)]
+    Section.objects.create(document=plan, order=99, part="appendix", heading="Dự kiến tham luận", text="\n".join(table))
+    plan.signer_name, plan.signer_title = "Nguyễn Văn A", "PHÓ CHỦ TỊCH"
+    plan.save()
+    opening = Section.objects.filter(document=plan, part="body").order_by("order").first()
+    css = CSS(string=rendering.stylesheet_text())
+    html = rendering.print_html(plan)
+    HTML(string=html).write_pdf(stylesheets=[css])  # warm-up: fonts
+
+    def weasy(run):
+        HTML(string=html).write_pdf(stylesheets=[css])
+
+    def portal(run):
+        # A new text each run: a cache miss, rendered by the task (eager here).
+        opening.text = f"{opening.text} {run}"
+        opening.save()
+        with transaction.atomic():
+            row = services.request_file(document=plan, kind="pdf")
+        row.refresh_from_db()
+        assert row.status == "done", row.error
+
+    alone, ours = _median(weasy), _median(portal)
+    report("document_plan_pdf_weasyprint_alone", alone, "s")
+    report("document_plan_pdf_portal", ours, "s")
+    report("document_plan_pdf_overhead", max(0.0, (ours / alone - 1) * 100), "%")
+    started = time.perf_counter()
+    services.request_file(document=plan, kind="pdf")
+    report("document_cache_hit", time.perf_counter() - started, "s")
+
+    invitation = drafting.draft_invitation(actor=user, conference=conference)
+    invitation.signer_name, invitation.signer_title = "Nguyễn Văn A", "PHÓ CHỦ TỊCH"
+    invitation.save()
+    Invitation.objects.filter(pk__in=list(conference.invitations.order_by("pk").values_list("pk", flat=True)[200:])).update(withdrawn=True)
+    people = services.addressees_for(invitation)
+    assert len(people) == 200, len(people)
+    started = time.perf_counter()
+    for person in people:
+        HTML(string=rendering.print_html(invitation, addressee=person.label)).write_pdf(stylesheets=[css])
+    report("document_200_invitations_weasyprint_alone", time.perf_counter() - started, "s")
+
+    # Two worker processes on the bench database, against the real Redis.
+    from config.celery import app
+
+    env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="0", DJANGO_SETTINGS_MODULE="config.settings.test",
+               DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "2", "-n", "bench@%h",
+         "--loglevel", "WARNING"], cwd=ROOT, env=env)
+    app.control.purge()  # nothing left over from another run may reach the bench database
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.time() + 60
+        while not app.control.ping(destination=[f"bench@{os.uname().nodename}"], timeout=1) and time.time() < deadline:
+            pass
+        started = time.perf_counter()
+        with transaction.atomic():
+            batch = services.request_batch(actor=user, document=invitation)
+        while True:
+            batch = RenderBatch.objects.get(pk=batch.pk)
+            if batch.status in ("done", "failed") or time.perf_counter() - started > 300:
+                break
+            time.sleep(0.2)
+        assert batch.status == "done", batch.error
+        report("document_200_invitations_two_workers", time.perf_counter() - started, "s")
+    finally:
+        app.conf.task_always_eager = True
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 if __name__ == "__main__":

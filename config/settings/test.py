@@ -22,7 +22,8 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = True
+# The bench turns this off to measure real workers.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
