@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.templatetags.vn import vn_date
@@ -21,8 +22,10 @@ WEEKDAYS = {
 }
 _WD = r"(?P<wd>thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)"
 _DATE = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
-WEEKDAY_BEFORE = re.compile(_WD + r"\s*,?\s*(?:ngày\s+)?" + _DATE, re.IGNORECASE)
-WEEKDAY_AFTER = re.compile(_DATE + r"\s*\(\s*" + _WD + r"\s*\)", re.IGNORECASE)
+_LONG = r"(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+WEEKDAY_PATTERNS = [
+    re.compile(_WD + r"\s*,?\s*(?:ngày\s+)?" + date, re.IGNORECASE) for date in (_DATE, _LONG)
+] + [re.compile(date + r"\s*\(\s*" + _WD + r"\s*\)", re.IGNORECASE) for date in (_DATE, _LONG)]
 ANY_DATE = re.compile(r"(?<![\d/])" + _DATE + r"(?![\d/])")
 # Dates and years that are not the document's own: citations of other
 # documents ("số 35/KH-UBND ngày 30/01/2026"), comparisons ("so với năm 2023")
@@ -65,7 +68,7 @@ def _weekday_label(day: dt.date) -> str:
 
 def check_weekdays(text: str) -> list[str]:
     problems = []
-    for pattern in (WEEKDAY_BEFORE, WEEKDAY_AFTER):
+    for pattern in WEEKDAY_PATTERNS:
         for match in pattern.finditer(text):
             day = _date(match)
             if day is None:
@@ -151,8 +154,10 @@ def run_checks(document, sections=None) -> list[str]:
         problems.append(_("Văn bản chưa có nội dung."))
     if not document.issuer_abbr.strip():
         problems.append(_("Chưa có chữ viết tắt của cơ quan ban hành, nên chưa cấp được số, ký hiệu."))
-    if not document.signer_name.strip() or not document.signer_title.strip():
-        problems.append(_("Chưa có chức vụ và họ tên người ký."))
+    if not document.signer_title.strip():
+        problems.append(_("Chưa có chức vụ người ký."))
+    if not document.signer_name.strip():
+        problems.append(_("Chưa có họ tên người ký."))
     recipients = [line.strip() for line in document.recipients.splitlines() if line.strip()]
     if not recipients:
         problems.append(_("Chưa có nơi nhận."))
@@ -162,6 +167,9 @@ def run_checks(document, sections=None) -> list[str]:
     facts = facts_for(document)
     bold = [span for s in sections for span in richtext.bold_spans(s.text)]
     problems += check_weekdays(text)
+    if document.doc_type == "GM" and facts.event_date and facts.event_date < timezone.localdate():
+        problems.append(_("Ngày diễn ra (%(event)s) đã qua: không thể ban hành giấy mời.")
+                        % {"event": vn_date(facts.event_date)})
     problems += check_deadlines(bold, facts)
     problems += check_years(text, facts)
     hooks = sources.hooks_for(document)

@@ -49,7 +49,7 @@ class Document(models.Model):
         _("chữ viết tắt đơn vị soạn thảo"), max_length=30, blank=True,
         help_text=_("Chỉ dùng cho công văn: 123/UBND-NC."))
     place = models.CharField(_("địa danh"), max_length=80, help_text=_("Ví dụ: Lạng Sơn."))
-    dated = models.DateField(_("tháng dự kiến ban hành"), null=True, blank=True,
+    dated = models.DateField(_("ngày dự kiến ban hành (in tháng, năm)"), null=True, blank=True,
                              help_text=_("Dự thảo in “ngày … tháng … năm …” theo tháng, năm của ngày này; ngày để trống."))
     title = models.TextField(_("trích yếu"), blank=True)
     type_name = models.CharField(_("tên loại văn bản (như in)"), max_length=80, blank=True,
@@ -162,7 +162,7 @@ class Section(models.Model):
     class Meta:
         verbose_name = _("mục văn bản")
         verbose_name_plural = _("mục văn bản")
-        ordering = ["document", "part", "order", "pk"]
+        ordering = ["document", "order", "pk"]
 
     def __str__(self):
         return self.label or self.heading or f"#{self.order}"

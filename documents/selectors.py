@@ -42,11 +42,19 @@ def documents_for_source(source) -> QuerySet[Document]:
             .select_related("issuer").order_by("-created_at"))
 
 
-def latest_files(document: Document) -> dict[str, RenderedFile]:
-    """The newest whole-document file of each kind (personal copies aside)."""
+def current_files(document: Document) -> dict[str, RenderedFile]:
+    """The file of each kind for the document as it is now: an older
+    rendering of different content is never offered as the current one."""
+    from . import rendering
+
     files = {}
-    for row in document.files.filter(batch__isnull=True, addressee="").order_by("-created_at"):
-        files.setdefault(row.kind, row)
+    if document.issued_file_id:
+        files[RenderedFile.Kind.PDF] = document.issued_file
+    html = rendering.print_html(document)
+    hashes = {kind: rendering.content_hash(kind, html) for kind in RenderedFile.Kind.values if kind not in files}
+    for row in document.files.filter(content_hash__in=hashes.values()):
+        if hashes.get(row.kind) == row.content_hash:
+            files[row.kind] = row
     return files
 
 

@@ -123,6 +123,10 @@ def issue(*, actor, document: Document) -> Document:
         document.issued_file = row
         document.save(update_fields=["issued_file"])
         _enqueue_file(row)
+        # The Word file of the issued text too, so nobody downloads a draft's.
+        docx, _created = RenderedFile.objects.get_or_create(
+            document=document, kind=RenderedFile.Kind.DOCX, content_hash=rendering.content_hash("docx", html))
+        _enqueue_file(docx)
     return document
 
 
@@ -147,6 +151,9 @@ def replacement_create(*, actor, document: Document) -> Document:
     _require_organiser(actor, document.province_id)
     if document.is_draft:
         raise Refused(_("Dự thảo thì sửa trực tiếp, không cần văn bản thay thế."))
+    existing = document.replaced_by.filter(status=Document.Status.DRAFT).first()
+    if existing:
+        return existing  # pressing twice opens the same draft
     with transaction.atomic():
         copy = Document(province_id=document.province_id, issuer=document.issuer, content_type=document.content_type,
                         object_id=document.object_id, purpose=document.purpose, replaces=document, created_by=actor,

@@ -14,7 +14,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from agencies.permissions import Refused, can_organise
+from agencies.permissions import Refused, can_organise, can_see_province_work
 
 from . import checks, rendering, selectors, services
 from .forms import DocumentForm, ReasonForm, SectionFormSet
@@ -61,10 +61,10 @@ class DocumentDetailView(LoginRequiredMixin, DetailView):
         return super().get_context_data(
             **kwargs, paper=rendering.paper_html(document, sections=sections),
             problems=checks.run_checks(document, sections) if document.is_draft and organiser else [],
-            can_organise=organiser, files=selectors.latest_files(document),
+            can_organise=organiser, files=selectors.current_files(document),
             batch=selectors.latest_batch(document) if organiser else None,
             has_addressees=document.doc_type == DocType.GM, replaced_by=document.replaced_by.all(),
-            source=selectors.source_link(document),
+            source=selectors.source_link(document) if can_see_province_work(self.request.user) else None,
             revoke_form=ReasonForm())
 
 
@@ -177,7 +177,7 @@ def replace(request, pk):
 
 
 def _files_context(request, document):
-    files = selectors.latest_files(document)
+    files = selectors.current_files(document)
     pending = any(f.status in (RenderedFile.Status.QUEUED, RenderedFile.Status.RUNNING) for f in files.values())
     return {"document": document, "files": files, "pending": pending,
             "can_organise": can_organise(request.user, document.province_id)}

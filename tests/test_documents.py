@@ -130,6 +130,34 @@ def test_seed_001_year_slip_is_caught():
     assert not [p for p in checks.run_checks(document) if "Năm" in p]
 
 
+def test_weekday_in_the_long_date_form_is_checked_too():
+    assert checks.check_weekdays("ngày 29 tháng 5 năm 2026 (thứ Năm)")
+    assert checks.check_weekdays("ngày 29 tháng 5 năm 2026 (thứ Sáu)") == []
+    assert checks.check_weekdays("thứ Sáu, ngày 29/5/2026") == []
+
+
+def test_an_invitation_to_a_past_event_is_not_issued(invitation, conference):
+    conference.date = future(-1)
+    conference.save()
+    assert any("đã qua" in p for p in checks.run_checks(invitation))
+
+
+def test_files_offered_are_those_of_the_current_text(invitation, organiser, committed):
+    from documents.selectors import current_files
+
+    draft_docx = committed(services.request_file, document=invitation, kind="docx")
+    assert current_files(invitation)["docx"].pk == draft_docx.pk
+    document = committed(services.issue, actor=organiser, document=invitation)
+    files = current_files(document)
+    # Issuing renders the Word file of the numbered text; the draft's is no longer offered.
+    assert files["docx"].pk != draft_docx.pk and files["pdf"].pk == document.issued_file_id
+    from docx import Document as Docx
+
+    files["docx"].refresh_from_db()
+    word = Docx(files["docx"].file.open("rb"))
+    assert any("Số: 01/GM-UBND" in c.text for t in word.tables for r in t.rows for c in r.cells)
+
+
 def test_citations_comparisons_and_periods_are_not_year_slips():
     facts = checks.sources.Facts(years={2025})
     text = ("Kế hoạch số 1550/KH-UBND ngày 14/4/2023 về giai đoạn 2021-2025; tăng 0,19 điểm so với năm 2023; "
@@ -141,7 +169,7 @@ def test_citations_comparisons_and_periods_are_not_year_slips():
 def test_signer_recipients_and_storage_line_are_required(invitation, organiser):
     ready(invitation, signer_name="", recipients="Như thành phần mời;")
     problems = checks.run_checks(invitation)
-    assert "Chưa có chức vụ và họ tên người ký." in problems
+    assert "Chưa có họ tên người ký." in problems and "Chưa có chức vụ người ký." not in problems
     assert "Nơi nhận thiếu dòng “Lưu: VT, …”." in problems
     ready(invitation, recipients="")
     assert "Chưa có nơi nhận." in checks.run_checks(invitation)
@@ -184,6 +212,7 @@ def test_issued_document_cannot_change_and_is_replaced_by_a_new_one(invitation, 
         services.document_save(actor=organiser, document=document)
     copy = services.replacement_create(actor=organiser, document=document)
     assert copy.is_draft and copy.replaces == document and copy.number is None
+    assert services.replacement_create(actor=organiser, document=document) == copy  # pressed twice: one draft
     assert copy.sections.count() == document.sections.count()
     with pytest.raises(Refused):
         services.revoke(actor=organiser, document=document, reason=" ")
@@ -221,7 +250,7 @@ def test_twenty_organisers_issuing_at_once_get_twenty_consecutive_numbers(lang_s
     assert errors == []
     numbers = sorted(Document.objects.filter(issuer=committee).values_list("number", flat=True))
     assert numbers == list(range(1, 21))
-    assert len(queued) == 20
+    assert len(queued) == 40  # each issued document queues its PDF and its DOCX
 
 
 # --- Rendering, cache, task -------------------------------------------------------------------

@@ -45,6 +45,8 @@
 
   function initConfirm(root) {
     root.querySelectorAll("form.js-confirm").forEach(function (form) {
+      if (form.dataset.boundConfirm) return;
+      form.dataset.boundConfirm = "1";
       form.addEventListener("submit", function (event) {
         if (!window.confirm(form.dataset.confirm)) event.preventDefault();
       });
