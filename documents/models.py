@@ -168,15 +168,20 @@ class Section(models.Model):
         return self.label or self.heading or f"#{self.order}"
 
 
+class RenderStatus(models.TextChoices):
+    """Where a rendering stands: a single file or a batch of personal copies."""
+
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Hoàn tất")
+    FAILED = "failed", _("Lỗi")
+
+
 class RenderBatch(models.Model):
     """Personal copies of one document, one per addressee, with the merged
     PDF and the zip built when every copy is rendered."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Đang chờ")
-        RUNNING = "running", _("Đang tạo")
-        DONE = "done", _("Hoàn tất")
-        FAILED = "failed", _("Lỗi")
+    Status = RenderStatus
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="batches")
     content_hash = models.CharField(max_length=64)
@@ -206,11 +211,7 @@ class RenderedFile(models.Model):
         PDF = "pdf", "PDF"
         DOCX = "docx", "DOCX"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Đang chờ")
-        RUNNING = "running", _("Đang tạo")
-        DONE = "done", _("Hoàn tất")
-        FAILED = "failed", _("Lỗi")
+    Status = RenderStatus
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
     batch = models.ForeignKey(RenderBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
