@@ -17,6 +17,7 @@ from agencies.templatetags.vn import vn_date, vn_weekday
 from documents import services as documents
 from documents import sources
 from documents.models import DocType
+from documents.rendering import lines
 
 from . import selectors
 from .models import BasisDocument, Conference, Duty, ImprovementPlan, InviteeLine, InviteeRole
@@ -51,10 +52,6 @@ def _end(text: str, mark: str) -> str:
 
 def _bullets(items: list[str], last: str = ".") -> list[str]:
     return [f"- {_end(item, last if i == len(items) - 1 else ';')}" for i, item in enumerate(items)]
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _basis_sentence(basis: list[BasisDocument]) -> str:
@@ -133,11 +130,7 @@ def _duty_groups(owner_duties: list[Duty]) -> list[tuple[str, list[Duty]]]:
     return list(groups.items())
 
 
-def _issuer_phrase(agency: Agency) -> str:
-    return short_name(agency)
-
-
-def _signature(conference_or_plan, doc_type: str) -> dict:
+def _signature(conference_or_plan) -> dict:
     """Who usually signs: the Vice-Chair for the Committee, the Director for a department."""
     issuer = conference_or_plan.issuing_authority
     if issuer.kind == AgencyKind.PROVINCIAL_COMMITTEE:
@@ -157,7 +150,7 @@ def draft_invitation(*, actor, conference: Conference):
     title = conference.title.strip()
     basis = list(conference.basis_documents.all())
     opening = _basis_sentence(basis)
-    who = _issuer_phrase(conference.issuing_authority)
+    who = short_name(conference.issuing_authority)
     intro = (f"{opening}, {who} trân trọng kính mời đại biểu dự {title}, như sau:" if opening
              else f"{who} trân trọng kính mời đại biểu dự {title}, như sau:")
     content = [item.text for item in conference.content_items.all()]
@@ -172,10 +165,10 @@ def draft_invitation(*, actor, conference: Conference):
         {"label": _("Nội dung"), "text": "\n".join(["4. Nội dung Hội nghị", *_bullets(content)])},
     ]
     if duties:
-        lines = ["5. Tổ chức thực hiện"]
+        duty_lines = ["5. Tổ chức thực hiện"]
         for index, duty in enumerate(duties):
-            lines.append(f"{letters[index % len(letters)]}) {_end(_duty_sentence(duty, with_lead=True), ';' if index < len(duties) - 1 else '.')}")
-        sections.append({"label": _("Tổ chức thực hiện"), "text": "\n".join(lines)})
+            duty_lines.append(f"{letters[index % len(letters)]}) {_end(_duty_sentence(duty, with_lead=True), ';' if index < len(duties) - 1 else '.')}")
+        sections.append({"label": _("Tổ chức thực hiện"), "text": "\n".join(duty_lines)})
     if conference.contact:
         sections.append({"label": _("Liên hệ"), "text": f"Thông tin liên hệ: {_end(conference.contact, '.')}"})
     sections.append({"label": _("Kết"), "text": "Trân trọng kính mời đại biểu tham dự Hội nghị./."})
@@ -183,7 +176,7 @@ def draft_invitation(*, actor, conference: Conference):
     return documents.document_create(
         actor=actor, issuer=conference.issuing_authority, doc_type=DocType.GM, source=conference, purpose="invitation",
         title=title_line, dated=_dated(conference), recipients="Như thành phần mời;\nLưu: VT.",
-        sections=[{**s, "part": "body"} for s in sections], **_signature(conference, DocType.GM))
+        sections=[{**s, "part": "body"} for s in sections], **_signature(conference))
 
 
 def _dated(owner):
@@ -196,11 +189,11 @@ def _dated(owner):
 
 def draft_conference_plan(*, actor, conference: Conference):
     title = conference.title.strip()
-    who = _issuer_phrase(conference.issuing_authority)
+    who = short_name(conference.issuing_authority)
     basis = _basis_sentence(list(conference.basis_documents.all()))
     topic = f"tổ chức {title[0].lower()}{title[1:]}" if title[:1].isupper() and title.split()[0] == "Hội" else title
     intro = f"{basis + '; ' if basis else ''}{who} ban hành Kế hoạch {topic}, với các nội dung cụ thể như sau:"
-    purposes = _lines(conference.purposes)
+    purposes = lines(conference.purposes)
     sections = [
         {"label": _("Mở đầu"), "text": intro[0].upper() + intro[1:]},
         {"label": _("Mục đích, yêu cầu"), "text": "\n".join([
@@ -232,10 +225,10 @@ def draft_conference_plan(*, actor, conference: Conference):
                 duty_lines.append(f"{number}.{index}. {group}")
                 duty_lines += _bullets(texts)
     sections.append({"label": _("Tổ chức thực hiện"), "text": "\n".join(duty_lines)})
-    contact = f" (*{conference.contact}*)" if conference.contact else ""
+    # "Sở Nội vụ (*Phòng …; điện thoại …*)", whether or not the contact repeats the agency's name.
     focal = short_name(conference.focal_agency)
-    contact_text = conference.contact if conference.contact.startswith(focal) else ""
-    where = f"{focal} (*{contact_text[len(focal):].strip(' ()')}*)" if contact_text else f"{focal}{contact}"
+    detail = conference.contact.strip().removeprefix(focal).strip(" ()")
+    where = f"{focal} (*{detail}*)" if detail else focal
     sections.append({"label": _("Kết"), "text": (
         f"Trên đây là Kế hoạch {topic}. Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Trong quá trình "
         f"thực hiện nếu có khó khăn, vướng mắc, đề nghị kịp thời phản ánh về {where} để tổng hợp, báo cáo Chủ tịch "
@@ -251,7 +244,7 @@ def draft_conference_plan(*, actor, conference: Conference):
         actor=actor, issuer=conference.issuing_authority, doc_type=DocType.KH, source=conference, purpose="plan",
         title=f"{topic[0].upper()}{topic[1:]}", dated=_dated(conference),
         recipients="Như thành phần mời;\nLưu: VT.",
-        sections=[{**s, "part": "body"} for s in sections] + appendix, **_signature(conference, DocType.KH))
+        sections=[{**s, "part": "body"} for s in sections] + appendix, **_signature(conference))
 
 
 def _programme_line(item) -> str:
@@ -264,7 +257,7 @@ def _programme_line(item) -> str:
 
 
 def draft_improvement_plan(*, actor, plan: ImprovementPlan):
-    who = _issuer_phrase(plan.issuing_authority)
+    who = short_name(plan.issuing_authority)
     title = plan.title.strip()
     opening = []
     if plan.background.strip():
@@ -278,18 +271,18 @@ def draft_improvement_plan(*, actor, plan: ImprovementPlan):
     sections = [
         {"label": _("Mở đầu"), "text": "\n".join(opening)},
         {"label": _("Mục đích, yêu cầu"), "text": "\n".join([
-            "**I. MỤC ĐÍCH, YÊU CẦU**", "1. Mục đích", *_bullets(_lines(plan.purposes)),
-            "2. Yêu cầu", *_bullets(_lines(plan.requirements))])},
+            "**I. MỤC ĐÍCH, YÊU CẦU**", "1. Mục đích", *_bullets(lines(plan.purposes)),
+            "2. Yêu cầu", *_bullets(lines(plan.requirements))])},
         {"label": _("Mục tiêu, nhiệm vụ, giải pháp"), "text": "\n".join([
             f"**II. MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP TRỌNG TÂM NĂM {plan.year}**", "1. Mục tiêu",
-            *_bullets(_lines(plan.goals)), "2. Nhiệm vụ và giải pháp", *_lines(plan.measures)])},
+            *_bullets(lines(plan.goals)), "2. Nhiệm vụ và giải pháp", *lines(plan.measures)])},
     ]
     if duties:
-        lines = ["**III. PHÂN CÔNG NHIỆM VỤ**"]
+        duty_lines = ["**III. PHÂN CÔNG NHIỆM VỤ**"]
         for index, (group, rows) in enumerate(_duty_groups(duties), start=1):
-            lines.append(f"{index}. {group}")
-            lines += _bullets([_duty_sentence(d, with_lead=False, stated_deadline=plan.report_deadline) for d in rows])
-        sections.append({"label": _("Phân công nhiệm vụ"), "text": "\n".join(lines)})
+            duty_lines.append(f"{index}. {group}")
+            duty_lines += _bullets([_duty_sentence(d, with_lead=False, stated_deadline=plan.report_deadline) for d in rows])
+        sections.append({"label": _("Phân công nhiệm vụ"), "text": "\n".join(duty_lines)})
     closing = ["**IV. TỔ CHỨC THỰC HIỆN**"]
     if plan.report_instruction:
         deadline = f" **trước ngày {vn_date(plan.report_deadline)}**" if plan.report_deadline else ""
@@ -298,10 +291,11 @@ def draft_improvement_plan(*, actor, plan: ImprovementPlan):
     return documents.document_create(
         actor=actor, issuer=plan.issuing_authority, doc_type=DocType.KH, source=plan, purpose="improvement_plan",
         title=title, recipients="Các sở, ban, ngành tỉnh;\nUBND các xã, phường;\nLưu: VT.",
-        sections=[{**s, "part": "body"} for s in sections], **_signature(plan, DocType.KH))
+        sections=[{**s, "part": "body"} for s in sections], **_signature(plan))
 
 
-DRAFTERS = {"giay-moi": draft_invitation, "ke-hoach": draft_conference_plan}
+# URL slug → (purpose recorded on the document, drafter).
+DRAFTERS = {"giay-moi": ("invitation", draft_invitation), "ke-hoach": ("plan", draft_conference_plan)}
 
 
 # --- Hooks for the documents app -------------------------------------------------------------

@@ -617,9 +617,8 @@ def conference_draft(request, pk, kind):
     conference = selectors.conference_get(user=request.user, pk=pk)
     if kind not in drafting.DRAFTERS:
         raise Http404
-    purpose = {"giay-moi": "invitation", "ke-hoach": "plan"}[kind]
-    return _draft(request, conference, purpose,
-                  lambda actor: drafting.DRAFTERS[kind](actor=actor, conference=conference))
+    purpose, drafter = drafting.DRAFTERS[kind]
+    return _draft(request, conference, purpose, lambda actor: drafter(actor=actor, conference=conference))
 
 
 @login_required

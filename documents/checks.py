@@ -13,7 +13,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.templatetags.vn import vn_date
+from agencies.templatetags.vn import vn_date, vn_weekday
 
 from . import richtext, sources
 
@@ -60,12 +60,6 @@ def _snippet(text: str, start: int, end: int) -> str:
     return " ".join(text[left:right].split())
 
 
-def _weekday_label(day: dt.date) -> str:
-    from agencies.templatetags.vn import vn_weekday
-
-    return vn_weekday(day)
-
-
 def check_weekdays(text: str) -> list[str]:
     problems = []
     for pattern in WEEKDAY_PATTERNS:
@@ -75,7 +69,7 @@ def check_weekdays(text: str) -> list[str]:
                 problems.append(_("Ngày “%(text)s” không có thật.") % {"text": match[0]})
             elif day.weekday() != _weekday_of(match["wd"]):
                 problems.append(_("Thứ không khớp với ngày: “%(text)s” — ngày %(date)s là %(weekday)s.")
-                                % {"text": match[0], "date": vn_date(day), "weekday": _weekday_label(day)})
+                                % {"text": match[0], "date": vn_date(day), "weekday": vn_weekday(day)})
     return problems
 
 
@@ -134,14 +128,8 @@ def document_text(document, sections) -> str:
 
 
 def facts_for(document) -> sources.Facts:
-    hooks = sources.hooks_for(document)
-    source = sources.source_of(document)
-    if hooks and source is not None:
-        return hooks.facts(source)
-    facts = sources.Facts()
-    if document.dated:
-        facts.years = {document.dated.year}
-    return facts
+    return sources.ask(document, "facts", None) or sources.Facts(
+        years={document.dated.year} if document.dated else set())
 
 
 def run_checks(document, sections=None) -> list[str]:
@@ -172,8 +160,5 @@ def run_checks(document, sections=None) -> list[str]:
                         % {"event": vn_date(facts.event_date)})
     problems += check_deadlines(bold, facts)
     problems += check_years(text, facts)
-    hooks = sources.hooks_for(document)
-    source = sources.source_of(document)
-    if hooks and source is not None:
-        problems += hooks.checks(source)
+    problems += sources.ask(document, "checks", [])
     return problems

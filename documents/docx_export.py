@@ -15,8 +15,7 @@ from docx.shared import Cm, Mm, Pt
 
 from . import richtext
 from .models import Document, Section
-from .rendering import _lines as rendering_lines
-from .rendering import context
+from .rendering import context, lines
 
 FONT = "Times New Roman"
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
@@ -178,12 +177,12 @@ def build(document: Document, *, addressee: str = "") -> bytes:
     recipients.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
     if ctx["recipients"]:
         _font(recipients.paragraphs[0].add_run("Nơi nhận:"), 12, True, True)
-        for line in rendering_lines(document.recipients):
+        for line in lines(document.recipients):
             paragraph = _para(recipients, "- ", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
             _runs(paragraph, richtext.inline_runs(line.lstrip("-").strip()), 11)
     signature.paragraphs[0].alignment = CENTER
-    lines = ctx["authority_lines"] + ([ctx["signer_title"]] if ctx["signer_title"] else [])
-    for index, line in enumerate(lines):
+    signature_lines = ctx["authority_lines"] + ([ctx["signer_title"]] if ctx["signer_title"] else [])
+    for index, line in enumerate(signature_lines):
         paragraph = signature.paragraphs[0] if index == 0 else _para(signature)
         _font(paragraph.add_run(line), 14, True)
     for _ in range(4):

@@ -7,7 +7,6 @@ the same PDF, and the cache can trust it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 from functools import lru_cache
@@ -15,6 +14,8 @@ from functools import lru_cache
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from agencies.templatetags.vn import vn_date
 
 from . import richtext
 from .models import DocType, Document, Section
@@ -25,16 +26,18 @@ ENGINE_VERSION = "nd30-1"
 BLANK_DAY = "\u00a0" * 6
 
 
+def _day_month_year(day) -> list[str]:
+    # vn_date pads as Nghị định 30 asks: days 1–9 and months 1–2.
+    return vn_date(day).split("/")
+
+
 def place_date(document: Document) -> str:
     """'Lạng Sơn, ngày 05 tháng 02 năm 2026'; a draft leaves the day blank."""
     if document.issued_on:
-        day = document.issued_on
-        # Nghị định 30: days 1–9 and months 1–2 take a leading zero.
-        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        return f"{document.place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-    day = document.dated or timezone.localdate()
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{document.place}, ngày{BLANK_DAY}tháng {month} năm {day.year}"
+        day, month, year = _day_month_year(document.issued_on)
+        return f"{document.place}, ngày {day} tháng {month} năm {year}"
+    _day, month, year = _day_month_year(document.dated or timezone.localdate())
+    return f"{document.place}, ngày{BLANK_DAY}tháng {month} năm {year}"
 
 
 def number_line(document: Document) -> str:
@@ -43,7 +46,7 @@ def number_line(document: Document) -> str:
     return f"Số:{BLANK_DAY}/{document.symbol}"
 
 
-def _lines(text: str) -> list[str]:
+def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
@@ -56,13 +59,11 @@ def _recipient(line: str) -> str:
 def appendix_reference(document: Document) -> str:
     """'(Kèm theo Kế hoạch số 12/KH-UBND ngày 05/3/2026 của UBND tỉnh Lào Cai)'."""
     if document.issued_on:
-        day = document.issued_on
-        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        when = f"ngày {day.day:02d}/{month}/{day.year}"
+        when = f"ngày {vn_date(document.issued_on)}"
         number = f"{document.number_text}/{document.symbol}"
     else:
-        day = document.dated or timezone.localdate()
-        when = f"ngày{BLANK_DAY}tháng {day.month} năm {day.year}"
+        _day, month, year = _day_month_year(document.dated or timezone.localdate())
+        when = f"ngày{BLANK_DAY}tháng {month} năm {year}"
         number = f"{BLANK_DAY}/{document.symbol}"
     return f"(Kèm theo {document.type_label} số {number} {when} của {document.issuer.name})"
 
@@ -71,24 +72,24 @@ def context(document: Document, *, sections: list[Section] | None = None, addres
     sections = list(document.sections.all()) if sections is None else sections
     body = [s for s in sections if s.part == Section.Part.BODY]
     appendices = [s for s in sections if s.part == Section.Part.APPENDIX]
-    addressees = [addressee] if addressee else _lines(document.addressees)
+    addressees = [addressee] if addressee else lines(document.addressees)
     many = len(appendices) > 1
     roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
     return {
         "document": document,
         "parent_issuer": document.parent_issuer_name.strip(),
-        "issuer_lines": _lines(document.issuer_name),
+        "issuer_lines": lines(document.issuer_name),
         "number_line": number_line(document),
         "is_letter": document.doc_type == DocType.CV,
         "place_date": place_date(document),
         "type_label": document.type_label.upper(),
-        "title_lines": _lines(document.title),
+        "title_lines": lines(document.title),
         "addressees": addressees,
         "body": [richtext.to_html(s.text) for s in body],
-        "authority_lines": [line.upper() for line in _lines(document.authority_lines)],
+        "authority_lines": [line.upper() for line in lines(document.authority_lines)],
         "signer_title": document.signer_title.upper(),
         "signer_name": document.signer_name,
-        "recipients": [_recipient(line) for line in _lines(document.recipients)],
+        "recipients": [_recipient(line) for line in lines(document.recipients)],
         "appendices": [{
             "label": f"PHỤ LỤC {roman[i] if i < len(roman) else i + 1}" if many else "PHỤ LỤC",
             "heading": s.heading, "landscape": s.landscape, "html": richtext.to_html(s.text),
@@ -112,6 +113,19 @@ def stylesheet_text() -> str:
 
 def print_html(document: Document, **kwargs) -> str:
     return render_to_string("documents/print.html", {"paper": paper_html(document, **kwargs), "document": document})
+
+
+def copy_hash(base_html: str, addressee: str) -> str:
+    """Key of a personal copy: the document as a whole and who it is for. The
+    copy differs from the whole only in its "Kính gửi" line, so the request
+    needs no rendering per addressee."""
+    return content_hash("pdf", base_html + "\0kinh-gui\0" + addressee)
+
+
+def row_hash(document: Document, row) -> str:
+    """What a rendered row's hash must be for the document as it is now."""
+    html = print_html(document)
+    return copy_hash(html, row.addressee) if row.addressee else content_hash(row.kind, html)
 
 
 def content_hash(kind: str, html: str) -> str:
@@ -148,7 +162,3 @@ def pdf_page_count(data: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(data)).pages)
-
-
-def today() -> dt.date:
-    return timezone.localdate()

@@ -20,7 +20,7 @@ def visible_documents(user) -> QuerySet[Document]:
 
 
 def document_list(*, user, search: str = "", doc_type: str = "", status: str = "") -> QuerySet[Document]:
-    qs = visible_documents(user).select_related("issuer", "province", "content_type")
+    qs = visible_documents(user).select_related("issuer", "province")
     if search:
         qs = qs.filter(search_q(search, "title", "issuer__name"))
     if doc_type:
@@ -65,9 +65,7 @@ def file_get(*, user, document_pk, pk) -> RenderedFile:
 
 def batch_get(*, user, document_pk, pk) -> RenderBatch:
     document = document_get(user=user, pk=document_pk)
-    qs = document.batches.annotate(
-        done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)),
-        failed=Count("items", filter=Q(items__status=RenderedFile.Status.FAILED)))
+    qs = document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
     return get_object_or_404(qs, pk=pk)
 
 
@@ -80,5 +78,4 @@ def source_link(document: Document) -> tuple[str, str] | None:
     """(title, url) of the conference or plan the document was drafted from."""
     from . import sources
 
-    hooks, source = sources.hooks_for(document), sources.source_of(document)
-    return hooks.describe(source) if hooks and source is not None else None
+    return sources.ask(document, "describe", None)

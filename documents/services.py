@@ -4,6 +4,8 @@ new document that replaces the old one."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -70,8 +72,6 @@ def document_save(*, actor, document: Document, sections: list[Section] | None =
                   deleted: list[Section] = ()) -> Document:
     """Save the header and, when given, the sections as edited."""
     _require_organiser(actor, document.province_id)
-    current = Document.objects.get(pk=document.pk)
-    _require_draft(current)
     document.full_clean()
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
@@ -194,12 +194,8 @@ def request_file(*, document: Document, kind: str) -> RenderedFile:
 
 
 def addressees_for(document: Document) -> list[sources.Addressee]:
-    hooks = sources.hooks_for(document)
-    source = sources.source_of(document)
-    if hooks and source is not None:
-        return hooks.addressees(source)
-    return [sources.Addressee(key=f"line:{i}", label=line)
-            for i, line in enumerate(rendering._lines(document.addressees), start=1)]
+    return sources.ask(document, "addressees", None) or [
+        sources.Addressee(key=f"line:{i}", label=line) for i, line in enumerate(rendering.lines(document.addressees), start=1)]
 
 
 def request_batch(*, actor, document: Document) -> RenderBatch:
@@ -209,12 +205,8 @@ def request_batch(*, actor, document: Document) -> RenderBatch:
     people = addressees_for(document)
     if not people:
         raise Refused(_("Chưa có nơi nào để gửi giấy mời riêng: hãy lập danh sách thành phần mời."))
-    rows = []
-    for person in people:
-        html = rendering.print_html(document, addressee=person.label)
-        rows.append((person, rendering.content_hash("pdf", html)))
-    import hashlib
-
+    base = rendering.print_html(document)
+    rows = [(person, rendering.copy_hash(base, person.label)) for person in people]
     digest = hashlib.sha256("\n".join(h for _, h in rows).encode()).hexdigest()
     with transaction.atomic():
         batch, created = RenderBatch.objects.get_or_create(

@@ -53,3 +53,11 @@ def hooks_for(document) -> SourceHooks | None:
 
 def source_of(document):
     return document.source if document.content_type_id else None
+
+
+def ask(document, hook: str, default):
+    """Call one hook on the document's source; `default` when it has none."""
+    hooks, source = hooks_for(document), source_of(document)
+    if hooks is None or source is None:
+        return default
+    return getattr(hooks, hook)(source)

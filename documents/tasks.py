@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from . import docx_export, rendering
 from .models import Document, RenderBatch, RenderedFile
@@ -31,13 +32,12 @@ def _store(path: str, data: bytes) -> str:
 
 def render_one(row: RenderedFile) -> None:
     document = Document.objects.select_related("issuer", "province").get(pk=row.document_id)
-    html = rendering.print_html(document, addressee=row.addressee)
-    if rendering.content_hash(row.kind, html) != row.content_hash:
+    if rendering.row_hash(document, row) != row.content_hash:
         RenderedFile.objects.filter(pk=row.pk).update(
-            status=RenderedFile.Status.FAILED, error="Văn bản đã thay đổi sau khi yêu cầu; hãy tạo tệp lại.")
+            status=RenderedFile.Status.FAILED, error=_("Văn bản đã thay đổi sau khi yêu cầu; hãy tạo tệp lại."))
         return
     if row.kind == RenderedFile.Kind.PDF:
-        data = rendering.write_pdf(html)
+        data = rendering.write_pdf(rendering.print_html(document, addressee=row.addressee))
         pages = rendering.pdf_page_count(data)
     else:
         data = docx_export.build(document, addressee=row.addressee)
@@ -116,7 +116,7 @@ def finish_batch(batch_id: int) -> None:
         failed = [item for item in items if item.status == RenderedFile.Status.FAILED]
         if failed:
             batch.status = RenderBatch.Status.FAILED
-            batch.error = f"{len(failed)} bản không tạo được: {failed[0].error}"
+            batch.error = _("%(count)s bản không tạo được: %(error)s") % {"count": len(failed), "error": failed[0].error}
             batch.save(update_fields=["status", "error"])
             return
         writer = PdfWriter()

@@ -64,8 +64,7 @@ class DocumentDetailView(LoginRequiredMixin, DetailView):
             can_organise=organiser, files=selectors.current_files(document),
             batch=selectors.latest_batch(document) if organiser else None,
             has_addressees=document.doc_type == DocType.GM, replaced_by=document.replaced_by.all(),
-            source=selectors.source_link(document) if can_see_province_work(self.request.user) else None,
-            revoke_form=ReasonForm())
+            source=selectors.source_link(document) if can_see_province_work(self.request.user) else None)
 
 
 class DocumentEditView(LoginRequiredMixin, View):

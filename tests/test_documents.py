@@ -89,7 +89,7 @@ def test_weekday_that_does_not_match_its_date_blocks_issue(invitation, organiser
     day = invitation.source.date
     wrong = "thứ Hai" if day.weekday() != 0 else "thứ Ba"
     time = section(invitation, "Thời gian, địa điểm")
-    time.text = time.text.replace(f"({checks._weekday_label(day)})", f"({wrong})")
+    time.text = time.text.replace(f"({checks.vn_weekday(day)})", f"({wrong})")
     time.save()
     with pytest.raises(Refused) as refused:
         services.issue(actor=organiser, document=invitation)
