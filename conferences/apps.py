@@ -26,3 +26,8 @@ class ConferencesConfig(AppConfig):
         from .demo import seed_conferences
 
         seed_conferences(stdout=stdout)
+
+    def seed_demo_documents(self, *, stdout):
+        from .demo import seed_documents
+
+        stdout.write(f"Văn bản mẫu: {seed_documents()} văn bản dự thảo, có sẵn PDF và DOCX.")

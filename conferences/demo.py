@@ -93,9 +93,7 @@ def seed_conferences(*, stdout=None):
     if "lai-chau" in provinces and not ImprovementPlan.objects.filter(province=provinces["lai-chau"], title=TITLE_002).exists():
         _seed_002(provinces["lai-chau"])
         made.append("002")
-    documents = seed_documents()
     if stdout is not None:
-        stdout.write(f"Văn bản mẫu: {documents} văn bản dự thảo, có sẵn PDF và DOCX.")
         stdout.write(f"Hội nghị, kế hoạch mẫu: {Conference.objects.count()} hội nghị, "
                      f"{ImprovementPlan.objects.count()} kế hoạch" + (f" (mới: {', '.join(made)})" if made else "") + ".")
 
@@ -568,10 +566,12 @@ def seed_documents() -> int:
     c004 = Conference.objects.filter(title=TITLE_004).first()
     if c004 and not _has_document(c004, "plan"):
         document = drafting.draft_conference_plan(actor=c004.created_by, conference=c004)
-        table = ["| STT | Nội dung tham luận | Đơn vị tham luận |", "|---|---|---|"]
-        table += [f"| {i}. | {topic} | {unit} |" for i, (topic, unit) in enumerate(PRESENTATIONS_004, start=1)]
-        Section.objects.create(document=document, order=99, part=Section.Part.APPENDIX, label="Phụ lục tham luận",
-                               heading=f"Dự kiến các báo cáo tham luận tại {TITLE_004}", text="\n".join(table))
+        if not drafting.presentation_rows(c004):
+            # Without the presentations app the organiser types the appendix.
+            table = ["| STT | Nội dung tham luận | Đơn vị tham luận |", "|---|---|---|"]
+            table += [f"| {i}. | {topic} | {unit} |" for i, (topic, unit) in enumerate(PRESENTATIONS_004, start=1)]
+            Section.objects.create(document=document, order=99, part=Section.Part.APPENDIX, label="Phụ lục tham luận",
+                                   heading=f"Dự kiến các báo cáo tham luận tại {TITLE_004}", text="\n".join(table))
         made.append(_finish(document, dated=dt.date(2026, 3, 10), authority_lines="KT. CHỦ TỊCH",
                             signer_title="PHÓ CHỦ TỊCH", signer_name="Ngô Hạnh Phúc", recipients="\n".join([
                                 "TT. Tỉnh ủy, HĐND, UBND tỉnh;", "Các sở, ban, ngành thuộc UBND tỉnh;", "Công an tỉnh;",

@@ -19,7 +19,7 @@ from documents import sources
 from documents.models import DocType
 from documents.rendering import lines
 
-from . import selectors
+from . import extensions, selectors
 from .models import BasisDocument, Conference, Duty, ImprovementPlan, InviteeLine, InviteeRole
 
 # Words that start a proper name: a task beginning with one keeps its capital.
@@ -35,7 +35,11 @@ def short_name(agency: Agency) -> str:
     if name.endswith(f"UBND tỉnh {province}"):
         return name[: -len(province) - 1]
     suffix = f" tỉnh {province}"
-    return name[: -len(suffix)] if name.endswith(suffix) else name
+    if not name.endswith(suffix):
+        return name
+    short = name[: -len(suffix)]
+    # A body named only by its function reads "Công an tỉnh", "Thanh tra tỉnh".
+    return f"{short} tỉnh" if short in ("Công an", "Thanh tra", "Bưu điện") else short
 
 
 def _lower_first(text: str) -> str:
@@ -139,9 +143,9 @@ def _signature(conference_or_plan) -> dict:
 
 
 def presentation_rows(conference: Conference) -> list[tuple[str, str]]:
-    """(topic, presenting unit) for the plan's appendix. The presentations
-    issue provides these; until then the organiser types the appendix."""
-    return []
+    """(topic, presenting unit) for the plan's appendix, from the app that
+    keeps the assignments."""
+    return extensions.presentation_rows(conference)
 
 
 # --- Drafts ----------------------------------------------------------------------------

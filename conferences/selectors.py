@@ -66,19 +66,24 @@ def conference_for_invitee(*, user, pk) -> Conference:
 
 def line_agencies(line: InviteeLine) -> QuerySet[Agency]:
     """The agencies a line stands for, as the directory is now."""
-    conference = line.conference
     T = InviteeLine.Target
-    if line.target == T.GROUP:
-        day = conference.date or timezone.localdate()
-        return Agency.objects.filter(province_id=conference.province_id, kind__in=line.group_kinds).active_on(day).order_by("name")
+    if line.target in (T.GROUP, T.AWARDEES):
+        return group_agencies(line.conference, awardees=line.target == T.AWARDEES, kinds=line.group_kinds)
     if line.target == T.AGENCY:
         return Agency.objects.filter(pk=line.agency_id)
     if line.target == T.PERSON:
         return Agency.objects.filter(people=line.person_id)
-    if line.target == T.AWARDEES:
-        qs = Agency.objects.filter(awards__conference=conference).distinct().order_by("name")
-        return qs.filter(kind__in=line.group_kinds) if line.group_kinds else qs
     return Agency.objects.none()
+
+
+def group_agencies(conference: Conference, *, awardees: bool, kinds: list[str]) -> QuerySet[Agency]:
+    """A group named in a conference's texts: the units awarded at it (of
+    the given kinds, if any), or every active unit of the given kinds."""
+    if awardees:
+        qs = Agency.objects.filter(awards__conference=conference).distinct().order_by("name")
+        return qs.filter(kind__in=kinds) if kinds else qs
+    day = conference.date or timezone.localdate()
+    return Agency.objects.filter(province_id=conference.province_id, kind__in=kinds).active_on(day).order_by("name")
 
 
 def line_expansions(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:

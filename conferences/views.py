@@ -22,7 +22,7 @@ from django.views.generic import ListView, TemplateView
 from agencies.models import Agency, AgencyKind
 from documents.selectors import documents_for_source
 
-from . import drafting, exporting, forms, selectors, services
+from . import drafting, exporting, extensions, forms, selectors, services
 from .models import (
     Award,
     BasisDocument,
@@ -158,6 +158,7 @@ class ConferenceDetailView(LoginRequiredMixin, TemplateView):
             can_draft=services.can_organise(self.request.user, conference.province_id),
             drafts=[("giay-moi", gettext_lazy("Soạn giấy mời")), ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức"))],
             status_steps=STEPS, done_steps=_done_steps(conference.status),
+            panels=extensions.panels("detail", conference=conference, user=self.request.user),
             **kwargs,
         )
 
@@ -319,7 +320,8 @@ class BoardView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             conference=conference, rows=rows, filter_form=form, totals=selectors.board_totals(conference),
             duties=selectors.duty_list(owner_filter=Q(conference=conference)),
-            can_organise=services.can_organise(self.request.user, conference.province_id), **kwargs,
+            can_organise=services.can_organise(self.request.user, conference.province_id),
+            panels=extensions.panels("board", conference=conference, user=self.request.user), **kwargs,
         )
 
 

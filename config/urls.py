@@ -29,6 +29,7 @@ urlpatterns = [
     path("danh-ba/", include("agencies.urls")),
     path("", include("conferences.urls")),
     path("", include("documents.urls")),
+    path("", include("submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

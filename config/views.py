@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from agencies import selectors as directory
 from conferences import selectors as conferences
+from submissions import selectors as submissions
 
 from .health import health_report
 
@@ -30,11 +31,14 @@ def home(request):
         context["colleagues"] = directory.person_list(user=user, agency=user.agency)[:10]
         context["invitations"] = conferences.invitation_list_for_agency(user=user)[:6]
         context["assignments"] = conferences.assignment_list_for_agency(user=user, open_only=True)[:8]
+        context["presentations"] = submissions.owed_by_agency(user=user)[:6]
     if user.is_organiser or user.is_leader:
         context["conferences"] = conferences.conference_list(user=user)[:6]
         context["assignments"] = conferences.open_assignments(user=user)[:8]
     if user.is_organiser or user.is_administrator:
         context["recent_imports"] = directory.directory_import_list(user=user)[:5]
+    if user.is_organiser:
+        context["presentations"] = submissions.presentation_list(user=user, status="submitted")[:6]
     return render(request, DASHBOARD_TEMPLATES[role], context)
 
 

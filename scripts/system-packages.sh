@@ -2,13 +2,16 @@
 # Installs the system packages the portal needs, only those missing:
 # gettext (compiled translations), fonts metric-compatible with Times New Roman
 # that cover Vietnamese (documents), WeasyPrint's Pango, poppler-utils (PDF to
-# PNG in tests) and Chromium (browser tests).
+# PNG in tests), Chromium (browser tests) and LibreOffice without a screen
+# (Word, PowerPoint and OpenDocument presentations converted for the booklet;
+# the portal still works without it and lists those files instead).
 set -euo pipefail
 
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-impress-nogui)
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
 fc-list 2>/dev/null | grep -q "Tinos" || missing+=(fonts-croscore)
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)

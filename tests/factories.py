@@ -84,3 +84,16 @@ class InviteeLineFactory(factory.django.DjangoModelFactory):
     text = "Chủ tịch UBND các xã, phường"
     target = "group"
     group_kinds = ["xa", "phuong"]
+
+
+# --- Presentations ------------------------------------------------------------------
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "submissions.Assignment"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    topic = factory.Sequence(lambda n: f"Giải pháp nâng cao Chỉ số CCHC, chủ đề {n}")
+    agency = factory.LazyAttribute(lambda a: AgencyFactory(province=a.conference.province))
+    due_date = factory.LazyFunction(lambda: future(10))

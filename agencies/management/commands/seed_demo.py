@@ -12,9 +12,11 @@ class Command(BaseCommand):
             raise CommandError("Không nạp dữ liệu mẫu trên máy chủ thật (cấu hình production).")
         # Each app contributes its own demo data through its AppConfig, in
         # dependency order (INSTALLED_APPS), so no app imports one above it.
+        # Documents are drafted last, from everything the apps have seeded.
         with transaction.atomic():
-            for config in apps.get_app_configs():
-                seed = getattr(config, "seed_demo", None)
-                if callable(seed):
-                    seed(stdout=self.stdout)
+            for phase in ("seed_demo", "seed_demo_documents"):
+                for config in apps.get_app_configs():
+                    seed = getattr(config, phase, None)
+                    if callable(seed):
+                        seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))

@@ -1,0 +1,117 @@
+"""The conference booklet ("Tài liệu Hội nghị"): a cover, a table of
+contents with page numbers, then the accepted presentations in programme
+order; and a zip of the originals named by agency."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.text import get_valid_filename
+from pypdf import PdfReader, PdfWriter
+
+from agencies.templatetags.vn import vn_date
+
+from . import conversion
+from .models import FileType, Presentation
+
+ENGINE = "booklet-1"
+
+
+def content_hash(conference, presentations: list[Presentation]) -> str:
+    """What the booklet is made of: the accepted files, their order and the
+    cover's words; and whether Office files can be converted here."""
+    parts = [ENGINE, conversion.available(), conference.title, str(conference.date),
+             [(p.pk, p.current_version.sha256, p.assignment.topic, p.agency.name) for p in presentations]]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Entry:
+    presentation: Presentation
+    pdf: bytes | None = None
+    pages: int = 0
+    start: int | None = None
+    note: str = ""
+
+
+def entry_pdf(presentation: Presentation, data: bytes) -> tuple[bytes | None, str]:
+    """The PDF to bind for one presentation, or None with the reason."""
+    version = presentation.current_version
+    if version.file_type == FileType.PDF:
+        return data, ""
+    if not conversion.available():
+        return None, "no-converter"
+    converted = conversion.to_pdf(data, version.file_type)
+    return (converted, "") if converted else (None, "failed")
+
+
+def page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _front_html(conference, entries: list[Entry], *, offset: int) -> str:
+    return render_to_string("submissions/booklet_front.html", {
+        "conference": conference, "entries": entries, "offset": offset,
+        "when": vn_date(conference.date) if conference.date else "", "stylesheet": _stylesheet()})
+
+
+def _stylesheet() -> str:
+    with open(finders.find("css/booklet.css"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _render(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def front_matter(conference, entries: list[Entry]) -> bytes:
+    """Cover and contents. The contents' own length moves every start page,
+    so it is laid out until the page count stops changing."""
+    front_pages = 2
+    for _attempt in range(4):
+        page = front_pages + 1
+        for entry in entries:
+            entry.start = page if entry.pdf else None
+            page += entry.pages
+        data = _render(_front_html(conference, entries, offset=front_pages))
+        pages = page_count(data)
+        if pages == front_pages:
+            return data
+        front_pages = pages
+    return data
+
+
+def bind(conference, entries: list[Entry]) -> tuple[bytes, int]:
+    front = front_matter(conference, entries)
+    writer = PdfWriter()
+    writer.append(io.BytesIO(front))
+    writer.add_outline_item(title="Bìa và mục lục", page_number=0)
+    for index, entry in enumerate(entries, start=1):
+        if not entry.pdf:
+            continue
+        start = len(writer.pages)
+        writer.append(io.BytesIO(entry.pdf))
+        writer.add_outline_item(title=f"{index}. {entry.presentation.agency.name}", page_number=start)
+    writer.add_metadata({"/Title": f"Tài liệu {conference.title}", "/Producer": "CCHC Portal"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)
+
+
+def originals_zip(entries: list[tuple[Presentation, bytes]]) -> bytes:
+    """The accepted originals, named "01 - Sở Tư pháp - <their own name>"."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, (presentation, data) in enumerate(entries, start=1):
+            version = presentation.current_version
+            agency = get_valid_filename(presentation.agency.name.replace(" ", "_")).replace("_", " ")
+            archive.writestr(f"{index:02d} - {agency} - {version.original_name}", data)
+    return out.getvalue()

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from agencies.forms import DateInput
+from agencies.models import Agency, AgencyKind
+from conferences.forms import TimeInput
+
+from .models import Assignment, Review
+from .validation import EXTENSIONS
+
+
+class AssignmentForm(forms.ModelForm):
+    group_kinds = forms.MultipleChoiceField(label=_("Các loại đơn vị"), choices=AgencyKind.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Assignment
+        fields = ["topic", "guidance", "assignee", "agency", "group_label", "group_kinds", "due_date", "due_time",
+                  "programme_item", "allow_late"]
+        widgets = {
+            "topic": forms.Textarea(attrs={"rows": 3}), "guidance": forms.Textarea(attrs={"rows": 4}),
+            "due_date": DateInput(), "due_time": TimeInput(),
+        }
+
+    def __init__(self, *args, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.conference = conference
+        self.fields["agency"].queryset = Agency.objects.filter(province_id=conference.province_id).active() \
+            .order_by("kind", "name")
+        self.fields["agency"].required = False
+        self.fields["programme_item"].queryset = conference.programme_items.all()
+        self.fields["programme_item"].label_from_instance = lambda item: item.title[:90]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp tham luận"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
+        error_messages={"required": _("Hãy chọn tệp tham luận để gửi."),
+                        "empty": _("Tệp rỗng (0 byte). Hãy kiểm tra lại tệp rồi tải lên.")})
+    note = forms.CharField(label=_("Ghi chú gửi Sở Nội vụ (không bắt buộc)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, Word (DOCX, DOC), PowerPoint (PPTX) hoặc ODT; tối đa %(max)s.") % {
+            "max": filesizeformat(settings.PRESENTATION_MAX_BYTES)}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Quyết định"), choices=Review.Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Nhận xét gửi đơn vị"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Bắt buộc khi yêu cầu chỉnh sửa hoặc không chấp nhận."))

@@ -1,0 +1,163 @@
+"""Reads of presentations, scoped to who may see them.
+
+A presentation is seen by the organisers of its province and by the
+officials of the agency that owes it; nobody else, leaders included: these
+are working drafts between two offices. A URL naming one the user may not
+see answers 404."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from agencies.permissions import can_organise
+from conferences.models import Conference
+
+from .models import Assignment, Booklet, Presentation, Review, Version
+
+Status = Presentation.Status
+
+# Programme order: the slot in the programme first, then the assignment's own order.
+PROGRAMME_ORDER = [F("programme_item__order").asc(nulls_last=True), "order", "pk"]
+PRESENTATION_PROGRAMME_ORDER = [F("assignment__programme_item__order").asc(nulls_last=True), "assignment__order",
+                                "assignment_id", "agency__name"]
+
+
+def can_manage(user, conference: Conference) -> bool:
+    return can_organise(user, conference.province_id)
+
+
+def visible_presentations(user) -> QuerySet[Presentation]:
+    qs = Presentation.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_administrator:
+        return qs
+    if user.is_organiser and user.province_id:
+        return qs.filter(assignment__conference__province_id=user.province_id)
+    if user.is_official and user.agency_id:
+        return qs.filter(agency_id=user.agency_id)
+    return qs.none()
+
+
+def _with_parts(qs: QuerySet[Presentation]) -> QuerySet[Presentation]:
+    return qs.select_related("assignment__conference__province", "assignment__programme_item", "agency",
+                             "current_version")
+
+
+def presentation_get(*, user, pk) -> Presentation:
+    return get_object_or_404(_with_parts(visible_presentations(user)), pk=pk)
+
+
+def presentation_list(*, user, status: str = "", open_only: bool = False, conference_id: int | None = None,
+                      ) -> QuerySet[Presentation]:
+    qs = _with_parts(visible_presentations(user))
+    if conference_id:
+        qs = qs.filter(assignment__conference_id=conference_id)
+    if status:
+        qs = qs.filter(status=status)
+    if open_only:
+        qs = qs.filter(status__in=[Status.AWAITING, Status.REVISION, Status.SUBMITTED])
+    return qs.annotate(version_count=Count("versions")).order_by("assignment__due_date", "assignment__conference_id",
+                                                                 *PRESENTATION_PROGRAMME_ORDER)
+
+
+def owed_by_agency(*, user) -> list[Presentation]:
+    """What an official's agency still has to send (or resend), soonest first;
+    sent ones waiting for the organiser come after."""
+    if not user.is_official:
+        return []
+    rows = list(presentation_list(user=user, open_only=True))
+    return sorted(rows, key=lambda p: (p.status == Status.SUBMITTED, p.assignment.due_date))
+
+
+def history(presentation: Presentation) -> list[dict]:
+    """Versions and decisions in the order they happened, newest first."""
+    events = [{"kind": "version", "at": v.uploaded_at, "version": v}
+              for v in presentation.versions.select_related("uploaded_by")]
+    events += [{"kind": "review", "at": r.created_at, "review": r}
+               for r in presentation.reviews.select_related("actor", "version")]
+    return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def version_get(*, user, presentation_pk, pk) -> Version:
+    presentation = presentation_get(user=user, pk=presentation_pk)
+    return get_object_or_404(presentation.versions.all(), pk=pk)
+
+
+def assignment_list(conference: Conference) -> list[Assignment]:
+    presentations = Prefetch(
+        "presentations", queryset=Presentation.objects.select_related("agency", "current_version")
+        .annotate(version_count=Count("versions")).order_by("agency__name"))
+    return list(conference.presentation_assignments.select_related("agency", "programme_item")
+                .prefetch_related(presentations).order_by(*PROGRAMME_ORDER))
+
+
+def assignment_get(*, user, conference_pk, pk) -> Assignment:
+    assignment = get_object_or_404(Assignment.objects.select_related("conference", "agency", "programme_item"),
+                                   pk=pk, conference_id=conference_pk)
+    if not can_manage(user, assignment.conference):
+        # Another province's assignment does not exist for this user.
+        raise Http404
+    return assignment
+
+
+def assignments_in_programme_order(conference: Conference) -> list[Assignment]:
+    return list(conference.presentation_assignments.select_related("agency__province", "programme_item")
+                .order_by(*PROGRAMME_ORDER))
+
+
+def overdue_q(prefix: str = "") -> Q:
+    """Still owed after its deadline (the stated time, or the end of the day)."""
+    now = timezone.localtime()
+    return Q(**{f"{prefix}status": Status.AWAITING}) & (
+        Q(**{f"{prefix}assignment__due_date__lt": now.date()})
+        | Q(**{f"{prefix}assignment__due_date": now.date(), f"{prefix}assignment__due_time__lt": now.time()}))
+
+
+def board_totals(conference: Conference) -> dict:
+    totals = Presentation.objects.filter(assignment__conference=conference).aggregate(
+        assigned=Count("pk"),
+        submitted=Count("pk", filter=~Q(status=Status.AWAITING)),
+        late=Count("pk", filter=Q(late=True)),
+        revision=Count("pk", filter=Q(status=Status.REVISION)),
+        accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
+        rejected=Count("pk", filter=Q(status=Status.REJECTED)),
+        waiting=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        overdue=Count("pk", filter=overdue_q()),
+    )
+    totals["unresolved_groups"] = conference.presentation_assignments.exclude(
+        assignee=Assignment.Assignee.AGENCY).filter(presentations__isnull=True).count()
+    return totals
+
+
+def board_rows(conference: Conference) -> list[Presentation]:
+    """Per agency, its presentations and their state."""
+    return list(Presentation.objects.filter(assignment__conference=conference)
+                .select_related("agency", "assignment", "current_version")
+                .annotate(version_count=Count("versions")).order_by("agency__name", *PRESENTATION_PROGRAMME_ORDER))
+
+
+def booklet_entries(conference: Conference) -> list[Presentation]:
+    """The accepted presentations, in programme order, with their accepted file."""
+    return list(Presentation.objects.filter(assignment__conference=conference, status=Status.ACCEPTED,
+                                            current_version__isnull=False)
+                .select_related("agency", "assignment__programme_item", "current_version")
+                .order_by(*PRESENTATION_PROGRAMME_ORDER))
+
+
+def latest_booklet(conference: Conference) -> Booklet | None:
+    return conference.booklets.first()
+
+
+def booklet_get(*, user, conference_pk, pk) -> Booklet:
+    booklet = get_object_or_404(Booklet.objects.select_related("conference"), pk=pk, conference_id=conference_pk)
+    if not can_manage(user, booklet.conference):
+        raise Http404
+    return booklet
+
+
+def last_review(presentation: Presentation) -> Review | None:
+    return presentation.reviews.select_related("actor").order_by("-created_at", "-pk").first()

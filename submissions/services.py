@@ -1,0 +1,201 @@
+"""Every change to presentations: checked, atomic, audited (auditlog).
+
+An upload is validated from its bytes before anything is written; if the
+database refuses the row afterwards, the stored file is removed again, so
+a failed upload leaves nothing behind."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.permissions import Refused
+from agencies.templatetags.vn import vn_date
+from conferences.models import Conference
+from conferences.selectors import group_agencies
+
+from . import booklet as binding
+from . import selectors
+from .models import Assignment, Booklet, Presentation, Review, Version
+from .tasks import build_booklet
+from .validation import UploadRejected, inspect_upload
+
+Status = Presentation.Status
+
+
+def _require_manager(user, conference: Conference):
+    if not selectors.can_manage(user, conference):
+        raise PermissionDenied
+
+
+def can_upload(user, presentation: Presentation) -> bool:
+    """The assignee's officials, and the organisers, who may upload what
+    reached them by other means on the agency's behalf."""
+    if not user.is_authenticated:
+        return False
+    if user.is_official:
+        return user.agency_id == presentation.agency_id
+    return selectors.can_manage(user, presentation.assignment.conference)
+
+
+# --- Assignments -------------------------------------------------------------------------
+
+def assignment_agencies(assignment: Assignment):
+    if assignment.assignee == Assignment.Assignee.AGENCY:
+        return [assignment.agency] if assignment.agency_id else []
+    return list(group_agencies(assignment.conference, awardees=assignment.assignee == Assignment.Assignee.AWARDEES,
+                               kinds=assignment.group_kinds))
+
+
+@transaction.atomic
+def assignment_save(*, actor, assignment: Assignment) -> Assignment:
+    """Create or update an assignment and the presentations it stands for."""
+    _require_manager(actor, assignment.conference)
+    if assignment.pk is None and not assignment.order:
+        last = assignment.conference.presentation_assignments.order_by("-order").first()
+        assignment.order = (last.order + 1) if last else 1
+    assignment.full_clean()
+    assignment.save()
+    assignment_sync(actor=actor, assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_sync(*, actor, assignment: Assignment) -> tuple[int, int]:
+    """Match the presentations to the assignee as the directory (or the
+    awards) now stand: add the new agencies; drop the ones no longer in it,
+    unless they have sent something, which is never thrown away."""
+    _require_manager(actor, assignment.conference)
+    wanted = {agency.pk for agency in assignment_agencies(assignment)}
+    existing = {p.agency_id: p for p in assignment.presentations.all()}
+    added = [Presentation(assignment=assignment, agency_id=pk) for pk in wanted - existing.keys()]
+    Presentation.objects.bulk_create(added)
+    stale = [p.pk for agency_id, p in existing.items() if agency_id not in wanted]
+    removed, _ignored = Presentation.objects.filter(pk__in=stale, versions__isnull=True).delete() if stale else (0, {})
+    return len(added), removed
+
+
+@transaction.atomic
+def assignment_delete(*, actor, assignment: Assignment) -> None:
+    _require_manager(actor, assignment.conference)
+    if Version.objects.filter(presentation__assignment=assignment).exists():
+        raise Refused(_("Đã có đơn vị gửi tệp cho tham luận này nên không thể xóa. Có thể sửa nội dung hoặc hạn gửi."))
+    assignment.delete()
+
+
+# --- Uploads -------------------------------------------------------------------------------
+
+def upload_deadline_refusal(presentation: Presentation, now=None) -> str | None:
+    """Why an upload is not taken now, or None."""
+    assignment = presentation.assignment
+    if presentation.status == Status.ACCEPTED:
+        return _("Tham luận đã được chấp nhận; không cần gửi thêm. Nếu cần thay tệp, hãy liên hệ Sở Nội vụ.")
+    if presentation.status == Status.REJECTED:
+        return _("Tham luận đã bị từ chối nên không nhận thêm tệp.")
+    now = now or timezone.now()
+    if (now > assignment.due_at and presentation.status != Status.REVISION and not assignment.allow_late):
+        return _("Đã quá hạn gửi tham luận (hạn %(due)s) và đợt này không nhận tệp gửi muộn. Hãy liên hệ Sở Nội vụ.") \
+            % {"due": vn_date(assignment.due_date)}
+    return None
+
+
+def version_upload(*, actor, presentation: Presentation, upload, note: str = "") -> Version:
+    """A new version of the presentation, or a Refused with the reason."""
+    if not can_upload(actor, presentation):
+        raise PermissionDenied
+    try:
+        inspected = inspect_upload(upload, max_bytes=settings.PRESENTATION_MAX_BYTES)
+    except UploadRejected as error:
+        raise Refused(*error.messages) from None
+    stored = None
+    try:
+        with transaction.atomic():
+            locked = Presentation.objects.select_for_update().select_related("assignment").get(pk=presentation.pk)
+            refusal = upload_deadline_refusal(locked)
+            if refusal:
+                raise Refused(refusal)
+            now = timezone.now()
+            late = now > locked.assignment.due_at and locked.status != Status.REVISION
+            last = locked.versions.order_by("-number").first()
+            version = Version(presentation=locked, number=(last.number + 1) if last else 1, token=uuid.uuid4().hex,
+                              original_name=inspected.name, file_type=inspected.file_type, size=inspected.size,
+                              sha256=inspected.sha256, pages=inspected.pages, note=note.strip(), is_late=late,
+                              uploaded_by=actor, uploaded_at=now)
+            upload.seek(0)
+            version.file.save(upload.name, upload, save=False)
+            stored = version.file.name
+            version.full_clean()
+            version.save()
+            locked.current_version = version
+            locked.status = Status.SUBMITTED
+            fields = ["current_version", "status", "updated_at"]
+            if locked.first_submitted_at is None:
+                locked.first_submitted_at, locked.late = now, late
+                fields += ["first_submitted_at", "late"]
+            locked.save(update_fields=fields)
+    except BaseException:
+        if stored:
+            version.file.storage.delete(stored)
+        raise
+    presentation.refresh_from_db()
+    return version
+
+
+# --- Review ---------------------------------------------------------------------------------
+
+DECISION_STATUS = {Review.Decision.ACCEPT: Status.ACCEPTED, Review.Decision.REVISE: Status.REVISION,
+                   Review.Decision.REJECT: Status.REJECTED}
+
+
+@transaction.atomic
+def presentation_review(*, actor, presentation: Presentation, decision: str, comment: str = "") -> Review:
+    _require_manager(actor, presentation.assignment.conference)
+    locked = Presentation.objects.select_for_update().get(pk=presentation.pk)
+    comment = comment.strip()
+    if decision not in DECISION_STATUS:
+        raise Refused(_("Quyết định không hợp lệ."))
+    if locked.current_version_id is None:
+        raise Refused(_("Đơn vị chưa gửi tệp nào để xem xét."))
+    if locked.status == DECISION_STATUS[decision]:
+        raise Refused(_("Tham luận đã ở trạng thái “%(status)s”.") % {"status": locked.get_status_display()})
+    if decision != Review.Decision.ACCEPT and not comment:
+        raise Refused(_("Hãy ghi nhận xét để đơn vị biết cần sửa gì hoặc vì sao không chấp nhận."))
+    review = Review(presentation=locked, version_id=locked.current_version_id, decision=decision, comment=comment,
+                    actor=actor)
+    review.full_clean()
+    review.save()
+    locked.status = DECISION_STATUS[decision]
+    locked.save(update_fields=["status", "updated_at"])
+    presentation.refresh_from_db()
+    return review
+
+
+# --- Booklet --------------------------------------------------------------------------------
+
+@transaction.atomic
+def booklet_request(*, actor, conference: Conference) -> Booklet:
+    """The booklet of the accepted presentations as they are now. Asking
+    again for the same content returns the same row; a failed one is retried."""
+    _require_manager(actor, conference)
+    entries = selectors.booklet_entries(conference)
+    if not entries:
+        raise Refused(_("Chưa có tham luận nào được chấp nhận để đưa vào tài liệu hội nghị."))
+    booklet, created = Booklet.objects.select_for_update().get_or_create(
+        conference=conference, content_hash=binding.content_hash(conference, entries),
+        defaults={"total": len(entries), "requested_by": actor})
+    if not created:
+        # Asked again: it becomes the conference's current booklet.
+        booklet.requested_at, booklet.requested_by = timezone.now(), actor
+        fields = ["requested_at", "requested_by"]
+        if booklet.status == Booklet.Status.FAILED:
+            booklet.status, booklet.error, booklet.done = Booklet.Status.QUEUED, "", 0
+            fields += ["status", "error", "done"]
+        booklet.save(update_fields=fields)
+    if booklet.status == Booklet.Status.QUEUED:
+        transaction.on_commit(lambda: build_booklet.delay(booklet_id=booklet.pk))
+    return booklet
