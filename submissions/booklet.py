@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from pypdf import PdfReader, PdfWriter
-
-from agencies.templatetags.vn import vn_date
 
 from . import conversion
 from .models import FileType, Presentation
@@ -58,7 +57,12 @@ def page_count(pdf: bytes) -> int:
 def _front_html(conference, entries: list[Entry], *, offset: int) -> str:
     return render_to_string("submissions/booklet_front.html", {
         "conference": conference, "entries": entries, "offset": offset,
-        "when": vn_date(conference.date) if conference.date else "", "stylesheet": _stylesheet()})
+        "when": _month(conference.date or timezone.localdate()), "stylesheet": _stylesheet()})
+
+
+def _month(day) -> str:
+    # A cover reads "Lào Cai, tháng 3 năm 2026", as printed booklets do.
+    return f"tháng {day.month} năm {day.year}"
 
 
 def _stylesheet() -> str:
@@ -92,13 +96,14 @@ def front_matter(conference, entries: list[Entry]) -> bytes:
 def bind(conference, entries: list[Entry]) -> tuple[bytes, int]:
     front = front_matter(conference, entries)
     writer = PdfWriter()
-    writer.append(io.BytesIO(front))
+    # Only our own bookmarks: one per presentation, not each file's headings.
+    writer.append(io.BytesIO(front), import_outline=False)
     writer.add_outline_item(title="Bìa và mục lục", page_number=0)
     for index, entry in enumerate(entries, start=1):
         if not entry.pdf:
             continue
         start = len(writer.pages)
-        writer.append(io.BytesIO(entry.pdf))
+        writer.append(io.BytesIO(entry.pdf), import_outline=False)
         writer.add_outline_item(title=f"{index}. {entry.presentation.agency.name}", page_number=start)
     writer.add_metadata({"/Title": f"Tài liệu {conference.title}", "/Producer": "CCHC Portal"})
     out = io.BytesIO()

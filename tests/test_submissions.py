@@ -392,7 +392,7 @@ def test_denied_posts_change_nothing(world):
     counts = (Version.objects.count(), Review.objects.count(), Assignment.objects.count(), Booklet.objects.count())
     for role in ("leader", "other agency official", "other province organiser", "other province official"):
         client = client_for(users[role])
-        for name, (method, url) in urls.items():
+        for method, url in urls.values():
             if method == "post":
                 client.post(url, {"file": files.upload("b.pdf", files.pdf_bytes()), "decision": "accept"})
     assert (Version.objects.count(), Review.objects.count(), Assignment.objects.count(),
@@ -447,6 +447,9 @@ def test_booklet_binds_accepted_presentations_in_programme_order(conference, org
     assert "YTE" not in " ".join(texts)
     assert [row.split()[-1] for row in texts[1].splitlines() if row.split() and row.split()[-1].isdigit()][-3:] == \
         ["3", "6", "7"]
+    reader = PdfReader(booklet.pdf.open("rb"))
+    assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
+        ("Bìa và mục lục", 0), ("1. Công an tỉnh", 2), ("2. Sở Khoa học và Công nghệ", 5), ("3. Sở Tư pháp", 6)]
     names = zipfile.ZipFile(booklet.zip.open("rb")).namelist()
     assert names == ["01 - Công an tỉnh - CONGAN.pdf", "02 - Sở Khoa học và Công nghệ - KHCN.docx",
                      "03 - Sở Tư pháp - TUPHAP.pdf"]
