@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 CHUNK = 10
 
 
-def _store(path: str, data: bytes) -> str:
+def store_file(path: str, data: bytes) -> str:
+    """Write `data` at exactly `path` (a rerun replaces it, never adds a
+    renamed copy) and return the stored name."""
     if default_storage.exists(path):
         default_storage.delete(path)
     return default_storage.save(path, ContentFile(data))
@@ -42,7 +44,7 @@ def render_one(row: RenderedFile) -> None:
     else:
         data = docx_export.build(document, addressee=row.addressee)
         pages = 0
-    name = _store(f"documents/{document.pk}/{row.content_hash}.{row.kind}", data)
+    name = store_file(f"documents/{document.pk}/{row.content_hash}.{row.kind}", data)
     digest = rendering.sha256(data)
     RenderedFile.objects.filter(pk=row.pk).update(
         file=name, size=len(data), sha256=digest, pages=pages, status=RenderedFile.Status.DONE, error="",
@@ -129,8 +131,8 @@ def finish_batch(batch_id: int) -> None:
                 bundle.writestr(_zip_name(index, item.addressee), data)
         merged = io.BytesIO()
         writer.write(merged)
-        batch.merged_file.name = _store(f"documents/{batch.document_id}/batch-{batch.content_hash}.pdf", merged.getvalue())
-        batch.zip_file.name = _store(f"documents/{batch.document_id}/batch-{batch.content_hash}.zip", archive.getvalue())
+        batch.merged_file.name = store_file(f"documents/{batch.document_id}/batch-{batch.content_hash}.pdf", merged.getvalue())
+        batch.zip_file.name = store_file(f"documents/{batch.document_id}/batch-{batch.content_hash}.zip", archive.getvalue())
         batch.status = RenderBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.save(update_fields=["merged_file", "zip_file", "status", "finished_at"])

@@ -7,23 +7,17 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from documents.tasks import store_file
 
 from . import booklet as binding
 from . import selectors
 from .models import Booklet
 
 logger = logging.getLogger(__name__)
-
-
-def _store(path: str, data: bytes) -> str:
-    if default_storage.exists(path):
-        default_storage.delete(path)
-    return default_storage.save(path, ContentFile(data))
 
 
 def _claim(booklet_id: int) -> Booklet | None:
@@ -57,8 +51,8 @@ def build(booklet: Booklet) -> None:
         Booklet.objects.filter(pk=booklet.pk).update(done=done)
     pdf, pages = binding.bind(conference, entries)
     base = f"booklets/{conference.pk}/{booklet.content_hash[:24]}"
-    pdf_name = _store(f"{base}.pdf", pdf)
-    zip_name = _store(f"{base}.zip", binding.originals_zip(originals))
+    pdf_name = store_file(f"{base}.pdf", pdf)
+    zip_name = store_file(f"{base}.zip", binding.originals_zip(originals))
     not_converted = [{"agency": e.presentation.agency.name, "name": e.presentation.current_version.original_name,
                       "reason": e.note} for e in entries if not e.pdf]
     Booklet.objects.filter(pk=booklet.pk).update(
