@@ -15,6 +15,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
+def group_agencies_by_kind(field: forms.ModelChoiceField) -> None:
+    """Show a select of agencies under one heading per kind, by name within
+    it: a flat list sorted by a hidden kind code reads as random. The
+    field's queryset still decides what is valid."""
+    groups: dict[str, list] = {kind: [] for kind in AgencyKind.values}
+    for agency in field.queryset.order_by("name"):
+        groups.setdefault(agency.kind, []).append((agency.pk, agency.name))
+    field.widget.choices = [("", field.empty_label or "")] + [
+        (AgencyKind(kind).label, rows) for kind, rows in groups.items() if rows]
+
+
 class AgencyFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Tên, tên viết tắt hoặc mã…"), "type": "search"}))

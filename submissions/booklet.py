@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from . import conversion
 from .models import FileType, Presentation
 
-ENGINE = "booklet-1"
+ENGINE = "booklet-2"
 
 
 def content_hash(conference, presentations: list[Presentation]) -> str:
@@ -105,10 +105,29 @@ def bind(conference, entries: list[Entry]) -> tuple[bytes, int]:
         start = len(writer.pages)
         writer.append(io.BytesIO(entry.pdf), import_outline=False)
         writer.add_outline_item(title=f"{index}. {entry.presentation.agency.name}", page_number=start)
+    number_pages(writer)
     writer.add_metadata({"/Title": f"Tài liệu {conference.title}", "/Producer": "CCHC Portal"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def number_pages(writer: PdfWriter) -> None:
+    """Print the page number the contents cite at the foot of every page but
+    the cover. The numbers are laid out by WeasyPrint on pages of each
+    page's own size (a converted slide is not A4), then stamped on."""
+    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in writer.pages]
+    kinds = {size: index for index, size in enumerate(dict.fromkeys(sizes))}
+    css = "".join(f"@page s{k} {{ size: {w:.2f}pt {h:.2f}pt; margin: 0 }} .s{k} {{ page: s{k}; height: {h:.2f}pt }}"
+                  for (w, h), k in kinds.items())
+    body = "".join(f'<div class="s{kinds[size]}"><span>{number}</span></div>'
+                   for number, size in enumerate(sizes[1:], start=2))
+    html = (f"<html><head><style>{css} div {{ position: relative; break-after: page }} span {{ position: absolute; "
+            f"bottom: 10mm; left: 0; right: 0; text-align: center; font: 11pt 'Liberation Serif', 'Tinos', serif }}"
+            f"</style></head><body>{body}</body></html>")
+    overlay = PdfReader(io.BytesIO(_render(html)))
+    for page, stamp in zip(writer.pages[1:], overlay.pages, strict=True):
+        page.merge_page(stamp)
 
 
 def originals_zip(entries: list[tuple[Presentation, bytes]]) -> bytes:

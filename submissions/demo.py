@@ -38,8 +38,11 @@ def demo_pdf(title: str, agency: str, pages: int = 2) -> bytes:
 
 def demo_docx(title: str, agency: str) -> bytes:
     from docx import Document
+    from docx.shared import Mm
 
     document = Document()
+    for section in document.sections:  # python-docx starts on US Letter; agencies write on A4
+        section.page_width, section.page_height = Mm(210), Mm(297)
     document.add_paragraph(agency.upper())
     document.add_heading("THAM LUẬN", level=1)
     document.add_paragraph(title)

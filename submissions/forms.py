@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput
+from agencies.forms import DateInput, group_agencies_by_kind
 from agencies.models import Agency, AgencyKind
 from conferences.forms import TimeInput
 
@@ -32,6 +32,7 @@ class AssignmentForm(forms.ModelForm):
         self.fields["agency"].queryset = Agency.objects.filter(province_id=conference.province_id).active() \
             .order_by("kind", "name")
         self.fields["agency"].required = False
+        group_agencies_by_kind(self.fields["agency"])
         self.fields["programme_item"].queryset = conference.programme_items.all()
         self.fields["programme_item"].label_from_instance = lambda item: item.title[:90]
 
@@ -45,8 +46,10 @@ class UploadForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú gửi Sở Nội vụ (không bắt buộc)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if on_behalf:
+            self.fields["note"].label = _("Ghi chú (ví dụ: nhận qua thư điện tử ngày …)")
         self.fields["file"].help_text = _("PDF, Word (DOCX, DOC), PowerPoint (PPTX) hoặc ODT; tối đa %(max)s.") % {
             "max": filesizeformat(settings.PRESENTATION_MAX_BYTES)}
 

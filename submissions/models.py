@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind
+from agencies.templatetags.vn import vn_date
 from conferences.models import Conference, ProgrammeItem
 from documents.models import RenderStatus
 
@@ -72,6 +73,9 @@ class Assignment(models.Model):
             errors["group_kinds"] = _("Loại đơn vị không hợp lệ.")
         if self.agency_id and self.conference_id and self.agency.province_id != self.conference.province_id:
             errors["agency"] = _("Đơn vị không thuộc tỉnh của hội nghị.")
+        if self.due_date and self.conference_id and self.conference.date and self.due_date >= self.conference.date:
+            errors["due_date"] = _("Hạn gửi phải trước ngày hội nghị (%(day)s) để kịp tổng hợp tài liệu.") % {
+                "day": vn_date(self.conference.date)}
         if self.programme_item_id and self.programme_item.conference_id != self.conference_id:
             errors["programme_item"] = _("Mục này không thuộc chương trình của hội nghị.")
         if errors:

@@ -148,6 +148,12 @@ def booklet_entries(conference: Conference) -> list[Presentation]:
                 .order_by(*PRESENTATION_PROGRAMME_ORDER))
 
 
+def booklet_is_current(booklet: Booklet) -> bool:
+    from .booklet import content_hash
+
+    return content_hash(booklet.conference, booklet_entries(booklet.conference)) == booklet.content_hash
+
+
 def latest_booklet(conference: Conference) -> Booklet | None:
     return conference.booklets.first()
 

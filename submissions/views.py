@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -83,7 +84,8 @@ class PresentationView(LoginRequiredMixin, View):
             "can_upload": can_upload and presentation.can_upload_now,
             "upload_refusal": services.upload_deadline_refusal(presentation) if can_upload else None,
             "can_review": selectors.can_manage(user, presentation.assignment.conference),
-            "upload_form": upload_form or forms.UploadForm(), "review_form": review_form or forms.ReviewForm(),
+            "upload_form": upload_form or forms.UploadForm(on_behalf=not user.is_official),
+            "review_form": review_form or forms.ReviewForm(),
             "last_review": selectors.last_review(presentation),
         }, status=status)
 
@@ -94,7 +96,7 @@ class PresentationView(LoginRequiredMixin, View):
         presentation = selectors.presentation_get(user=request.user, pk=pk)
         if not services.can_upload(request.user, presentation):
             raise PermissionDenied
-        form = forms.UploadForm(request.POST, request.FILES)
+        form = forms.UploadForm(request.POST, request.FILES, on_behalf=not request.user.is_official)
         if not form.is_valid():
             return self.page(presentation, upload_form=form, status=400)
         try:
@@ -110,7 +112,7 @@ class PresentationView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Sở Nội vụ sẽ xem xét và phản hồi tại "
                                         "trang này.") % {"name": version.original_name, "n": version.number})
-        return redirect("submissions:detail", pk=pk)
+        return redirect(reverse("submissions:detail", args=[pk]) + "#main")
 
 
 @login_required
@@ -146,9 +148,11 @@ class ConferencePresentationsView(LoginRequiredMixin, View):
 
     def get(self, request, conference_pk):
         conference = _managed_conference(request, conference_pk)
+        booklet = selectors.latest_booklet(conference)
         return render(request, self.template_name, {
             "conference": conference, "assignments": selectors.assignment_list(conference),
-            "totals": selectors.board_totals(conference), "booklet": selectors.latest_booklet(conference),
+            "totals": selectors.board_totals(conference), "booklet": booklet,
+            "booklet_stale": booklet is not None and not selectors.booklet_is_current(booklet),
         })
 
 
@@ -240,5 +244,8 @@ def booklet_download(request, conference_pk, pk, fmt):
     field = {"pdf": booklet.pdf, "zip": booklet.zip}.get(fmt)
     if booklet.status != booklet.Status.DONE or not field:
         raise Http404
-    name = f"Tài liệu hội nghị - {booklet.conference.title[:80]}.{fmt}"
+    title = booklet.conference.title
+    if len(title) > 80:
+        title = title[:80].rsplit(" ", 1)[0] + "…"
+    name = f"Tài liệu hội nghị - {title}.{fmt}"
     return _attachment(field, name, "application/pdf" if fmt == "pdf" else "application/zip")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -445,8 +446,10 @@ def test_booklet_binds_accepted_presentations_in_programme_order(conference, org
     contents = " ".join(texts[1].split())
     assert contents.index("Chủ đề CONGAN") < contents.index("Chủ đề KHCN") < contents.index("Chủ đề TUPHAP")
     assert "YTE" not in " ".join(texts)
-    assert [row.split()[-1] for row in texts[1].splitlines() if row.split() and row.split()[-1].isdigit()][-3:] == \
-        ["3", "6", "7"]
+    starts = [row.split()[-1] for row in texts[1].splitlines() if row.split() and row.split()[-1].isdigit()]
+    assert starts[:3] == ["3", "6", "7"]
+    # Every page but the cover carries the number the contents cite.
+    assert [t.split()[-1] for t in texts[1:]] == [str(n) for n in range(2, len(texts) + 1)]
     reader = PdfReader(booklet.pdf.open("rb"))
     assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
         ("Bìa và mục lục", 0), ("1. Công an tỉnh", 2), ("2. Sở Khoa học và Công nghệ", 5), ("3. Sở Tư pháp", 6)]
@@ -565,3 +568,24 @@ def test_demo_seeds_six_assignments_in_several_states(db):
     # A demo official owes one: the Sở Tài chính of Lào Cai.
     taichinh = UserFactory._meta.model.objects.get(username="laocai.taichinh")
     assert Presentation.objects.filter(agency=taichinh.agency, status=Status.AWAITING).exists()
+
+
+def test_deadline_on_or_after_the_conference_is_refused(conference, organiser, assignee):
+    assignment = Assignment(conference=conference, topic="Chủ đề", agency=assignee, due_date=conference.date)
+    with pytest.raises(ValidationError) as error:
+        services.assignment_save(actor=organiser, assignment=assignment)
+    assert "Hạn gửi phải trước ngày hội nghị" in error.value.message_dict["due_date"][0]
+    assert not Assignment.objects.filter(topic="Chủ đề").exists()
+
+
+def test_page_warns_when_the_booklet_no_longer_matches(conference, organiser, accepted, monkeypatch,
+                                                       django_capture_on_commit_callbacks):
+    monkeypatch.setattr(conversion, "binary", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booklet_request(actor=organiser, conference=conference)
+    url = reverse("submissions:conference", args=[conference.pk])
+    client = client_for(organiser)
+    assert "đã thay đổi sau lần tạo gần nhất" not in client.get(url).content.decode()
+    services.presentation_review(actor=organiser, presentation=accepted["YTE"], decision="accept")
+    page = client.get(url).content.decode()
+    assert "đã thay đổi sau lần tạo gần nhất" in page and "Tạo lại tài liệu hội nghị" in page

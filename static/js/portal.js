@@ -21,6 +21,8 @@
         dateFormat: "d/m/Y",
         allowInput: true,
         disableMobile: true,
+        // "Tháng mười một" would cover the year; "Th11" leaves it visible.
+        shorthandCurrentMonth: true,
         // Strict: "31/02/2025" must reach the server as typed and be refused
         // there with a message, not be rolled over to 03/03/2025.
         parseDate: parseStrictDate,
