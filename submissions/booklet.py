@@ -24,8 +24,9 @@ ENGINE = "booklet-2"
 
 def content_hash(conference, presentations: list[Presentation]) -> str:
     """What the booklet is made of: the accepted files, their order and the
-    cover's words; and whether Office files can be converted here."""
-    parts = [ENGINE, conversion.available(), conference.title, str(conference.date),
+    cover's words. Whether Office files could be converted is recorded on
+    the row instead: the web and the worker machines may differ."""
+    parts = [ENGINE, conference.title, str(conference.date),
              [(p.pk, p.current_version.sha256, p.assignment.topic, p.agency.name) for p in presentations]]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 

@@ -55,6 +55,7 @@ class UploadForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Quyết định"), choices=Review.Decision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Nhận xét gửi đơn vị"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Bắt buộc khi yêu cầu chỉnh sửa hoặc không chấp nhận."))

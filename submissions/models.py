@@ -196,6 +196,9 @@ class Review(models.Model):
         return f"{self.get_decision_display()} — {self.presentation}"
 
 
+BOOKLET_TIME_LIMIT = 1900  # seconds; the booklet task's hard limit
+
+
 class Booklet(models.Model):
     """"Tài liệu Hội nghị": the accepted presentations as one PDF and a zip of
     the originals. Keyed by the hash of what goes in, so asking again for
@@ -216,6 +219,7 @@ class Booklet(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -226,6 +230,12 @@ class Booklet(models.Model):
 
     def __str__(self):
         return f"{self.conference} ({self.get_status_display()})"
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running for longer than the task may live: its worker is gone."""
+        return (self.status == RenderStatus.RUNNING and self.started_at is not None
+                and timezone.now() - self.started_at > dt.timedelta(seconds=BOOKLET_TIME_LIMIT + 60))
 
     @property
     def percent(self) -> int:

@@ -74,7 +74,7 @@ def assignment_sync(*, actor, assignment: Assignment) -> tuple[int, int]:
     wanted = {agency.pk for agency in assignment_agencies(assignment)}
     existing = {p.agency_id: p for p in assignment.presentations.all()}
     added = [Presentation(assignment=assignment, agency_id=pk) for pk in wanted - existing.keys()]
-    Presentation.objects.bulk_create(added)
+    Presentation.objects.bulk_create(added, ignore_conflicts=True)  # a double submit adds nothing twice
     stale = [p.pk for agency_id, p in existing.items() if agency_id not in wanted]
     removed, _ignored = Presentation.objects.filter(pk__in=stale, versions__isnull=True).delete() if stale else (0, {})
     return len(added), removed
@@ -98,7 +98,7 @@ def upload_deadline_refusal(presentation: Presentation, now=None) -> str | None:
     if presentation.status == Status.REJECTED:
         return _("Tham luận đã bị từ chối nên không nhận thêm tệp.")
     now = now or timezone.now()
-    if (now > assignment.due_at and presentation.status != Status.REVISION and not assignment.allow_late):
+    if now > assignment.due_at and presentation.first_submitted_at is None and not assignment.allow_late:
         return _("Đã quá hạn gửi tham luận (hạn %(due)s) và đợt này không nhận tệp gửi muộn. Hãy liên hệ Sở Nội vụ.") \
             % {"due": vn_date(assignment.due_date)}
     return None
@@ -120,7 +120,8 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
             if refusal:
                 raise Refused(refusal)
             now = timezone.now()
-            late = now > locked.assignment.due_at and locked.status != Status.REVISION
+            # Lateness is the first submission's: a correction sent later is not late.
+            late = now > locked.assignment.due_at and locked.first_submitted_at is None
             last = locked.versions.order_by("-number").first()
             version = Version(presentation=locked, number=(last.number + 1) if last else 1, token=uuid.uuid4().hex,
                               original_name=inspected.name, file_type=inspected.file_type, size=inspected.size,
@@ -153,7 +154,11 @@ DECISION_STATUS = {Review.Decision.ACCEPT: Status.ACCEPTED, Review.Decision.REVI
 
 
 @transaction.atomic
-def presentation_review(*, actor, presentation: Presentation, decision: str, comment: str = "") -> Review:
+def presentation_review(*, actor, presentation: Presentation, decision: str, comment: str = "",
+                        version_id: int | None = None) -> Review:
+    """`version_id` is the version the organiser looked at: if the agency sent
+    another meanwhile, the decision is refused rather than applied to a file
+    nobody has read."""
     _require_manager(actor, presentation.assignment.conference)
     locked = Presentation.objects.select_for_update().get(pk=presentation.pk)
     comment = comment.strip()
@@ -161,6 +166,8 @@ def presentation_review(*, actor, presentation: Presentation, decision: str, com
         raise Refused(_("Quyết định không hợp lệ."))
     if locked.current_version_id is None:
         raise Refused(_("Đơn vị chưa gửi tệp nào để xem xét."))
+    if version_id is not None and version_id != locked.current_version_id:
+        raise Refused(_("Đơn vị vừa gửi một bản mới. Hãy xem bản mới trước khi quyết định."))
     if locked.status == DECISION_STATUS[decision]:
         raise Refused(_("Tham luận đã ở trạng thái “%(status)s”.") % {"status": locked.get_status_display()})
     if decision != Review.Decision.ACCEPT and not comment:
@@ -192,7 +199,7 @@ def booklet_request(*, actor, conference: Conference) -> Booklet:
         # Asked again: it becomes the conference's current booklet.
         booklet.requested_at, booklet.requested_by = timezone.now(), actor
         fields = ["requested_at", "requested_by"]
-        if booklet.status == Booklet.Status.FAILED:
+        if booklet.status == Booklet.Status.FAILED or booklet.is_stalled:
             booklet.status, booklet.error, booklet.done = Booklet.Status.QUEUED, "", 0
             fields += ["status", "error", "done"]
         booklet.save(update_fields=fields)

@@ -15,7 +15,7 @@ from documents.tasks import store_file
 
 from . import booklet as binding
 from . import selectors
-from .models import Booklet
+from .models import BOOKLET_TIME_LIMIT, Booklet
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,13 @@ logger = logging.getLogger(__name__)
 def _claim(booklet_id: int) -> Booklet | None:
     with transaction.atomic():
         booklet = Booklet.objects.select_for_update().select_related("conference").filter(pk=booklet_id).first()
-        if booklet is None or booklet.status == Booklet.Status.DONE:
+        # Only a queued build, or one whose worker died, is taken: a duplicate
+        # delivery while another worker builds it does nothing.
+        if booklet is None or not (booklet.status == Booklet.Status.QUEUED or booklet.is_stalled):
             return None
         booklet.status, booklet.done, booklet.error = Booklet.Status.RUNNING, 0, ""
-        booklet.save(update_fields=["status", "done", "error"])
+        booklet.started_at = timezone.now()
+        booklet.save(update_fields=["status", "done", "error", "started_at"])
     return booklet
 
 
@@ -60,7 +63,8 @@ def build(booklet: Booklet) -> None:
         status=Booklet.Status.DONE, finished_at=timezone.now())
 
 
-@shared_task(name="submissions.build_booklet", ignore_result=True, soft_time_limit=1800, time_limit=1900)
+@shared_task(name="submissions.build_booklet", ignore_result=True, soft_time_limit=BOOKLET_TIME_LIMIT - 100,
+             time_limit=BOOKLET_TIME_LIMIT)
 def build_booklet(booklet_id: int) -> None:
     booklet = _claim(booklet_id)
     if booklet is None:

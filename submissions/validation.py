@@ -15,11 +15,11 @@ import zipfile
 from dataclasses import dataclass
 
 import olefile
+from defusedxml import ElementTree as safe_xml
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from .models import FileType
 
@@ -33,8 +33,7 @@ EXTENSIONS = {".pdf": FileType.PDF, ".docx": FileType.DOCX, ".doc": FileType.DOC
               ".odt": FileType.ODT}
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-CONTENT_TYPE = re.compile(rb'ContentType="([^"]+)"')
-MACRO_PARTS = re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$|^(Basic|Scripts)/", re.IGNORECASE)
+MACRO_PARTS = re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$|(^|/)(Basic|Scripts|activeX)/", re.IGNORECASE)
 
 
 class UploadRejected(ValidationError):
@@ -95,7 +94,8 @@ def inspect_upload(upload, *, max_bytes: int) -> Inspected:
         actual, pages = _zip_type(upload, name), None
     elif head.startswith(OLE_MAGIC):
         actual, pages = _ole_type(upload, name), None
-    elif b"%PDF-" in head[:1024]:
+    elif head.lstrip(b"\x00\t\r\n \xef\xbb\xbf").startswith(b"%PDF-"):
+        # A PDF starts with its header: one preceded by HTML is a polyglot.
         actual, pages = FileType.PDF, _pdf_pages(upload, name)
     else:
         raise UploadRejected(_("Nội dung tệp “%(name)s” không phải %(label)s (có thể tệp đã bị đổi đuôi). Hãy mở tệp, lưu "
@@ -125,40 +125,70 @@ def _zip_type(upload, name: str) -> str:
     try:
         archive = zipfile.ZipFile(upload)
         entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # noqa: BLE001 — whatever the zip reader trips on, the file is unreadable
         raise _broken(name, "Office") from None
-    # The sizes are the archive's own claims; they are checked before any
-    # part is expanded, and parts are only ever read with a cap.
-    unpacked = sum(entry.file_size for entry in entries)
+    names = [entry.filename for entry in entries]
+    # Sizes as the archive claims them first (cheap), then as they really are:
+    # an archive may understate them, and the converter would unpack it all.
+    claimed = sum(entry.file_size for entry in entries)
     packed = sum(entry.compress_size for entry in entries) or 1
-    if (len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES
-            or (unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_RATIO)):
-        raise UploadRejected(_("Tệp “%(name)s” chứa dữ liệu nén bất thường (khi giải nén lên tới %(size)s), có thể là tệp "
-                               "độc hại, nên không được nhận.") % {"name": name, "size": filesizeformat(unpacked)})
-    names = {entry.filename for entry in entries}
-    if any(MACRO_PARTS.search(part) for part in names):
-        raise _macro(name)
+    if (len(entries) > MAX_ZIP_ENTRIES or claimed > MAX_UNPACKED_BYTES
+            or (claimed > 10 * 1024 * 1024 and claimed / packed > MAX_RATIO)):
+        raise _bomb(name, claimed)
+    if len(set(names)) != len(names):
+        # Two parts of one name: readers disagree on which one counts.
+        raise _broken(name, "Office")
     try:
-        if "[Content_Types].xml" in names:
-            with archive.open("[Content_Types].xml") as part:
-                types = CONTENT_TYPE.findall(part.read(1_000_000))
-            if any(b"macroEnabled" in t or b"vbaProject" in t for t in types):
+        _count_unpacked(archive, entries, name)
+        if any(MACRO_PARTS.search(part) for part in names):
+            raise _macro(name)
+        lowered = {part.lower(): part for part in names}
+        if "[content_types].xml" in lowered:
+            types = _attributes(archive.read(lowered["[content_types].xml"]), "ContentType")
+            # A VBA project or ActiveX control can hang off any part name; the
+            # content types and the relationships say what a part is.
+            relations = set()
+            for part in names:
+                if part.lower().endswith(".rels"):
+                    relations |= _attributes(archive.read(part), "Type")
+            if any(word in value for value in types | relations for word in ("macroenabled", "vbaproject", "activex")):
                 raise _macro(name)
-            if b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" in types:
+            if "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" in types:
                 return FileType.DOCX
-            if b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" in types:
+            if "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" in types:
                 return FileType.PPTX
-        elif "mimetype" in names:
-            with archive.open("mimetype") as part:
-                if part.read(100).strip() == b"application/vnd.oasis.opendocument.text":
-                    return FileType.ODT
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
-        # RuntimeError: a part that asks for a password.
+        elif "mimetype" in names and archive.read("mimetype")[:100].strip() == b"application/vnd.oasis.opendocument.text":
+            return FileType.ODT
+    except UploadRejected:
+        raise
+    except Exception:  # noqa: BLE001 — a part that cannot be read or parsed: the file is broken
         raise _broken(name, "Office") from None
     finally:
         upload.seek(0)
     raise UploadRejected(_("Tệp “%(name)s” là một tệp nén nhưng không phải tài liệu Word, PowerPoint hay OpenDocument, "
                            "nên không được nhận.") % {"name": name})
+
+
+def _count_unpacked(archive: zipfile.ZipFile, entries, name: str) -> None:
+    total = 0
+    for entry in entries:
+        with archive.open(entry) as part:
+            while chunk := part.read(1024 * 1024):
+                total += len(chunk)
+                if total > MAX_UNPACKED_BYTES:
+                    raise _bomb(name, total)
+
+
+def _attributes(xml: bytes, attribute: str) -> set[str]:
+    """Every value of `attribute` in an XML part, lower-cased, read by a parser
+    that refuses entity tricks (character references are resolved, so
+    "&#118;baProject" reads as what it is)."""
+    return {element.get(attribute, "").lower() for element in safe_xml.fromstring(xml).iter()} - {""}
+
+
+def _bomb(name: str, size: int) -> UploadRejected:
+    return UploadRejected(_("Tệp “%(name)s” chứa dữ liệu nén bất thường (khi giải nén lên tới %(size)s), có thể là tệp "
+                            "độc hại, nên không được nhận.") % {"name": name, "size": filesizeformat(size)})
 
 
 def _macro(name: str) -> UploadRejected:
@@ -174,7 +204,7 @@ def _encrypted(name: str) -> UploadRejected:
 def _ole_type(upload, name: str) -> str:
     try:
         ole = olefile.OleFileIO(upload)
-    except (OSError, ValueError):
+    except Exception:  # noqa: BLE001
         upload.seek(0)
         raise _broken(name, "Word") from None
     try:
@@ -190,7 +220,7 @@ def _ole_type(upload, name: str) -> str:
         # The File Information Block's flags: bit 0x0100 is fEncrypted.
         if len(fib) >= 12 and int.from_bytes(fib[10:12], "little") & 0x0100:
             raise _encrypted(name)
-    except (OSError, ValueError):
+    except Exception:  # noqa: BLE001 — an unreadable stream: the file is broken
         raise _broken(name, "Word") from None
     finally:
         ole.close()
@@ -208,7 +238,7 @@ def _pdf_pages(upload, name: str) -> int:
             reader.pages[0].mediabox  # noqa: B018 (opening the first page proves the page tree holds)
     except UploadRejected:
         raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except Exception:  # noqa: BLE001 — pypdf raises many kinds of error on a damaged file; all mean "broken"
         raise _broken(name, "PDF") from None
     finally:
         upload.seek(0)

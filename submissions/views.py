@@ -85,7 +85,7 @@ class PresentationView(LoginRequiredMixin, View):
             "upload_refusal": services.upload_deadline_refusal(presentation) if can_upload else None,
             "can_review": selectors.can_manage(user, presentation.assignment.conference),
             "upload_form": upload_form or forms.UploadForm(on_behalf=not user.is_official),
-            "review_form": review_form or forms.ReviewForm(),
+            "review_form": review_form or forms.ReviewForm(initial={"version": presentation.current_version_id}),
             "last_review": selectors.last_review(presentation),
         }, status=status)
 
@@ -126,7 +126,8 @@ def presentation_review(request, pk):
         return PresentationView(request=request).page(presentation, review_form=form, status=400)
     try:
         review = services.presentation_review(actor=request.user, presentation=presentation,
-                                              decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"])
+                                              decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"],
+                                              version_id=form.cleaned_data["version"])
     except Refused as refused:
         for reason in refused.reasons:
             form.add_error(None, reason)

@@ -20,7 +20,8 @@ from pypdf import PdfReader
 from agencies.models import AgencyKind, Role
 from agencies.permissions import Refused
 from conferences.models import Award, ProgrammeItem
-from submissions import conversion, services
+from submissions import booklet as binding
+from submissions import conversion, selectors, services
 from submissions.models import Assignment, Booklet, Presentation, Review, Version
 
 from . import presentation_files as files
@@ -370,8 +371,8 @@ def test_only_organisers_and_the_assignee_reach_presentation_pages_and_files(wor
     allowed = _allowed(role)
     client = client_for(users[role])
     for name, (method, url) in urls.items():
-        data = {"file": files.upload("b.pdf", files.pdf_bytes()), "decision": "revise", "comment": "Sửa"} \
-            if method == "post" else None
+        data = {"file": files.upload("b.pdf", files.pdf_bytes()), "decision": "revise", "comment": "Sửa",
+                "version": Version.objects.order_by("-pk").first().pk} if method == "post" else None
         response = getattr(client, method)(url, data) if data else client.get(url)
         ok = allowed is None or name in allowed
         if ok:
@@ -589,3 +590,69 @@ def test_page_warns_when_the_booklet_no_longer_matches(conference, organiser, ac
     services.presentation_review(actor=organiser, presentation=accepted["YTE"], decision="accept")
     page = client.get(url).content.decode()
     assert "đã thay đổi sau lần tạo gần nhất" in page and "Tạo lại tài liệu hội nghị" in page
+
+
+def test_decision_on_a_version_the_organiser_did_not_see_is_refused(presentation, official, organiser):
+    seen = services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
+    services.version_upload(actor=official, presentation=presentation, upload=files.upload("b.pdf", files.pdf_bytes()))
+    response = client_for(organiser).post(reverse("submissions:review", args=[presentation.pk]),
+                                          {"decision": "accept", "version": seen.pk})
+    assert response.status_code == 400 and "vừa gửi một bản mới" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_stalled_booklet_is_built_again_when_asked(conference, organiser, accepted, monkeypatch,
+                                                   django_capture_on_commit_callbacks):
+    monkeypatch.setattr(conversion, "binary", lambda: None)
+    booklet = Booklet.objects.create(
+        conference=conference, content_hash=binding.content_hash(conference, selectors.booklet_entries(conference)),
+        status=Booklet.Status.RUNNING, started_at=timezone.now() - dt.timedelta(hours=1))
+    from submissions.tasks import build_booklet
+
+    build_booklet(booklet_id=booklet.pk)  # a stray duplicate while "running" would not touch it...
+    booklet.refresh_from_db()
+    assert booklet.status == Booklet.Status.DONE  # ...but an hour is past the task's limit: its worker is gone
+    Booklet.objects.filter(pk=booklet.pk).update(status=Booklet.Status.RUNNING, started_at=timezone.now())
+    build_booklet(booklet_id=booklet.pk)
+    booklet.refresh_from_db()
+    assert booklet.status == Booklet.Status.RUNNING  # a live build is left alone
+
+
+def test_corrections_after_the_deadline_are_not_late(presentation, official, organiser):
+    services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
+    Assignment.objects.filter(pk=presentation.assignment_id).update(
+        due_date=timezone.localdate() - dt.timedelta(days=1), allow_late=False)
+    presentation.refresh_from_db()
+    version = services.version_upload(actor=official, presentation=presentation, upload=files.upload("b.pdf", files.pdf_bytes()))
+    assert not version.is_late
+
+
+MACRO_DISGUISES = {
+    "single quotes, upper case": "<Override PartName='/word/x.bin' ContentType='application/vnd.ms-office.VBAPROJECT'/>",
+    "character reference": '<Override PartName="/word/x.bin" ContentType="application/vnd.ms-office.&#118;baProject"/>',
+}
+
+
+@pytest.mark.parametrize("disguise", MACRO_DISGUISES, ids=list(MACRO_DISGUISES))
+def test_macros_hidden_behind_other_part_names_are_refused(presentation, official, disguise):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", f'<Types><Override PartName="/word/document.xml" '
+                                                f'ContentType="{files.DOCX_MAIN}"/>{MACRO_DISGUISES[disguise]}</Types>')
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/x.bin", "x")
+    with pytest.raises(Refused, match="có chứa macro"):
+        services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.docx", out.getvalue()))
+    assert not Version.objects.exists()
+
+
+def test_zip_that_understates_its_size_is_refused(presentation, official):
+    data = bytearray(files.zip_bomb_docx(unpacked_mb=120))
+    # Rewrite the central directory's claimed size of the big part to 1 kB.
+    marker = b"word/document.xml"
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(marker))
+    data[central + 24:central + 28] = (1024).to_bytes(4, "little")
+    # Every part is read through a counter, so the lie shows (here as a checksum that does not match).
+    with pytest.raises(Refused, match="bị hỏng"):
+        services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.docx", bytes(data)))
+    assert not Version.objects.exists()
