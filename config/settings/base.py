@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "documents",
     "conferences",
     "submissions",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,8 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.heartbeat", "schedule": 60.0},
+    # Due reminder steps become messages; queued messages are dispatched.
+    "reminder-sweep": {"task": "notifications.sweep", "schedule": 120.0},
 }
 # How long without a heartbeat before organisers are warned that no worker runs.
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
@@ -189,6 +192,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 PORTAL_NAME = env("PORTAL_NAME", default="Cổng CCHC")
+# Links in e-mails point here (the address officials open the portal at).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Reminders: a message still "sending" after this long lost its worker and is
+# queued again; transient SMTP failures are retried this many times.
+NOTIFICATION_SENDING_TIMEOUT = env.int("NOTIFICATION_SENDING_TIMEOUT", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 
 LOGGING = {
     "version": 1,

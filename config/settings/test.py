@@ -26,7 +26,9 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In-memory mail, unless a test's worker is pointed at a real SMTP server.
+if not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_DATA_ALLOWED = True
 
 # Serve static files straight from the source folders (no collectstatic).

@@ -1,0 +1,174 @@
+"""Deadlines, their reminder steps, and the outbox.
+
+This app knows no other app of the portal. An app hands it a deadline item
+(a key such as "submissions.presentation:12", a due moment, what is owed,
+a link, the people to remind) and later says the item is done; the sweep
+turns due steps into messages, and the dispatcher sends them. Every message
+is a row, so an organiser can read what went out, to whom, and what failed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderPolicy(models.Model):
+    """When to remind, for every item of a scope ("conferences.conference:3").
+    The row with an empty scope is the portal's default."""
+
+    scope = models.CharField(max_length=100, unique=True, blank=True)
+    days_before = models.JSONField(_("nhắc trước hạn (ngày)"), default=list,
+                                   help_text=_("Ví dụ: 7, 3, 1, 0 (0 là đúng ngày hạn)."))
+    send_time = models.TimeField(_("giờ gửi"), default=dt.time(8, 0))
+    overdue_every = models.PositiveSmallIntegerField(_("quá hạn: nhắc mỗi (ngày)"), default=2)
+    overdue_max = models.PositiveSmallIntegerField(_("quá hạn: nhắc tối đa (lần)"), default=3)
+    skip_weekends = models.BooleanField(_("không gửi thứ Bảy, Chủ nhật"), default=True)
+    holidays = models.JSONField(_("ngày nghỉ lễ"), default=list, blank=True,
+                                help_text=_("Các ngày không gửi, dạng dd/mm/yyyy, cách nhau bởi dấu phẩy."))
+
+    class Meta:
+        verbose_name = _("chính sách nhắc hạn")
+        verbose_name_plural = _("chính sách nhắc hạn")
+
+    def __str__(self):
+        return self.scope or "mặc định"
+
+
+class DeadlineItem(models.Model):
+    key = models.CharField(max_length=120, unique=True)
+    scope = models.CharField(max_length=100, db_index=True, blank=True)
+    due_at = models.DateTimeField()
+    what = models.CharField(_("việc cần làm"), max_length=200)
+    context = models.CharField(_("thuộc"), max_length=400, blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    agency_name = models.CharField(max_length=255, blank=True)
+    policy = models.JSONField(null=True, blank=True, help_text="Overrides of the scope's policy for this item.")
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hạn cần nhắc")
+        verbose_name_plural = _("hạn cần nhắc")
+
+    def __str__(self):
+        return self.key
+
+
+class ItemRecipient(models.Model):
+    item = models.ForeignKey(DeadlineItem, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "email", "user"], name="recipient_once_per_item",
+                                               nulls_distinct=False)]
+
+    def __str__(self):
+        return self.email or str(self.user_id)
+
+
+class StepState(models.TextChoices):
+    PENDING = "pending", _("Chờ đến giờ")
+    SENT = "sent", _("Đã gửi")
+    DROPPED = "dropped", _("Bỏ (việc đã xong hoặc hạn đổi)")
+
+
+class ReminderStep(models.Model):
+    item = models.ForeignKey(DeadlineItem, on_delete=models.CASCADE, related_name="steps")
+    code = models.CharField(max_length=30)  # "truoc-7", "ngay-han", "qua-han-2", "nhac-ngay-…"
+    send_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=StepState.choices, default=StepState.PENDING)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "code"], name="step_once_per_item")]
+        # The sweep's query: pending steps that are due, oldest first.
+        indexes = [models.Index(fields=["send_at"], condition=Q(state="pending"), name="step_pending_due")]
+
+    def __str__(self):
+        return f"{self.item.key} {self.code}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    PORTAL = "portal", _("Trên cổng")
+
+
+class MessageState(models.TextChoices):
+    QUEUED = "queued", _("Chờ gửi")
+    HELD = "held", _("Chờ gộp vào thư tổng hợp")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    MERGED = "merged", _("Đã gộp vào thư tổng hợp")
+    FAILED = "failed", _("Lỗi")
+
+
+class Message(models.Model):
+    """One message to one person, by e-mail or in the portal."""
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="portal_messages")
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=150, blank=True)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    attachments = models.JSONField(default=list, blank=True)  # [{"path": storage name, "name": shown name}]
+    scope = models.CharField(max_length=100, db_index=True, blank=True)
+    item = models.ForeignKey(DeadlineItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    step = models.ForeignKey(ReminderStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    digest = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
+    resend_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resends")
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    state = models.CharField(max_length=10, choices=MessageState.choices, default=MessageState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A step reaches a person once per channel: a second sweep, a
+            # retried task or two organisers at once cannot send it again.
+            models.UniqueConstraint(fields=["step", "channel", "email", "user"], condition=Q(step__isnull=False),
+                                    name="message_once_per_step", nulls_distinct=False),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="message_state_next"),
+            models.Index(fields=["user", "channel", "read_at"], name="message_inbox"),
+        ]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.email or self.user_id}: {self.subject}"
+
+
+class Preference(models.Model):
+    class Mode(models.TextChoices):
+        EACH = "each", _("Mỗi việc một thư")
+        DIGEST = "digest", _("Gộp một thư mỗi ngày")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    email_mode = models.CharField(_("nhận thư nhắc"), max_length=10, choices=Mode.choices, default=Mode.EACH)
+
+    class Meta:
+        verbose_name = _("cài đặt nhận thông báo")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.email_mode}"

@@ -1,0 +1,187 @@
+"""What other apps call: set a deadline, say it is done, remind now, send a
+message; and the organiser's resend. Every write is atomic; sending happens
+after commit, in the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import clock, schedule
+from .models import (
+    Channel,
+    DeadlineItem,
+    ItemRecipient,
+    Message,
+    MessageState,
+    Preference,
+    ReminderPolicy,
+    ReminderStep,
+    StepState,
+)
+
+DEFAULT_POLICY = {"days_before": [7, 3, 1, 0], "send_time": dt.time(8, 0), "overdue_every": 2, "overdue_max": 3,
+                  "skip_weekends": True, "holidays": []}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str = ""
+    name: str = ""
+    user_id: int | None = None
+
+
+# --- Policies ---------------------------------------------------------------------------------
+
+def policy_for(scope: str) -> ReminderPolicy:
+    """The scope's own policy, else the portal's default, else the built-in one."""
+    policies = {p.scope: p for p in ReminderPolicy.objects.filter(scope__in=[scope, ""])}
+    return policies.get(scope) or policies.get("") or ReminderPolicy(scope="", **DEFAULT_POLICY)
+
+
+def _effective(policy: ReminderPolicy, override: dict | None) -> ReminderPolicy:
+    if not override:
+        return policy
+    values = {field: getattr(policy, field) for field in DEFAULT_POLICY}
+    values.update({k: v for k, v in override.items() if k in DEFAULT_POLICY})
+    if isinstance(values["send_time"], str):
+        values["send_time"] = dt.time.fromisoformat(values["send_time"])
+    return ReminderPolicy(scope=policy.scope, **values)
+
+
+@transaction.atomic
+def policy_save(*, scope: str, values: dict) -> ReminderPolicy:
+    """Save a scope's policy and move the pending steps of its open items."""
+    policy, _created = ReminderPolicy.objects.get_or_create(scope=scope, defaults=DEFAULT_POLICY)
+    for field, value in values.items():
+        setattr(policy, field, value)
+    policy.full_clean()
+    policy.save()
+    for item in DeadlineItem.objects.filter(scope=scope, done_at__isnull=True).select_for_update():
+        _plan_steps(item, policy, clock.now())
+    return policy
+
+
+# --- Deadlines --------------------------------------------------------------------------------
+
+def _plan_steps(item: DeadlineItem, policy: ReminderPolicy, now) -> None:
+    wanted = dict(schedule.steps_for(item.due_at, _effective(policy, item.policy)))
+    existing = {step.code: step for step in item.steps.all()}
+    create, update, drop = [], [], []
+    for code, send_at in wanted.items():
+        step = existing.get(code)
+        if step is None:
+            # A step already in the past when planned is not sent late: the
+            # next one says the same, with the right number of days.
+            create.append(ReminderStep(item=item, code=code, send_at=send_at,
+                                       state=StepState.PENDING if send_at > now else StepState.DROPPED))
+        elif step.state == StepState.PENDING and step.send_at != send_at:
+            step.send_at = send_at
+            (update if send_at > now else drop).append(step)
+    for code, step in existing.items():
+        if code not in wanted and step.state == StepState.PENDING and not code.startswith("nhac-ngay"):
+            drop.append(step)
+    ReminderStep.objects.bulk_create(create)
+    ReminderStep.objects.bulk_update(update, ["send_at"])
+    ReminderStep.objects.filter(pk__in=[s.pk for s in drop]).update(state=StepState.DROPPED, done_at=now)
+
+
+@transaction.atomic
+def deadline_set(*, key: str, scope: str, due_at: dt.datetime, what: str, recipients: list[Recipient],
+                 context: str = "", link: str = "", agency_name: str = "", policy: dict | None = None,
+                 now=None) -> DeadlineItem:
+    """Create or move a deadline. Its pending steps follow the new date; the
+    steps already sent stay sent; the recipients are replaced."""
+    now = now or clock.now()
+    item = DeadlineItem.objects.select_for_update().filter(key=key).first() or DeadlineItem(key=key)
+    item.scope, item.due_at, item.what, item.context = scope, due_at, what[:200], context[:400]
+    item.link, item.agency_name, item.policy, item.done_at = link, agency_name[:255], policy, None
+    item.save()
+    item.recipients.all().delete()
+    ItemRecipient.objects.bulk_create(
+        [ItemRecipient(item=item, user_id=r.user_id, email=r.email, name=r.name) for r in dict.fromkeys(recipients)],
+        ignore_conflicts=True)
+    _plan_steps(item, policy_for(scope), now)
+    return item
+
+
+@transaction.atomic
+def deadline_done(*, keys: list[str], now=None) -> int:
+    """The items are done (replied, uploaded, completed) or gone: no more reminders."""
+    now = now or clock.now()
+    DeadlineItem.objects.filter(key__in=keys, done_at__isnull=True).update(done_at=now)
+    return ReminderStep.objects.filter(item__key__in=keys, state=StepState.PENDING).update(
+        state=StepState.DROPPED, done_at=now)
+
+
+def remind_now(*, keys: list[str], scope: str, actor=None, now=None) -> int:
+    """"Nhắc ngay": one step per open item of the scope, sent at once through
+    the same path as the sweep. Returns the number of messages created."""
+    from .tasks import send_steps
+
+    now = now or clock.now()
+    code = f"nhac-ngay-{uuid.uuid4().hex[:12]}"
+    with transaction.atomic():
+        items = list(DeadlineItem.objects.filter(key__in=keys, scope=scope, done_at__isnull=True))
+        steps = ReminderStep.objects.bulk_create(
+            [ReminderStep(item=item, code=code, send_at=now) for item in items])
+    return send_steps([s.pk for s in steps], now=now, held=False, actor=actor)
+
+
+# --- Messages ---------------------------------------------------------------------------------
+
+def notify(*, recipients: list[Recipient], subject: str, body_text: str, body_html: str = "", link: str = "",
+           attachments: list[dict] | None = None, scope: str = "", dedupe_key: str | None = None,
+           actor=None) -> list[Message]:
+    """Send a message now (an invitation with its PDF, say). With a
+    `dedupe_key` per recipient, asking twice sends once."""
+    from .tasks import dispatch_after_commit
+
+    made = []
+    with transaction.atomic():
+        for recipient in recipients:
+            if not recipient.email:
+                continue
+            key = f"{dedupe_key}:{recipient.email.lower()}" if dedupe_key else None
+            if key and Message.objects.filter(dedupe_key=key).exists():
+                continue
+            made.append(Message.objects.create(
+                channel=Channel.EMAIL, user_id=recipient.user_id, email=recipient.email, name=recipient.name,
+                subject=subject[:300], body_text=body_text, body_html=body_html, link=link,
+                attachments=attachments or [], scope=scope, dedupe_key=key, created_by=actor))
+        dispatch_after_commit([m.pk for m in made])
+    return made
+
+
+def message_resend(*, message: Message, actor) -> Message:
+    """A new, recorded message with the same content; the old row stays as it was."""
+    from .tasks import dispatch_after_commit
+
+    with transaction.atomic():
+        copy = Message.objects.create(
+            channel=Channel.EMAIL, user_id=message.user_id, email=message.email, name=message.name,
+            subject=message.subject, body_text=message.body_text, body_html=message.body_html, link=message.link,
+            attachments=message.attachments, scope=message.scope, item=message.item, resend_of=message,
+            created_by=actor)
+        dispatch_after_commit([copy.pk])
+    return copy
+
+
+def preference_set(*, user, mode: str) -> Preference:
+    preference, _created = Preference.objects.update_or_create(user=user, defaults={"email_mode": mode})
+    return preference
+
+
+def mark_read(*, user, message_ids: list[int] | None = None) -> int:
+    qs = Message.objects.filter(user=user, channel=Channel.PORTAL, read_at__isnull=True)
+    if message_ids is not None:
+        qs = qs.filter(pk__in=message_ids)
+    return qs.update(read_at=timezone.now())
+
+
+__all__ = ["Recipient", "deadline_set", "deadline_done", "remind_now", "notify", "message_resend", "policy_for",
+           "policy_save", "preference_set", "mark_read", "MessageState"]
