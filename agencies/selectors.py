@@ -108,3 +108,23 @@ def directory_counts(*, user) -> dict:
         "people": scope_to_province(Person.objects.all(), user=user, path="agency__province").count(),
         "users": scope_to_province(User.objects.filter(is_active=True), user=user, path="agency__province").count(),
     }
+
+
+def agency_contacts(agency_ids) -> dict[int, list[dict]]:
+    """Who hears about an agency's deadlines: its active officials with a
+    login; an agency without one, its focal person (else its own address).
+    Two queries, whatever the number of agencies."""
+    contacts: dict[int, list[dict]] = {pk: [] for pk in agency_ids}
+    for user in User.objects.filter(agency_id__in=contacts, is_active=True, role="official").order_by("pk"):
+        contacts[user.agency_id].append({"user_id": user.pk, "email": user.email, "name": user.get_full_name()})
+    missing = [pk for pk, rows in contacts.items() if not rows]
+    if missing:
+        focal = {p.agency_id: p for p in Person.objects.filter(agency_id__in=missing, is_focal_point=True)
+                 .exclude(email="").order_by("pk")}
+        for agency in Agency.objects.filter(pk__in=missing):
+            person = focal.get(agency.pk)
+            if person:
+                contacts[agency.pk].append({"user_id": None, "email": person.email, "name": person.full_name})
+            elif agency.email:
+                contacts[agency.pk].append({"user_id": None, "email": agency.email, "name": agency.name})
+    return contacts

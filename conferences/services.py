@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from agencies.permissions import Refused, can_organise  # noqa: F401  (re-exported for views and tests)
 
-from . import selectors
+from . import reminders, selectors
 from .models import (
     Conference,
     ConferenceStatus,
@@ -83,6 +83,7 @@ def conference_save(*, actor, conference: Conference) -> Conference:
             problems = deadline_problems(conference)
             if problems:
                 raise Refused(*problems)  # leaving the block rolls the save back
+            reminders.schedule_replies(conference)
     return conference
 
 
@@ -97,7 +98,10 @@ def conference_plan(*, actor, conference: Conference) -> Conference:
         problems.append(_("Hãy nhập ngày tổ chức, hoặc ghi chú thời gian dự kiến."))
     if problems:
         raise Refused(*problems)
-    return _set_status(conference, S.PLANNED)
+    with transaction.atomic():
+        _set_status(conference, S.PLANNED)
+        reminders.schedule_duties(conference)
+    return conference
 
 
 def conference_invite(*, actor, conference: Conference) -> Conference:
@@ -126,6 +130,8 @@ def conference_invite(*, actor, conference: Conference) -> Conference:
         if problems:
             raise Refused(*problems)
         invitations_freeze(conference=conference, expansions=expansions, invited_at=timezone.now())
+        reminders.schedule_replies(conference)
+        reminders.schedule_duties(conference)
     return conference
 
 
@@ -153,7 +159,10 @@ def conference_mark_held(*, actor, conference: Conference) -> Conference:
         raise Refused(_("Chỉ hội nghị đã gửi giấy mời mới được ghi nhận đã tổ chức."))
     if conference.date and conference.date > timezone.localdate():
         raise Refused(_("Hội nghị chưa đến ngày tổ chức."))
-    return _set_status(conference, S.HELD)
+    with transaction.atomic():
+        _set_status(conference, S.HELD)
+        reminders.schedule_replies(conference)  # replies are over; follow-up duties go on
+    return conference
 
 
 def conference_conclude(*, actor, conference: Conference, conclusions: str) -> Conference:
@@ -164,8 +173,11 @@ def conference_conclude(*, actor, conference: Conference, conclusions: str) -> C
         raise Refused(_("Hãy nhập nội dung kết luận."))
     conference.conclusions = conclusions.strip()
     conference.concluded_at = timezone.now()
-    conference.save(update_fields=["conclusions", "concluded_at", "updated_at"])
-    return _set_status(conference, S.CONCLUDED)
+    with transaction.atomic():
+        conference.save(update_fields=["conclusions", "concluded_at", "updated_at"])
+        _set_status(conference, S.CONCLUDED)
+        reminders.owner_over(conference)
+    return conference
 
 
 def conference_cancel(*, actor, conference: Conference, reason: str) -> Conference:
@@ -176,8 +188,11 @@ def conference_cancel(*, actor, conference: Conference, reason: str) -> Conferen
     if not reason.strip():
         raise Refused(_("Hãy ghi lý do hủy hội nghị."))
     conference.cancel_reason = reason.strip()
-    conference.save(update_fields=["cancel_reason", "updated_at"])
-    return _set_status(conference, S.CANCELLED)
+    with transaction.atomic():
+        conference.save(update_fields=["cancel_reason", "updated_at"])
+        _set_status(conference, S.CANCELLED)
+        reminders.owner_over(conference)
+    return conference
 
 
 def _set_status(conference: Conference, status: str) -> Conference:
@@ -207,11 +222,13 @@ def conference_part_save(*, actor, conference: Conference, part: str, formset, r
                 problems = deadline_problems(conference)
                 if problems:
                     raise Refused(*problems)
+            reminders.schedule_duties(conference)
         if frozen and (saved or formset.deleted_objects):
             summary = _resync_lines(conference, touched=saved)
             if formset.deleted_objects:
                 summary += _("; xóa %(n)d dòng") % {"n": len(formset.deleted_objects)}
             InviteeChange.objects.create(conference=conference, reason=reason.strip(), actor=actor, summary=summary)
+            reminders.schedule_replies(conference)
 
 
 def _renumber(formset) -> None:
@@ -312,6 +329,7 @@ def invitation_reply(*, actor, invitation: Invitation, reply: str, note: str = "
         invitation.replied_by = actor
         invitation.replied_on_behalf = on_behalf
         invitation.save(update_fields=["reply", "reply_note", "replied_at", "replied_by", "replied_on_behalf"])
+        reminders.reply_done(invitation)
     return invitation
 
 
@@ -396,6 +414,7 @@ def duty_report(*, actor, assignment: DutyAssignment, status: str, note: str, up
         assignment.progress_note = update.note
         assignment.completed_at = timezone.now() if status == DutyAssignment.Status.DONE else None
         assignment.save(update_fields=["status", "progress_note", "completed_at", "updated_at"])
+        reminders.duty_reported(assignment)
     return update
 
 
@@ -422,6 +441,7 @@ def plan_part_save(*, actor, plan: ImprovementPlan, part: str, formset) -> None:
         if part == "duties":
             for duty in saved:
                 duty_sync_assignments(duty=duty)
+            reminders.schedule_duties(plan)
 
 
 def plan_activate(*, actor, plan: ImprovementPlan) -> ImprovementPlan:
@@ -435,8 +455,10 @@ def plan_activate(*, actor, plan: ImprovementPlan) -> ImprovementPlan:
         problems.append(_("Hãy nhập hạn báo cáo kết quả."))
     if problems:
         raise Refused(*problems)
-    plan.status = ImprovementPlan.Status.ACTIVE
-    plan.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        plan.status = ImprovementPlan.Status.ACTIVE
+        plan.save(update_fields=["status", "updated_at"])
+        reminders.schedule_duties(plan)
     return plan
 
 
@@ -444,6 +466,8 @@ def plan_close(*, actor, plan: ImprovementPlan) -> ImprovementPlan:
     _require_organiser(actor, plan.province_id)
     if plan.status != ImprovementPlan.Status.ACTIVE:
         raise Refused(_("Chỉ kế hoạch đang thực hiện mới được tổng kết."))
-    plan.status = ImprovementPlan.Status.CLOSED
-    plan.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        plan.status = ImprovementPlan.Status.CLOSED
+        plan.save(update_fields=["status", "updated_at"])
+        reminders.owner_over(plan)
     return plan

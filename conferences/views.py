@@ -21,8 +21,12 @@ from django.views.generic import ListView, TemplateView
 
 from agencies.models import Agency, AgencyKind
 from documents.selectors import documents_for_source
+from notifications import forms as notification_forms
+from notifications import models as notification_models
+from notifications import selectors as notification_selectors
+from notifications import services as notifications
 
-from . import drafting, exporting, extensions, forms, selectors, services
+from . import drafting, exporting, extensions, forms, reminders, selectors, services
 from .models import (
     Award,
     BasisDocument,
@@ -159,6 +163,8 @@ class ConferenceDetailView(LoginRequiredMixin, TemplateView):
             drafts=[("giay-moi", gettext_lazy("Soạn giấy mời")), ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức"))],
             status_steps=STEPS, done_steps=_done_steps(conference.status),
             panels=extensions.panels("detail", conference=conference, user=self.request.user),
+            reminder_counts=notification_selectors.scope_counts(reminders.scope_of(conference))
+            if services.can_organise(self.request.user, conference.province_id) else None,
             **kwargs,
         )
 
@@ -559,6 +565,8 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
         return super().get_context_data(
+            reminder_counts=notification_selectors.scope_counts(reminders.scope_of(plan))
+            if services.can_organise(self.request.user, plan.province_id) else None,
             plan=plan, basis=plan.basis_documents.all(),
             duties=selectors.duty_list(owner_filter=Q(plan=plan)),
             board=selectors.plan_board_rows(plan), totals=selectors.duty_totals(Q(duty__plan=plan)),
@@ -630,3 +638,81 @@ def plan_draft(request, pk, kind):
     if kind != "ke-hoach":
         raise Http404
     return _draft(request, plan, "improvement_plan", lambda actor: drafting.draft_improvement_plan(actor=actor, plan=plan))
+
+
+# --- Reminders: policy, log, resend, remind now ----------------------------------------------
+
+def _reminder_owner(request, kind: str, pk):
+    owner = (selectors.conference_get if kind == "conference" else selectors.plan_get)(user=request.user, pk=pk)
+    _require_organiser(request, owner)
+    return owner
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+class RemindersView(LoginRequiredMixin, View):
+    """The reminder policy of a conference or plan, and the log of every
+    e-mail sent for it, with the failed ones and their errors."""
+
+    template_name = "conferences/reminders.html"
+
+    def page(self, owner, kind, form, status=200):
+        scope = reminders.scope_of(owner)
+        state = self.request.GET.get("state", "")
+        state = state if state in notification_models.MessageState.values else ""
+        return render(self.request, self.template_name, {
+            "owner": owner, "kind": kind, "form": form, "state": state,
+            "log": notification_selectors.scope_log(scope, state=state)[:300],
+            "counts": notification_selectors.scope_counts(scope),
+            "states": notification_models.MessageState.choices,
+            "detail_url": reverse("conferences:detail" if kind == "conference" else "conferences:plan-detail",
+                                  args=[owner.pk]),
+        }, status=status)
+
+    def get(self, request, pk, kind):
+        owner = _reminder_owner(request, kind, pk)
+        policy = notifications.policy_for(reminders.scope_of(owner))
+        return self.page(owner, kind, notification_forms.PolicyForm(instance=policy))
+
+    def post(self, request, pk, kind):
+        owner = _reminder_owner(request, kind, pk)
+        form = notification_forms.PolicyForm(request.POST, instance=notifications.policy_for(reminders.scope_of(owner)))
+        if not form.is_valid():
+            return self.page(owner, kind, form, status=400)
+        values = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        notifications.policy_save(scope=reminders.scope_of(owner), values=values)
+        messages.success(request, _("Đã lưu lịch nhắc hạn; các lần nhắc chưa gửi đã được tính lại."))
+        return redirect(request.path)
+
+
+@login_required
+@require_POST
+def reminder_resend(request, pk, kind, message_pk):
+    owner = _reminder_owner(request, kind, pk)
+    message = notification_selectors.message_in_scope(reminders.scope_of(owner), message_pk)
+    if message is None:
+        raise Http404
+    notifications.message_resend(message=message, actor=request.user)
+    messages.success(request, _("Đã gửi lại thư tới %(email)s; lần gửi mới được ghi riêng.") % {"email": message.email})
+    return _back(request, request.path.rsplit("gui-lai", 1)[0])
+
+
+@login_required
+@require_POST
+def remind_now(request, pk, kind):
+    """"Nhắc ngay" for the chosen items (invitations not answered, duties not
+    done, presentations not sent) of this conference or plan."""
+    owner = _reminder_owner(request, kind, pk)
+    keys = request.POST.getlist("key")
+    made = notifications.remind_now(keys=keys, scope=reminders.scope_of(owner), actor=request.user) if keys else 0
+    if made:
+        messages.success(request, _("Đã gửi nhắc ngay (%(n)d thông báo).") % {"n": made})
+    else:
+        messages.warning(request, _("Chưa chọn đơn vị nào còn việc phải làm."))
+    return _back(request, reverse("conferences:reminders" if kind == "conference" else "conferences:plan-reminders",
+                                  args=[pk]))

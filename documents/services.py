@@ -9,11 +9,13 @@ import hashlib
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.permissions import Refused, can_organise
+from notifications.services import Recipient, notify
 
 from . import checks, rendering, sources
 from .models import Document, NumberCounter, RenderBatch, RenderedFile, Section
@@ -227,3 +229,30 @@ def request_batch(*, actor, document: Document) -> RenderBatch:
 
         transaction.on_commit(lambda: start_batch.delay(batch.pk))
     return batch
+
+
+def batch_email(*, actor, batch: RenderBatch) -> tuple[int, int]:
+    """E-mail each addressee their own copy of an issued invitation, as a PDF
+    attachment, through the outbox. Asking twice sends nothing twice: each
+    copy's message is keyed by the copy. Returns (sent, without an address)."""
+    document = batch.document
+    _require_organiser(actor, document.province_id)
+    if document.status != Document.Status.ISSUED:
+        raise Refused(_("Chỉ gửi được giấy mời đã ban hành (đã có số)."))
+    if batch.status != RenderBatch.Status.DONE:
+        raise Refused(_("Các bản giấy mời riêng chưa tạo xong."))
+    scope = f"{document.content_type.app_label}.{document.content_type.model}:{document.object_id}" \
+        if document.content_type_id else ""
+    copies = list(batch.items.filter(status=RenderedFile.Status.DONE).order_by("addressee"))
+    sent = 0
+    for copy in copies:
+        if not copy.addressee_email:
+            continue
+        body = render_to_string("documents/email/invitation.txt", {"document": document, "copy": copy})
+        name = f"{document.symbol_display.replace('/', '-')} - {copy.addressee[:60]}.pdf"
+        sent += len(notify(
+            recipients=[Recipient(email=copy.addressee_email, name=copy.addressee)],
+            subject=f"{document.type_label} số {document.symbol_display}: {document.title}"[:300], body_text=body,
+            attachments=[{"path": copy.file.name, "name": name, "type": "application/pdf"}], scope=scope,
+            dedupe_key=f"documents.copy:{copy.pk}:{copy.content_hash[:16]}", actor=actor))
+    return sent, sum(1 for copy in copies if not copy.addressee_email)

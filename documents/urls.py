@@ -17,5 +17,6 @@ urlpatterns = [
     path("van-ban/<int:pk>/tep/<int:file_pk>/tai-ve/", views.file_download, name="file-download"),
     path("van-ban/<int:pk>/giay-moi-rieng/", views.batch_request, name="batch-request"),
     path("van-ban/<int:pk>/giay-moi-rieng/<int:batch_pk>/", views.batch_panel, name="batch"),
+    path("van-ban/<int:pk>/giay-moi-rieng/<int:batch_pk>/gui-thu/", views.batch_email, name="batch-email"),
     path("van-ban/<int:pk>/giay-moi-rieng/<int:batch_pk>/<slug:fmt>/", views.batch_download, name="batch-download"),
 ]

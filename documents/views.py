@@ -237,6 +237,23 @@ def batch_request(request, pk):
 
 
 @login_required
+@require_POST
+def batch_email(request, pk, batch_pk):
+    batch = selectors.batch_get(user=request.user, document_pk=pk, pk=batch_pk)
+    try:
+        sent, missing = services.batch_email(actor=request.user, batch=batch)
+    except Refused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Đã đưa %(sent)d giấy mời vào hàng gửi thư điện tử; theo dõi ở mục Nhắc hạn của hội "
+                                    "nghị.") % {"sent": sent})
+        if missing:
+            messages.warning(request, _("%(n)d đơn vị chưa có địa chỉ thư điện tử trong danh bạ nên chưa được gửi.")
+                             % {"n": missing})
+    return redirect("documents:detail", pk=pk)
+
+
+@login_required
 def batch_panel(request, pk, batch_pk):
     batch = selectors.batch_get(user=request.user, document_pk=pk, pk=batch_pk)
     if not can_organise(request.user, batch.document.province_id):

@@ -118,6 +118,15 @@ def deadline_done(*, keys: list[str], now=None) -> int:
         state=StepState.DROPPED, done_at=now)
 
 
+@transaction.atomic
+def deadline_done_scope(*, scope: str, now=None) -> int:
+    """Everything of a scope is over (a conference held or cancelled, a plan closed)."""
+    now = now or clock.now()
+    DeadlineItem.objects.filter(scope=scope, done_at__isnull=True).update(done_at=now)
+    return ReminderStep.objects.filter(item__scope=scope, state=StepState.PENDING).update(
+        state=StepState.DROPPED, done_at=now)
+
+
 def remind_now(*, keys: list[str], scope: str, actor=None, now=None) -> int:
     """"Nhắc ngay": one step per open item of the scope, sent at once through
     the same path as the sweep. Returns the number of messages created."""

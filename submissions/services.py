@@ -20,7 +20,7 @@ from conferences.models import Conference
 from conferences.selectors import group_agencies
 
 from . import booklet as binding
-from . import selectors
+from . import reminders, selectors
 from .models import Assignment, Booklet, Presentation, Review, Version
 from .tasks import build_booklet
 from .validation import UploadRejected, inspect_upload
@@ -76,8 +76,11 @@ def assignment_sync(*, actor, assignment: Assignment) -> tuple[int, int]:
     added = [Presentation(assignment=assignment, agency_id=pk) for pk in wanted - existing.keys()]
     Presentation.objects.bulk_create(added, ignore_conflicts=True)  # a double submit adds nothing twice
     stale = [p.pk for agency_id, p in existing.items() if agency_id not in wanted]
-    removed, _ignored = Presentation.objects.filter(pk__in=stale, versions__isnull=True).delete() if stale else (0, {})
-    return len(added), removed
+    dropped = list(Presentation.objects.filter(pk__in=stale, versions__isnull=True).values_list("pk", flat=True))
+    Presentation.objects.filter(pk__in=dropped).delete()
+    reminders.done(dropped)
+    reminders.schedule(assignment)
+    return len(added), len(dropped)
 
 
 @transaction.atomic
@@ -85,6 +88,7 @@ def assignment_delete(*, actor, assignment: Assignment) -> None:
     _require_manager(actor, assignment.conference)
     if Version.objects.filter(presentation__assignment=assignment).exists():
         raise Refused(_("Đã có đơn vị gửi tệp cho tham luận này nên không thể xóa. Có thể sửa nội dung hoặc hạn gửi."))
+    reminders.done(list(assignment.presentations.values_list("pk", flat=True)))
     assignment.delete()
 
 
@@ -139,6 +143,7 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
                 locked.first_submitted_at, locked.late = now, late
                 fields += ["first_submitted_at", "late"]
             locked.save(update_fields=fields)
+            reminders.done([locked.pk])
     except BaseException:
         if stored:
             version.file.storage.delete(stored)

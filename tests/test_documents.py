@@ -386,3 +386,27 @@ def test_document_list_query_count_does_not_grow(client, organiser, committee):
         assert response.status_code == 200 and len(response.context["documents"]) == rows
         counts[rows] = len(queries)
     assert counts[1] == counts[3] == counts[30], counts
+
+
+def test_personal_invitations_are_emailed_once_each_with_their_pdf(invitation, conference, organiser, communes,
+                                                                   committed):
+    from django.core import mail
+
+    from notifications.models import Message
+
+    conference_invite(actor=organiser, conference=conference)
+    invitation = committed(services.issue, actor=organiser, document=invitation)
+    batch = committed(services.request_batch, actor=organiser, document=invitation)
+    batch.refresh_from_db()
+    assert batch.status == "done", (batch.status, batch.error)
+    mail.outbox.clear()
+    sent, missing = committed(services.batch_email, actor=organiser, batch=batch)
+    assert (sent, missing) == (3, 0) and len(mail.outbox) == 3
+    first = sorted(mail.outbox, key=lambda m: m.to[0])[0]
+    assert first.to == ["xa0@example.gov.vn"] and first.subject.startswith("Giấy mời số 01/GM-UBND")
+    (name, data, kind), = first.attachments
+    assert kind == "application/pdf" and data.startswith(b"%PDF") and "UBND xã Thử 0" in name
+    assert "Kính gửi: UBND xã Thử 0" in first.body
+    assert Message.objects.filter(scope=f"conferences.conference:{conference.pk}", state="sent").count() == 3
+    # Pressed again: nothing is sent twice.
+    assert committed(services.batch_email, actor=organiser, batch=batch) == (0, 0) and len(mail.outbox) == 3

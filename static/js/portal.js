@@ -136,7 +136,21 @@
     });
   }
 
+  // "Chọn đơn vị chưa trả lời": tick every box that belongs to the form.
+  function initCheckAll(root) {
+    root.querySelectorAll("button.js-check-all").forEach(function (button) {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.addEventListener("click", function () {
+        document.querySelectorAll("input[type=checkbox][form='" + button.dataset.form + "']").forEach(function (box) {
+          box.checked = true;
+        });
+      });
+    });
+  }
+
   function init(root) {
+    initCheckAll(root);
     initMarkdownToolbars(root);
     initDatePickers(root);
     initAutoSubmit(root);

@@ -1,0 +1,91 @@
+"""What conferences and plans hand to the notifications app: each invited
+agency's reply-by date and each duty's deadline, with the people to remind,
+and the word when they are done. notifications knows nothing of conferences;
+the keys below are all it keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.selectors import agency_contacts
+from notifications import services as notifications
+from notifications.services import Recipient
+
+from .models import Conference, ConferenceStatus, DutyAssignment, ImprovementPlan, Invitation
+
+S = ConferenceStatus
+
+
+def scope_of(owner) -> str:
+    return f"conferences.{owner._meta.model_name}:{owner.pk}"
+
+
+def end_of(day: dt.date, at: dt.time | None = None) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, at or dt.time(23, 59, 59)))
+
+
+def recipients_for(agency_ids) -> dict[int, list[Recipient]]:
+    return {pk: [Recipient(**row) for row in rows] for pk, rows in agency_contacts(list(agency_ids)).items()}
+
+
+def invitation_key(invitation) -> str:
+    return f"conferences.invitation:{invitation.pk}"
+
+
+def assignment_key(assignment) -> str:
+    return f"conferences.dutyassignment:{assignment.pk}"
+
+
+def schedule_replies(conference: Conference) -> None:
+    """Every invited agency that has not answered is reminded of the reply-by date."""
+    invitations = list(conference.invitations.select_related("agency"))
+    pending = [i for i in invitations if not i.withdrawn and i.reply == Invitation.Reply.PENDING]
+    notifications.deadline_done(keys=[invitation_key(i) for i in invitations if i not in pending])
+    if not conference.reply_deadline or conference.status != S.INVITED:
+        notifications.deadline_done(keys=[invitation_key(i) for i in pending])
+        return
+    people = recipients_for({i.agency_id for i in pending})
+    for invitation in pending:
+        notifications.deadline_set(
+            key=invitation_key(invitation), scope=scope_of(conference), due_at=end_of(conference.reply_deadline),
+            what="Hạn xác nhận tham dự", context=conference.title, agency_name=invitation.agency.name,
+            link=reverse("conferences:invitation-reply", args=[invitation.pk]), recipients=people[invitation.agency_id])
+
+
+def reply_done(invitation: Invitation) -> None:
+    notifications.deadline_done(keys=[invitation_key(invitation)])
+
+
+def _owner_live(owner) -> bool:
+    if isinstance(owner, Conference):
+        return owner.status in (S.PLANNED, S.INVITED, S.HELD)
+    return owner.status == ImprovementPlan.Status.ACTIVE
+
+
+def schedule_duties(owner) -> None:
+    """Each lead agency is reminded of its duty's deadline while the
+    conference or plan is under way; finished duties get no more."""
+    by_owner = {"duty__conference": owner} if isinstance(owner, Conference) else {"duty__plan": owner}
+    assignments = list(DutyAssignment.objects.filter(**by_owner).select_related("duty", "agency"))
+    open_ = [a for a in assignments if a.status != DutyAssignment.Status.DONE and a.duty.due_date and _owner_live(owner)]
+    notifications.deadline_done(keys=[assignment_key(a) for a in assignments if a not in open_])
+    people = recipients_for({a.agency_id for a in open_})
+    for assignment in open_:
+        duty = assignment.duty
+        notifications.deadline_set(
+            key=assignment_key(assignment), scope=scope_of(owner), due_at=end_of(duty.due_date, duty.due_time),
+            what="Hạn hoàn thành nhiệm vụ", context=f"{duty.task[:160]} — {owner.title[:160]}",
+            agency_name=assignment.agency.name, link=reverse("conferences:assignment", args=[assignment.pk]),
+            recipients=people[assignment.agency_id])
+
+
+def duty_reported(assignment: DutyAssignment) -> None:
+    if assignment.status == DutyAssignment.Status.DONE:
+        notifications.deadline_done(keys=[assignment_key(assignment)])
+
+
+def owner_over(owner) -> None:
+    notifications.deadline_done_scope(scope=scope_of(owner))

@@ -1,0 +1,35 @@
+"""Reads of the outbox: a person's notifications, a scope's log."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Channel, Message, MessageState
+
+
+def inbox(user) -> QuerySet[Message]:
+    return Message.objects.filter(user=user, channel=Channel.PORTAL).order_by("-created_at", "-pk")
+
+
+def unread_count(user) -> int:
+    return Message.objects.filter(user=user, channel=Channel.PORTAL, read_at__isnull=True).count()
+
+
+def scope_log(scope: str, *, state: str = "") -> QuerySet[Message]:
+    """Every e-mail sent for a conference or plan, newest first."""
+    qs = Message.objects.filter(scope=scope, channel=Channel.EMAIL).select_related("item", "resend_of", "created_by")
+    return qs.filter(state=state) if state else qs
+
+
+def scope_counts(scope: str) -> dict:
+    email = Q(channel=Channel.EMAIL)
+    return Message.objects.filter(scope=scope).aggregate(
+        total=Count("pk", filter=email),
+        sent=Count("pk", filter=email & Q(state=MessageState.SENT)),
+        waiting=Count("pk", filter=email & Q(state__in=[MessageState.QUEUED, MessageState.SENDING, MessageState.HELD])),
+        failed=Count("pk", filter=email & Q(state=MessageState.FAILED)),
+    )
+
+
+def message_in_scope(scope: str, pk) -> Message | None:
+    return Message.objects.filter(scope=scope, channel=Channel.EMAIL, pk=pk).first()
