@@ -39,6 +39,9 @@ REFERENCES = {
     "document_cache_hit": (0.1, "s"),
     "document_200_invitations_weasyprint_alone": (60.0, "s"),
     "document_200_invitations_two_workers": (30.0, "s"),
+    "reminder_sweep_100000_items_1pct_due": (1.0, "s"),
+    "reminder_sweep_queries_100000_items": (12, "queries"),
+    "reminder_sweep_queries_10000_items": (12, "queries"),
 }
 ATTENDING = 300  # agencies that answer, two delegates each
 
@@ -98,6 +101,7 @@ def run():
 
     conference = bench_conference(province, user, client)
     bench_documents(province, user, conference)
+    bench_reminders()
 
 
 def bench_conference(province, user, client):
@@ -241,6 +245,55 @@ def bench_documents(province, user, conference):
         app.conf.task_always_eager = True
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def _reminder_items(start: int, count: int, due_share: float, now):
+    """`count` deadline items with three steps each; `due_share` of them have
+    a step due now, the others only later ones."""
+    import datetime as dt
+
+    from notifications.models import DeadlineItem, ItemRecipient, ReminderStep
+
+    items = DeadlineItem.objects.bulk_create([
+        DeadlineItem(key=f"bench:{start + i}", scope=f"bench:{(start + i) // 100}", due_at=now + dt.timedelta(days=3),
+                     what="Hạn gửi tham luận", context="Hội nghị thử", link=f"/tham-luan/{i}/")
+        for i in range(count)], batch_size=5000)
+    ItemRecipient.objects.bulk_create([ItemRecipient(item=item, email=f"dv{item.pk}@example.gov.vn", name="Đơn vị")
+                                       for item in items], batch_size=5000)
+    due_every = int(1 / due_share)
+    steps = []
+    for index, item in enumerate(items):
+        first = now - dt.timedelta(minutes=1) if index % due_every == 0 else now + dt.timedelta(days=1)
+        steps += [ReminderStep(item=item, code=f"s{n}", send_at=first + dt.timedelta(days=n)) for n in range(3)]
+    ReminderStep.objects.bulk_create(steps, batch_size=10000)
+
+
+def bench_reminders():
+    """One sweep over 100,000 deadline items of which 1 % are due: the due
+    steps become messages and are published to the real Redis for workers."""
+    from config.celery import app
+    from notifications import clock, tasks
+
+    now = clock.now()
+    app.conf.task_always_eager = False  # publish to Redis as in production; the bench's queue is purged after
+    try:
+        for size, name in ((10_000, "reminder_sweep_queries_10000_items"),
+                           (100_000, "reminder_sweep_queries_100000_items")):
+            from notifications.models import DeadlineItem
+
+            DeadlineItem.objects.all().delete()
+            _reminder_items(0, size, 0.01, now)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                result = tasks.run_sweep(now=now)
+                elapsed = time.perf_counter() - started
+            assert result["steps"] == size // 100 and result["dispatched"] == 0, result
+            if size == 100_000:
+                report("reminder_sweep_100000_items_1pct_due", elapsed, "s")
+            report(name, len(queries), "queries")
+    finally:
+        app.control.purge()
+        app.conf.task_always_eager = True
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Province, User
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .models import (
     Award,
     BasisDocument,
@@ -93,6 +93,14 @@ def seed_conferences(*, stdout=None):
     if "lai-chau" in provinces and not ImprovementPlan.objects.filter(province=provinces["lai-chau"], title=TITLE_002).exists():
         _seed_002(provinces["lai-chau"])
         made.append("002")
+    # The demo's deadlines are handed to the reminders as the services would.
+    for code, title, model in (("001", TITLE_001, Conference), ("004", TITLE_004, Conference),
+                               ("002", TITLE_002, ImprovementPlan)):
+        owner = model.objects.filter(title=title).first() if code in made else None
+        if owner is not None:
+            if isinstance(owner, Conference):
+                reminders.schedule_replies(owner)
+            reminders.schedule_duties(owner)
     if stdout is not None:
         stdout.write(f"Hội nghị, kế hoạch mẫu: {Conference.objects.count()} hội nghị, "
                      f"{ImprovementPlan.objects.count()} kế hoạch" + (f" (mới: {', '.join(made)})" if made else "") + ".")

@@ -8,7 +8,11 @@ PORT="${PORT:-8000}"
 if [ -n "${REDIS_URL:-}" ]; then
   $BIN/celery -A config worker --beat --loglevel=INFO --concurrency=2 &
   worker=$!
-  trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+else
+  # No broker, no beat: the reminder sweep runs every two minutes from here.
+  $BIN/python manage.py sweep_reminders --loop 120 &
+  worker=$!
 fi
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo "Cổng CCHC: http://127.0.0.1:${PORT}/"
 $BIN/python manage.py runserver "127.0.0.1:${PORT}"

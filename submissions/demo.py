@@ -13,8 +13,10 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, User
 from conferences.demo import PRESENTATIONS_004, TITLE_004
 from conferences.models import Conference
+from conferences.reminders import scope_of
+from notifications import services as notifications
 
-from . import services
+from . import reminders, services
 from .models import Assignment, Presentation, Review, Version
 
 GUIDANCE = ("Tập trung phân tích những nội dung chưa đạt điểm tối đa trong năm 2025, xác định rõ trách nhiệm của cơ quan, "
@@ -137,6 +139,9 @@ def seed_presentations(*, stdout=None) -> None:
         _upload(p, _uploader(p.agency, organiser), kind="pdf", at=days(when))
         if decision:
             _review(p, organiser, decision, "", at=days(when - 1))
+    # The organiser has already chased the two communes that are late.
+    late = Presentation.objects.filter(assignment=group, status=Presentation.Status.AWAITING)
+    notifications.remind_now(keys=[reminders.key(p.pk) for p in late], scope=scope_of(conference), actor=organiser)
     if stdout is not None:
         stdout.write(f"Tham luận mẫu: {len(assignments)} chủ đề, "
                      f"{Presentation.objects.filter(assignment__conference=conference).count()} đơn vị tham luận.")
