@@ -258,7 +258,8 @@ def _reminder_items(start: int, count: int, due_share: float, now):
         DeadlineItem(key=f"bench:{start + i}", scope=f"bench:{(start + i) // 100}", due_at=now + dt.timedelta(days=3),
                      what="Hạn gửi tham luận", context="Hội nghị thử", link=f"/tham-luan/{i}/")
         for i in range(count)], batch_size=5000)
-    ItemRecipient.objects.bulk_create([ItemRecipient(item=item, email=f"dv{item.pk}@example.gov.vn", name="Đơn vị")
+    ItemRecipient.objects.bulk_create([ItemRecipient(item=item, email=f"dv{item.pk}@example.gov.vn", name="Đơn vị",
+                                                     recipient_key=f"|dv{item.pk}@example.gov.vn")
                                        for item in items], batch_size=5000)
     due_every = int(1 / due_share)
     steps = []

@@ -77,7 +77,7 @@ def schedule_duties(owner) -> None:
         duty = assignment.duty
         notifications.deadline_set(
             key=assignment_key(assignment), scope=scope_of(owner), due_at=end_of(duty.due_date, duty.due_time),
-            what="Hạn hoàn thành nhiệm vụ", context=f"{duty.task[:160]} — {owner.title[:160]}",
+            what="Hạn hoàn thành nhiệm vụ", context=owner.title, detail=duty.task,
             agency_name=assignment.agency.name, link=reverse("conferences:assignment", args=[assignment.pk]),
             recipients=people[assignment.agency_id])
 

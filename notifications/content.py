@@ -30,7 +30,10 @@ def subject(item, now) -> str:
     overdue = timezone.localtime(item.due_at).date() < timezone.localtime(now).date()
     tag = "[Quá hạn]" if overdue else "[Cần xử lý]"
     text = f"{tag} {item.what}: {vn_day(item.due_at)}"
-    return f"{text} — {item.context}"[:300] if item.context else text
+    if not item.context:
+        return text
+    context = item.context if len(item.context) <= 110 else item.context[:110].rsplit(" ", 1)[0] + "…"
+    return f"{text} — {context}"
 
 
 def reminder(item, recipient_name: str, now) -> dict:

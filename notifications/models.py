@@ -43,7 +43,8 @@ class DeadlineItem(models.Model):
     scope = models.CharField(max_length=100, db_index=True, blank=True)
     due_at = models.DateTimeField()
     what = models.CharField(_("việc cần làm"), max_length=200)
-    context = models.CharField(_("thuộc"), max_length=400, blank=True)
+    context = models.CharField(_("thuộc"), max_length=400, blank=True)  # the conference or plan: in the subject
+    detail = models.TextField(_("nội dung"), blank=True)  # the topic or task: in the body
     link = models.CharField(max_length=300, blank=True)
     agency_name = models.CharField(max_length=255, blank=True)
     policy = models.JSONField(null=True, blank=True, help_text="Overrides of the scope's policy for this item.")
@@ -59,15 +60,21 @@ class DeadlineItem(models.Model):
         return self.key
 
 
+def recipient_key(user_id, email: str) -> str:
+    return f"{user_id or ''}|{(email or '').lower()}"
+
+
 class ItemRecipient(models.Model):
     item = models.ForeignKey(DeadlineItem, on_delete=models.CASCADE, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=150, blank=True)
+    # Who, as one non-null value ("user id|e-mail"), so the unique constraint
+    # holds on every database (SQLite cannot treat NULLs as equal).
+    recipient_key = models.CharField(max_length=300)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["item", "email", "user"], name="recipient_once_per_item",
-                                               nulls_distinct=False)]
+        constraints = [models.UniqueConstraint(fields=["item", "recipient_key"], name="recipient_once_per_item")]
 
     def __str__(self):
         return self.email or str(self.user_id)
@@ -117,6 +124,7 @@ class Message(models.Model):
                              related_name="portal_messages")
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=150, blank=True)
+    recipient_key = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -145,8 +153,8 @@ class Message(models.Model):
         constraints = [
             # A step reaches a person once per channel: a second sweep, a
             # retried task or two organisers at once cannot send it again.
-            models.UniqueConstraint(fields=["step", "channel", "email", "user"], condition=Q(step__isnull=False),
-                                    name="message_once_per_step", nulls_distinct=False),
+            models.UniqueConstraint(fields=["step", "channel", "recipient_key"], condition=Q(step__isnull=False),
+                                    name="message_once_per_step"),
         ]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="message_state_next"),

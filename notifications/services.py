@@ -22,6 +22,7 @@ from .models import (
     ReminderPolicy,
     ReminderStep,
     StepState,
+    recipient_key,
 )
 
 DEFAULT_POLICY = {"days_before": [7, 3, 1, 0], "send_time": dt.time(8, 0), "overdue_every": 2, "overdue_max": 3,
@@ -92,18 +93,19 @@ def _plan_steps(item: DeadlineItem, policy: ReminderPolicy, now) -> None:
 
 @transaction.atomic
 def deadline_set(*, key: str, scope: str, due_at: dt.datetime, what: str, recipients: list[Recipient],
-                 context: str = "", link: str = "", agency_name: str = "", policy: dict | None = None,
-                 now=None) -> DeadlineItem:
+                 context: str = "", detail: str = "", link: str = "", agency_name: str = "",
+                 policy: dict | None = None, now=None) -> DeadlineItem:
     """Create or move a deadline. Its pending steps follow the new date; the
     steps already sent stay sent; the recipients are replaced."""
     now = now or clock.now()
     item = DeadlineItem.objects.select_for_update().filter(key=key).first() or DeadlineItem(key=key)
-    item.scope, item.due_at, item.what, item.context = scope, due_at, what[:200], context[:400]
+    item.scope, item.due_at, item.what, item.context, item.detail = scope, due_at, what[:200], context[:400], detail
     item.link, item.agency_name, item.policy, item.done_at = link, agency_name[:255], policy, None
     item.save()
     item.recipients.all().delete()
     ItemRecipient.objects.bulk_create(
-        [ItemRecipient(item=item, user_id=r.user_id, email=r.email, name=r.name) for r in dict.fromkeys(recipients)],
+        [ItemRecipient(item=item, user_id=r.user_id, email=r.email, name=r.name,
+                       recipient_key=recipient_key(r.user_id, r.email)) for r in dict.fromkeys(recipients)],
         ignore_conflicts=True)
     _plan_steps(item, policy_for(scope), now)
     return item

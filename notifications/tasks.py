@@ -47,7 +47,7 @@ def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> 
         for r in recipients.get(item.pk, []):
             words = content.reminder(item, r.name, now)
             common = dict(user_id=r.user_id, name=r.name, link=item.link, scope=item.scope, item=item, step=step,
-                          created_by=actor, **words)
+                          created_by=actor, recipient_key=r.recipient_key, **words)
             if r.user_id:
                 made.append(Message(channel=Channel.PORTAL, email="", state=MessageState.SENT, sent_at=now, **common))
             if r.email:
@@ -114,6 +114,7 @@ def _merge_digests(now) -> int:
         digests = []
         for (user_id, email), messages in groups.items():
             entries = [{"what": m.item.what if m.item else m.subject, "context": m.item.context if m.item else "",
+                        "detail": m.item.detail if m.item else "",
                         "due": content.vn_day(m.item.due_at) if m.item else "",
                         "phrase": content.phrase(m.item, now) if m.item else "", "url": content.absolute(m.link)}
                        for m in messages]

@@ -23,7 +23,7 @@ def schedule(assignment: Assignment) -> None:
     for presentation in owing:
         notifications.deadline_set(
             key=key(presentation.pk), scope=scope_of(assignment.conference), due_at=assignment.due_at,
-            what="Hạn gửi tham luận", context=f"{assignment.topic[:150]} — {assignment.conference.title[:200]}",
+            what="Hạn gửi tham luận", context=assignment.conference.title, detail=assignment.topic,
             agency_name=presentation.agency.name, link=reverse("submissions:detail", args=[presentation.pk]),
             recipients=people[presentation.agency_id])
 

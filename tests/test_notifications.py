@@ -218,3 +218,16 @@ def test_message_stuck_in_sending_is_queued_again_by_the_sweep(official, smtp, d
     assert result["recovered"] == 1
     message.refresh_from_db()
     assert message.state == MessageState.SENT and len(smtp.mailbox.delivered) == 1
+
+
+def test_the_database_refuses_a_second_message_for_the_same_step_and_person(official,
+                                                                           django_capture_on_commit_callbacks):
+    from django.db import IntegrityError, transaction
+
+    _deadline(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.run_sweep(now=at("2026-11-27", 8, 1))
+    sent = Message.objects.get(channel=Channel.EMAIL)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Message.objects.create(channel=Channel.EMAIL, step=sent.step, item=sent.item, email=sent.email,
+                               recipient_key=sent.recipient_key, subject="lần hai", body_text="")
