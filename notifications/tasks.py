@@ -44,10 +44,12 @@ def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> 
     made = []
     for step in steps:
         item = step.item
+        # The subject now; the body is written by the worker that sends it
+        # ("còn 3 ngày" must be true when read, and the sweep stays quick).
+        subject = content.subject(item, now)
         for r in recipients.get(item.pk, []):
-            words = content.reminder(item, r.name, now)
             common = dict(user_id=r.user_id, name=r.name, link=item.link, scope=item.scope, item=item, step=step,
-                          created_by=actor, recipient_key=r.recipient_key, **words)
+                          created_by=actor, recipient_key=r.recipient_key, subject=subject, body_text="")
             if r.user_id:
                 made.append(Message(channel=Channel.PORTAL, email="", state=MessageState.SENT, sent_at=now, **common))
             if r.email:
@@ -147,15 +149,21 @@ def dispatch_after_commit(message_ids: list[int]) -> None:
         transaction.on_commit(lambda: _publish(message_ids))
 
 
+PUBLISH_CHUNK = 25
+
+
 def _publish(message_ids: list[int]) -> None:
+    """Hand the messages to the workers in chunks (one task a chunk, so a
+    thousand reminders are forty publishes, spread over the workers)."""
     published = []
-    for pk in message_ids:
+    for start in range(0, len(message_ids), PUBLISH_CHUNK):
+        chunk = message_ids[start:start + PUBLISH_CHUNK]
         try:
-            send_message.delay(message_id=pk)
-        except Exception:  # noqa: BLE001 — the broker is down: the row stays queued for the next sweep
-            logger.warning("broker unavailable; message %s stays queued", pk)
+            send_messages.delay(message_ids=chunk)
+        except Exception:  # noqa: BLE001 — the broker is down: the rows stay queued for the next sweep
+            logger.warning("broker unavailable; %d messages stay queued", len(message_ids) - len(published))
             break
-        published.append(pk)
+        published += chunk
     if published:
         Message.objects.filter(pk__in=published).update(dispatched_at=timezone.now())
 
@@ -164,7 +172,7 @@ def _publish(message_ids: list[int]) -> None:
 
 def _claim(message_id: int, now) -> Message | None:
     with transaction.atomic():
-        message = Message.objects.select_for_update(skip_locked=True).filter(
+        message = Message.objects.select_for_update(skip_locked=True, of=("self",)).select_related("item").filter(
             pk=message_id, state=MessageState.QUEUED).first()
         if message is None:
             return None
@@ -172,6 +180,14 @@ def _claim(message_id: int, now) -> Message | None:
         message.attempts += 1
         message.save(update_fields=["state", "sending_since", "attempts"])
     return message
+
+
+def _write_body(message: Message, now) -> None:
+    if message.body_text or message.item is None:
+        return
+    words = content.reminder(message.item, message.name, now)
+    message.body_text, message.body_html = words["body_text"], words["body_html"]
+    message.save(update_fields=["body_text", "body_html"])
 
 
 def _email(message: Message) -> EmailMultiAlternatives:
@@ -200,6 +216,7 @@ def deliver(message_id: int, now=None) -> str | None:
     message = _claim(message_id, now)
     if message is None:
         return None
+    _write_body(message, now)
     try:
         with get_connection(fail_silently=False) as connection:
             connection.send_messages([_email(message)])
@@ -225,6 +242,12 @@ def deliver(message_id: int, now=None) -> str | None:
 @shared_task(name="notifications.send_message", ignore_result=True)
 def send_message(message_id: int) -> None:
     deliver(message_id)
+
+
+@shared_task(name="notifications.send_messages", ignore_result=True)
+def send_messages(message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        deliver(message_id)
 
 
 @shared_task(name="notifications.sweep", ignore_result=True)

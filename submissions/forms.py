@@ -8,19 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from agencies.forms import DateInput, group_agencies_by_kind
 from agencies.models import Agency, AgencyKind
 from conferences.forms import TimeInput
+from notifications.forms import DaysField
 
 from .models import Assignment, Review
 from .validation import EXTENSIONS
 
 
 class AssignmentForm(forms.ModelForm):
+    reminder_days = DaysField(label=_("Nhắc riêng cho tham luận này (số ngày trước hạn)"), required=False,
+                              help_text=_("Ví dụ: 5, 2, 0. Bỏ trống: theo lịch nhắc của hội nghị."))
     group_kinds = forms.MultipleChoiceField(label=_("Các loại đơn vị"), choices=AgencyKind.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Assignment
         fields = ["topic", "guidance", "assignee", "agency", "group_label", "group_kinds", "due_date", "due_time",
-                  "programme_item", "allow_late"]
+                  "programme_item", "allow_late", "reminder_days"]
         widgets = {
             "topic": forms.Textarea(attrs={"rows": 3}), "guidance": forms.Textarea(attrs={"rows": 4}),
             "due_date": DateInput(), "due_time": TimeInput(),

@@ -47,6 +47,8 @@ class Assignment(models.Model):
                                        on_delete=models.SET_NULL, related_name="+")
     allow_late = models.BooleanField(_("nhận tệp gửi muộn"), default=True,
                                      help_text=_("Tệp gửi sau hạn vẫn được nhận và đánh dấu là muộn."))
+    # Overrides the conference's reminder policy for this topic only.
+    reminder_days = models.JSONField(_("nhắc riêng (số ngày trước hạn)"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,7 +25,8 @@ def schedule(assignment: Assignment) -> None:
             key=key(presentation.pk), scope=scope_of(assignment.conference), due_at=assignment.due_at,
             what="Hạn gửi tham luận", context=assignment.conference.title, detail=assignment.topic,
             agency_name=presentation.agency.name, link=reverse("submissions:detail", args=[presentation.pk]),
-            recipients=people[presentation.agency_id])
+            recipients=people[presentation.agency_id],
+            policy={"days_before": assignment.reminder_days} if assignment.reminder_days else None)
 
 
 def done(presentation_ids) -> None:

@@ -65,7 +65,10 @@ def _deadline(user, due="2026-12-04", key="submissions.presentation:1", now=None
         now=now or at("2026-11-20"), **extra)
 
 
-def test_due_step_is_sent_once_by_mail_and_in_the_portal(official, django_capture_on_commit_callbacks):
+def test_due_step_is_sent_once_by_mail_and_in_the_portal(official, django_capture_on_commit_callbacks, monkeypatch):
+    from notifications import clock
+
+    monkeypatch.setattr(clock, "now", lambda: at("2026-11-27", 8, 1))  # the worker writes the body when it sends
     _deadline(official)
     with django_capture_on_commit_callbacks(execute=True):
         result = tasks.run_sweep(now=at("2026-11-27", 8, 1))

@@ -198,3 +198,26 @@ def test_another_persons_notification_cannot_be_opened(invited, commune_official
     stranger = _staff_of(lang_son, Role.OFFICIAL, code="STP", name="Sở Tư pháp")
     assert client_for(stranger).get(reverse("notifications:open", args=[notice.pk])).status_code == 404
     assert Message.objects.get(pk=notice.pk).read_at is None
+
+
+def test_a_presentation_can_have_its_own_reminder_days(lang_son, organiser, official):
+    conference = ConferenceFactory(province=lang_son, date=future(40))
+    response = client_for(organiser).post(reverse("submissions:assignment-create", args=[conference.pk]), {
+        "topic": "Chuyển đổi số", "assignee": "agency", "agency": official.agency.pk,
+        "due_date": future(20).strftime("%d/%m/%Y"), "allow_late": "on", "reminder_days": "5, 2"})
+    assert response.status_code == 302
+    presentation = Assignment.objects.get().presentations.get()
+    codes = set(ReminderStep.objects.filter(item__key=f"submissions.presentation:{presentation.pk}")
+                .values_list("code", flat=True))
+    assert {"truoc-5", "truoc-2"} <= codes and "truoc-7" not in codes
+
+
+def test_board_offers_to_remind_agencies_that_have_not_finished_a_duty(invited, organiser, commune):
+    from conferences.models import Duty, DutyAssignment
+
+    duty = Duty.objects.create(conference=invited, task="Gửi báo cáo tự đánh giá", due_date=future(5),
+                               lead_agency=commune)
+    conferences.duty_sync_assignments(duty=duty)
+    assignment = DutyAssignment.objects.get(duty=duty)
+    html = client_for(organiser).get(reverse("conferences:board", args=[invited.pk])).content.decode()
+    assert f'value="conferences.dutyassignment:{assignment.pk}"' in html and "Nhắc đơn vị chưa hoàn thành" in html
