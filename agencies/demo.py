@@ -111,6 +111,9 @@ ACCOUNTS = [
     ("xa", Role.OFFICIAL, None, "Lưu Văn Bình", "Công chức Văn hóa - Xã hội"),
 ]
 ADMIN_USERNAME = "quantri"
+# Each province's organiser is a different person (the log of who sent what
+# reads wrong when every province's organiser has the same name).
+ORGANISER_NAMES = {"lao-cai": "Nguyễn Thu Trang", "lai-chau": "Lò Văn Dũng"}
 
 
 def unit_code(prefix: str, name: str) -> str:
@@ -145,6 +148,8 @@ def demo_accounts() -> list[dict]:
                 first_commune = data["wards"][0]
                 agency_code = unit_code("P", first_commune)
                 suffix = fold(first_commune).replace(" ", "")
+            if role == Role.ORGANISER:
+                full_name = ORGANISER_NAMES.get(province_code, full_name)
             accounts.append({
                 "username": f"{data['mail']}.{suffix}", "password": DEMO_PASSWORD, "role": str(role),
                 "full_name": full_name, "position": position,

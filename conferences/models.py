@@ -140,6 +140,12 @@ class Conference(models.Model):
             return False
         return self.reply_deadline is None or timezone.localdate() <= self.reply_deadline
 
+    @property
+    def replies_remindable(self) -> bool:
+        """Replies are still open and the day has not come: a reminder to
+        answer still makes sense."""
+        return self.replies_open and (self.date is None or timezone.localdate() < self.date)
+
 
 class ImprovementPlan(models.Model):
     """A plan that is not a conference (seed 002): goals, measures and duties

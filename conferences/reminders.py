@@ -44,13 +44,14 @@ def schedule_replies(conference: Conference) -> None:
     invitations = list(conference.invitations.select_related("agency"))
     pending = [i for i in invitations if not i.withdrawn and i.reply == Invitation.Reply.PENDING]
     notifications.deadline_done(keys=[invitation_key(i) for i in invitations if i not in pending])
-    if not conference.reply_deadline or conference.status != S.INVITED:
+    due = conference.reply_deadline or (conference.date - dt.timedelta(days=1) if conference.date else None)
+    if due is None or not conference.replies_remindable:
         notifications.deadline_done(keys=[invitation_key(i) for i in pending])
         return
     people = recipients_for({i.agency_id for i in pending})
     for invitation in pending:
         notifications.deadline_set(
-            key=invitation_key(invitation), scope=scope_of(conference), due_at=end_of(conference.reply_deadline),
+            key=invitation_key(invitation), scope=scope_of(conference), due_at=end_of(due),
             what="Hạn xác nhận tham dự", context=conference.title, agency_name=invitation.agency.name,
             link=reverse("conferences:invitation-reply", args=[invitation.pk]), recipients=people[invitation.agency_id])
 

@@ -669,6 +669,7 @@ class RemindersView(LoginRequiredMixin, View):
             "owner": owner, "kind": kind, "form": form, "state": state,
             "log": notification_selectors.scope_log(scope, state=state)[:300],
             "counts": notification_selectors.scope_counts(scope),
+            "upcoming": notification_selectors.upcoming_steps(scope)[:15],
             "states": notification_models.MessageState.choices,
             "detail_url": reverse("conferences:detail" if kind == "conference" else "conferences:plan-detail",
                                   args=[owner.pk]),
@@ -711,7 +712,7 @@ def remind_now(request, pk, kind):
     keys = request.POST.getlist("key")
     made = notifications.remind_now(keys=keys, scope=reminders.scope_of(owner), actor=request.user) if keys else 0
     if made:
-        messages.success(request, _("Đã gửi nhắc ngay (%(n)d thông báo).") % {"n": made})
+        messages.success(request, _("Đã nhắc %(n)d đơn vị qua thư điện tử và thông báo trên cổng.") % {"n": made})
     else:
         messages.warning(request, _("Chưa chọn đơn vị nào còn việc phải làm."))
     return _back(request, reverse("conferences:reminders" if kind == "conference" else "conferences:plan-reminders",

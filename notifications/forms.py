@@ -9,39 +9,55 @@ from django.utils.translation import gettext_lazy as _
 from .models import Preference, ReminderPolicy
 
 
-class DaysField(forms.CharField):
+class TokenListField(forms.CharField):
+    """A list typed as "7, 3, 1" (commas, semicolons or spaces): each token is
+    read by `read`, which raises ValueError with nothing to say but "invalid"."""
+
+    message = _("“%(token)s” không hợp lệ.")
+
+    def read(self, token: str):
+        raise NotImplementedError
+
+    def show(self, item) -> str:
+        return str(item)
+
     def prepare_value(self, value):
-        return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+        return ", ".join(self.show(v) for v in value) if isinstance(value, list) else value
 
     def clean(self, value):
-        value = super().clean(value)
-        days = []
-        for token in re.split(r"[,;\s]+", value or ""):
-            if not token:
-                continue
-            if not token.isdigit() or int(token) > 60:
-                raise forms.ValidationError(_("“%(token)s” không phải số ngày hợp lệ (0 đến 60).") % {"token": token})
-            days.append(int(token))
-        return sorted(set(days), reverse=True)
+        items = []
+        for token in re.split(r"[,;\s]+", super().clean(value) or ""):
+            if token:
+                try:
+                    items.append(self.read(token))
+                except ValueError:
+                    raise forms.ValidationError(self.message % {"token": token}) from None
+        return self.arrange(set(items))
+
+    def arrange(self, items: set) -> list:
+        return sorted(items)
 
 
-class HolidaysField(forms.CharField):
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return ", ".join(dt.date.fromisoformat(v).strftime("%d/%m/%Y") for v in value)
-        return value
+class DaysField(TokenListField):
+    message = _("“%(token)s” không phải số ngày hợp lệ (0 đến 60).")
 
-    def clean(self, value):
-        value = super().clean(value)
-        days = []
-        for token in re.split(r"[,;\s]+", value or ""):
-            if not token:
-                continue
-            try:
-                days.append(dt.datetime.strptime(token, "%d/%m/%Y").date().isoformat())
-            except ValueError:
-                raise forms.ValidationError(_("“%(token)s” không phải ngày dạng dd/mm/yyyy.") % {"token": token}) from None
-        return sorted(set(days))
+    def read(self, token):
+        if not token.isdigit() or int(token) > 60:
+            raise ValueError(token)
+        return int(token)
+
+    def arrange(self, items):
+        return sorted(items, reverse=True)
+
+
+class HolidaysField(TokenListField):
+    message = _("“%(token)s” không phải một ngày có thật (viết dạng dd/mm/yyyy).")
+
+    def read(self, token):
+        return dt.datetime.strptime(token, "%d/%m/%Y").date().isoformat()
+
+    def show(self, item):
+        return dt.date.fromisoformat(item).strftime("%d/%m/%Y")
 
 
 class PolicyForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +25,11 @@ class ReminderPolicy(models.Model):
     days_before = models.JSONField(_("nhắc trước hạn (ngày)"), default=list,
                                    help_text=_("Ví dụ: 7, 3, 1, 0 (0 là đúng ngày hạn)."))
     send_time = models.TimeField(_("giờ gửi"), default=dt.time(8, 0))
-    overdue_every = models.PositiveSmallIntegerField(_("quá hạn: nhắc mỗi (ngày)"), default=2)
-    overdue_max = models.PositiveSmallIntegerField(_("quá hạn: nhắc tối đa (lần)"), default=3)
+    overdue_every = models.PositiveSmallIntegerField(_("quá hạn: nhắc mỗi (ngày)"), default=2,
+                                                     validators=[MinValueValidator(1), MaxValueValidator(30)])
+    overdue_max = models.PositiveSmallIntegerField(_("quá hạn: nhắc tối đa (lần)"), default=3,
+                                                   validators=[MaxValueValidator(10)],
+                                                   help_text=_("0: không nhắc sau hạn."))
     skip_weekends = models.BooleanField(_("không gửi thứ Bảy, Chủ nhật"), default=True)
     holidays = models.JSONField(_("ngày nghỉ lễ"), default=list, blank=True,
                                 help_text=_("Các ngày không gửi, dạng dd/mm/yyyy, cách nhau bởi dấu phẩy."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Channel, Message, MessageState
+from .models import Channel, Message, MessageState, ReminderStep, StepState
 
 
 def inbox(user) -> QuerySet[Message]:
@@ -33,3 +33,9 @@ def scope_counts(scope: str) -> dict:
 
 def message_in_scope(scope: str, pk) -> Message | None:
     return Message.objects.filter(scope=scope, channel=Channel.EMAIL, pk=pk).first()
+
+
+def upcoming_steps(scope: str) -> QuerySet[ReminderStep]:
+    """The reminders still to go out for a scope, soonest first."""
+    return (ReminderStep.objects.filter(item__scope=scope, state=StepState.PENDING, item__done_at__isnull=True)
+            .select_related("item").order_by("send_at"))

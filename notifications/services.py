@@ -131,7 +131,7 @@ def deadline_done_scope(*, scope: str, now=None) -> int:
 
 def remind_now(*, keys: list[str], scope: str, actor=None, now=None) -> int:
     """"Nhắc ngay": one step per open item of the scope, sent at once through
-    the same path as the sweep. Returns the number of messages created."""
+    the same path as the sweep. Returns the number of items reminded."""
     from .tasks import send_steps
 
     now = now or clock.now()
@@ -140,7 +140,8 @@ def remind_now(*, keys: list[str], scope: str, actor=None, now=None) -> int:
         items = list(DeadlineItem.objects.filter(key__in=keys, scope=scope, done_at__isnull=True))
         steps = ReminderStep.objects.bulk_create(
             [ReminderStep(item=item, code=code, send_at=now) for item in items])
-    return send_steps([s.pk for s in steps], now=now, held=False, actor=actor)
+    send_steps([s.pk for s in steps], now=now, held=False, actor=actor)
+    return len(steps)
 
 
 # --- Messages ---------------------------------------------------------------------------------
@@ -170,12 +171,19 @@ def notify(*, recipients: list[Recipient], subject: str, body_text: str, body_ht
 
 def message_resend(*, message: Message, actor) -> Message:
     """A new, recorded message with the same content; the old row stays as it was."""
+    from . import content
     from .tasks import dispatch_after_commit
 
+    # A reminder is written again for today ("còn 2 ngày", not the old count);
+    # any other message (an invitation) goes out as it was.
+    fresh = message.item is not None and message.step_id is not None
     with transaction.atomic():
         copy = Message.objects.create(
             channel=Channel.EMAIL, user_id=message.user_id, email=message.email, name=message.name,
-            subject=message.subject, body_text=message.body_text, body_html=message.body_html, link=message.link,
+            recipient_key=message.recipient_key,
+            subject=content.subject(message.item, clock.now()) if fresh else message.subject,
+            body_text="" if fresh else message.body_text, body_html="" if fresh else message.body_html,
+            link=message.link,
             attachments=message.attachments, scope=message.scope, item=message.item, resend_of=message,
             created_by=actor)
         dispatch_after_commit([copy.pk])

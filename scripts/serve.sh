@@ -4,6 +4,8 @@
 set -euo pipefail
 BIN=.venv/bin
 PORT="${PORT:-8000}"
+# Links in reminder e-mails point at this server unless told otherwise.
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:${PORT}}"
 
 if [ -n "${REDIS_URL:-}" ]; then
   $BIN/celery -A config worker --beat --loglevel=INFO --concurrency=2 &

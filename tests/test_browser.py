@@ -14,7 +14,7 @@ EXPECTED = {
     "langson.lanhdao": ("Tổng quan tỉnh Lạng Sơn", "Chỉ số PAR INDEX, SIPAS", "Tỉnh Lạng Sơn"),
     "langson.taichinh": ("Xin chào, Nga", "Giấy mời của đơn vị", "Tỉnh Lạng Sơn"),
     "langson.tamthanh": ("Xin chào, Bình", "Giấy mời của đơn vị", "Tỉnh Lạng Sơn"),
-    "laocai.noivu": ("Xin chào, Hương", "Các lần nhập danh bạ gần đây", "Tỉnh Lào Cai"),
+    "laocai.noivu": ("Xin chào, Trang", "Các lần nhập danh bạ gần đây", "Tỉnh Lào Cai"),
 }
 
 

@@ -151,7 +151,8 @@ def test_remind_now_sends_at_once_and_only_open_items(official, django_capture_o
     services.deadline_done(keys=["done"])
     with django_capture_on_commit_callbacks(execute=True):
         made = services.remind_now(keys=["open", "done"], scope="conferences.conference:1", now=at("2026-11-22"))
-    assert made == 2 and len(mail.outbox) == 1  # one portal message and one e-mail, for the open item only
+    assert made == 1 and len(mail.outbox) == 1  # the open item only: one e-mail (and one portal notice)
+    assert Message.objects.filter(channel=Channel.PORTAL).count() == 1
 
 
 def test_sweep_query_count_does_not_grow_with_items(official, django_capture_on_commit_callbacks):

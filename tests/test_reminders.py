@@ -163,7 +163,7 @@ def test_policy_form_refuses_bad_days_in_vietnamese(invited, organiser):
     response = client_for(organiser).post(reverse("conferences:reminders", args=[invited.pk]), {
         "days_before": "7, ba", "send_time": "08:00", "overdue_every": "2", "overdue_max": "3", "holidays": "30/02/2026"})
     html = response.content.decode()
-    assert response.status_code == 400 and "“ba” không phải số ngày hợp lệ" in html and "“30/02/2026” không phải ngày" in html
+    assert response.status_code == 400 and "“ba” không phải số ngày hợp lệ" in html and "“30/02/2026” không phải một ngày có thật" in html
 
 
 def test_official_sees_unread_notifications_and_opening_one_marks_it_read(invited, commune_official,
@@ -221,3 +221,21 @@ def test_board_offers_to_remind_agencies_that_have_not_finished_a_duty(invited, 
     assignment = DutyAssignment.objects.get(duty=duty)
     html = client_for(organiser).get(reverse("conferences:board", args=[invited.pk])).content.decode()
     assert f'value="conferences.dutyassignment:{assignment.pk}"' in html and "Nhắc đơn vị chưa hoàn thành" in html
+
+
+def test_resend_of_a_reminder_is_written_for_today(invited, organiser, django_capture_on_commit_callbacks):
+    invitation = Invitation.objects.get(conference=invited)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.remind_now(keys=[f"conferences.invitation:{invitation.pk}"],
+                                 scope=f"conferences.conference:{invited.pk}")
+    first = Message.objects.get(channel=Channel.EMAIL)
+    Message.objects.filter(pk=first.pk).update(body_text="còn 99 ngày (cũ)")
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = notifications.message_resend(message=Message.objects.get(pk=first.pk), actor=organiser)
+    copy.refresh_from_db()
+    assert "còn 99 ngày" not in copy.body_text and "còn 20 ngày" in copy.body_text and copy.state == MessageState.SENT
+
+
+def test_reminders_page_lists_the_reminders_still_to_go_out(invited, organiser):
+    html = client_for(organiser).get(reverse("conferences:reminders", args=[invited.pk])).content.decode()
+    assert "Lần nhắc sắp tới" in html and "UBND xã Thất Khê" in html
