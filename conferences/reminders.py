@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agencies.selectors import agency_contacts
 from notifications import services as notifications
-from notifications.services import Recipient
+from notifications.services import Deadline, Recipient
 
 from .models import Conference, ConferenceStatus, DutyAssignment, ImprovementPlan, Invitation
 
@@ -49,11 +49,11 @@ def schedule_replies(conference: Conference) -> None:
         notifications.deadline_done(keys=[invitation_key(i) for i in pending])
         return
     people = recipients_for({i.agency_id for i in pending})
-    for invitation in pending:
-        notifications.deadline_set(
-            key=invitation_key(invitation), scope=scope_of(conference), due_at=end_of(due),
-            what="Hạn xác nhận tham dự", context=conference.title, agency_name=invitation.agency.name,
-            link=reverse("conferences:invitation-reply", args=[invitation.pk]), recipients=people[invitation.agency_id])
+    notifications.deadlines_set([Deadline(
+        key=invitation_key(invitation), scope=scope_of(conference), due_at=end_of(due),
+        what="Hạn xác nhận tham dự", context=conference.title, agency_name=invitation.agency.name,
+        link=reverse("conferences:invitation-reply", args=[invitation.pk]),
+        recipients=tuple(people[invitation.agency_id])) for invitation in pending])
 
 
 def reply_done(invitation: Invitation) -> None:
@@ -74,13 +74,10 @@ def schedule_duties(owner) -> None:
     open_ = [a for a in assignments if a.status != DutyAssignment.Status.DONE and a.duty.due_date and _owner_live(owner)]
     notifications.deadline_done(keys=[assignment_key(a) for a in assignments if a not in open_])
     people = recipients_for({a.agency_id for a in open_})
-    for assignment in open_:
-        duty = assignment.duty
-        notifications.deadline_set(
-            key=assignment_key(assignment), scope=scope_of(owner), due_at=end_of(duty.due_date, duty.due_time),
-            what="Hạn hoàn thành nhiệm vụ", context=owner.title, detail=duty.task,
-            agency_name=assignment.agency.name, link=reverse("conferences:assignment", args=[assignment.pk]),
-            recipients=people[assignment.agency_id])
+    notifications.deadlines_set([Deadline(
+        key=assignment_key(a), scope=scope_of(owner), due_at=end_of(a.duty.due_date, a.duty.due_time),
+        what="Hạn hoàn thành nhiệm vụ", context=owner.title, detail=a.duty.task, agency_name=a.agency.name,
+        link=reverse("conferences:assignment", args=[a.pk]), recipients=tuple(people[a.agency_id])) for a in open_])
 
 
 def duty_reported(assignment: DutyAssignment) -> None:

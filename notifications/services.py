@@ -62,53 +62,92 @@ def policy_save(*, scope: str, values: dict) -> ReminderPolicy:
         setattr(policy, field, value)
     policy.full_clean()
     policy.save()
-    for item in DeadlineItem.objects.filter(scope=scope, done_at__isnull=True).select_for_update():
-        _plan_steps(item, policy, clock.now())
+    _plan_steps(list(DeadlineItem.objects.filter(scope=scope, done_at__isnull=True).select_for_update()), clock.now())
     return policy
 
 
 # --- Deadlines --------------------------------------------------------------------------------
 
-def _plan_steps(item: DeadlineItem, policy: ReminderPolicy, now) -> None:
-    wanted = dict(schedule.steps_for(item.due_at, _effective(policy, item.policy)))
-    existing = {step.code: step for step in item.steps.all()}
+def _plan_steps(items: list[DeadlineItem], now) -> None:
+    """(Re)plan the steps of many items in a handful of queries."""
+    policies = {scope: policy_for(scope) for scope in {item.scope for item in items}}
+    existing: dict[int, dict[str, ReminderStep]] = {}
+    for step in ReminderStep.objects.filter(item__in=items):
+        existing.setdefault(step.item_id, {})[step.code] = step
     create, update, drop = [], [], []
-    for code, send_at in wanted.items():
-        step = existing.get(code)
-        if step is None:
-            # A step already in the past when planned is not sent late: the
-            # next one says the same, with the right number of days.
-            create.append(ReminderStep(item=item, code=code, send_at=send_at,
-                                       state=StepState.PENDING if send_at > now else StepState.DROPPED))
-        elif step.state == StepState.PENDING and step.send_at != send_at:
-            step.send_at = send_at
-            (update if send_at > now else drop).append(step)
-    for code, step in existing.items():
-        if code not in wanted and step.state == StepState.PENDING and not code.startswith("nhac-ngay"):
-            drop.append(step)
-    ReminderStep.objects.bulk_create(create)
-    ReminderStep.objects.bulk_update(update, ["send_at"])
+    for item in items:
+        wanted = dict(schedule.steps_for(item.due_at, _effective(policies[item.scope], item.policy)))
+        steps = existing.get(item.pk, {})
+        for code, send_at in wanted.items():
+            step = steps.get(code)
+            if step is None:
+                # A step already in the past when planned is not sent late: the
+                # next one says the same, with the right number of days.
+                create.append(ReminderStep(item=item, code=code, send_at=send_at,
+                                           state=StepState.PENDING if send_at > now else StepState.DROPPED))
+            elif step.state == StepState.PENDING and step.send_at != send_at:
+                step.send_at = send_at
+                (update if send_at > now else drop).append(step)
+        for code, step in steps.items():
+            if code not in wanted and step.state == StepState.PENDING and not code.startswith("nhac-ngay"):
+                drop.append(step)
+    ReminderStep.objects.bulk_create(create, batch_size=2000)
+    ReminderStep.objects.bulk_update(update, ["send_at"], batch_size=1000)
     ReminderStep.objects.filter(pk__in=[s.pk for s in drop]).update(state=StepState.DROPPED, done_at=now)
 
 
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    scope: str
+    due_at: dt.datetime
+    what: str
+    recipients: tuple = ()
+    context: str = ""
+    detail: str = ""
+    link: str = ""
+    agency_name: str = ""
+    policy: dict | None = None
+
+
+ITEM_FIELDS = ["scope", "due_at", "what", "context", "detail", "link", "agency_name", "policy", "done_at"]
+
+
 @transaction.atomic
+def deadlines_set(deadlines: list[Deadline], *, now=None) -> list[DeadlineItem]:
+    """Create or move many deadlines at once (a conference's hundreds of
+    invitations): pending steps follow the new dates, steps already sent stay
+    sent, recipients are replaced. A constant number of queries."""
+    now = now or clock.now()
+    existing = {item.key: item for item in
+                DeadlineItem.objects.select_for_update().filter(key__in=[d.key for d in deadlines])}
+    new, changed = [], []
+    for d in deadlines:
+        item = existing.get(d.key) or DeadlineItem(key=d.key)
+        item.scope, item.due_at, item.what, item.context = d.scope, d.due_at, d.what[:200], d.context[:400]
+        item.detail, item.link, item.agency_name, item.policy, item.done_at = (
+            d.detail, d.link, d.agency_name[:255], d.policy, None)
+        (changed if item.pk else new).append(item)
+    DeadlineItem.objects.bulk_create(new, batch_size=1000)
+    DeadlineItem.objects.bulk_update(changed, ITEM_FIELDS, batch_size=500)
+    items = new + changed
+    by_key = {item.key: item for item in items}
+    ItemRecipient.objects.filter(item__in=items).delete()
+    ItemRecipient.objects.bulk_create(
+        [ItemRecipient(item=by_key[d.key], user_id=r.user_id, email=r.email, name=r.name,
+                       recipient_key=recipient_key(r.user_id, r.email))
+         for d in deadlines for r in dict.fromkeys(d.recipients)], ignore_conflicts=True, batch_size=2000)
+    _plan_steps(items, now)
+    return items
+
+
 def deadline_set(*, key: str, scope: str, due_at: dt.datetime, what: str, recipients: list[Recipient],
                  context: str = "", detail: str = "", link: str = "", agency_name: str = "",
                  policy: dict | None = None, now=None) -> DeadlineItem:
-    """Create or move a deadline. Its pending steps follow the new date; the
-    steps already sent stay sent; the recipients are replaced."""
-    now = now or clock.now()
-    item = DeadlineItem.objects.select_for_update().filter(key=key).first() or DeadlineItem(key=key)
-    item.scope, item.due_at, item.what, item.context, item.detail = scope, due_at, what[:200], context[:400], detail
-    item.link, item.agency_name, item.policy, item.done_at = link, agency_name[:255], policy, None
-    item.save()
-    item.recipients.all().delete()
-    ItemRecipient.objects.bulk_create(
-        [ItemRecipient(item=item, user_id=r.user_id, email=r.email, name=r.name,
-                       recipient_key=recipient_key(r.user_id, r.email)) for r in dict.fromkeys(recipients)],
-        ignore_conflicts=True)
-    _plan_steps(item, policy_for(scope), now)
-    return item
+    """Create or move one deadline (see deadlines_set)."""
+    return deadlines_set([Deadline(key=key, scope=scope, due_at=due_at, what=what, recipients=tuple(recipients),
+                                   context=context, detail=detail, link=link, agency_name=agency_name,
+                                   policy=policy)], now=now)[0]
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from conferences.reminders import recipients_for, scope_of
 from notifications import services as notifications
+from notifications.services import Deadline
 
 from .models import Assignment, Presentation
 
@@ -20,13 +21,11 @@ def schedule(assignment: Assignment) -> None:
     owing = [p for p in presentations if p.status == Presentation.Status.AWAITING]
     notifications.deadline_done(keys=[key(p.pk) for p in presentations if p not in owing])
     people = recipients_for({p.agency_id for p in owing})
-    for presentation in owing:
-        notifications.deadline_set(
-            key=key(presentation.pk), scope=scope_of(assignment.conference), due_at=assignment.due_at,
-            what="Hạn gửi tham luận", context=assignment.conference.title, detail=assignment.topic,
-            agency_name=presentation.agency.name, link=reverse("submissions:detail", args=[presentation.pk]),
-            recipients=people[presentation.agency_id],
-            policy={"days_before": assignment.reminder_days} if assignment.reminder_days else None)
+    notifications.deadlines_set([Deadline(
+        key=key(p.pk), scope=scope_of(assignment.conference), due_at=assignment.due_at, what="Hạn gửi tham luận",
+        context=assignment.conference.title, detail=assignment.topic, agency_name=p.agency.name,
+        link=reverse("submissions:detail", args=[p.pk]), recipients=tuple(people[p.agency_id]),
+        policy={"days_before": assignment.reminder_days} if assignment.reminder_days else None) for p in owing])
 
 
 def done(presentation_ids) -> None:

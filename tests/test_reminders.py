@@ -239,3 +239,26 @@ def test_resend_of_a_reminder_is_written_for_today(invited, organiser, django_ca
 def test_reminders_page_lists_the_reminders_still_to_go_out(invited, organiser):
     html = client_for(organiser).get(reverse("conferences:reminders", args=[invited.pk])).content.decode()
     assert "Lần nhắc sắp tới" in html and "UBND xã Thất Khê" in html
+
+
+def test_scheduling_replies_takes_the_same_queries_for_3_or_30_agencies(lang_son, organiser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conferences import reminders
+
+    counts = []
+    for size in (3, 30):
+        conference = ConferenceFactory(province=lang_son, reply_deadline=future(20), title=f"Hội nghị {size}")
+        ContentItem.objects.create(conference=conference, order=1, text="Nội dung.")
+        kind = AgencyKind.COMMUNE if size == 3 else AgencyKind.WARD
+        for n in range(size):
+            agency = AgencyFactory(province=lang_son, kind=kind)
+            UserFactory(role=Role.OFFICIAL, agency=agency, username=f"u{size}-{n}")
+        InviteeLineFactory(conference=conference, group_kinds=[kind])
+        conferences.conference_invite(actor=organiser, conference=conference)
+        with CaptureQueriesContext(connection) as queries:
+            reminders.schedule_replies(conference)  # again: every item moves, none is added
+        counts.append(len(queries))
+        assert DeadlineItem.objects.filter(scope=f"conferences.conference:{conference.pk}").count() == size
+    assert counts[0] == counts[1], counts
