@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     # Own apps, base first: later apps may import earlier ones, never the reverse.
     "agencies",
     "documents",
+    "indices",
     "conferences",
     "submissions",
     "notifications",

@@ -1,0 +1,178 @@
+"""Index frameworks as data, and the results measured against them.
+
+A framework (PAR INDEX of provinces, of departments, of communes; SIPAS) is a
+tree of fields → criteria → sub-criteria, each with a maximum and how it is
+scored. Frameworks change between years, so none is written in code: they
+are loaded from JSON or XLSX and validated (children add up to their parent,
+fields to the framework's total). Figures are Decimal, two places, as
+published."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Province
+
+SCORE = {"max_digits": 7, "decimal_places": 2}
+
+
+class IndexKind(models.TextChoices):
+    PAR = "par", "PAR INDEX"
+    SIPAS = "sipas", "SIPAS"
+
+
+class Framework(models.Model):
+    class Subject(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh, thành phố")
+        DEPARTMENT = "department", _("Sở, ban, ngành")
+        COMMUNE = "commune", _("Xã, phường, đặc khu")
+
+    class Unit(models.TextChoices):
+        POINTS = "points", _("điểm")
+        PERCENT = "percent", "%"
+
+    code = models.CharField(_("mã bộ chỉ số"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("năm đánh giá"))
+    name = models.CharField(_("tên"), max_length=255)
+    index = models.CharField(_("chỉ số"), max_length=10, choices=IndexKind.choices)
+    subject = models.CharField(_("đối tượng"), max_length=20, choices=Subject.choices)
+    unit = models.CharField(_("đơn vị tính"), max_length=10, choices=Unit.choices, default=Unit.POINTS)
+    maximum = models.DecimalField(_("điểm tối đa"), **SCORE, validators=[MinValueValidator(Decimal("0.01"))])
+    legal_basis = models.TextField(_("căn cứ"), blank=True)
+    is_example = models.BooleanField(
+        _("bộ mẫu"), default=False,
+        help_text=_("Điểm tối đa là ví dụ, chưa đối chiếu với văn bản ban hành bộ chỉ số."))
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "index", "subject"]
+        constraints = [models.UniqueConstraint(fields=["code", "year"], name="framework_once_per_year")]
+        verbose_name = _("bộ chỉ số")
+        verbose_name_plural = _("bộ chỉ số")
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
+class Criterion(models.Model):
+    class Method(models.TextChoices):
+        APPRAISAL = "appraisal", _("Thẩm định")
+        SURVEY = "survey", _("Điều tra xã hội học")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    code = models.CharField(_("mã"), max_length=20, help_text=_("Ví dụ: 3, 3.2, 3.2.1"))
+    name = models.CharField(_("tên"), max_length=500)
+    maximum = models.DecimalField(_("điểm tối đa"), **SCORE, validators=[MinValueValidator(Decimal("0"))])
+    method = models.CharField(_("cách chấm"), max_length=20, choices=Method.choices, default=Method.APPRAISAL)
+    level = models.PositiveSmallIntegerField(_("cấp"), default=1)  # 1 field, 2 criterion, 3 sub-criterion
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="criterion_code_once")]
+        indexes = [models.Index(fields=["framework", "level"])]
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class NationalResult(models.Model):
+    """A province's published result in the national ranking."""
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="national_results")
+    index = models.CharField(_("chỉ số"), max_length=10, choices=IndexKind.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    score = models.DecimalField(_("kết quả"), **SCORE)
+    rank = models.PositiveSmallIntegerField(_("xếp hạng"))
+    out_of = models.PositiveSmallIntegerField(_("trên tổng số"), help_text=_("63 đến năm 2024; 34 từ năm 2025."))
+    source = models.CharField(_("văn bản công bố"), max_length=255, blank=True,
+                              help_text=_("Ví dụ: Quyết định số 268/QĐ-BNV ngày 28/3/2025"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["province", "index", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "index", "year"], name="national_result_once"),
+            models.CheckConstraint(condition=models.Q(rank__lte=models.F("out_of")), name="national_rank_within"),
+        ]
+        verbose_name = _("kết quả công bố toàn quốc")
+        verbose_name_plural = _("kết quả công bố toàn quốc")
+
+    def __str__(self):
+        return f"{self.province} {self.get_index_display()} {self.year}: {self.score}"
+
+
+class Assessment(models.Model):
+    """One agency's result under one framework (and so one year)."""
+
+    class Status(models.TextChoices):
+        SELF = "self", _("Đang tự đánh giá")
+        SUBMITTED = "submitted", _("Đã gửi tự đánh giá")
+        APPRAISED = "appraised", _("Đã thẩm định")
+        PUBLISHED = "published", _("Đã công bố")
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.SELF)
+    self_deadline = models.DateField(_("hạn tự đánh giá"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["framework", "agency"], name="assessment_once")]
+        verbose_name = _("kết quả đánh giá")
+        verbose_name_plural = _("kết quả đánh giá")
+
+    def __str__(self):
+        return f"{self.agency} — {self.framework}"
+
+
+class Score(models.Model):
+    """A score of one criterion in one round. Rounds are kept, never overwritten."""
+
+    class Round(models.TextChoices):
+        SELF = "self", _("Tự đánh giá")
+        APPRAISED = "appraised", _("Thẩm định")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    round = models.CharField(_("vòng"), max_length=20, choices=Round.choices)
+    value = models.DecimalField(_("điểm"), **SCORE, validators=[MinValueValidator(Decimal("0"))])
+    note = models.TextField(_("giải trình, minh chứng"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion", "round"], name="score_once")]
+        indexes = [models.Index(fields=["criterion", "round"])]
+        verbose_name = _("điểm")
+        verbose_name_plural = _("điểm")
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.value}"
+
+
+class Responsibility(models.Model):
+    """Who answers for a criterion in a province (administrative procedures →
+    Văn phòng UBND tỉnh; public finance → Sở Tài chính), by code prefix so it
+    carries over from one year's framework to the next."""
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="index_responsibilities")
+    index = models.CharField(_("chỉ số"), max_length=10, choices=IndexKind.choices)
+    code = models.CharField(_("mã tiêu chí"), max_length=20)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="index_responsibilities")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "index", "code"], name="responsibility_once")]
+        verbose_name = _("cơ quan chịu trách nhiệm")
+        verbose_name_plural = _("cơ quan chịu trách nhiệm")
+
+    def __str__(self):
+        return f"{self.code} → {self.agency}"
