@@ -1,6 +1,7 @@
 """Role checks for views. Which rows a user sees is the selectors' job;
 these only decide which pages and actions a role has."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 
 
@@ -25,6 +26,12 @@ class Refused(Exception):
     def __init__(self, *reasons: str):
         self.reasons = [str(r) for r in reasons]
         super().__init__("; ".join(self.reasons))
+
+
+def show_refusal(request, refused: Refused) -> None:
+    """Every reason of a refusal as an error message on the next page."""
+    for reason in refused.reasons:
+        messages.error(request, reason)
 
 
 def can_organise(user, province_id) -> bool:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from agencies.models import Agency, AgencyKind
+from agencies.permissions import show_refusal
 from documents.selectors import documents_for_source
 from notifications import forms as notification_forms
 from notifications import models as notification_models
@@ -43,10 +44,6 @@ from .services import Refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _refusal(request, refused: Refused):
-    for reason in refused.reasons:
-        messages.error(request, reason)
 
 
 def _require_organiser(request, owner):
@@ -124,7 +121,7 @@ class OwnerFormView(LoginRequiredMixin, View):
             try:
                 owner = self.save(form.save(commit=False))
             except Refused as refused:
-                _refusal(request, refused)
+                show_refusal(request, refused)
             else:
                 messages.success(request, self.done_message)
                 return redirect(self.detail_url, pk=owner.pk)
@@ -230,7 +227,7 @@ class PartFormsetView(LoginRequiredMixin, View):
             try:
                 self.save(formset, reason_form.cleaned_data["reason"] if reason_form else "")
             except Refused as refused:
-                _refusal(request, refused)
+                show_refusal(request, refused)
             else:
                 messages.success(request, _("Đã lưu: %(part)s.") % {"part": self.title})
                 return redirect(self.success_url())
@@ -259,7 +256,7 @@ def _transition(request, table: dict, action: str, **owner):
     try:
         service(actor=request.user, **owner)
     except Refused as refused:
-        _refusal(request, refused)
+        show_refusal(request, refused)
     else:
         messages.success(request, done)
 
@@ -305,7 +302,7 @@ class ConferenceTextActionView(LoginRequiredMixin, View):
             try:
                 self.service(actor=request.user, conference=self.conference, **{self.field: form.cleaned_data[self.field]})
             except Refused as refused:
-                _refusal(request, refused)
+                show_refusal(request, refused)
             else:
                 messages.success(request, self.done)
                 return redirect("conferences:detail", pk=pk)
@@ -384,7 +381,7 @@ def delegate_check_in(request, token):
     except Refused as refused:
         if request.htmx:
             return HttpResponse(refused.reasons[0], status=409)
-        _refusal(request, refused)
+        show_refusal(request, refused)
         return redirect(_checkin_return(request, delegate))
     if request.htmx:
         conference = delegate.invitation.conference
@@ -395,12 +392,17 @@ def delegate_check_in(request, token):
     return redirect(_checkin_return(request, delegate))
 
 
-def _checkin_return(request, delegate) -> str:
-    """Back to the QR card it came from, or to the check-in page; never off-site."""
-    target = request.POST.get("next", "")
+def _next_or(request, fallback: str) -> str:
+    """The page the form came from ("next"), or the fallback; never off-site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("conferences:checkin", args=[delegate.invitation.conference_id])
+    return fallback
+
+
+def _checkin_return(request, delegate) -> str:
+    """Back to the QR card it came from, or to the check-in page."""
+    return _next_or(request, reverse("conferences:checkin", args=[delegate.invitation.conference_id]))
 
 
 @login_required
@@ -472,7 +474,7 @@ class InvitationReplyView(LoginRequiredMixin, View):
                     note=form.cleaned_data["note"], delegates=formset.delegate_rows() if attending else [],
                 )
             except Refused as refused:
-                _refusal(request, refused)
+                show_refusal(request, refused)
             else:
                 messages.success(request, _("Đã gửi trả lời của %(agency)s.") % {"agency": self.invitation.agency.name})
                 return redirect("conferences:invitation-reply", pk=pk)
@@ -511,7 +513,7 @@ class AssignmentView(LoginRequiredMixin, View):
                 services.duty_report(actor=request.user, assignment=assignment, status=form.cleaned_data["status"],
                                      note=form.cleaned_data["note"], upload=form.cleaned_data.get("file"))
             except Refused as refused:
-                _refusal(request, refused)
+                show_refusal(request, refused)
             else:
                 messages.success(request, _("Đã ghi nhận báo cáo tiến độ."))
                 return redirect("conferences:assignment", pk=pk)
@@ -642,17 +644,14 @@ def plan_draft(request, pk, kind):
 
 # --- Reminders: policy, log, resend, remind now ----------------------------------------------
 
+def _reminders_url(kind: str, pk) -> str:
+    return reverse("conferences:reminders" if kind == "conference" else "conferences:plan-reminders", args=[pk])
+
+
 def _reminder_owner(request, kind: str, pk):
     owner = (selectors.conference_get if kind == "conference" else selectors.plan_get)(user=request.user, pk=pk)
     _require_organiser(request, owner)
     return owner
-
-
-def _back(request, fallback: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
 
 
 class RemindersView(LoginRequiredMixin, View):
@@ -700,7 +699,7 @@ def reminder_resend(request, pk, kind, message_pk):
         raise Http404
     notifications.message_resend(message=message, actor=request.user)
     messages.success(request, _("Đã gửi lại thư tới %(email)s; lần gửi mới được ghi riêng.") % {"email": message.email})
-    return _back(request, request.path.rsplit("gui-lai", 1)[0])
+    return redirect(_next_or(request, _reminders_url(kind, pk)))
 
 
 @login_required
@@ -715,5 +714,4 @@ def remind_now(request, pk, kind):
         messages.success(request, _("Đã nhắc %(n)d đơn vị qua thư điện tử và thông báo trên cổng.") % {"n": made})
     else:
         messages.warning(request, _("Chưa chọn đơn vị nào còn việc phải làm."))
-    return _back(request, reverse("conferences:reminders" if kind == "conference" else "conferences:plan-reminders",
-                                  args=[pk]))
+    return redirect(_next_or(request, _reminders_url(kind, pk)))

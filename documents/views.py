@@ -14,7 +14,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from agencies.permissions import Refused, can_organise, can_see_province_work
+from agencies.permissions import Refused, can_organise, can_see_province_work, show_refusal
 
 from . import checks, rendering, selectors, services
 from .forms import DocumentForm, ReasonForm, SectionFormSet
@@ -27,10 +27,6 @@ def _organiser_document(request, pk) -> Document:
         raise PermissionDenied
     return document
 
-
-def _refused(request, error: Refused):
-    for reason in error.reasons:
-        messages.error(request, reason)
 
 
 class DocumentListView(LoginRequiredMixin, ListView):
@@ -99,7 +95,7 @@ class DocumentEditView(LoginRequiredMixin, View):
                 services.document_save(actor=request.user, document=form.save(commit=False),
                                        sections=sections, deleted=deleted)
             except Refused as error:
-                _refused(request, error)
+                show_refusal(request, error)
                 return self._render(request, document, form, formset)
             messages.success(request, _("Đã lưu dự thảo."))
             if "continue" in request.POST:
@@ -142,7 +138,7 @@ def issue(request, pk):
     try:
         document = services.issue(actor=request.user, document=document)
     except Refused as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Đã ban hành văn bản số %(number)s.") % {"number": document.symbol_display})
     return redirect("documents:detail", pk=pk)
@@ -156,7 +152,7 @@ class RevokeView(LoginRequiredMixin, View):
         try:
             services.revoke(actor=request.user, document=document, reason=reason)
         except Refused as error:
-            _refused(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("Đã thu hồi văn bản."))
         return redirect("documents:detail", pk=pk)
@@ -169,7 +165,7 @@ def replace(request, pk):
     try:
         copy = services.replacement_create(actor=request.user, document=document)
     except Refused as error:
-        _refused(request, error)
+        show_refusal(request, error)
         return redirect("documents:detail", pk=pk)
     messages.success(request, _("Đã tạo dự thảo thay thế văn bản %(number)s.") % {"number": document.symbol_display})
     return redirect("documents:edit", pk=copy.pk)
@@ -229,7 +225,7 @@ def batch_request(request, pk):
     try:
         batch = services.request_batch(actor=request.user, document=document)
     except Refused as error:
-        _refused(request, error)
+        show_refusal(request, error)
         return redirect("documents:detail", pk=pk)
     if request.htmx:
         return batch_panel(request, pk, batch.pk)
@@ -243,7 +239,7 @@ def batch_email(request, pk, batch_pk):
     try:
         sent, missing = services.batch_email(actor=request.user, batch=batch)
     except Refused as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Đã đưa %(sent)d giấy mời vào hàng gửi thư điện tử; theo dõi ở mục Nhắc hạn của hội "
                                     "nghị.") % {"sent": sent})

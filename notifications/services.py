@@ -17,7 +17,6 @@ from .models import (
     DeadlineItem,
     ItemRecipient,
     Message,
-    MessageState,
     Preference,
     ReminderPolicy,
     ReminderStep,
@@ -240,6 +239,3 @@ def mark_read(*, user, message_ids: list[int] | None = None) -> int:
         qs = qs.filter(pk__in=message_ids)
     return qs.update(read_at=timezone.now())
 
-
-__all__ = ["Recipient", "deadline_set", "deadline_done", "remind_now", "notify", "message_resend", "policy_for",
-           "policy_save", "preference_set", "mark_read", "MessageState"]

@@ -238,7 +238,3 @@ class Booklet(models.Model):
         """Running for longer than the task may live: its worker is gone."""
         return (self.status == RenderStatus.RUNNING and self.started_at is not None
                 and timezone.now() - self.started_at > dt.timedelta(seconds=BOOKLET_TIME_LIMIT + 60))
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from agencies.permissions import Refused
+from agencies.permissions import Refused, show_refusal
 from conferences.selectors import conference_get
 
 from . import forms, selectors, services
@@ -29,10 +29,6 @@ CONTENT_TYPES = {
     FileType.ODT: "application/vnd.oasis.opendocument.text",
 }
 
-
-def _refusal(request, refused: Refused):
-    for reason in refused.reasons:
-        messages.error(request, reason)
 
 
 def _managed_conference(request, pk):
@@ -177,7 +173,7 @@ class AssignmentFormView(LoginRequiredMixin, View):
             try:
                 saved = services.assignment_save(actor=request.user, assignment=form.save(commit=False))
             except Refused as refused:
-                _refusal(request, refused)
+                show_refusal(request, refused)
             else:
                 count = saved.presentations.count()
                 if saved.is_group and not count:
@@ -199,7 +195,7 @@ def assignment_delete(request, conference_pk, pk):
     try:
         services.assignment_delete(actor=request.user, assignment=assignment)
     except Refused as refused:
-        _refusal(request, refused)
+        show_refusal(request, refused)
     else:
         messages.success(request, _("Đã xóa tham luận được giao."))
     return redirect("submissions:conference", conference_pk=conference.pk)
@@ -225,7 +221,7 @@ def booklet_request(request, conference_pk):
     try:
         booklet = services.booklet_request(actor=request.user, conference=conference)
     except Refused as refused:
-        _refusal(request, refused)
+        show_refusal(request, refused)
         return redirect("submissions:conference", conference_pk=conference.pk)
     if request.htmx:
         booklet.refresh_from_db()

@@ -24,6 +24,15 @@ def lao_cai(db):
     return ProvinceFactory(code="lao-cai", name="Lào Cai")
 
 
+def client_for(user):
+    """A test client logged in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def _staff_of(province, role, kind=AgencyKind.DEPARTMENT, code="SNV", name="Sở Nội vụ"):
     agency = AgencyFactory(province=province, code=code, name=f"{name} tỉnh {province.name}", kind=kind)
     return UserFactory(role=role, agency=agency, username=f"{province.code}.{role}.{code.lower()}")

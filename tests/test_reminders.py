@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,16 +21,11 @@ from submissions import services as submissions
 from submissions.models import Assignment
 
 from . import presentation_files as files
-from .conftest import _staff_of
+from .conftest import _staff_of, client_for
 from .factories import AgencyFactory, ConferenceFactory, InviteeLineFactory, UserFactory, future
 
 pytestmark = pytest.mark.django_db
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

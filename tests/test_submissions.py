@@ -25,7 +25,7 @@ from submissions import conversion, selectors, services
 from submissions.models import Assignment, Booklet, Presentation, Review, Version
 
 from . import presentation_files as files
-from .conftest import _staff_of
+from .conftest import _staff_of, client_for
 from .factories import AgencyFactory, AssignmentFactory, ConferenceFactory, UserFactory, future
 
 Status = Presentation.Status
@@ -58,11 +58,6 @@ def assignment(conference, assignee, organiser):
 def presentation(assignment):
     return assignment.presentations.get()
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- Assignments ------------------------------------------------------------------------
