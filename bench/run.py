@@ -42,6 +42,11 @@ REFERENCES = {
     "reminder_sweep_100000_items_1pct_due": (1.0, "s"),
     "reminder_sweep_queries_100000_items": (15, "queries"),
     "reminder_sweep_queries_10000_items": (15, "queries"),
+    "indices_openpyxl_read_3400x100": (30.0, "s"),
+    "indices_import_3400x100": (60.0, "s"),
+    "indices_import_vs_openpyxl_read": (2.0, "×"),
+    "indices_ranking_page_3400_agencies": (0.3, "s"),
+    "indices_ranking_page_queries": (16, "queries"),
 }
 ATTENDING = 300  # agencies that answer, two delegates each
 
@@ -62,6 +67,8 @@ def main():
         # `python bench/run.py reminders` runs that group alone.
         if sys.argv[1:] == ["reminders"]:
             bench_reminders()
+        elif sys.argv[1:] == ["indices"]:
+            bench_indices()
         else:
             run()
     finally:
@@ -106,6 +113,7 @@ def run():
     conference = bench_conference(province, user, client)
     bench_documents(province, user, conference)
     bench_reminders()
+    bench_indices()
 
 
 def bench_conference(province, user, client):
@@ -303,3 +311,81 @@ def bench_reminders():
 
 if __name__ == "__main__":
     main()
+
+
+# A province's results at a scale no province has (3,400 agencies, 100 criteria,
+# two years), so that a slow import or ranking shows.
+INDEX_AGENCIES = 3400
+INDEX_FIELDS = 10  # × 10 criteria of 1 point
+
+
+def _index_sheet(framework, province, seed: int) -> bytes:
+    """The portal's template for the framework, every cell filled in."""
+    import io
+    import random
+
+    from openpyxl import Workbook, load_workbook
+
+    from indices import excel
+
+    template = load_workbook(io.BytesIO(excel.workbook(framework, province, with_results=False)), read_only=True)
+    rows = [list(row) for row in template.active.iter_rows(values_only=True)]
+    template.close()
+    rng = random.Random(seed)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for row in rows[:7]:
+        sheet.append(row)
+    for row in rows[7:]:
+        sheet.append(row[:3] + [rng.choice((1, 1, 1, 0.75, 0.5, "0,25")) for _ in range(len(row) - 3)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def bench_indices():
+    import io
+
+    from openpyxl import load_workbook
+
+    from agencies.models import Agency, AgencyKind, Province, Role, User
+    from indices import excel
+    from indices.loading import framework_load
+
+    province = Province.objects.create(code="bench-indices", name="Chỉ Số")
+    Agency.objects.bulk_create([Agency(province=province, code=f"S{i:05d}", name=f"Sở Thử {i:05d}",
+                                       kind=AgencyKind.DEPARTMENT) for i in range(INDEX_AGENCIES)])
+    organiser_agency = Agency.objects.create(province=province, code="SNV", name="Sở Nội vụ",
+                                             kind=AgencyKind.DEPARTMENT)
+    user = User.objects.create(username="bench-indices", role=Role.ORGANISER, agency=organiser_agency)
+    criteria = [{"code": str(f), "name": f"Lĩnh vực {f}", "maximum": "10", "children": [
+        {"code": f"{f}.{c}", "name": f"Tiêu chí {f}.{c}", "maximum": "1"} for c in range(1, 11)]}
+        for f in range(1, INDEX_FIELDS + 1)]
+    frameworks = [framework_load({"code": "BENCH", "year": year, "name": "Bộ thử", "index": "par",
+                                  "subject": "department", "maximum": "100", "criteria": criteria})
+                  for year in (2024, 2025)]
+    sheets = [_index_sheet(f, province, seed) for seed, f in enumerate(frameworks)]
+
+    def read_alone(data):
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for _row in book.worksheets[0].iter_rows(values_only=True):
+            pass
+        book.close()
+
+    read = _median(lambda: read_alone(sheets[1]), runs=3)
+    excel.apply(actor=user, framework=frameworks[0], province=province, data=sheets[0])
+    started = time.perf_counter()
+    excel.apply(actor=user, framework=frameworks[1], province=province, data=sheets[1])
+    imported = time.perf_counter() - started
+    report("indices_openpyxl_read_3400x100", read, "s")
+    report("indices_import_3400x100", imported, "s")
+    report("indices_import_vs_openpyxl_read", imported / read, "×")
+
+    client = Client()
+    client.force_login(user)
+    url = f"/chi-so/bo/{frameworks[1].pk}/xep-hang/"
+    assert client.get(url).status_code == 200  # warm-up
+    report("indices_ranking_page_3400_agencies", _median(lambda: client.get(url), runs=5), "s")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    report("indices_ranking_page_queries", len(queries.captured_queries), "queries")

@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
-from agencies.templatetags.vn import vn_date, vn_weekday
+from agencies.templatetags.vn import vn_date, vn_number, vn_weekday
 from documents import services as documents
 from documents import sources
 from documents.models import DocType
 from documents.rendering import lines
+from indices import analysis as index_analysis
+from indices import charts as index_charts
+from indices import selectors as index_results
 
 from . import extensions, selectors
 from .models import BasisDocument, Conference, Duty, ImprovementPlan, InviteeLine, InviteeRole
@@ -298,8 +301,76 @@ def draft_improvement_plan(*, actor, plan: ImprovementPlan):
         sections=[{**s, "part": "body"} for s in sections], **_signature(plan))
 
 
+def _analysis_year(conference: Conference) -> int:
+    years = [int(y) for y in conference.index_years or []]
+    return max(years) if years else (conference.date or timezone.localdate()).year - 1
+
+
+def draft_analysis_report(*, actor, conference: Conference):
+    """The report a conference analyses: the province's national results with
+    the summary sentence, its results by field and criterion with who answers
+    for each lost point, and the departments' and communes' results, each with
+    its chart. Every figure comes from the indices app's data."""
+    province, year = conference.province, _analysis_year(conference)
+    sentence = index_results.national_summary(province, year)
+    sections = [{"label": _("Mở đầu"), "text": "\n".join([
+        f"Thực hiện {_lower_first(conference.title.strip())}, Sở Nội vụ báo cáo phân tích kết quả Chỉ số cải cách "
+        f"hành chính (PAR INDEX) và Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {year} của tỉnh như sau:"])}]
+    part = ["**I. KẾT QUẢ CỦA TỈNH**"]
+    if sentence:
+        part.append(f"Theo kết quả Bộ Nội vụ công bố, năm {year}: {sentence}.")
+    else:
+        part.append(f"Chưa có kết quả Bộ Nội vụ công bố năm {year} trên cổng.")
+    figure = index_analysis.national_chart(province)
+    groups = index_results.losses_by_responsible(province, year)
+    if groups:
+        part.append("Các tiêu chí bị mất điểm và cơ quan chủ trì tham mưu khắc phục:")
+        part += ["| TT | Cơ quan chủ trì | Tiêu chí bị mất điểm | Điểm mất |", "|:-:|:--|:--|:-:|"]
+        for n, (agency, items) in enumerate(groups, start=1):
+            lost = sum(loss.lost for _f, loss in items)
+            codes = "; ".join(f"{loss.code} {loss.name} (−{vn_number(loss.lost, 2)})" for _f, loss in items)
+            part.append(f"| {n} | {agency.name if agency else 'Chưa phân công'} | {codes.replace('|', '/')} "
+                        f"| {vn_number(lost, 2)} |")
+    sections.append({"label": _("Kết quả của tỉnh"), "text": "\n".join(part), "figure": figure})
+    number = 1
+    for framework in index_results.agency_frameworks(year):
+        spread = index_results.spread(framework, province)
+        if not spread["count"]:
+            continue
+        number += 1
+        roman = ["I", "II", "III", "IV", "V"][number - 1]
+        rows = list(index_results.ranking(framework, province))
+        losses = index_results.criterion_losses(framework, province)[:5]
+        text = [f"**{roman}. KẾT QUẢ {framework.name.upper()}**",
+                f"{spread['count']} đơn vị được đánh giá; điểm bình quân {vn_number(spread['mean'], 2)}, cao nhất "
+                f"{vn_number(spread['highest'], 2)} ({rows[0].agency.name}), thấp nhất {vn_number(spread['lowest'], 2)} "
+                f"({rows[-1].agency.name}); chênh lệch {vn_number(spread['range'], 2)} điểm."]
+        if losses:
+            text.append("Các tiêu chí mất nhiều điểm nhất:")
+            text += [f"- {loss.code} {loss.name}: {loss.below}/{spread['count']} đơn vị chưa đạt tối đa, tổng mất "
+                     f"{vn_number(loss.lost, 2)} điểm"
+                     + (f" (chủ trì: {loss.responsible.name})" if loss.responsible else "") + ";" for loss in losses]
+            text[-1] = text[-1].rstrip(";") + "."
+        chart = ""
+        if len(rows) <= index_analysis.CHART_ROWS:
+            chart = index_charts.ranking_bars(
+                [index_charts.Bar(index_analysis.short(r.agency.name), r.score) for r in rows],
+                maximum=framework.maximum, mean=spread["mean"], title=framework.name, width=600)
+        sections.append({"label": framework.get_subject_display(), "text": "\n".join(text), "figure": chart})
+    sections.append({"label": _("Đề xuất"), "text": "\n".join([
+        f"**{['I', 'II', 'III', 'IV', 'V', 'VI'][number]}. ĐỀ XUẤT**",
+        "- Các cơ quan chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời hạn;",
+        "- Các cơ quan, đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội nghị./."])})
+    return documents.document_create(
+        actor=actor, issuer=conference.issuing_authority, doc_type=DocType.BC, source=conference, purpose="analysis",
+        title=f"Phân tích kết quả Chỉ số PAR INDEX, SIPAS năm {year} của tỉnh {province.name}",
+        recipients="Như trên;\nLưu: VT.", sections=[{**section, "part": "body"} for section in sections],
+        **_signature(conference))
+
+
 # URL slug → (purpose recorded on the document, drafter).
-DRAFTERS = {"giay-moi": ("invitation", draft_invitation), "ke-hoach": ("plan", draft_conference_plan)}
+DRAFTERS = {"giay-moi": ("invitation", draft_invitation), "ke-hoach": ("plan", draft_conference_plan),
+            "bao-cao-phan-tich": ("analysis", draft_analysis_report)}
 
 
 # --- Hooks for the documents app -------------------------------------------------------------

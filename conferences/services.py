@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.permissions import Refused, can_organise  # noqa: F401  (re-exported for views and tests)
+from agencies.templatetags.vn import vn_number
+from indices.selectors import losses_by_responsible
 
 from . import reminders, selectors
 from .models import (
@@ -471,3 +474,44 @@ def plan_close(*, actor, plan: ImprovementPlan) -> ImprovementPlan:
         plan.save(update_fields=["status", "updated_at"])
         reminders.owner_over(plan)
     return plan
+
+
+@transaction.atomic
+def plan_duties_from_index(*, actor, plan: ImprovementPlan) -> tuple[int, str]:
+    """One duty per agency that answers for lost points of the province's
+    PAR INDEX / SIPAS in the plan's index years, listing its criteria and the
+    points lost. An agency that already has such a duty is left as it is.
+    Returns how many were made and a warning naming criteria nobody answers for."""
+    _require_organiser(actor, plan.province_id)
+    if plan.status == ImprovementPlan.Status.CLOSED:
+        raise Refused(_("Kế hoạch đã tổng kết, không thể sửa."))
+    years = [int(y) for y in plan.index_years or []] or [plan.year - 1]
+    groups = [group for year in years for group in losses_by_responsible(plan.province, year)]
+    if not groups:
+        raise Refused(_("Chưa có điểm từng tiêu chí của tỉnh cho năm chỉ số %(years)s: nhập ở mục Chỉ số CCHC.")
+                      % {"years": ", ".join(map(str, years))})
+    unassigned = [loss.code for agency, items in groups if agency is None for _f, loss in items]
+    have = set(plan.duties.filter(task__startswith=INDEX_DUTY_PREFIX).values_list("lead_agency_id", flat=True))
+    order = plan.duties.count()
+    made = 0
+    for agency, items in groups:
+        if agency is None or agency.pk in have:
+            continue
+        have.add(agency.pk)
+        parts = [f"{framework.get_index_display()} {loss.code} {loss.name} (mất {vn_number(loss.lost, 2)} điểm)"
+                 for framework, loss in items]
+        lost = sum((loss.lost for _f, loss in items), Decimal("0"))
+        order += 1
+        duty = Duty.objects.create(
+            plan=plan, order=order, section=f"Trách nhiệm của {agency.name}", lead_agency=agency,
+            task=f"{INDEX_DUTY_PREFIX} tiêu chí bị mất điểm ({vn_number(lost, 2)} điểm): {'; '.join(parts)}",
+            due_date=plan.report_deadline)
+        duty_sync_assignments(duty=duty)
+        made += 1
+    reminders.schedule_duties(plan)
+    warning = _("Các tiêu chí %(codes)s chưa có cơ quan chủ trì: phân công ở mục Chỉ số CCHC.") % {
+        "codes": ", ".join(unassigned[:10])} if unassigned else ""
+    return made, warning
+
+
+INDEX_DUTY_PREFIX = "Chủ trì tham mưu khắc phục các"

@@ -40,4 +40,5 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/muc/<slug:part>/", views.PlanPartFormsetView.as_view(), name="plan-part"),
     path("ke-hoach/<int:pk>/chuyen/<slug:action>/", views.plan_transition, name="plan-transition"),
     path("ke-hoach/<int:pk>/soan/<slug:kind>/", views.plan_draft, name="plan-draft"),
+    path("ke-hoach/<int:pk>/nhiem-vu-tu-chi-so/", views.plan_duties_from_index, name="plan-duties-from-index"),
 ]

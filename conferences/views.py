@@ -157,7 +157,8 @@ class ConferenceDetailView(LoginRequiredMixin, TemplateView):
             deadline_problems=services.deadline_problems(conference),
             documents=documents_for_source(conference),
             can_draft=services.can_organise(self.request.user, conference.province_id),
-            drafts=[("giay-moi", gettext_lazy("Soạn giấy mời")), ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức"))],
+            drafts=[("giay-moi", gettext_lazy("Soạn giấy mời")), ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức")),
+                    ("bao-cao-phan-tich", gettext_lazy("Soạn báo cáo phân tích chỉ số"))],
             status_steps=STEPS, done_steps=_done_steps(conference.status),
             panels=extensions.panels("detail", conference=conference, user=self.request.user),
             reminder_counts=notification_selectors.scope_counts(reminders.scope_of(conference))
@@ -715,3 +716,18 @@ def remind_now(request, pk, kind):
     else:
         messages.warning(request, _("Chưa chọn đơn vị nào còn việc phải làm."))
     return redirect(_next_or(request, _reminders_url(kind, pk)))
+
+
+@login_required
+@require_POST
+def plan_duties_from_index(request, pk):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    try:
+        made, warning = services.plan_duties_from_index(actor=request.user, plan=plan)
+    except Refused as refused:
+        show_refusal(request, refused)
+    else:
+        messages.success(request, _("Đã lập %(count)s nhiệm vụ từ các tiêu chí bị mất điểm.") % {"count": made})
+        if warning:
+            messages.warning(request, warning)
+    return redirect(reverse("conferences:plan-detail", args=[pk]) + "#duties")

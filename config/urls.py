@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("conferences.urls")),
     path("", include("documents.urls")),
     path("", include("submissions.urls")),
+    path("", include("indices.urls")),
     path("", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

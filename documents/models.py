@@ -158,6 +158,9 @@ class Section(models.Model):
     heading = models.CharField(_("tiêu đề phụ lục"), max_length=300, blank=True)
     landscape = models.BooleanField(_("trang ngang"), default=False)
     text = models.TextField(_("nội dung"), blank=True)
+    # A chart (SVG) the drafter drew from data, printed after the text. Never
+    # editable in the form, so no user markup reaches the page.
+    figure = models.TextField(_("biểu đồ"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("mục văn bản")

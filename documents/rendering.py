@@ -68,6 +68,12 @@ def appendix_reference(document: Document) -> str:
     return f"(Kèm theo {document.type_label} số {number} {when} của {document.issuer.name})"
 
 
+def _figure(section: Section) -> str:
+    """A drafter's chart: SVG the portal drew from data (never user input; the
+    field is not in any form)."""
+    return f'<div class="doc-figure">{section.figure}</div>' if section.figure else ""
+
+
 def context(document: Document, *, sections: list[Section] | None = None, addressee: str = "") -> dict:
     sections = list(document.sections.all()) if sections is None else sections
     body = [s for s in sections if s.part == Section.Part.BODY]
@@ -85,14 +91,14 @@ def context(document: Document, *, sections: list[Section] | None = None, addres
         "type_label": document.type_label.upper(),
         "title_lines": lines(document.title),
         "addressees": addressees,
-        "body": [richtext.to_html(s.text) for s in body],
+        "body": [richtext.to_html(s.text) + _figure(s) for s in body],
         "authority_lines": [line.upper() for line in lines(document.authority_lines)],
         "signer_title": document.signer_title.upper(),
         "signer_name": document.signer_name,
         "recipients": [_recipient(line) for line in lines(document.recipients)],
         "appendices": [{
             "label": f"PHỤ LỤC {roman[i] if i < len(roman) else i + 1}" if many else "PHỤ LỤC",
-            "heading": s.heading, "landscape": s.landscape, "html": richtext.to_html(s.text),
+            "heading": s.heading, "landscape": s.landscape, "html": richtext.to_html(s.text) + _figure(s),
         } for i, s in enumerate(appendices)],
         "appendix_reference": appendix_reference(document) if appendices else "",
         "draft": document.is_draft,

@@ -164,7 +164,7 @@ def replacement_create(*, actor, document: Document) -> Document:
         copy.save()
         Section.objects.bulk_create([
             Section(document=copy, order=s.order, part=s.part, label=s.label, heading=s.heading,
-                    landscape=s.landscape, text=s.text) for s in document.sections.all()])
+                    landscape=s.landscape, text=s.text, figure=s.figure) for s in document.sections.all()])
     return copy
 
 

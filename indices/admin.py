@@ -25,5 +25,5 @@ class NationalResultAdmin(admin.ModelAdmin):
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(admin.ModelAdmin):
-    list_display = ["province", "index", "code", "agency"]
-    list_filter = ["province", "index"]
+    list_display = ["province", "framework_code", "code", "agency"]
+    list_filter = ["province", "framework_code"]

@@ -11,3 +11,8 @@ class IndicesConfig(AppConfig):
         from .demo import seed_indices
 
         seed_indices(stdout=stdout)
+
+    def ready(self):
+        from .drafting import register_hooks
+
+        register_hooks()

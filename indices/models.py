@@ -72,6 +72,9 @@ class Criterion(models.Model):
     maximum = models.DecimalField(_("điểm tối đa"), **SCORE, validators=[MinValueValidator(Decimal("0"))])
     method = models.CharField(_("cách chấm"), max_length=20, choices=Method.choices, default=Method.APPRAISAL)
     level = models.PositiveSmallIntegerField(_("cấp"), default=1)  # 1 field, 2 criterion, 3 sub-criterion
+    # The field (lĩnh vực) the criterion belongs to, from its code ("3.2.1" → "3"), so that
+    # totals per field are one GROUP BY in the database.
+    field_code = models.CharField(max_length=20, editable=False, default="")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -83,6 +86,10 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.code}. {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.field_code = self.code.split(".")[0]
+        super().save(*args, **kwargs)
 
 
 class NationalResult(models.Model):
@@ -125,10 +132,18 @@ class Assessment(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.SELF)
     self_deadline = models.DateField(_("hạn tự đánh giá"), null=True, blank=True)
+    # Totals of the leaf scores of each round, written by the database (an UPDATE with a
+    # SUM) whenever scores change, so a ranking of thousands of agencies reads one column.
+    self_total = models.DecimalField(_("tổng điểm tự đánh giá"), **SCORE, null=True, blank=True)
+    total = models.DecimalField(_("tổng điểm thẩm định"), **SCORE, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("gửi tự đánh giá lúc"), null=True, blank=True)
+    appraised_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
+    published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["framework", "agency"], name="assessment_once")]
+        indexes = [models.Index(fields=["framework", "status"])]
         verbose_name = _("kết quả đánh giá")
         verbose_name_plural = _("kết quả đánh giá")
 
@@ -148,6 +163,8 @@ class Score(models.Model):
     round = models.CharField(_("vòng"), max_length=20, choices=Round.choices)
     value = models.DecimalField(_("điểm"), **SCORE, validators=[MinValueValidator(Decimal("0"))])
     note = models.TextField(_("giải trình, minh chứng"), blank=True)
+    evidence = models.FileField(_("tệp minh chứng"), upload_to="indices/evidence/%Y/", blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion", "round"], name="score_once")]
@@ -161,18 +178,43 @@ class Score(models.Model):
 
 class Responsibility(models.Model):
     """Who answers for a criterion in a province (administrative procedures →
-    Văn phòng UBND tỉnh; public finance → Sở Tài chính), by code prefix so it
-    carries over from one year's framework to the next."""
+    Văn phòng UBND tỉnh; public finance → Sở Tài chính). Keyed by the
+    framework's code ("PAR-TINH") and the criterion's code, so it carries over
+    from one year's framework to the next; the longest matching code wins
+    ("3.2" before "3")."""
 
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="index_responsibilities")
-    index = models.CharField(_("chỉ số"), max_length=10, choices=IndexKind.choices)
+    framework_code = models.CharField(_("mã bộ chỉ số"), max_length=40)
     code = models.CharField(_("mã tiêu chí"), max_length=20)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="index_responsibilities")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan chủ trì"), on_delete=models.CASCADE,
+                               related_name="index_responsibilities")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["province", "index", "code"], name="responsibility_once")]
+        constraints = [models.UniqueConstraint(fields=["province", "framework_code", "code"],
+                                               name="responsibility_once")]
         verbose_name = _("cơ quan chịu trách nhiệm")
         verbose_name_plural = _("cơ quan chịu trách nhiệm")
 
     def __str__(self):
         return f"{self.code} → {self.agency}"
+
+
+class Publication(models.Model):
+    """A province's announcement of one year's results of its departments and
+    communes: the assessments it publishes and the decision that announces
+    them (a document whose source is this row)."""
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="index_publications")
+    year = models.PositiveSmallIntegerField(_("năm đánh giá"))
+    frameworks = models.ManyToManyField(Framework, related_name="publications")
+    published_at = models.DateTimeField(_("công bố lúc"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "year"], name="publication_once")]
+        verbose_name = _("công bố kết quả")
+        verbose_name_plural = _("công bố kết quả")
+
+    def __str__(self):
+        return f"{self.province} {self.year}"

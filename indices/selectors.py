@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Coalesce, Rank
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet, StdDev, Sum, Window
+from django.db.models.functions import Rank
 
+from agencies.models import Agency
+from agencies.permissions import can_see_province_work
 from agencies.templatetags.vn import vn_number
 
-from .models import Assessment, Framework, IndexKind, NationalResult, Score
+from .models import SCORE, Assessment, Criterion, Framework, IndexKind, NationalResult, Responsibility, Score
 
 TWO = Decimal("0.01")
 
@@ -19,15 +22,196 @@ def published(value: Decimal) -> Decimal:
     return Decimal(value).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
-def ranking(framework: Framework, *, round: str = Score.Round.APPRAISED) -> QuerySet[Assessment]:
-    """Every agency's total under the framework (its leaf criteria, the given
-    round) and its rank, ties sharing a rank (1, 2, 2, 4)."""
-    leaf = Q(scores__round=round, scores__criterion__children__isnull=True)
-    total = Coalesce(Sum("scores__value", filter=leaf), Value(Decimal("0")), output_field=DecimalField())
-    return (Assessment.objects.filter(framework=framework).select_related("agency")
-            .annotate(total=total)
-            .annotate(rank=Window(expression=Rank(), order_by=F("total").desc()))
+def visible_assessments(user) -> QuerySet[Assessment]:
+    """Organisers and leaders see their province's results; an official sees
+    their own agency's at every stage and the province's once published."""
+    assessments = Assessment.objects.all()
+    if user.is_administrator:
+        return assessments
+    if can_see_province_work(user):
+        return assessments.filter(agency__province_id=user.province_id)
+    return assessments.filter(Q(agency_id=user.agency_id)
+                              | Q(agency__province_id=user.province_id, status=Assessment.Status.PUBLISHED))
+
+
+def frameworks_for(user) -> QuerySet[Framework]:
+    frameworks = Framework.objects.all()
+    if not user.is_administrator and not can_see_province_work(user):
+        frameworks = frameworks.filter(assessments__in=visible_assessments(user)).distinct()
+    return frameworks
+
+
+def previous(framework: Framework) -> Framework | None:
+    """The same framework a year earlier (frameworks of one family share a code)."""
+    return Framework.objects.filter(code=framework.code, year=framework.year - 1).first()
+
+
+def _column(round: str) -> str:
+    return "total" if round == Score.Round.APPRAISED else "self_total"
+
+
+def ranking(framework: Framework, province=None, *, round: str = Score.Round.APPRAISED,
+            assessments: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
+    """Every scored agency under the framework, with its total (the sum of its
+    leaf scores, kept by the database) and its rank, ties sharing a rank (1, 2,
+    2, 4). Within a province when one is given."""
+    column = _column(round)
+    rows = (assessments if assessments is not None else Assessment.objects.all()).filter(
+        framework=framework, **{f"{column}__isnull": False})
+    if province is not None:
+        rows = rows.filter(agency__province=province)
+    return (rows.select_related("agency")
+            .annotate(score=F(column), rank=Window(expression=Rank(), order_by=F(column).desc()))
             .order_by("rank", "agency__name"))
+
+
+def standing(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict[int, tuple]:
+    """agency id → (total, rank) for the whole province: what a later year is compared with."""
+    return {row["agency_id"]: (row["score"], row["rank"])
+            for row in ranking(framework, province, round=round).values("agency_id", "score", "rank")}
+
+
+def spread(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict:
+    """Count, highest, lowest, mean and standard deviation of the totals."""
+    column = _column(round)
+    figures = (Assessment.objects.filter(framework=framework, agency__province=province, **{f"{column}__isnull": False})
+               .aggregate(count=Count("pk"), highest=Max(column), lowest=Min(column), mean=Avg(column),
+                          deviation=StdDev(column)))
+    figures["range"] = figures["highest"] - figures["lowest"] if figures["count"] else None
+    return figures
+
+
+def field_totals(assessment_ids, *, round: str = Score.Round.APPRAISED) -> dict[int, dict[str, Decimal]]:
+    """assessment id → field code → total of the field."""
+    totals: dict[int, dict[str, Decimal]] = {}
+    rows = (Score.objects.filter(assessment_id__in=list(assessment_ids), round=round)
+            .values("assessment_id", "criterion__field_code").annotate(total=Sum("value")).order_by())
+    for row in rows:
+        totals.setdefault(row["assessment_id"], {})[row["criterion__field_code"]] = row["total"]
+    return totals
+
+
+def field_averages(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict[str, Decimal]:
+    """field code → the province's mean total of the field over the agencies scored."""
+    rows = (Score.objects.filter(assessment__framework=framework, assessment__agency__province=province, round=round)
+            .values("criterion__field_code")
+            .annotate(total=Sum("value"), agencies=Count("assessment_id", distinct=True)).order_by())
+    return {row["criterion__field_code"]: row["total"] / row["agencies"] for row in rows if row["agencies"]}
+
+
+def fields(framework: Framework) -> list[Criterion]:
+    return list(framework.criteria.filter(level=1).order_by("order"))
+
+
+def leaves(framework: Framework) -> list[Criterion]:
+    return list(framework.criteria.filter(children__isnull=True).order_by("order"))
+
+
+@dataclass
+class Loss:
+    criterion_id: int
+    code: str
+    name: str
+    maximum: Decimal
+    value: Decimal | None
+    lost: Decimal
+    below: int = 1  # agencies below the maximum (province-wide rows)
+    responsible: Agency | None = None
+
+
+def _lost_expression():
+    return ExpressionWrapper(F("criterion__maximum") - F("value"), output_field=DecimalField(**SCORE))
+
+
+def losses(assessment_ids, *, round: str = Score.Round.APPRAISED, limit: int | None = None) -> dict[int, list[Loss]]:
+    """assessment id → its criteria below the maximum, largest loss first."""
+    rows = (Score.objects.filter(assessment_id__in=list(assessment_ids), round=round,
+                                 value__lt=F("criterion__maximum"))
+            .annotate(lost=_lost_expression())
+            .values("assessment_id", "criterion_id", "criterion__code", "criterion__name", "criterion__maximum",
+                    "value", "lost")
+            .order_by("assessment_id", "-lost", "criterion__order"))
+    found: dict[int, list[Loss]] = {}
+    for row in rows:
+        mine = found.setdefault(row["assessment_id"], [])
+        if limit is None or len(mine) < limit:
+            mine.append(Loss(row["criterion_id"], row["criterion__code"], row["criterion__name"],
+                             row["criterion__maximum"], row["value"], row["lost"]))
+    return found
+
+
+def criterion_losses(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> list[Loss]:
+    """Province-wide: each criterion's points lost over all agencies, largest
+    first, with how many agencies fell short and who answers for it."""
+    rows = (Score.objects.filter(assessment__framework=framework, assessment__agency__province=province, round=round,
+                                 value__lt=F("criterion__maximum"))
+            .values("criterion_id", "criterion__code", "criterion__name", "criterion__maximum")
+            .annotate(lost=Sum(_lost_expression()), below=Count("pk"))
+            .order_by("-lost", "criterion__order"))
+    who = responsible_for(province, framework.code)
+    return [Loss(row["criterion_id"], row["criterion__code"], row["criterion__name"], row["criterion__maximum"],
+                 None, row["lost"], row["below"], who(row["criterion__code"])) for row in rows]
+
+
+def responsible_for(province, framework_code: str):
+    """A function: criterion code → the agency the province holds responsible
+    (the longest mapped prefix: "3.2" before "3"), or None."""
+    mapping = {r.code: r.agency for r in Responsibility.objects.filter(
+        province=province, framework_code=framework_code).select_related("agency")}
+
+    def who(code: str) -> Agency | None:
+        parts = code.split(".")
+        for size in range(len(parts), 0, -1):
+            agency = mapping.get(".".join(parts[:size]))
+            if agency is not None:
+                return agency
+        return None
+
+    return who
+
+
+def responsibilities(province, framework: Framework) -> dict[str, Responsibility]:
+    return {r.code: r for r in Responsibility.objects.filter(
+        province=province, framework_code=framework.code).select_related("agency")}
+
+
+def rank_of(assessment: Assessment, *, round: str = Score.Round.APPRAISED) -> tuple[int | None, int]:
+    """(rank, out of) of one agency in its province, ties sharing a rank."""
+    column = _column(round)
+    value = getattr(assessment, column)
+    peers = Assessment.objects.filter(framework_id=assessment.framework_id,
+                                      agency__province_id=assessment.agency.province_id,
+                                      **{f"{column}__isnull": False})
+    if value is None:
+        return None, peers.count()
+    counts = peers.aggregate(out_of=Count("pk"), above=Count("pk", filter=Q(**{f"{column}__gt": value})))
+    return counts["above"] + 1, counts["out_of"]
+
+
+def scores_of(assessment: Assessment) -> dict[int, dict[str, Score]]:
+    """criterion id → round → score."""
+    found: dict[int, dict[str, Score]] = {}
+    for score in assessment.scores.all():
+        found.setdefault(score.criterion_id, {})[score.round] = score
+    return found
+
+
+def trend(agency: Agency, framework: Framework) -> list[dict]:
+    """The agency's appraised total and its province's mean in each year of the framework's family."""
+    own = {row["framework__year"]: row["total"] for row in Assessment.objects.filter(
+        agency=agency, framework__code=framework.code, total__isnull=False).values("framework__year", "total")}
+    means = {row["framework__year"]: row["mean"] for row in Assessment.objects.filter(
+        framework__code=framework.code, agency__province_id=agency.province_id, total__isnull=False)
+        .values("framework__year").annotate(mean=Avg("total")).order_by()}
+    return [{"year": year, "total": own[year], "mean": means.get(year)} for year in sorted(own)]
+
+
+def province_trend(province, index: str) -> list[NationalResult]:
+    return list(NationalResult.objects.filter(province=province, index=index).order_by("year"))
+
+
+def national_results(province) -> QuerySet[NationalResult]:
+    return NationalResult.objects.filter(province=province).order_by("-year", "index")
 
 
 def _change(now: Decimal, before: Decimal | None, unit: str) -> str:
@@ -73,3 +257,138 @@ def national_summary(province, year: int) -> str:
             text += f"; xếp hạng {sipas.rank}/{sipas.out_of} tỉnh, thành phố"
         parts.append(text)
     return "; ".join(parts)
+
+
+def tree(framework: Framework) -> list[Criterion]:
+    """Criteria in reading order, each marked `is_leaf`."""
+    criteria = list(framework.criteria.order_by("order"))
+    parents = {c.parent_id for c in criteria}
+    for criterion in criteria:
+        criterion.is_leaf = criterion.pk not in parents
+    return criteria
+
+
+def own_assessments(user) -> list[Assessment]:
+    """An official's agency's assessments, newest year first."""
+    if not user.agency_id:
+        return []
+    return list(Assessment.objects.filter(agency_id=user.agency_id).select_related("framework")
+                .order_by("-framework__year", "framework__index"))
+
+
+def assessment_counts(province, *, visible: QuerySet[Assessment]) -> dict[int, dict]:
+    """framework id → counts by status, within the province and what the user may see."""
+    counts: dict[int, dict] = {}
+    for row in (visible.filter(agency__province=province).values("framework_id", "status")
+                .annotate(n=Count("pk")).order_by()):
+        counts.setdefault(row["framework_id"], {"total": 0})[row["status"]] = row["n"]
+        counts[row["framework_id"]]["total"] += row["n"]
+    return counts
+
+
+def status_counts(framework: Framework, province) -> dict:
+    rows = (Assessment.objects.filter(framework=framework, agency__province=province)
+            .values("status").annotate(n=Count("pk")).order_by())
+    found = {row["status"]: row["n"] for row in rows}
+    return {"total": sum(found.values()), **{status: found.get(status, 0) for status in Assessment.Status.values},
+            "rows": [(label, found.get(value, 0)) for value, label in Assessment.Status.choices]}
+
+
+@dataclass
+class ScoreRow:
+    criterion: Criterion
+    is_leaf: bool
+    self_score: Score | None = None
+    appraised: Score | None = None
+    self_total: Decimal | None = None  # a field's or criterion's sum of its leaves
+    appraised_total: Decimal | None = None
+    value: str = ""  # what the form shows
+    note: str = ""
+    error: str = ""
+
+    @property
+    def lost(self) -> Decimal | None:
+        score = self.appraised.value if self.appraised else self.appraised_total
+        return self.criterion.maximum - score if score is not None else None
+
+
+def score_rows(assessment: Assessment) -> list[ScoreRow]:
+    """The framework's tree with both rounds' scores; parents carry the sums of their leaves."""
+    criteria = tree(assessment.framework)
+    scores = scores_of(assessment)
+    rows = {c.pk: ScoreRow(c, c.is_leaf, scores.get(c.pk, {}).get(Score.Round.SELF),
+                           scores.get(c.pk, {}).get(Score.Round.APPRAISED)) for c in criteria}
+    by_id = {c.pk: c for c in criteria}
+    for criterion in criteria:
+        if not criterion.is_leaf:
+            continue
+        row = rows[criterion.pk]
+        parent_id = criterion.parent_id
+        while parent_id:
+            parent = rows[parent_id]
+            for score, attr in ((row.self_score, "self_total"), (row.appraised, "appraised_total")):
+                if score is not None:
+                    setattr(parent, attr, (getattr(parent, attr) or Decimal("0")) + score.value)
+            parent_id = by_id[parent_id].parent_id
+    return [rows[c.pk] for c in criteria]
+
+
+def fill_rows(rows: list[ScoreRow], *, round: str, posted: dict, errors: dict) -> None:
+    """What each input shows: what was typed (after an error), else the
+    round's score, else (appraising) the agency's own score as a start."""
+    for row in rows:
+        if not row.is_leaf:
+            continue
+        pk = row.criterion.pk
+        if pk in posted:
+            row.value, row.note = posted[pk]
+        else:
+            own = row.self_score if round == Score.Round.SELF else (row.appraised or row.self_score)
+            current = row.self_score if round == Score.Round.SELF else row.appraised
+            row.value = vn_number(own.value, 2) if own else ""
+            row.note = current.note if current else ""
+        row.error = errors.get(pk, "")
+
+
+def agency_frameworks(year: int) -> QuerySet[Framework]:
+    """The year's frameworks that rank a province's departments and communes."""
+    return Framework.objects.filter(year=year).exclude(subject=Framework.Subject.PROVINCE).order_by("subject")
+
+
+def province_frameworks(year: int) -> QuerySet[Framework]:
+    return Framework.objects.filter(year=year, subject=Framework.Subject.PROVINCE).order_by("index")
+
+
+def losses_by_responsible(province, year: int) -> list[tuple[Agency | None, list[tuple[Framework, Loss]]]]:
+    """The province's own PAR INDEX / SIPAS of a year, criterion by criterion:
+    each lost point under the agency that answers for it, the largest total first."""
+    groups: dict[int | None, tuple[Agency | None, list]] = {}
+    for framework in province_frameworks(year):
+        assessment = Assessment.objects.filter(framework=framework, agency__province=province,
+                                               total__isnull=False).first()
+        if assessment is None:
+            continue
+        who = responsible_for(province, framework.code)
+        for loss in losses([assessment.pk]).get(assessment.pk, []):
+            agency = who(loss.code)
+            groups.setdefault(agency.pk if agency else None, (agency, []))[1].append((framework, loss))
+    return sorted(groups.values(), key=lambda group: -sum(loss.lost for _f, loss in group[1]))
+
+
+def index_guidance(agency: Agency, year: int) -> str:
+    """Lines for a presentation's guidance: the agency's criteria below the
+    maximum in its latest appraised result up to the year, largest loss first."""
+    assessment = (Assessment.objects.filter(agency=agency, total__isnull=False, framework__year__lte=year)
+                  .select_related("framework").order_by("-framework__year").first())
+    if assessment is None:
+        return ""
+    found = losses([assessment.pk]).get(assessment.pk, [])
+    if not found:
+        return (f"Năm {assessment.framework.year}, đơn vị đạt điểm tối đa ở mọi tiêu chí "
+                f"({vn_number(assessment.total, 2)} điểm): nêu cách làm để nhân rộng.")
+    lines = [f"Tập trung phân tích nguyên nhân và giải pháp cho các tiêu chí chưa đạt điểm tối đa năm "
+             f"{assessment.framework.year} ({vn_number(assessment.total, 2)}/{vn_number(assessment.framework.maximum, 2)} điểm):"]
+    lines += [f"- {loss.code}. {loss.name}: đạt {vn_number(loss.value, 2)}/{vn_number(loss.maximum, 2)}, "
+              f"mất {vn_number(loss.lost, 2)} điểm;" for loss in found]
+    lines[-1] = lines[-1].rstrip(";") + "."
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.permissions import can_organise
 from conferences.models import Conference
+from indices import selectors as indices_selectors
 
 from .models import Assignment, Booklet, Presentation, Review, Version
 
@@ -167,3 +168,12 @@ def booklet_get(*, user, conference_pk, pk) -> Booklet:
 
 def last_review(presentation: Presentation) -> Review | None:
     return presentation.reviews.select_related("actor").order_by("-created_at", "-pk").first()
+
+
+def index_guidance(presentation: Presentation) -> str:
+    """The assignee's criteria below the maximum in the index years the
+    conference analyses: what its presentation should answer."""
+    conference = presentation.assignment.conference
+    years = [int(y) for y in conference.index_years or []]
+    year = max(years) if years else (conference.date.year - 1 if conference.date else None)
+    return indices_selectors.index_guidance(presentation.agency, year) if year else ""

@@ -77,6 +77,7 @@ class PresentationView(LoginRequiredMixin, View):
         return render(self.request, self.template_name, {
             "presentation": presentation, "assignment": presentation.assignment,
             "conference": presentation.assignment.conference, "history": selectors.history(presentation),
+            "index_guidance": selectors.index_guidance(presentation),
             "can_upload": can_upload and presentation.can_upload_now,
             "upload_refusal": services.upload_deadline_refusal(presentation) if can_upload else None,
             "can_review": selectors.can_manage(user, presentation.assignment.conference),

@@ -10,7 +10,7 @@ import pytest
 
 from agencies.models import AgencyKind
 from agencies.permissions import Refused
-from indices import loading, selectors
+from indices import loading, selectors, services
 from indices.models import Assessment, Criterion, Framework, IndexKind, NationalResult, Score
 
 from .factories import AgencyFactory, ProvinceFactory
@@ -85,9 +85,11 @@ def test_ranking_shares_ranks_on_ties_and_counts_leaves_only():
         for code, value in zip(("1.1", "1.2", "2"), values, strict=True):
             Score.objects.create(assessment=assessment, criterion=leaves[code], round="appraised", value=Decimal(value))
             Score.objects.create(assessment=assessment, criterion=leaves[code], round="self", value=Decimal("0.5"))
-    rows = [(a.agency.name, a.total, a.rank) for a in selectors.ranking(framework)]
+    services.totals_refresh(Assessment.objects.all())
+    rows = [(a.agency.name, a.score, a.rank) for a in selectors.ranking(framework)]
     assert rows == [("UBND xã A", Decimal("10.00"), 1), ("UBND xã B", Decimal("8.25"), 2),
                     ("UBND xã C", Decimal("8.25"), 2), ("UBND xã D", Decimal("7.00"), 4)]
+    assert [a.score for a in selectors.ranking(framework, round="self")] == [Decimal("1.50")] * 4
 
 
 def test_published_figures_round_half_up_to_two_places():
@@ -130,9 +132,13 @@ def test_demo_seeds_frameworks_and_lai_chau_results_whose_summary_is_the_seed():
 
     call_command("seed_demo", stdout=io.StringIO())
     assert selectors.national_summary(Province.objects.get(code="lai-chau"), 2024) == SEED_002_OPENING
-    assert Framework.objects.count() == 4
+    counts = (Framework.objects.count(), Assessment.objects.count(), Score.objects.count())
+    assert counts[0] == 8 and counts[1] > 100  # four shipped, the sample ones copied to 2024 and 2026
+    committee = Assessment.objects.get(framework__code="PAR-TINH", agency__province__code="lai-chau")
+    assert committee.total == Decimal("85.97")  # its criteria add up to the published figure
     call_command("seed_demo", stdout=io.StringIO())  # a second run adds nothing
-    assert Framework.objects.count() == 4 and NationalResult.objects.count() == 4
+    assert (Framework.objects.count(), Assessment.objects.count(), Score.objects.count()) == counts
+    assert NationalResult.objects.count() == 4
 
 
 def test_command_loads_a_framework_file_and_refuses_a_bad_one(tmp_path):

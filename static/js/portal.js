@@ -149,7 +149,58 @@
     });
   }
 
+  // Score sheets: running totals per field and overall as the user types,
+  // and a warning beside a score outside 0..maximum (the server checks again).
+  function parseScore(text) {
+    text = (text || "").trim().replace(/\s/g, "");
+    if (!text) { return null; }
+    if (text.indexOf(",") >= 0) { text = text.replace(/\./g, "").replace(",", "."); }
+    return /^-?\d+(\.\d+)?$/.test(text) ? parseFloat(text) : NaN;
+  }
+
+  function formatScore(value) {
+    return value.toLocaleString("vi-VN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  function initScoreForms(root) {
+    root.querySelectorAll("form.js-score-form").forEach(function (form) {
+      var inputs = form.querySelectorAll("input.js-score");
+      function update() {
+        var fields = {}, total = 0;
+        inputs.forEach(function (input) {
+          var value = parseScore(input.value), max = parseFloat(input.dataset.max);
+          var field = input.closest("tr").dataset.field;
+          var bad = value !== null && (isNaN(value) || value < 0 || value > max);
+          if (!input.dataset.serverError) { input.classList.toggle("is-invalid", bad); }
+          var feedback = input.parentNode.querySelector(".invalid-feedback");
+          if (bad && feedback && !input.dataset.serverError) {
+            feedback.textContent = isNaN(value) ? "Không phải là số." : "Điểm phải từ 0 đến " + formatScore(max) + ".";
+          }
+          if (value !== null && !bad) {
+            fields[field] = (fields[field] || 0) + value;
+            total += value;
+          }
+        });
+        form.querySelectorAll(".js-field-total").forEach(function (cell) {
+          cell.textContent = formatScore(fields[cell.dataset.field] || 0);
+        });
+        form.querySelectorAll(".js-grand-total").forEach(function (cell) { cell.textContent = formatScore(total); });
+      }
+      inputs.forEach(function (input) {
+        if (input.classList.contains("is-invalid")) { input.dataset.serverError = "1"; }
+        input.addEventListener("input", function () { delete input.dataset.serverError; update(); });
+      });
+      form.querySelectorAll("button.js-confirm-button").forEach(function (button) {
+        button.addEventListener("click", function (event) {
+          if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+        });
+      });
+      update();
+    });
+  }
+
   function init(root) {
+    initScoreForms(root);
     initCheckAll(root);
     initMarkdownToolbars(root);
     initDatePickers(root);

@@ -1,0 +1,191 @@
+"""What the pages and documents show, assembled from the selectors' database
+figures: ranking rows with their changes and largest losses, the analysis of
+a framework in a province, an agency's page, the national results, and the
+charts of each. Nothing here writes; nothing here is typed by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from agencies.templatetags.vn import vn_number
+
+from . import charts, selectors
+from .models import Assessment, Framework, IndexKind, NationalResult, Score
+
+CHART_ROWS = 60  # a ranking chart beyond this many bars is unreadable
+
+
+def short(name: str) -> str:
+    """'UBND xã Bình Lư' and 'Sở Tài chính' without the province's name, for chart labels."""
+    for marker in (" tỉnh ", " Tỉnh "):
+        if marker in name:
+            return name.split(marker)[0]
+    return name
+
+
+# --- Ranking ------------------------------------------------------------------------------------
+
+def ranking_page(framework: Framework, province, rows: list[Assessment], *, round: str, visible) -> dict:
+    ids = [row.pk for row in rows]
+    fields = selectors.fields(framework)
+    before_framework = selectors.previous(framework)
+    before = selectors.standing(before_framework, province, round=round) if before_framework else {}
+    totals = selectors.field_totals(ids, round=round)
+    losses = selectors.losses(ids, round=round, limit=3)
+    who = selectors.responsible_for(province, framework.code)
+    for row in rows:
+        row.fields = [totals.get(row.pk, {}).get(f.code) for f in fields]
+        previous = before.get(row.agency_id)
+        row.before_score, row.before_rank = previous if previous else (None, None)
+        row.score_change = row.score - row.before_score if previous else None
+        row.rank_change = row.before_rank - row.rank if previous else None
+        row.losses = losses.get(row.pk, [])
+        for loss in row.losses:
+            loss.responsible = who(loss.code)
+    spread = selectors.spread(framework, province, round=round)
+    chart = ""
+    if rows and spread["count"] <= CHART_ROWS:
+        chart = charts.ranking_bars(
+            [charts.Bar(short(row.agency.name), row.score) for row in rows], maximum=framework.maximum,
+            mean=spread["mean"], unit="%" if framework.unit == Framework.Unit.PERCENT else "",
+            title=_("Xếp hạng %(name)s năm %(year)s") % {"name": framework.name, "year": framework.year})
+    return {"rows": rows, "fields": fields, "spread": spread, "chart": chart, "previous": before_framework,
+            "chart_limit": CHART_ROWS}
+
+
+def framework_analysis(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict:
+    """Where the province's agencies lost points, who answers for each loss,
+    and how the fields compare."""
+    fields = selectors.fields(framework)
+    means = selectors.field_averages(framework, province, round=round)
+    losses = selectors.criterion_losses(framework, province, round=round)
+    spread = selectors.spread(framework, province, round=round)
+    field_rows = []
+    for f in fields:
+        mean = means.get(f.code)
+        field_rows.append({"field": f, "mean": mean, "lost": f.maximum - mean if mean is not None else None,
+                           "share": _share(mean, f.maximum)})
+    by_agency: dict[int | None, dict] = {}
+    for loss in losses:
+        key = loss.responsible.pk if loss.responsible else None
+        entry = by_agency.setdefault(key, {"agency": loss.responsible, "lost": Decimal("0"), "codes": []})
+        entry["lost"] += loss.lost
+        entry["codes"].append(loss.code)
+    count = spread["count"] or 0
+    responsible = sorted(by_agency.values(), key=lambda e: -e["lost"])
+    for entry in responsible:
+        entry["per_agency"] = entry["lost"] / count if count else None
+    chart = charts.profile(
+        [charts.FieldShare(f.code, f.name, row["share"], None) for f, row in zip(fields, field_rows, strict=True)],
+        title=_("Điểm bình quân từng lĩnh vực (%% điểm tối đa)"), own_label=_("Bình quân của tỉnh"), mean_label="")
+    return {"fields": field_rows, "losses": losses, "spread": spread, "responsible": responsible,
+            "field_chart": chart, "agencies": count}
+
+
+def _share(value: Decimal | None, maximum: Decimal) -> Decimal | None:
+    if value is None or not maximum:
+        return None
+    return value * 100 / maximum
+
+
+# --- One agency ---------------------------------------------------------------------------------
+
+def agency_page(assessment: Assessment) -> dict:
+    framework = assessment.framework
+    province = assessment.agency.province
+    fields = selectors.fields(framework)
+    own = selectors.field_totals([assessment.pk]).get(assessment.pk, {})
+    means = selectors.field_averages(framework, province)
+    rank, out_of = selectors.rank_of(assessment)
+    before_framework = selectors.previous(framework)
+    before = None
+    if before_framework:
+        before = Assessment.objects.filter(framework=before_framework, agency=assessment.agency,
+                                           total__isnull=False).select_related("agency").first()
+    before_rank = selectors.rank_of(before)[0] if before else None
+    who = selectors.responsible_for(province, framework.code)
+    losses = selectors.losses([assessment.pk]).get(assessment.pk, [])
+    for loss in losses:
+        loss.responsible = who(loss.code)
+    field_rows = [{"field": f, "own": own.get(f.code), "mean": means.get(f.code),
+                   "gap": (own[f.code] - means[f.code]) if f.code in own and f.code in means else None}
+                  for f in fields]
+    profile = ""
+    if assessment.total is not None:
+        profile = charts.profile(
+            [charts.FieldShare(f.code, f.name, _share(own.get(f.code), f.maximum), _share(means.get(f.code), f.maximum))
+             for f in fields],
+            title=_("Điểm từng lĩnh vực so với bình quân của tỉnh"), own_label=short(assessment.agency.name),
+            mean_label=_("Bình quân của tỉnh"))
+    points = selectors.trend(assessment.agency, framework)
+    trend = ""
+    if len(points) > 1:
+        trend = charts.trend([p["year"] for p in points], [
+            charts.Series(short(assessment.agency.name), [p["total"] for p in points]),
+            charts.Series(_("Bình quân của tỉnh"), [p["mean"] for p in points], charts.MEAN)],
+            title=_("Tổng điểm qua các năm"))
+    return {
+        "rows": selectors.score_rows(assessment), "fields": field_rows, "rank": rank, "out_of": out_of,
+        "before": before, "before_rank": before_rank,
+        "score_change": assessment.total - before.total if before and assessment.total is not None else None,
+        "rank_change": before_rank - rank if before_rank and rank else None,
+        "losses": losses, "lost_total": sum((loss.lost for loss in losses), Decimal("0")),
+        "profile_chart": profile, "trend_chart": trend, "trend": points,
+    }
+
+
+# --- National results --------------------------------------------------------------------------
+
+@dataclass
+class NationalYear:
+    year: int
+    par: NationalResult | None = None
+    sipas: NationalResult | None = None
+
+
+def national_table(province) -> list[NationalYear]:
+    years: dict[int, NationalYear] = {}
+    for result in selectors.national_results(province):
+        row = years.setdefault(result.year, NationalYear(result.year))
+        setattr(row, "par" if result.index == IndexKind.PAR else "sipas", result)
+    return [years[y] for y in sorted(years, reverse=True)]
+
+
+def latest_national_year(province) -> int | None:
+    result = NationalResult.objects.filter(province=province).order_by("-year").first()
+    return result.year if result else None
+
+
+def national_sentence(province, year: int | None = None) -> str:
+    year = year or latest_national_year(province)
+    return selectors.national_summary(province, year) if year else ""
+
+
+def national_chart(province) -> str:
+    """The province's PAR INDEX (points) and SIPAS (%) over the years."""
+    results = list(NationalResult.objects.filter(province=province).order_by("year"))
+    years = sorted({r.year for r in results})
+    if len(years) < 2:
+        return ""
+    by = {(r.index, r.year): r.score for r in results}
+    return charts.trend(years, [
+        charts.Series("PAR INDEX", [by.get((IndexKind.PAR, y)) for y in years]),
+        charts.Series("SIPAS (%)", [by.get((IndexKind.SIPAS, y)) for y in years], charts.MARK)],
+        title=_("Chỉ số PAR INDEX và SIPAS của tỉnh qua các năm"))
+
+
+def rank_words(change: int | None) -> str:
+    if change is None:
+        return ""
+    if change == 0:
+        return _("giữ nguyên")
+    return (_("tăng %(n)s bậc") if change > 0 else _("giảm %(n)s bậc")) % {"n": abs(change)}
+
+
+def signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "−" if value < 0 else "±") + vn_number(abs(value), 2)

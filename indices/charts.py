@@ -1,0 +1,159 @@
+"""Charts as SVG, drawn from data on the server: the same markup shows on the
+page and prints in the PDFs (WeasyPrint renders inline SVG), with no script
+and no external asset. Colours are attributes, not CSS, so a chart looks the
+same wherever it is put. Labels are escaped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import escape
+
+from agencies.templatetags.vn import vn_number
+
+OWN = "#1f5fa8"
+MEAN = "#a9c1dc"
+MARK = "#c0392b"
+GRID = "#d9d9d9"
+TEXT = "#222222"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal
+    highlight: bool = False
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" font-size="11" '
+            f'fill="{TEXT}"><title>{escape(title)}</title>{"".join(body)}</svg>')
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _floor(bars: list[Bar], maximum: float) -> float:
+    """Where the axis starts: at a round ten below the lowest bar when every bar is
+    long (results between 80 and 90 of 100 would otherwise look alike). The axis
+    is labelled, so the cut is visible."""
+    lowest = min((float(b.value) for b in bars), default=0.0)
+    if lowest < maximum * 0.4:
+        return 0.0
+    return max(0.0, (lowest // 10) * 10 - 10)
+
+
+def ranking_bars(bars: list[Bar], *, maximum: Decimal, title: str, unit: str = "", mean: Decimal | None = None,
+                 width: int = 640) -> str:
+    """Horizontal bars, one per agency in rank order; the mean as a dashed line."""
+    label_w, value_w, row_h, top = 230, 52, 17, 8
+    plot = width - label_w - value_w
+    height = top + row_h * len(bars) + 24
+    top_value = float(maximum) or 1.0
+    start = _floor(bars, top_value)
+
+    def x_of(value) -> float:
+        return label_w + plot * (min(max(float(value), start), top_value) - start) / (top_value - start)
+
+    body = []
+    for tick in range(0, 5):
+        value = start + (top_value - start) * tick / 4
+        x = x_of(value)
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 18}" stroke="{GRID}"/>')
+        body.append(f'<text x="{x:.1f}" y="{height - 5}" text-anchor="middle" font-size="9">'
+                    f'{vn_number(value, 0 if value == int(value) else 1)}</text>')
+    for i, bar in enumerate(bars):
+        y = top + i * row_h
+        length = x_of(bar.value) - label_w
+        colour = MARK if bar.highlight else OWN
+        body.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(_short(bar.label, 38))}</text>')
+        body.append(f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 5}" fill="{colour}"/>')
+        body.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 12}">{vn_number(bar.value, 2)}{unit}</text>')
+    if mean is not None:
+        x = x_of(mean)
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 18}" stroke="{MARK}" '
+                    f'stroke-dasharray="4 3"/>')
+    return _svg(width, height, title, body)
+
+
+@dataclass
+class FieldShare:
+    code: str
+    name: str
+    own: Decimal | None  # percent of the field's maximum
+    mean: Decimal | None
+
+
+def profile(rows: list[FieldShare], *, title: str, own_label: str, mean_label: str, width: int = 640) -> str:
+    """Each field as a percentage of its maximum: the agency beside the province's mean."""
+    label_w, row_h, top = 250, 30, 26
+    plot = width - label_w - 50
+    height = top + row_h * len(rows) + 20
+    body = [f'<rect x="{label_w}" y="4" width="12" height="10" fill="{OWN}"/>',
+            f'<text x="{label_w + 16}" y="13">{escape(_short(own_label, 28))}</text>']
+    if mean_label:
+        body += [f'<rect x="{label_w + 190}" y="4" width="12" height="10" fill="{MEAN}"/>',
+                 f'<text x="{label_w + 206}" y="13">{escape(mean_label)}</text>']
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + plot * tick / 100
+        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 16}" stroke="{GRID}"/>')
+        body.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" font-size="9">{tick}%</text>')
+    for i, row in enumerate(rows):
+        y = top + i * row_h
+        body.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
+                    f'{escape(_short(f"{row.code}. {row.name}", 42))}</text>')
+        for offset, value, colour in ((0, row.own, OWN), (12, row.mean, MEAN)):
+            if value is None:
+                continue
+            length = plot * min(max(float(value), 0), 100) / 100
+            body.append(f'<rect x="{label_w}" y="{y + offset + 2}" width="{length:.1f}" height="11" fill="{colour}"/>')
+            body.append(f'<text x="{label_w + length + 4:.1f}" y="{y + offset + 11}" font-size="9">'
+                        f'{vn_number(value, 1)}%</text>')
+    return _svg(width, height, title, body)
+
+
+@dataclass
+class Series:
+    label: str
+    values: list[Decimal | None]
+    colour: str = OWN
+
+
+def trend(years: list[int], series: list[Series], *, title: str, unit: str = "", width: int = 640,
+          height: int = 220) -> str:
+    """Lines over the years; each point labelled with its value."""
+    left, right, top, bottom = 46, 20, 28, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    known = [float(v) for s in series for v in s.values if v is not None]
+    low = min(known, default=0.0)
+    high = max(known, default=1.0)
+    span = high - low
+    low, high = (low - max(span * 0.2, 1), high + max(span * 0.2, 1))
+    body = []
+    for i, s in enumerate(series):
+        body.append(f'<rect x="{left + i * 190}" y="6" width="12" height="10" fill="{s.colour}"/>'
+                    f'<text x="{left + i * 190 + 16}" y="15">{escape(s.label)}</text>')
+    for tick in range(0, 5):
+        value = low + (high - low) * tick / 4
+        y = top + plot_h - plot_h * tick / 4
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="9">{vn_number(value, 1)}</text>')
+
+    def x_of(i: int) -> float:
+        return left + (plot_w * i / (len(years) - 1) if len(years) > 1 else plot_w / 2)
+
+    for i, year in enumerate(years):
+        body.append(f'<text x="{x_of(i):.1f}" y="{height - 10}" text-anchor="middle">{year}</text>')
+    for s in series:
+        points = [(x_of(i), top + plot_h - plot_h * (float(v) - low) / (high - low), v)
+                  for i, v in enumerate(s.values) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in points)
+            body.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2"/>')
+        for x, y, v in points:
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{s.colour}"/>'
+                        f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle">{vn_number(v, 2)}{unit}</text>')
+    return _svg(width, height, title, body)

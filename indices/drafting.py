@@ -1,0 +1,128 @@
+"""The decision announcing a year's results (with the ranking appendix and
+its chart), drafted through the Official documents engine from the
+published data, and the hooks that engine calls on a publication."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyKind
+from agencies.permissions import Refused
+from agencies.templatetags.vn import vn_number
+from documents import services as documents
+from documents import sources
+from documents.models import DocType, Document
+
+from . import analysis, charts, selectors
+from .models import Framework, Publication
+
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+LAW = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+
+SUBJECT_WORDS = {
+    Framework.Subject.PROVINCE: "tỉnh",
+    Framework.Subject.DEPARTMENT: "các sở, ban, ngành",
+    Framework.Subject.COMMUNE: "Ủy ban nhân dân các xã, phường",
+}
+
+
+def _committee(province) -> Agency:
+    committee = Agency.objects.filter(province=province, kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
+    if committee is None:
+        raise Refused(_("Danh bạ chưa có Ủy ban nhân dân tỉnh để ban hành quyết định."))
+    return committee
+
+
+def ranking_table(framework: Framework, province) -> tuple[str, str]:
+    """The appendix table (Markdown subset) and its bar chart (SVG)."""
+    rows = list(selectors.ranking(framework, province))
+    fields = selectors.fields(framework)
+    totals = selectors.field_totals([row.pk for row in rows])
+    head = ["TT", "Đơn vị", *[f"LV {f.code}" for f in fields], "Tổng điểm", "Xếp hạng"]
+    maxima = ["", "*Điểm tối đa*", *[f"*{vn_number(f.maximum, 2)}*" for f in fields],
+              f"*{vn_number(framework.maximum, 2)}*", ""]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([":-:", ":--"] + [":-:"] * (len(head) - 2)) + "|",
+             "| " + " | ".join(maxima) + " |"]
+    for n, row in enumerate(rows, start=1):
+        cells = [str(n), row.agency.name.replace("|", "/"),
+                 *[vn_number(totals.get(row.pk, {}).get(f.code), 2) for f in fields],
+                 f"**{vn_number(row.score, 2)}**", str(row.rank)]
+        lines.append("| " + " | ".join(cells) + " |")
+    chart = ""
+    if rows and len(rows) <= analysis.CHART_ROWS:
+        chart = charts.ranking_bars([charts.Bar(analysis.short(r.agency.name), r.score) for r in rows],
+                                    maximum=framework.maximum, title=framework.name, width=600)
+    return "\n".join(lines), chart
+
+
+def draft_decision(*, actor, publication: Publication) -> Document:
+    province = publication.province
+    # Departments before communes, as decisions list them.
+    frameworks = sorted(publication.frameworks.all(), key=lambda f: list(SUBJECT_WORDS).index(f.subject))
+    if not frameworks:
+        raise Refused(_("Chưa có bộ chỉ số nào được công bố."))
+    year = publication.year
+    subjects = " và ".join(SUBJECT_WORDS[f.subject] for f in frameworks)
+    title = f"Về việc công bố kết quả Chỉ số cải cách hành chính năm {year} của {subjects} trên địa bàn tỉnh {province.name}"
+    basis = [LAW]
+    basis += [f"Căn cứ {f.legal_basis.strip().rstrip(';.')};" for f in frameworks if f.legal_basis.strip()]
+    basis.append("Theo đề nghị của Giám đốc Sở Nội vụ.")
+    counts = []
+    for f in frameworks:
+        spread = selectors.spread(f, province)
+        counts.append(f"{spread['count']} {SUBJECT_WORDS[f.subject].removeprefix('các ').removeprefix('Ủy ban nhân dân các ')}"
+                      f" (điểm bình quân {vn_number(spread['mean'], 2)} điểm; cao nhất {vn_number(spread['highest'], 2)},"
+                      f" thấp nhất {vn_number(spread['lowest'], 2)} điểm)")
+    roman = ["I", "II", "III"]
+    many = len(frameworks) > 1
+    article_1 = (f"**Điều 1.** Công bố kết quả Chỉ số cải cách hành chính năm {year} của {'; '.join(counts)}, "
+                 f"chi tiết tại {'các Phụ lục' if many else 'Phụ lục'} kèm theo Quyết định này.")
+    article_2 = ("**Điều 2.** Căn cứ kết quả được công bố, thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các "
+                 "xã, phường rà soát những tiêu chí, tiêu chí thành phần bị mất điểm, xác định rõ nguyên nhân, "
+                 "trách nhiệm và xây dựng kế hoạch khắc phục; báo cáo kết quả về Ủy ban nhân dân tỉnh (qua Sở Nội vụ).")
+    article_3 = ("**Điều 3.** Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
+                 "Giám đốc Sở Nội vụ, thủ trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các xã, phường "
+                 "và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.")
+    sections = [
+        {"label": _("Căn cứ"), "text": "\n".join(f"*{line}*" for line in basis), "part": "body"},
+        {"label": _("Quyết định"), "text": "\n".join(["**QUYẾT ĐỊNH:**", article_1, article_2, article_3]),
+         "part": "body"},
+    ]
+    for i, f in enumerate(frameworks):
+        table, chart = ranking_table(f, province)
+        sections.append({
+            "label": _("Phụ lục %(n)s") % {"n": roman[i]} if many else _("Phụ lục"), "part": "appendix",
+            "landscape": True,
+            "heading": f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA {SUBJECT_WORDS[f.subject].upper()}",
+            "text": table, "figure": chart})
+    return documents.document_create(
+        actor=actor, issuer=_committee(province), doc_type=DocType.QD, source=publication, purpose="decision",
+        title=title, authority_lines="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH",
+        recipients="Bộ Nội vụ (b/c);\nThường trực Tỉnh ủy (b/c);\nThường trực HĐND tỉnh (b/c);\n"
+                   "Chủ tịch, các PCT UBND tỉnh;\nNhư Điều 3;\nLưu: VT, SNV.",
+        sections=sections)
+
+
+def documents_of(publication: Publication):
+    return Document.objects.filter(content_type__app_label="indices", content_type__model="publication",
+                                   object_id=publication.pk).order_by("-created_at")
+
+
+# --- Hooks for the documents app -------------------------------------------------------------
+
+def publication_facts(publication: Publication) -> sources.Facts:
+    years = {publication.year, publication.year + 1}
+    for framework in publication.frameworks.all():
+        years |= {int(y) for y in YEAR.findall(framework.legal_basis)}
+    years |= {int(y) for y in YEAR.findall(LAW)}
+    return sources.Facts(years=years, years_note=_("năm đánh giá (%(year)s) và năm công bố") % {"year": publication.year})
+
+
+def register_hooks():
+    sources.register(Publication, sources.SourceHooks(
+        facts=publication_facts,
+        describe=lambda p: (_("Công bố kết quả chỉ số CCHC năm %(year)s") % {"year": p.year},
+                            reverse("indices:publication", args=[p.pk]))))

@@ -1,0 +1,376 @@
+"""Results as spreadsheets: the template a province fills in (one sheet,
+one row per agency, one column per criterion, fields grouped above their
+criteria, maxima under the names), its import, and the export of results
+and rankings in the same layout.
+
+An import is read and checked in full before anything is written; every
+problem is tied to its cell ("Ô E9") in Vietnamese. Writing is one
+transaction: scores are upserted (PostgreSQL: COPY into a temporary table,
+then one INSERT … ON CONFLICT), then totals are summed by the database."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from agencies.models import Agency
+from agencies.permissions import Refused, can_organise
+from agencies.text import fold
+
+from . import selectors
+from .models import Assessment, Criterion, Framework, Score
+from .services import SUBJECT_KINDS, check_score, parse_score, totals_refresh
+
+CODE_HEADER = "Mã đơn vị"
+NAME_HEADER = "Tên đơn vị"
+MAXIMUM_LABEL = "Điểm tối đa"
+FIXED = ("STT", CODE_HEADER, NAME_HEADER)
+MAX_ERRORS_SHOWN = 300
+
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD = PatternFill("solid", fgColor="DDE7F3")
+FIELD = PatternFill("solid", fgColor="EEF3F9")
+LOCKED = PatternFill("solid", fgColor="F2F2F2")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+def workbook(framework: Framework, province, *, with_results: bool, round: str = Score.Round.APPRAISED) -> bytes:
+    """The template (agencies the framework covers, no scores) or the results
+    (every scored agency with its scores, field totals, total and rank)."""
+    from .services import covered_agencies
+
+    leaves = selectors.leaves(framework)
+    fields = selectors.fields(framework)
+    by_field: dict[str, list[Criterion]] = {}
+    for leaf in leaves:
+        by_field.setdefault(leaf.field_code, []).append(leaf)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = (_("Kết quả") if with_results else _("Mẫu nhập điểm"))[:31]
+    last_col = len(FIXED) + len(leaves) + (len(fields) + 2 if with_results else 0)
+    title = _("KẾT QUẢ %(name)s NĂM %(year)s — TỈNH %(province)s") % {
+        "name": framework.name.upper(), "year": framework.year, "province": province.name.upper()}
+    sheet.cell(1, 1, title).font = Font(bold=True, size=13)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=min(last_col, 12))
+    sheet.cell(2, 1, _("Điền điểm vào các ô trắng (dấu phẩy hay dấu chấm thập phân đều được: 85,97 hoặc 85.97). "
+                       "Ô để trống giữ nguyên điểm đã có. Không sửa mã đơn vị và dòng mã tiêu chí.")).font = Font(
+        italic=True, size=10)
+    # Row 4: fields over their criteria; row 5: codes (what the import reads); 6: names; 7: maxima.
+    header = 5
+    for col, label in enumerate(FIXED, start=1):
+        sheet.cell(header, col, label)
+    col = len(FIXED) + 1
+    columns: dict[int, Criterion] = {}
+    for field_ in fields:
+        members = by_field.get(field_.code, [])
+        if not members:
+            continue
+        sheet.cell(4, col, f"{field_.code}. {field_.name}").fill = FIELD
+        if len(members) > 1:
+            sheet.merge_cells(start_row=4, start_column=col, end_row=4, end_column=col + len(members) - 1)
+        for leaf in members:
+            sheet.cell(header, col, leaf.code)
+            sheet.cell(header + 1, col, leaf.name)
+            sheet.cell(header + 2, col, float(leaf.maximum))
+            columns[col] = leaf
+            col += 1
+    if with_results:
+        for field_ in fields:
+            sheet.cell(header, col, _("Lĩnh vực %(code)s") % {"code": field_.code})
+            sheet.cell(header + 2, col, float(field_.maximum))
+            col += 1
+        sheet.cell(header, col, _("Tổng điểm"))
+        sheet.cell(header + 2, col, float(framework.maximum))
+        sheet.cell(header, col + 1, _("Xếp hạng"))
+    sheet.cell(header + 2, 3, MAXIMUM_LABEL)
+    for row in range(4, header + 3):
+        for c in range(1, last_col + 1):
+            cell = sheet.cell(row, c)
+            cell.border, cell.alignment = BOX, Alignment(wrap_text=True, vertical="center", horizontal="center")
+            cell.font = Font(bold=row != header + 1, size=10)
+            if row != 4:
+                cell.fill = HEAD
+    first = header + 3
+    if with_results:
+        rows = list(selectors.ranking(framework, province, round=round))
+        values = _values([a.pk for a in rows], round)
+        totals = selectors.field_totals([a.pk for a in rows], round=round)
+        for n, assessment in enumerate(rows, start=1):
+            line = [n, assessment.agency.code, assessment.agency.name]
+            line += [_number(values.get((assessment.pk, c.pk))) for c in columns.values()]
+            line += [_number(totals.get(assessment.pk, {}).get(f.code)) for f in fields]
+            line += [_number(assessment.score), assessment.rank]
+            sheet.append(line)
+    else:
+        for n, agency in enumerate(covered_agencies(framework, province).order_by("kind", "name"), start=1):
+            sheet.append([n, agency.code, agency.name])
+    for row in sheet.iter_rows(min_row=first, max_row=sheet.max_row, max_col=last_col):
+        for cell in row:
+            cell.border = BOX
+            if cell.column <= len(FIXED):
+                cell.fill = LOCKED
+            elif isinstance(cell.value, float):
+                cell.number_format = "0.00"
+    sheet.freeze_panes = sheet.cell(first, len(FIXED) + 1)
+    sheet.column_dimensions["A"].width = 5
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 38
+    for c in range(len(FIXED) + 1, last_col + 1):
+        sheet.column_dimensions[get_column_letter(c)].width = 11
+    sheet.row_dimensions[header + 1].height = 75
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _values(assessment_ids, round) -> dict[tuple[int, int], Decimal]:
+    return {(a, c): v for a, c, v in Score.objects.filter(assessment_id__in=assessment_ids, round=round)
+            .values_list("assessment_id", "criterion_id", "value")}
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def filename(framework: Framework, province, *, with_results: bool) -> str:
+    kind = "ket-qua" if with_results else "mau-nhap-diem"
+    return f"{kind}-{framework.code.lower()}-{framework.year}-{province.code}.xlsx"
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+@dataclass
+class Problem:
+    cell: str
+    message: str
+    agency: str = ""
+
+    def __str__(self):
+        return _("Ô %(cell)s: %(message)s") % {"cell": self.cell, "message": self.message} if self.cell else self.message
+
+
+@dataclass
+class AgencyRow:
+    line: int
+    agency: Agency
+    values: dict[int, Decimal]  # criterion id → score
+    blanks: int = 0
+    current_total: Decimal | None = None
+
+    @property
+    def file_total(self) -> Decimal:
+        return sum(self.values.values(), Decimal("0"))
+
+
+@dataclass
+class Preview:
+    framework: Framework
+    round: str
+    rows: list[AgencyRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    @property
+    def cells(self) -> int:
+        return sum(len(row.values) for row in self.rows)
+
+    @property
+    def blanks(self) -> int:
+        return sum(row.blanks for row in self.rows)
+
+    @property
+    def shown_problems(self) -> list[Problem]:
+        return self.problems[:MAX_ERRORS_SHOWN]
+
+
+def _cell(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
+
+
+def _code_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read(framework: Framework, province, data: bytes, *, round: str = Score.Round.APPRAISED) -> Preview:
+    """Read and check a filled-in sheet; writes nothing."""
+    if not data:
+        raise ImportFileError(_("Tệp trống."))
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
+        raise ImportFileError(_("Không đọc được tệp: chỉ nhận tệp Excel .xlsx (lưu lại bằng Excel nếu là .xls).")) \
+            from error
+    try:
+        return _read_sheet(framework, province, book.worksheets[0], round)
+    finally:
+        book.close()
+
+
+def _read_sheet(framework, province, sheet, round) -> Preview:
+    preview = Preview(framework=framework, round=round)
+    rows = sheet.iter_rows(values_only=True)
+    header_line, header = 0, None
+    for line, values in enumerate(rows, start=1):
+        if values and any(fold(str(v or "")) == fold(CODE_HEADER) for v in values):
+            header_line, header = line, values
+            break
+        if line >= 20:
+            break
+    if header is None:
+        raise ImportFileError(_("Không thấy dòng tiêu đề có cột “%(code)s”: hãy dùng tệp mẫu tải từ cổng.")
+                              % {"code": CODE_HEADER})
+    folded = [fold(str(v or "")) for v in header]
+    code_col = folded.index(fold(CODE_HEADER))
+    by_code = {c.code: c for c in framework.criteria.all()}
+    leaf_ids = set(framework.criteria.filter(children__isnull=True).values_list("pk", flat=True))
+    columns: dict[int, Criterion] = {}
+    for index, value in enumerate(header):
+        text = _code_text(value)
+        if index <= code_col or not text or fold(text) in (fold(NAME_HEADER), "stt"):
+            continue
+        criterion = by_code.get(text)
+        if criterion is None:
+            if any(ch.isdigit() for ch in text[:1]):
+                preview.problems.append(Problem(_cell(header_line, index + 1), _(
+                    "mã tiêu chí “%(code)s” không có trong %(framework)s.") % {"code": text, "framework": framework}))
+            else:
+                preview.ignored_columns.append(text)
+        elif criterion.pk in leaf_ids:
+            if criterion in columns.values():
+                preview.problems.append(Problem(_cell(header_line, index + 1),
+                                                _("tiêu chí %(code)s có hai cột.") % {"code": text}))
+            columns[index] = criterion
+        else:
+            preview.ignored_columns.append(text)  # a field's total: computed, never read
+    if not columns:
+        raise ImportFileError(_("Dòng tiêu đề không có mã tiêu chí nào của %(framework)s.") % {"framework": framework})
+    read_ids = {c.pk for c in columns.values()}
+    preview.missing_columns = [c.code for c in framework.criteria.filter(pk__in=leaf_ids - read_ids).order_by("order")]
+
+    agencies = Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject])
+    by_agency_code = {fold(a.code): a for a in agencies}
+    seen: dict[int, int] = {}
+    maxima = {index: (criterion, criterion.maximum) for index, criterion in columns.items()}
+    for line, values in enumerate(rows, start=header_line + 1):
+        if not values or code_col >= len(values):
+            continue
+        raw_code = values[code_col]
+        code = _code_text(raw_code)
+        if not code:
+            continue
+        agency = by_agency_code.get(fold(code))
+        if agency is None:
+            preview.problems.append(Problem(_cell(line, code_col + 1), _(
+                "không có đơn vị mã “%(code)s” thuộc đối tượng %(subject)s của tỉnh %(province)s trong danh bạ.")
+                % {"code": code, "subject": framework.get_subject_display().lower(), "province": province.name}))
+            continue
+        if agency.pk in seen:
+            preview.problems.append(Problem(_cell(line, code_col + 1), _(
+                "đơn vị “%(name)s” đã có ở dòng %(line)s.") % {"name": agency.name, "line": seen[agency.pk]}))
+            continue
+        seen[agency.pk] = line
+        row = AgencyRow(line=line, agency=agency, values={})
+        for index, (criterion, maximum) in maxima.items():
+            raw = values[index] if index < len(values) else None
+            if raw is None or raw == "":
+                row.blanks += 1
+                continue
+            try:
+                value = parse_score(raw)
+            except ValueError as error:
+                preview.problems.append(Problem(_cell(line, index + 1), str(error), agency.name))
+                continue
+            if value is None:
+                row.blanks += 1
+            elif value < 0 or value > maximum:
+                preview.problems.append(Problem(_cell(line, index + 1), check_score(value, criterion), agency.name))
+            else:
+                row.values[criterion.pk] = value
+        preview.rows.append(row)
+    if not preview.rows and not preview.problems:
+        preview.problems.append(Problem("", _("Tệp không có dòng đơn vị nào (cột “%(code)s” trống).")
+                                        % {"code": CODE_HEADER}))
+    current = dict(Assessment.objects.filter(framework=framework, agency_id__in=seen)
+                   .values_list("agency_id", "total" if round == Score.Round.APPRAISED else "self_total"))
+    for row in preview.rows:
+        row.current_total = current.get(row.agency.pk)
+    return preview
+
+
+# --- Applying -----------------------------------------------------------------------------------
+
+def apply(*, actor, framework: Framework, province, data: bytes, round: str = Score.Round.APPRAISED) -> Preview:
+    """Read, check and write the whole sheet in one transaction, or refuse
+    with the problems and write nothing."""
+    if not can_organise(actor, province.pk):
+        raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả."))
+    preview = read(framework, province, data, round=round)
+    if not preview.ok:
+        raise Refused(*[str(p) for p in preview.problems[:20]])
+    with transaction.atomic():
+        if round == Score.Round.APPRAISED and Assessment.objects.filter(
+                framework=framework, agency__province=province, status=Assessment.Status.PUBLISHED).exists():
+            raise Refused(_("Kết quả năm %(year)s đã công bố: không nhập đè được.") % {"year": framework.year})
+        agency_ids = [row.agency.pk for row in preview.rows]
+        have = set(Assessment.objects.filter(framework=framework, agency_id__in=agency_ids)
+                   .values_list("agency_id", flat=True))
+        Assessment.objects.bulk_create([Assessment(framework=framework, agency_id=pk) for pk in agency_ids
+                                        if pk not in have])
+        ids = dict(Assessment.objects.filter(framework=framework, agency_id__in=agency_ids)
+                   .values_list("agency_id", "pk"))
+        _upsert(((ids[row.agency.pk], criterion_id, value) for row in preview.rows
+                 for criterion_id, value in row.values.items()), round)
+        touched = Assessment.objects.filter(pk__in=list(ids.values()))
+        totals_refresh(touched)
+        if round == Score.Round.APPRAISED:
+            touched.exclude(status=Assessment.Status.PUBLISHED).update(
+                status=Assessment.Status.APPRAISED, appraised_at=timezone.now())
+    return preview
+
+
+def _upsert(rows, round: str) -> None:
+    """(assessment id, criterion id, value) rows into Score: notes and
+    evidence already there stay."""
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for assessment_id, criterion_id, value in rows:
+            buffer.write(f"{assessment_id}\t{criterion_id}\t{value}\n")
+        buffer.seek(0)
+        table = Score._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS score_import")
+            cursor.execute("CREATE TEMPORARY TABLE score_import (assessment_id bigint, criterion_id bigint, "
+                           "value numeric(7, 2)) ON COMMIT DROP")
+            cursor.cursor.copy_expert("COPY score_import FROM STDIN", buffer)
+            cursor.execute(
+                f"INSERT INTO {table} (assessment_id, criterion_id, round, value, note, evidence, evidence_name) "
+                f"SELECT assessment_id, criterion_id, %s, value, '', '', '' FROM score_import "
+                f"ON CONFLICT (assessment_id, criterion_id, round) DO UPDATE SET value = EXCLUDED.value", [round])
+        return
+    Score.objects.bulk_create(
+        [Score(assessment_id=a, criterion_id=c, round=round, value=v) for a, c, v in rows],
+        update_conflicts=True, unique_fields=["assessment", "criterion", "round"], update_fields=["value"],
+        batch_size=500)

@@ -1,0 +1,41 @@
+"""Self-assessment deadlines handed to the notifications app: each agency
+still self-assessing is reminded; submitting (or publication) ends it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.selectors import agency_contacts
+from notifications import services as notifications
+from notifications.services import Deadline, Recipient
+
+from .models import Assessment
+
+
+def key(assessment_id: int) -> str:
+    return f"indices.assessment:{assessment_id}"
+
+
+def scope_of(framework, province) -> str:
+    return f"indices.framework:{framework.pk}:province:{province.pk}"
+
+
+def schedule(framework, province) -> None:
+    assessments = list(Assessment.objects.filter(framework=framework, agency__province=province)
+                       .select_related("agency"))
+    owing = [a for a in assessments if a.status == Assessment.Status.SELF and a.self_deadline]
+    notifications.deadline_done(keys=[key(a.pk) for a in assessments if a not in owing])
+    contacts = agency_contacts([a.agency_id for a in owing])
+    notifications.deadlines_set([Deadline(
+        key=key(a.pk), scope=scope_of(framework, province),
+        due_at=timezone.make_aware(dt.datetime.combine(a.self_deadline, dt.time(23, 59, 59))),
+        what="Hạn gửi tự đánh giá", context=str(framework), agency_name=a.agency.name,
+        link=reverse("indices:assessment", args=[a.pk]),
+        recipients=tuple(Recipient(**row) for row in contacts.get(a.agency_id, []))) for a in owing])
+
+
+def done(assessment_ids) -> None:
+    notifications.deadline_done(keys=[key(pk) for pk in assessment_ids])

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+from .models import Score
+
+app_name = "indices"
+
+urlpatterns = [
+    path("chi-so/", views.home, name="home"),
+    path("chi-so/toan-quoc/", views.national, name="national"),
+    path("chi-so/toan-quoc/<int:pk>/", views.national, name="national-edit"),
+    path("chi-so/bo/<int:pk>/", views.framework_detail, name="framework"),
+    path("chi-so/bo/<int:pk>/xep-hang/", views.ranking, name="ranking"),
+    path("chi-so/bo/<int:pk>/phan-tich/", views.analysis_page, name="analysis"),
+    path("chi-so/bo/<int:pk>/ket-qua.xlsx", views.export, name="export"),
+    path("chi-so/bo/<int:pk>/mau-nhap-diem.xlsx", views.template, name="template"),
+    path("chi-so/bo/<int:pk>/nhap/", views.import_results, name="import"),
+    path("chi-so/bo/<int:pk>/mo-tu-danh-gia/", views.open_self_assessment, name="open"),
+    path("chi-so/bo/<int:pk>/trach-nhiem/", views.responsibilities, name="responsibilities"),
+    path("chi-so/bo/<int:pk>/cong-bo/", views.publish, name="publish"),
+    path("chi-so/cong-bo/<int:pk>/", views.publication, name="publication"),
+    path("chi-so/cong-bo/<int:pk>/du-thao-quyet-dinh/", views.draft_decision, name="draft-decision"),
+    path("chi-so/danh-gia/<int:pk>/", views.assessment, name="assessment"),
+    path("chi-so/danh-gia/<int:pk>/tu-danh-gia/", views.score_form, {"round": Score.Round.SELF}, name="self"),
+    path("chi-so/danh-gia/<int:pk>/tham-dinh/", views.score_form, {"round": Score.Round.APPRAISED}, name="appraise"),
+    path("chi-so/danh-gia/<int:pk>/gui/", views.submit, name="submit"),
+    path("chi-so/danh-gia/<int:pk>/tra-lai/", views.reopen, name="reopen"),
+    path("chi-so/danh-gia/<int:pk>/minh-chung/<int:score_pk>/", views.evidence, name="evidence"),
+]
