@@ -477,12 +477,12 @@ def test_self_assessment_page_keeps_evidence_files_and_refuses_bad_ones(framewor
     assert "chỉ nhận PDF, Word, Excel, ảnh JPG/PNG hoặc ZIP" in response.content.decode()
     assert not Score.objects.exists() and not list(tmp_path.rglob("*.exe"))
     response = client.post(url, {f"score-{first.pk}": "3,5", f"note-{first.pk}": "Kế hoạch số 12",
-                                 f"evidence-{first.pk}": SimpleUploadedFile("Kế hoạch.pdf", b"%PDF-1.4 thử")})
+                                 f"evidence-{first.pk}": SimpleUploadedFile("Kế hoạch.pdf", "%PDF-1.4 thử".encode())})
     assert response.status_code == 302
     saved = Score.objects.get()
     assert (saved.value, saved.note, saved.evidence_name) == (Decimal("3.50"), "Kế hoạch số 12", "Kế hoạch.pdf")
     download = f"/chi-so/danh-gia/{assessment.pk}/minh-chung/{saved.pk}/"
-    assert b"".join(client.get(download).streaming_content) == b"%PDF-1.4 thử"
+    assert b"".join(client.get(download).streaming_content) == "%PDF-1.4 thử".encode()
     assert client_for(organiser).get(download).status_code == 200
     stranger = AgencyFactory(province=lang_son)
     from agencies.models import Role
