@@ -309,10 +309,6 @@ def bench_reminders():
         app.conf.task_always_eager = True
 
 
-if __name__ == "__main__":
-    main()
-
-
 # A province's results at a scale no province has (3,400 agencies, 100 criteria,
 # two years), so that a slow import or ranking shows.
 INDEX_AGENCIES = 3400
@@ -372,7 +368,7 @@ def bench_indices():
             pass
         book.close()
 
-    read = _median(lambda: read_alone(sheets[1]), runs=3)
+    read = _median(lambda _run: read_alone(sheets[1]), runs=3)
     excel.apply(actor=user, framework=frameworks[0], province=province, data=sheets[0])
     started = time.perf_counter()
     excel.apply(actor=user, framework=frameworks[1], province=province, data=sheets[1])
@@ -385,7 +381,11 @@ def bench_indices():
     client.force_login(user)
     url = f"/chi-so/bo/{frameworks[1].pk}/xep-hang/"
     assert client.get(url).status_code == 200  # warm-up
-    report("indices_ranking_page_3400_agencies", _median(lambda: client.get(url), runs=5), "s")
+    report("indices_ranking_page_3400_agencies", _median(lambda _run: client.get(url), runs=5), "s")
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     report("indices_ranking_page_queries", len(queries.captured_queries), "queries")
+
+
+if __name__ == "__main__":
+    main()

@@ -498,14 +498,21 @@ def plan_duties_from_index(*, actor, plan: ImprovementPlan) -> tuple[int, str]:
         if agency is None or agency.pk in have:
             continue
         have.add(agency.pk)
-        parts = [f"{framework.get_index_display()} {loss.code} {loss.name} (mất {vn_number(loss.lost, 2)} điểm)"
+        parts = [f"{framework.get_index_display()} {loss.code} {loss.name} (mất {vn_number(loss.lost, 2)}"
+                 f"{'%' if framework.unit == 'percent' else ' điểm'})"
                  for framework, loss in items]
-        lost = sum((loss.lost for _f, loss in items), Decimal("0"))
+        # PAR INDEX loses points, SIPAS loses percent: never added together.
+        lost: dict[str, Decimal] = {}
+        for framework, loss in items:
+            lost[framework.get_index_display()] = lost.get(framework.get_index_display(), Decimal("0")) + loss.lost
+        summary = "; ".join(f"{name} {vn_number(value, 2)} {'%' if name == 'SIPAS' else 'điểm'}".replace(" %", "%")
+                            for name, value in lost.items())
         order += 1
+        due = plan.report_deadline if plan.report_deadline and plan.report_deadline >= timezone.localdate() else None
         duty = Duty.objects.create(
             plan=plan, order=order, section=f"Trách nhiệm của {agency.name}", lead_agency=agency,
-            task=f"{INDEX_DUTY_PREFIX} tiêu chí bị mất điểm ({vn_number(lost, 2)} điểm): {'; '.join(parts)}",
-            due_date=plan.report_deadline)
+            task=f"{INDEX_DUTY_PREFIX} tiêu chí bị mất điểm ({summary}): {'; '.join(parts)}",
+            due_date=due)
         duty_sync_assignments(duty=duty)
         made += 1
     reminders.schedule_duties(plan)

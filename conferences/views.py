@@ -727,7 +727,10 @@ def plan_duties_from_index(request, pk):
     except Refused as refused:
         show_refusal(request, refused)
     else:
-        messages.success(request, _("Đã lập %(count)s nhiệm vụ từ các tiêu chí bị mất điểm.") % {"count": made})
+        if made:
+            messages.success(request, _("Đã lập %(count)s nhiệm vụ từ các tiêu chí bị mất điểm.") % {"count": made})
+        else:
+            messages.info(request, _("Mọi cơ quan chủ trì đã có nhiệm vụ khắc phục trong kế hoạch; không lập thêm."))
         if warning:
             messages.warning(request, warning)
     return redirect(reverse("conferences:plan-detail", args=[pk]) + "#duties")

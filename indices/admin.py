@@ -1,5 +1,14 @@
-from django.contrib import admin
+import json
 
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from agencies.permissions import Refused
+
+from . import loading
 from .models import Criterion, Framework, NationalResult, Responsibility
 
 
@@ -10,11 +19,44 @@ class CriterionInline(admin.TabularInline):
     extra = 0
 
 
+class LoadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp bộ chỉ số (.json hoặc .xlsx)"),
+                           help_text=_("Excel theo mẫu “Tải bộ chỉ số (Excel)” ở trang bộ chỉ số; JSON như indices/frameworks/."))
+
+
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "index", "subject", "maximum", "is_example"]
     list_filter = ["index", "subject", "year", "is_example"]
     inlines = [CriterionInline]
+    change_list_template = "admin/indices/framework/change_list.html"
+
+    def get_urls(self):
+        return [path("nap-tu-tep/", self.admin_site.admin_view(self.load_view), name="indices_framework_load"),
+                *super().get_urls()]
+
+    def load_view(self, request):
+        """Load a framework from JSON or XLSX: checked in full, nothing saved on a problem."""
+        form = LoadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                raw = upload.read()
+                data = (loading.framework_from_xlsx(raw) if upload.name.lower().endswith(".xlsx")
+                        else json.loads(raw.decode("utf-8")))
+                framework = loading.framework_load(data)
+            except (ValueError, UnicodeDecodeError):
+                form.add_error("file", _("Không đọc được tệp: chỉ nhận JSON (UTF-8) hoặc Excel .xlsx."))
+            except Refused as refused:
+                for reason in refused.reasons:
+                    form.add_error("file", reason)
+            else:
+                messages.success(request, _("Đã nạp %(name)s với %(count)s tiêu chí.") % {
+                    "name": framework, "count": framework.criteria.count()})
+                return redirect("admin:indices_framework_change", framework.pk)
+        return render(request, "admin/indices/framework/load.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": _("Nạp bộ chỉ số từ tệp")})
 
 
 @admin.register(NationalResult)

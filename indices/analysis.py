@@ -45,7 +45,7 @@ def ranking_page(framework: Framework, province, rows: list[Assessment], *, roun
         row.losses = losses.get(row.pk, [])
         for loss in row.losses:
             loss.responsible = who(loss.code)
-    spread = selectors.spread(framework, province, round=round)
+    spread = selectors.spread(framework, province, round=round, assessments=visible)
     chart = ""
     if rows and spread["count"] <= CHART_ROWS:
         chart = charts.ranking_bars(
@@ -77,7 +77,7 @@ def framework_analysis(framework: Framework, province, *, round: str = Score.Rou
     count = spread["count"] or 0
     responsible = sorted(by_agency.values(), key=lambda e: -e["lost"])
     for entry in responsible:
-        entry["per_agency"] = entry["lost"] / count if count else None
+        entry["per_agency"] = selectors.published(entry["lost"] / count) if count else None
     chart = charts.profile(
         [charts.FieldShare(f.code, f.name, row["share"], None) for f, row in zip(fields, field_rows, strict=True)],
         title=_("Điểm bình quân từng lĩnh vực (%% điểm tối đa)"), own_label=_("Bình quân của tỉnh"), mean_label="")
@@ -88,7 +88,7 @@ def framework_analysis(framework: Framework, province, *, round: str = Score.Rou
 def _share(value: Decimal | None, maximum: Decimal) -> Decimal | None:
     if value is None or not maximum:
         return None
-    return value * 100 / maximum
+    return selectors.published(value * 100 / maximum)
 
 
 # --- One agency ---------------------------------------------------------------------------------

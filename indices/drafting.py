@@ -51,6 +51,8 @@ def ranking_table(framework: Framework, province) -> tuple[str, str]:
                  *[vn_number(totals.get(row.pk, {}).get(f.code), 2) for f in fields],
                  f"**{vn_number(row.score, 2)}**", str(row.rank)]
         lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("*Ghi chú: LV là lĩnh vực — " + "; ".join(f"{f.code}. {f.name}" for f in fields) + ".*")
     chart = ""
     if rows and len(rows) <= analysis.CHART_ROWS:
         chart = charts.ranking_bars([charts.Bar(analysis.short(r.agency.name), r.score) for r in rows],

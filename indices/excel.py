@@ -309,7 +309,8 @@ def _read_sheet(framework, province, sheet, round) -> Preview:
                 preview.problems.append(Problem(_cell(line, index + 1), check_score(value, criterion), agency.name))
             else:
                 row.values[criterion.pk] = value
-        preview.rows.append(row)
+        if row.values:  # a row left blank changes nothing and is not counted
+            preview.rows.append(row)
     if not preview.rows and not preview.problems:
         preview.problems.append(Problem("", _("Tệp không có dòng đơn vị nào (cột “%(code)s” trống).")
                                         % {"code": CODE_HEADER}))

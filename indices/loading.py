@@ -112,3 +112,88 @@ def framework_copy(*, framework: Framework, year: int) -> Framework:
 
 def shipped() -> list[dict]:
     return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(SHIPPED.glob("*.json"))]
+
+
+# --- The same data as a spreadsheet -------------------------------------------------------------
+
+XLSX_FIELDS = [("code", "Mã bộ chỉ số"), ("year", "Năm"), ("name", "Tên"), ("index", "Chỉ số (par/sipas)"),
+               ("subject", "Đối tượng (province/department/commune)"), ("unit", "Đơn vị tính (points/percent)"),
+               ("maximum", "Điểm tối đa"), ("legal_basis", "Căn cứ"), ("is_example", "Bộ mẫu (x)"), ("note", "Ghi chú")]
+CRITERIA_HEADER = ("Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Cách chấm (appraisal/survey)")
+
+
+def framework_xlsx(framework: Framework) -> bytes:
+    """The framework as one sheet: its fields, then one row per criterion (the
+    tree follows from the codes: "3.2" is under "3")."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    data = framework_data(framework)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Bộ chỉ số"
+    for key, label in XLSX_FIELDS:
+        value = data[key]
+        sheet.append([label, "x" if value is True else "" if value is False else value])
+    sheet.append([])
+    sheet.append(list(CRITERIA_HEADER))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+    def rows(nodes):
+        for node in nodes:
+            sheet.append([node["code"], node["name"], float(Decimal(node["maximum"])), node["method"]])
+            rows(node["children"])
+
+    rows(data["criteria"])
+    for column, width in zip("ABCD", (22, 70, 12, 26), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def framework_from_xlsx(data: bytes) -> dict:
+    """Read the sheet `framework_xlsx` writes back into the data `framework_load` takes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
+        raise Refused(_("Không đọc được tệp: chỉ nhận tệp Excel .xlsx.")) from error
+    labels = {label: key for key, label in XLSX_FIELDS}
+    result: dict = {}
+    flat: list[dict] = []
+    in_criteria = False
+    for values in book.worksheets[0].iter_rows(values_only=True):
+        cells = [("" if v is None else v) for v in (list(values) + [None] * 4)[:4]]
+        if not in_criteria:
+            if str(cells[0]).strip() == CRITERIA_HEADER[0]:
+                in_criteria = True
+            elif str(cells[0]).strip() in labels:
+                result[labels[str(cells[0]).strip()]] = cells[1]
+            continue
+        code = str(cells[0]).strip()
+        if code.endswith(".0") and code[:-2].isdigit():
+            code = code[:-2]  # Excel turned "3" into 3.0
+        if code:
+            flat.append({"code": code, "name": str(cells[1]).strip(), "maximum": cells[2],
+                         "method": str(cells[3]).strip() or Criterion.Method.APPRAISAL, "children": []})
+    book.close()
+    result["is_example"] = str(result.get("is_example", "")).strip().lower() in ("x", "1", "true", "có")
+    by_code = {node["code"]: node for node in flat}
+    roots = []
+    for node in flat:
+        parent = by_code.get(node["code"].rsplit(".", 1)[0]) if "." in node["code"] else None
+        (parent["children"] if parent else roots).append(node)
+    result["criteria"] = roots
+    if "year" in result:
+        try:
+            result["year"] = int(result["year"])
+        except (TypeError, ValueError):
+            raise Refused(_("Năm “%(year)s” không hợp lệ.") % {"year": result["year"]}) from None
+    return result

@@ -71,13 +71,18 @@ def standing(framework: Framework, province, *, round: str = Score.Round.APPRAIS
             for row in ranking(framework, province, round=round).values("agency_id", "score", "rank")}
 
 
-def spread(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict:
-    """Count, highest, lowest, mean and standard deviation of the totals."""
+def spread(framework: Framework, province, *, round: str = Score.Round.APPRAISED,
+           assessments: QuerySet[Assessment] | None = None) -> dict:
+    """Count, highest, lowest, mean and standard deviation of the totals (of
+    the rows the user may see, when given)."""
     column = _column(round)
-    figures = (Assessment.objects.filter(framework=framework, agency__province=province, **{f"{column}__isnull": False})
+    rows = assessments if assessments is not None else Assessment.objects.all()
+    figures = (rows.filter(framework=framework, agency__province=province, **{f"{column}__isnull": False})
                .aggregate(count=Count("pk"), highest=Max(column), lowest=Min(column), mean=Avg(column),
                           deviation=StdDev(column)))
     figures["range"] = figures["highest"] - figures["lowest"] if figures["count"] else None
+    for key in ("mean", "deviation"):  # shown to two places, half up, as published
+        figures[key] = published(figures[key]) if figures[key] is not None else None
     return figures
 
 
@@ -96,7 +101,7 @@ def field_averages(framework: Framework, province, *, round: str = Score.Round.A
     rows = (Score.objects.filter(assessment__framework=framework, assessment__agency__province=province, round=round)
             .values("criterion__field_code")
             .annotate(total=Sum("value"), agencies=Count("assessment_id", distinct=True)).order_by())
-    return {row["criterion__field_code"]: row["total"] / row["agencies"] for row in rows if row["agencies"]}
+    return {row["criterion__field_code"]: published(row["total"] / row["agencies"]) for row in rows if row["agencies"]}
 
 
 def fields(framework: Framework) -> list[Criterion]:

@@ -213,7 +213,9 @@ def _evidence_name(assessment: Assessment, criterion: Criterion, original: str) 
 def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("agency", "framework").get(pk=assessment.pk)
     _may_score(actor, assessment, ROUND.SELF)
+    # Criteria scored by sociological survey are measured, not self-assessed.
     missing = (assessment.framework.criteria.filter(children__isnull=True)
+               .exclude(method=Criterion.Method.SURVEY)
                .exclude(scores__assessment=assessment, scores__round=ROUND.SELF).order_by("order"))
     codes = [c.code for c in missing[:8]]
     if codes:

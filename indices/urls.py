@@ -14,6 +14,7 @@ urlpatterns = [
     path("chi-so/bo/<int:pk>/phan-tich/", views.analysis_page, name="analysis"),
     path("chi-so/bo/<int:pk>/ket-qua.xlsx", views.export, name="export"),
     path("chi-so/bo/<int:pk>/mau-nhap-diem.xlsx", views.template, name="template"),
+    path("chi-so/bo/<int:pk>/bo-chi-so.xlsx", views.framework_xlsx, name="framework-xlsx"),
     path("chi-so/bo/<int:pk>/nhap/", views.import_results, name="import"),
     path("chi-so/bo/<int:pk>/mo-tu-danh-gia/", views.open_self_assessment, name="open"),
     path("chi-so/bo/<int:pk>/trach-nhiem/", views.responsibilities, name="responsibilities"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from agencies.models import Province
 from agencies.permissions import Refused, can_organise, can_see_province_work, show_refusal
 
-from . import analysis, drafting, excel, forms, selectors, services
+from . import analysis, drafting, excel, forms, loading, selectors, services
 from .models import Assessment, Framework, NationalResult, Publication, Score
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,6 +134,12 @@ def export(request, pk):
         raise PermissionDenied
     data = excel.workbook(framework, province, with_results=True, round=_round(request))
     return _xlsx(data, excel.filename(framework, province, with_results=True))
+
+
+@login_required
+def framework_xlsx(request, pk):
+    framework = get_object_or_404(Framework, pk=pk)
+    return _xlsx(loading.framework_xlsx(framework), f"bo-chi-so-{framework.code.lower()}-{framework.year}.xlsx")
 
 
 @login_required

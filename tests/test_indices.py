@@ -154,3 +154,29 @@ def test_command_loads_a_framework_file_and_refuses_a_bad_one(tmp_path):
     assert not Framework.objects.exists()
     call_command("load_framework", str(good), stdout=__import__("io").StringIO())
     assert Framework.objects.get().criteria.count() == 4
+
+
+def test_framework_goes_to_excel_and_back_and_a_bad_sheet_is_refused(tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+    from openpyxl import load_workbook
+
+    framework = loading.framework_load(SMALL)
+    data = loading.framework_xlsx(framework)
+    again = loading.framework_from_xlsx(data)
+    assert (again["code"], again["year"], [c["code"] for c in again["criteria"]]) == ("THU", 2025, ["1", "2"])
+    assert [c["code"] for c in again["criteria"][0]["children"]] == ["1.1", "1.2"]
+    book = load_workbook(io.BytesIO(data))
+    book.active["B2"] = 2026
+    good = tmp_path / "bo.xlsx"
+    book.save(good)
+    call_command("load_framework", str(good), stdout=io.StringIO())
+    assert Framework.objects.get(code="THU", year=2026).criteria.get(code="1.2").maximum == Decimal("1.50")
+    book.active["B2"] = 2027
+    book.active["C14"] = 9  # criterion 1.1 now breaks its parent's maximum
+    bad = tmp_path / "hong.xlsx"
+    book.save(bad)
+    with pytest.raises(CommandError, match="tổng điểm các tiêu chí con"):
+        call_command("load_framework", str(bad))
+    assert not Framework.objects.filter(year=2027).exists()

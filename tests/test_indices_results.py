@@ -89,8 +89,8 @@ def test_self_assessment_checks_every_score_and_saves_none_when_one_is_wrong(fra
     assert services.scores_save(actor=official, assessment=assessment, round="self", inputs=inputs) == {}
     assessment.refresh_from_db()
     assert assessment.self_total == Decimal("12.50") and assessment.total is None
-    with pytest.raises(Refused, match="Còn tiêu chí chưa chấm: 2.2"):
-        services.assessment_submit(actor=official, assessment=assessment)
+    # 2.2 is measured by survey: the agency does not score it, and may submit without it.
+    assert services.assessment_submit(actor=official, assessment=assessment).status == "submitted"
     # The Sở appraises: a round of its own, the agency's scores kept.
     services.scores_save(actor=organiser, assessment=assessment, round="appraised",
                          inputs=[services.ScoreInput(leaf(framework, "1.1").pk, "3")])
@@ -176,7 +176,7 @@ def test_import_previews_then_writes_scores_totals_and_the_ranking(framework, la
                                         b.code: {"1.1": 4, "1.2": "4", "2.1": 5, "2.2": "7"}})
     preview = excel.read(framework, lang_son, data)
     assert preview.ok and preview.cells == 8 and not Score.objects.exists()  # reading writes nothing
-    assert preview.blanks == 4  # the Sở's own row left blank keeps what it has
+    assert len(preview.rows) == 2 and preview.blanks == 0  # the Sở's own row, left blank, changes nothing
     excel.apply(actor=organiser, framework=framework, province=lang_son, data=data)
     rows = [(r.agency.code, r.score, r.rank) for r in selectors.ranking(framework, lang_son)]
     assert rows == [(b.code, Decimal("20.00"), 1), (a.code, Decimal("18.25"), 2)]
@@ -278,7 +278,9 @@ def test_an_official_sees_their_own_result_before_publication_and_the_province_a
     client = client_for(official)
     assert client.get(f"/chi-so/danh-gia/{mine.pk}/").status_code == 200
     assert client.get(f"/chi-so/danh-gia/{theirs.pk}/").status_code == 404
-    assert other.name not in client.get(f"/chi-so/bo/{framework.pk}/xep-hang/").content.decode()
+    ranking = client.get(f"/chi-so/bo/{framework.pk}/xep-hang/")
+    assert other.name not in ranking.content.decode()
+    assert ranking.context["spread"]["count"] == 0  # not even the mean of unpublished results
     score(framework, organiser.agency, {"1.1": "1"})
     services.results_publish(actor=organiser, framework=framework, province=lang_son)
     assert client.get(f"/chi-so/danh-gia/{theirs.pk}/").status_code == 200
@@ -411,7 +413,7 @@ def test_plan_gets_one_duty_per_responsible_agency_for_the_provinces_lost_points
     assert (made, warning) == (2, "")
     tasks = {d.lead_agency: d.task for d in plan.duties.all()}
     assert "2.1 Công khai thủ tục (mất 1,00 điểm); PAR INDEX 2.2 Giải quyết đúng hạn (mất 0,50 điểm)" in tasks[justice]
-    assert "(1,50 điểm)" in tasks[justice] and "1.1 Kế hoạch CCHC (mất 0,50 điểm)" in tasks[organiser.agency]
+    assert "(PAR INDEX 1,50 điểm)" in tasks[justice] and "1.1 Kế hoạch CCHC (mất 0,50 điểm)" in tasks[organiser.agency]
     assert conference_services.plan_duties_from_index(actor=organiser, plan=plan) == (0, "")  # not twice
 
 

@@ -164,6 +164,8 @@
 
   function initScoreForms(root) {
     root.querySelectorAll("form.js-score-form").forEach(function (form) {
+      if (form.dataset.boundScores) return;
+      form.dataset.boundScores = "1";
       var inputs = form.querySelectorAll("input.js-score");
       function update() {
         var fields = {}, total = 0;

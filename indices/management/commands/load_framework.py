@@ -3,21 +3,27 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.permissions import Refused
-from indices.loading import framework_load
+from indices.loading import framework_from_xlsx, framework_load
 
 
 class Command(BaseCommand):
-    help = "Nạp một bộ chỉ số từ tệp JSON (cây lĩnh vực → tiêu chí → tiêu chí thành phần, có điểm tối đa)."
+    help = "Nạp một bộ chỉ số từ tệp JSON hoặc Excel .xlsx (cây lĩnh vực → tiêu chí → tiêu chí thành phần, có điểm tối đa)."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
 
     def handle(self, *args, path: str, **options):
         try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
+            if path.lower().endswith(".xlsx"):
+                with open(path, "rb") as handle:
+                    data = framework_from_xlsx(handle.read())
+            else:
+                with open(path, encoding="utf-8") as handle:
+                    data = json.load(handle)
         except (OSError, ValueError) as error:
             raise CommandError(f"Không đọc được tệp {path}: {error}") from None
+        except Refused as refused:
+            raise CommandError("; ".join(refused.reasons)) from None
         try:
             framework = framework_load(data)
         except Refused as refused:
