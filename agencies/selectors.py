@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from notifications.services import Recipient
+
 from .models import LOCAL_UNIT_KINDS, Agency, AgencyKind, DirectoryImport, Person, Province, User
 from .text import fold
 
@@ -128,3 +130,11 @@ def agency_contacts(agency_ids) -> dict[int, list[dict]]:
             elif agency.email:
                 contacts[agency.pk].append({"user_id": None, "email": agency.email, "name": agency.name})
     return contacts
+
+
+def agency_recipients(agency_ids) -> dict[int, list[Recipient]]:
+    """agency_contacts as the notifications app's recipients, for any app that
+    hands it deadlines."""
+    from notifications.services import Recipient
+
+    return {pk: [Recipient(**row) for row in rows] for pk, rows in agency_contacts(list(agency_ids)).items()}

@@ -10,9 +10,9 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.selectors import agency_contacts
+from agencies.selectors import agency_recipients
 from notifications import services as notifications
-from notifications.services import Deadline, Recipient
+from notifications.services import Deadline
 
 from .models import Conference, ConferenceStatus, DutyAssignment, ImprovementPlan, Invitation
 
@@ -25,10 +25,6 @@ def scope_of(owner) -> str:
 
 def end_of(day: dt.date, at: dt.time | None = None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, at or dt.time(23, 59, 59)))
-
-
-def recipients_for(agency_ids) -> dict[int, list[Recipient]]:
-    return {pk: [Recipient(**row) for row in rows] for pk, rows in agency_contacts(list(agency_ids)).items()}
 
 
 def invitation_key(invitation) -> str:
@@ -48,7 +44,7 @@ def schedule_replies(conference: Conference) -> None:
     if due is None or not conference.replies_remindable:
         notifications.deadline_done(keys=[invitation_key(i) for i in pending])
         return
-    people = recipients_for({i.agency_id for i in pending})
+    people = agency_recipients({i.agency_id for i in pending})
     notifications.deadlines_set([Deadline(
         key=invitation_key(invitation), scope=scope_of(conference), due_at=end_of(due),
         what="Hạn xác nhận tham dự", context=conference.title, agency_name=invitation.agency.name,
@@ -73,7 +69,7 @@ def schedule_duties(owner) -> None:
     assignments = list(DutyAssignment.objects.filter(**by_owner).select_related("duty", "agency"))
     open_ = [a for a in assignments if a.status != DutyAssignment.Status.DONE and a.duty.due_date and _owner_live(owner)]
     notifications.deadline_done(keys=[assignment_key(a) for a in assignments if a not in open_])
-    people = recipients_for({a.agency_id for a in open_})
+    people = agency_recipients({a.agency_id for a in open_})
     notifications.deadlines_set([Deadline(
         key=assignment_key(a), scope=scope_of(owner), due_at=end_of(a.duty.due_date, a.duty.due_time),
         what="Hạn hoàn thành nhiệm vụ", context=owner.title, detail=a.duty.task, agency_name=a.agency.name,

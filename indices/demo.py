@@ -24,6 +24,7 @@ from agencies.models import Agency, AgencyKind, Province
 
 from .loading import framework_copy, framework_load, shipped
 from .models import Assessment, Framework, IndexKind, NationalResult, Publication, Responsibility, Score
+from .reminders import schedule
 from .services import covered_agencies, totals_refresh
 
 # Seed 002: 2024 PAR INDEX 85,97 (+0,19, 56/63, down 7) and SIPAS 81,51% (+1,69, 55/63, down 5).
@@ -159,8 +160,6 @@ def seed_indices(*, stdout=None) -> None:
     totals_refresh(Assessment.objects.filter(total__isnull=True, self_total__isnull=True)
                    | Assessment.objects.filter(framework__year__in=YEARS))
     for framework in {frameworks[(code, 2026)] for code in ("PAR-SO", "PAR-XA")}:
-        from .reminders import schedule
-
         for province in Province.objects.filter(code__in=["lang-son", "lai-chau", "lao-cai"]):
             schedule(framework, province)
     if stdout is not None:

@@ -27,7 +27,7 @@ from agencies.text import fold
 
 from . import selectors
 from .models import Assessment, Criterion, Framework, Score
-from .services import SUBJECT_KINDS, check_score, parse_score, totals_refresh
+from .services import SUBJECT_KINDS, check_score, covered_agencies, parse_score, totals_refresh
 
 CODE_HEADER = "Mã đơn vị"
 NAME_HEADER = "Tên đơn vị"
@@ -51,8 +51,6 @@ class ImportFileError(Exception):
 def workbook(framework: Framework, province, *, with_results: bool, round: str = Score.Round.APPRAISED) -> bytes:
     """The template (agencies the framework covers, no scores) or the results
     (every scored agency with its scores, field totals, total and rank)."""
-    from .services import covered_agencies
-
     leaves = selectors.leaves(framework)
     fields = selectors.fields(framework)
     by_field: dict[str, list[Criterion]] = {}

@@ -8,9 +8,9 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.selectors import agency_contacts
+from agencies.selectors import agency_recipients
 from notifications import services as notifications
-from notifications.services import Deadline, Recipient
+from notifications.services import Deadline
 
 from .models import Assessment
 
@@ -28,13 +28,13 @@ def schedule(framework, province) -> None:
                        .select_related("agency"))
     owing = [a for a in assessments if a.status == Assessment.Status.SELF and a.self_deadline]
     notifications.deadline_done(keys=[key(a.pk) for a in assessments if a not in owing])
-    contacts = agency_contacts([a.agency_id for a in owing])
+    people = agency_recipients([a.agency_id for a in owing])
     notifications.deadlines_set([Deadline(
         key=key(a.pk), scope=scope_of(framework, province),
         due_at=timezone.make_aware(dt.datetime.combine(a.self_deadline, dt.time(23, 59, 59))),
         what="Hạn gửi tự đánh giá", context=str(framework), agency_name=a.agency.name,
         link=reverse("indices:assessment", args=[a.pk]),
-        recipients=tuple(Recipient(**row) for row in contacts.get(a.agency_id, []))) for a in owing])
+        recipients=tuple(people[a.agency_id])) for a in owing])
 
 
 def done(assessment_ids) -> None:

@@ -211,10 +211,6 @@ def trend(agency: Agency, framework: Framework) -> list[dict]:
     return [{"year": year, "total": own[year], "mean": means.get(year)} for year in sorted(own)]
 
 
-def province_trend(province, index: str) -> list[NationalResult]:
-    return list(NationalResult.objects.filter(province=province, index=index).order_by("year"))
-
-
 def national_results(province) -> QuerySet[NationalResult]:
     return NationalResult.objects.filter(province=province).order_by("-year", "index")
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind
 from agencies.permissions import Refused, can_organise
+from agencies.templatetags.vn import vn_number
 
 from . import reminders
 from .models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility, Score
@@ -65,14 +66,8 @@ def check_score(value: Decimal, criterion: Criterion) -> str:
         return _("Điểm không được âm.")
     if value > criterion.maximum:
         return _("Điểm %(value)s vượt điểm tối đa %(maximum)s của tiêu chí %(code)s.") % {
-            "value": _vn(value), "maximum": _vn(criterion.maximum), "code": criterion.code}
+            "value": vn_number(value, 2), "maximum": vn_number(criterion.maximum, 2), "code": criterion.code}
     return ""
-
-
-def _vn(value: Decimal) -> str:
-    from agencies.templatetags.vn import vn_number
-
-    return vn_number(value, 2)
 
 
 def totals_refresh(assessments: QuerySet[Assessment]) -> None:

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies.downloads import private_attachment
 from agencies.models import Province
 from agencies.permissions import Refused, can_organise, can_see_province_work, show_refusal
 
@@ -375,11 +376,7 @@ def evidence(request, pk, score_pk):
         raise Http404
     if not (request.user.agency_id == item.agency_id or can_organise(request.user, item.agency.province_id)):
         raise PermissionDenied
-    response = FileResponse(score.evidence.open("rb"), as_attachment=True,
-                            filename=score.evidence_name or score.evidence.name.rsplit("/", 1)[-1])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_attachment(score.evidence, score.evidence_name or score.evidence.name.rsplit("/", 1)[-1])
 
 
 # --- National results ---------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from conferences.reminders import recipients_for, scope_of
+from agencies.selectors import agency_recipients
+from conferences.reminders import scope_of
 from notifications import services as notifications
 from notifications.services import Deadline
 
@@ -20,7 +21,7 @@ def schedule(assignment: Assignment) -> None:
     presentations = list(assignment.presentations.select_related("agency"))
     owing = [p for p in presentations if p.status == Presentation.Status.AWAITING]
     notifications.deadline_done(keys=[key(p.pk) for p in presentations if p not in owing])
-    people = recipients_for({p.agency_id for p in owing})
+    people = agency_recipients({p.agency_id for p in owing})
     notifications.deadlines_set([Deadline(
         key=key(p.pk), scope=scope_of(assignment.conference), due_at=assignment.due_at, what="Hạn gửi tham luận",
         context=assignment.conference.title, detail=assignment.topic, agency_name=p.agency.name,

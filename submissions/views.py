@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from agencies.downloads import private_attachment as _attachment
 from agencies.permissions import Refused, show_refusal
 from conferences.selectors import conference_get
 
@@ -36,15 +37,6 @@ def _managed_conference(request, pk):
     if not selectors.can_manage(request.user, conference):
         raise PermissionDenied
     return conference
-
-
-def _attachment(field, name: str, content_type: str) -> FileResponse:
-    # Always an attachment, never rendered inline; the original Vietnamese
-    # name travels as RFC 5987 filename* (Django encodes it).
-    response = FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- Officials and organisers: one presentation ---------------------------------------------
