@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, AgencyKind, DirectoryImport, Person, Province
+from .spreadsheets import is_spreadsheet
 
 
 class DateInput(forms.DateInput):
@@ -106,8 +107,8 @@ class DirectoryImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Dữ liệu trong tệp"), choices=DirectoryImport.Kind.choices,
                              widget=forms.RadioSelect, initial=DirectoryImport.Kind.AGENCIES)
     province = forms.ModelChoiceField(label=_("Tỉnh"), queryset=Province.objects.none())
-    file = forms.FileField(label=_("Tệp CSV hoặc Excel (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+    file = forms.FileField(label=_("Tệp CSV hoặc Excel (.xlsx, .xls, .ods)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xls,.ods"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,8 +125,8 @@ class DirectoryImportForm(forms.Form):
                 _("Tệp quá lớn (%(size)s); giới hạn là %(limit)s.")
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+        if not (upload.name.lower().endswith(".csv") or is_spreadsheet(upload.name)):
+            raise forms.ValidationError(_("Chỉ nhận tệp .csv, .xlsx, .xls hoặc .ods."))
         return upload
 
 

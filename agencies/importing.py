@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Agency, AgencyKind, DirectoryImport, Person, Province
+from .spreadsheets import UnreadableSpreadsheet, first_sheet_rows, is_spreadsheet
 from .text import fold
 
 
@@ -114,10 +114,13 @@ def read_table(name: str, data: bytes) -> Table:
         raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))
     if suffix == "csv":
         raw_rows = _read_csv(data)
-    elif suffix == "xlsx":
-        raw_rows = _read_xlsx(data)
+    elif is_spreadsheet(name):
+        try:
+            raw_rows = first_sheet_rows(data)
+        except UnreadableSpreadsheet as error:
+            raise ImportFileError(str(error)) from error
     else:
-        raise ImportFileError(_("Chỉ nhận tệp .csv hoặc .xlsx (tệp đã chọn: “%(name)s”).") % {"name": name})
+        raise ImportFileError(_("Chỉ nhận tệp .csv, .xlsx, .xls hoặc .ods (tệp đã chọn: “%(name)s”).") % {"name": name})
 
     numbered = [(i, row) for i, row in enumerate(raw_rows, start=1) if any(_text(c) for c in row)]
     if not numbered:
@@ -147,22 +150,6 @@ def _read_csv(data: bytes) -> list[list]:
     except csv.Error:
         dialect = csv.excel
     return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFileError(
-            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def _text(value) -> str:

@@ -16,7 +16,8 @@ class OpenForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp kết quả (.xlsx)"),
+    file = forms.FileField(label=_("Tệp kết quả (.xlsx, .xls, .ods)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
                            help_text=_("Dùng tệp mẫu tải ở trên: mỗi dòng một đơn vị, mỗi cột một tiêu chí."))
     round = forms.ChoiceField(label=_("Nhập vào"), choices=Score.Round.choices, initial=Score.Round.APPRAISED,
                               widget=forms.RadioSelect)
@@ -43,8 +44,11 @@ class NationalResultForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        rank, out_of = data.get("rank"), data.get("out_of")
-        if rank and out_of and rank > out_of:
+        rank, out_of, year = data.get("rank"), data.get("out_of"), data.get("year")
+        if year and out_of and out_of != NationalResult.provinces_in(year):
+            self.add_error("out_of", _("Năm %(year)s xếp hạng trên %(expected)s tỉnh, thành phố.") % {
+                "year": year, "expected": NationalResult.provinces_in(year)})
+        elif rank and out_of and rank > out_of:
             self.add_error("rank", _("Xếp hạng %(rank)s lớn hơn tổng số %(out_of)s.") % {"rank": rank, "out_of": out_of})
         return data
 
@@ -68,3 +72,9 @@ class ResponsibilityForm(forms.Form):
 
     def mapping(self) -> dict:
         return {field.criterion.code: self.cleaned_data.get(name) for name, field in self.fields.items()}
+
+
+class NationalImportForm(forms.Form):
+    file = forms.FileField(label=_("Bảng kết quả (.xlsx, .xls, .ods)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+                           help_text=_("Các cột: Năm, Chỉ số, Kết quả, Xếp hạng, Trên tổng số, Văn bản công bố."))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.permissions import Refused
+from agencies.spreadsheets import UnreadableSpreadsheet, first_sheet_rows
 
 from .models import Criterion, Framework, IndexKind
 
@@ -157,20 +158,16 @@ def framework_xlsx(framework: Framework) -> bytes:
 
 def framework_from_xlsx(data: bytes) -> dict:
     """Read the sheet `framework_xlsx` writes back into the data `framework_load` takes."""
-    import io
-
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
-        raise Refused(_("Không đọc được tệp: chỉ nhận tệp Excel .xlsx.")) from error
+        sheet_rows = first_sheet_rows(data)
+    except UnreadableSpreadsheet as error:
+        raise Refused(str(error)) from error
     labels = {label: key for key, label in XLSX_FIELDS}
     result: dict = {}
     flat: list[dict] = []
     in_criteria = False
-    for values in book.worksheets[0].iter_rows(values_only=True):
-        cells = [("" if v is None else v) for v in (list(values) + [None] * 4)[:4]]
+    for values in sheet_rows:
+        cells = (list(values) + [""] * 4)[:4]
         if not in_criteria:
             if str(cells[0]).strip() == CRITERIA_HEADER[0]:
                 in_criteria = True
@@ -183,7 +180,6 @@ def framework_from_xlsx(data: bytes) -> dict:
         if code:
             flat.append({"code": code, "name": str(cells[1]).strip(), "maximum": cells[2],
                          "method": str(cells[3]).strip() or Criterion.Method.APPRAISAL, "children": []})
-    book.close()
     result["is_example"] = str(result.get("is_example", "")).strip().lower() in ("x", "1", "true", "có")
     by_code = {node["code"]: node for node in flat}
     roots = []

@@ -118,6 +118,12 @@ class NationalResult(models.Model):
     def __str__(self):
         return f"{self.province} {self.get_index_display()} {self.year}: {self.score}"
 
+    @staticmethod
+    def provinces_in(year: int) -> int:
+        """How many provinces a year's national ranking covers: 63 until the
+        2025 merger of provinces, 34 since."""
+        return 63 if year <= 2024 else 34
+
 
 class Assessment(models.Model):
     """One agency's result under one framework (and so one year)."""
@@ -158,8 +164,11 @@ class Score(models.Model):
         SELF = "self", _("Tự đánh giá")
         APPRAISED = "appraised", _("Thẩm định")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    # No single-column indexes: "score_once" leads with the assessment and the
+    # (criterion, round) index with the criterion, and a year's import writes
+    # 340,000 rows into every index the table has.
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores", db_index=False)
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores", db_index=False)
     round = models.CharField(_("vòng"), max_length=20, choices=Round.choices)
     value = models.DecimalField(_("điểm"), **SCORE, validators=[MinValueValidator(Decimal("0"))])
     note = models.TextField(_("giải trình, minh chứng"), blank=True)

@@ -70,9 +70,11 @@ def check_score(value: Decimal, criterion: Criterion) -> str:
     return ""
 
 
-def totals_refresh(assessments: QuerySet[Assessment]) -> None:
+def totals_refresh(assessments: QuerySet[Assessment], rounds=(ROUND.SELF, ROUND.APPRAISED)) -> None:
     """Write each assessment's totals per round: one UPDATE with a SUM per round."""
     for round, column in ((ROUND.SELF, "self_total"), (ROUND.APPRAISED, "total")):
+        if round not in rounds:
+            continue
         sums = (Score.objects.filter(assessment=OuterRef("pk"), round=round).order_by()
                 .values("assessment").annotate(total=Sum("value")).values("total"))
         assessments.update(**{column: Subquery(sums)})

@@ -21,7 +21,7 @@ from agencies.downloads import private_attachment
 from agencies.models import Province
 from agencies.permissions import Refused, can_organise, can_see_province_work, show_refusal
 
-from . import analysis, drafting, excel, forms, loading, selectors, services
+from . import analysis, drafting, excel, forms, loading, national_sheet, selectors, services
 from .models import Assessment, Framework, NationalResult, Publication, Score
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,6 +50,24 @@ def _organiser(request, province) -> None:
 
 def _round(request) -> str:
     return Score.Round.SELF if request.GET.get("vong") == "tu-danh-gia" else Score.Round.APPRAISED
+
+
+def _stash(data: bytes, purpose: str, *extra) -> str:
+    """Keep an uploaded file between its preview and the confirmation: in
+    storage (which every web machine shares), named by a signed token."""
+    name = default_storage.save(f"indices/imports/{get_random_string(24)}.upload", ContentFile(data))
+    return signing.dumps([name, *extra], salt=purpose)
+
+
+def _unstash(token: str, purpose: str) -> tuple[bytes, str, list] | None:
+    """(data, storage name, extra) of a stashed upload; None once it expired
+    or was used (a second click on the confirmation)."""
+    try:
+        name, *extra = signing.loads(token, salt=purpose, max_age=3600)
+        with default_storage.open(name, "rb") as handle:
+            return handle.read(), name, extra
+    except (signing.BadSignature, FileNotFoundError):
+        return None
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -162,13 +180,11 @@ def import_results(request, pk):
     _organiser(request, province)
     form, preview, token = forms.ImportForm(), None, ""
     if request.method == "POST" and "token" in request.POST:
-        try:
-            name, round = signing.loads(request.POST["token"], salt="indices-import", max_age=3600)
-        except signing.BadSignature:
-            messages.error(request, _("Phiên nhập đã hết hạn: hãy chọn lại tệp."))
+        stashed = _unstash(request.POST["token"], "indices-import")
+        if stashed is None:
+            messages.error(request, _("Phiên nhập đã hết hạn hoặc tệp đã được nhập: hãy chọn lại tệp."))
             return redirect("indices:import", pk=framework.pk)
-        with default_storage.open(name, "rb") as handle:
-            data = handle.read()
+        data, name, (round,) = stashed
         try:
             result = excel.apply(actor=request.user, framework=framework, province=province, data=data, round=round)
         except (Refused, excel.ImportFileError) as error:
@@ -182,8 +198,7 @@ def import_results(request, pk):
     if request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
+            data = form.cleaned_data["file"].read()
             round = form.cleaned_data["round"]
             try:
                 preview = excel.read(framework, province, data, round=round)
@@ -191,8 +206,7 @@ def import_results(request, pk):
                 form.add_error("file", str(error))
             else:
                 if preview.ok:
-                    name = default_storage.save(f"indices/imports/{get_random_string(24)}.xlsx", ContentFile(data))
-                    token = signing.dumps([name, round], salt="indices-import")
+                    token = _stash(data, "indices-import", round)
     return render(request, "indices/import.html", {
         "framework": framework, "province": province, "form": form, "preview": preview, "token": token})
 
@@ -404,3 +418,49 @@ def national(request, pk=None):
     return render(request, "indices/national.html", {
         "province": province, "form": form, "editing": instance, "results": selectors.national_results(province),
         "summary": analysis.national_sentence(province), "can_organise": can_organise(request.user, province.pk)})
+
+
+@login_required
+def national_table(request):
+    province = _province(request)
+    if not can_see_province_work(request.user):
+        raise PermissionDenied
+    return _xlsx(national_sheet.workbook(province), national_sheet.filename(province))
+
+
+@login_required
+def national_import(request):
+    """The national results as a table: upload → preview → confirm, as for scores."""
+    province = _province(request)
+    _organiser(request, province)
+    form, preview, token = forms.NationalImportForm(), None, ""
+    if request.method == "POST" and "token" in request.POST:
+        stashed = _unstash(request.POST["token"], "indices-national")
+        if stashed is None:
+            messages.error(request, _("Phiên nhập đã hết hạn hoặc bảng đã được nhập: hãy chọn lại tệp."))
+            return redirect("indices:national-import")
+        data, name, _extra = stashed
+        try:
+            result = national_sheet.apply(actor=request.user, province=province, data=data)
+        except (Refused, excel.ImportFileError) as error:
+            show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
+            return redirect("indices:national-import")
+        default_storage.delete(name)
+        counts = result.counts
+        messages.success(request, _("Đã nhập bảng kết quả: %(created)s dòng mới, %(updated)s dòng cập nhật, "
+                                    "%(unchanged)s dòng không đổi.") % {
+            "created": counts["create"], "updated": counts["update"], "unchanged": counts["unchanged"]})
+        return redirect("indices:national")
+    if request.method == "POST":
+        form = forms.NationalImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                preview = national_sheet.read(province, data)
+            except excel.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if preview.ok:
+                    token = _stash(data, "indices-national")
+    return render(request, "indices/national_import.html", {
+        "province": province, "form": form, "preview": preview, "token": token})

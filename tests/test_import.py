@@ -2,6 +2,7 @@
 changes nothing; a good file is applied whole; a second run changes nothing."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -43,6 +44,14 @@ def test_import_good_file_creates_agencies_with_parents(lang_son):
     assert snv.parent.code == "UBND"
     assert snv.kind == "so_ban_nganh"
     assert Agency.objects.get(code="X-THATKHE").kind == "xa"
+
+
+@pytest.mark.parametrize("name", ["danh-ba.xls", "danh-ba.ods"])
+def test_import_reads_xls_and_ods(lang_son, name):
+    data = (Path(__file__).parent / "fixtures" / name).read_bytes()
+    preview = services.directory_apply(kind="agencies", province=lang_son, name=name, data=data)
+    assert preview.counts == {"create": 3, "update": 0, "unchanged": 0, "error": 0}
+    assert Agency.objects.get(province=lang_son, code="SNV").parent.code == "UBND"
 
 
 def test_import_twice_is_idempotent(lang_son):
@@ -112,11 +121,11 @@ def test_import_wrong_encoding_refused(lang_son):
 
 
 def test_import_wrong_file_type_refused(lang_son):
-    assert_file_refused(lang_son, b"%PDF-1.7", "danh-ba.pdf", ".csv hoặc .xlsx")
+    assert_file_refused(lang_son, b"%PDF-1.7", "danh-ba.pdf", ".csv, .xlsx, .xls hoặc .ods")
 
 
 def test_import_broken_xlsx_refused(lang_son):
-    assert_file_refused(lang_son, b"PK\x03\x04 not really a zip", "danh-ba.xlsx", "Không đọc được tệp Excel")
+    assert_file_refused(lang_son, b"PK\x03\x04 not really a zip", "danh-ba.xlsx", "Không đọc được tệp bảng tính")
 
 
 def test_import_duplicate_code_refused(lang_son):

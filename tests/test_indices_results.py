@@ -209,7 +209,7 @@ def test_each_import_error_names_its_cell_and_nothing_is_written(framework, lang
 
 
 def test_import_refuses_a_file_that_is_not_the_template_and_a_duplicate_row(framework, lang_son, organiser):
-    with pytest.raises(excel.ImportFileError, match="chỉ nhận tệp Excel .xlsx"):
+    with pytest.raises(excel.ImportFileError, match="không phải tệp Excel"):
         excel.read(framework, lang_son, b"STT;Ma don vi\n1;SNV\n")
     (agency,) = departments(lang_son, 1)
     data = filled(framework, lang_son, {agency.code: {"1.1": 1}})
@@ -248,6 +248,10 @@ def test_import_page_previews_errors_then_confirms(framework, lang_son, organise
     token = response.context["token"]
     response = client.post(f"/chi-so/bo/{framework.pk}/nhap/", {"token": token})
     assert response.status_code == 302 and Assessment.objects.get(agency=agency).total == Decimal("3.75")
+    # A second click on the confirmation finds the file gone and says so.
+    response = client.post(f"/chi-so/bo/{framework.pk}/nhap/", {"token": token}, follow=True)
+    assert "đã được nhập: hãy chọn lại tệp" in response.content.decode()
+    assert Score.objects.count() == 1
 
 
 def _upload(data: bytes):

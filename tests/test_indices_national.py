@@ -1,0 +1,138 @@
+"""The national results table: entered as the offices keep it ("56/63",
+"81,51%", "Par Index"), every problem by cell with nothing written, updates
+told apart from additions, the export reading back unchanged, and the page
+flow from upload to the summary sentence."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from agencies.permissions import Refused
+from indices import excel, forms, national_sheet, selectors
+from indices.models import NationalResult
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Năm", "Chỉ số", "Kết quả", "Xếp hạng", "Trên tổng số", "Văn bản công bố"]
+LAI_CHAU_LIKE = [
+    [2023, "PAR INDEX", 85.78, 49, 63, "Quyết định số 190/QĐ-BNV ngày 05/4/2024"],
+    [2023, "SIPAS", "79,82%", "50/63", None, ""],
+    [2024, "Par Index", "85,97", "56/63", None, "Quyết định số 268/QĐ-BNV ngày 28/3/2025"],
+    [2024, "sipas", 81.51, 55, 63, "Quyết định số 268/QĐ-BNV ngày 28/3/2025"],
+]
+OPENING = ("Chỉ số PAR INDEX tỉnh Lạng Sơn đạt 85,97 điểm, tăng 0,19 điểm so với năm 2023, xếp vị trí thứ 56/63 "
+           "tỉnh, thành phố, giảm 7 hạng so với năm 2023; Chỉ số SIPAS đạt 81,51%, tăng 1,69% so với năm 2023; "
+           "xếp hạng 55/63 tỉnh, thành phố, giảm 05 hạng so với năm 2023")
+
+
+def table(rows, header=HEADER, title=True) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append(["Kết quả PAR INDEX, SIPAS của tỉnh"])
+        sheet.append([])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_table_as_offices_write_it_gives_the_summary_sentence(lang_son, organiser):
+    preview = national_sheet.read(lang_son, table(LAI_CHAU_LIKE))
+    assert preview.ok and preview.counts == {"create": 4, "update": 0, "unchanged": 0}
+    assert not NationalResult.objects.exists()  # reading writes nothing
+    national_sheet.apply(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+    sipas_2023 = NationalResult.objects.get(year=2023, index="sipas")
+    assert (sipas_2023.score, sipas_2023.rank, sipas_2023.out_of) == (Decimal("79.82"), 50, 63)
+    assert NationalResult.objects.get(year=2024, index="par").source == "Quyết định số 268/QĐ-BNV ngày 28/3/2025"
+    assert selectors.national_summary(lang_son, 2024) == OPENING
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ([2024, "PAR INDEX", "abc", 56, 63, ""], "Ô C4: “abc” không phải là số."),
+    ([2024, "PAR INDEX", 185.5, 56, 63, ""], "Ô C4: kết quả 185,5 phải từ 0 đến 100."),
+    ([2010, "PAR INDEX", 85.97, 56, 63, ""], "Ô A4: năm “2010” không hợp lệ"),
+    ([2024, "PCI", 85.97, 56, 63, ""], "Ô B4: chỉ số “PCI” không rõ: ghi PAR INDEX hoặc SIPAS."),
+    ([2024, "SIPAS", 81.51, 0, 63, ""], "Ô D4: xếp hạng “0” phải là số nguyên dương."),
+    ([2024, "SIPAS", 81.51, 55.5, 63, ""], "Ô D4: xếp hạng “55,5” phải là số nguyên dương."),
+    ([2024, "SIPAS", 81.51, 55, 34, ""], "Ô E4: năm 2024 xếp hạng trên 63 tỉnh, thành phố, không phải 34."),
+    ([2025, "SIPAS", 81.51, "20/63", None, ""], "Ô D4: năm 2025 xếp hạng trên 34 tỉnh, thành phố, không phải 63."),
+    ([2025, "PAR INDEX", 85.2, 40, 34, ""], "Ô D4: xếp hạng 40 lớn hơn tổng số 34."),
+    ([2024, None, 85.97, 56, 63, ""], "Ô B4: chưa ghi chỉ số."),
+])
+def test_each_problem_names_its_cell_and_nothing_is_written(lang_son, organiser, row, expected):
+    NationalResult.objects.create(province=lang_son, year=2023, index="par", score=Decimal("85.78"), rank=49,
+                                  out_of=63)
+    before = list(NationalResult.objects.values())
+    data = table([row])
+    preview = national_sheet.read(lang_son, data)
+    assert not preview.ok
+    assert any(str(p).startswith(expected) for p in preview.problems), [str(p) for p in preview.problems]
+    with pytest.raises(Refused):
+        national_sheet.apply(actor=organiser, province=lang_son, data=data)
+    assert list(NationalResult.objects.values()) == before
+
+
+def test_a_repeated_line_a_missing_column_and_a_file_that_is_no_sheet(lang_son):
+    problems = national_sheet.read(lang_son, table([LAI_CHAU_LIKE[2], LAI_CHAU_LIKE[2]])).problems
+    assert [str(p) for p in problems] == ["Ô A5: PAR INDEX năm 2024 đã có ở dòng 4."]
+    with pytest.raises(excel.ImportFileError, match="Thiếu cột: Kết quả, Xếp hạng"):
+        national_sheet.read(lang_son, table([[2024, "SIPAS"]], header=["Năm", "Chỉ số"]))
+    with pytest.raises(excel.ImportFileError, match="cột “Năm” và “Chỉ số”"):
+        national_sheet.read(lang_son, table([[1, 2]], header=["A", "B"]))
+    with pytest.raises(excel.ImportFileError, match="không phải tệp Excel"):
+        national_sheet.read(lang_son, b"Nam,Chi so\n2024,PAR\n")
+
+
+def test_updates_are_told_apart_and_the_export_reads_back_unchanged(lang_son, organiser):
+    national_sheet.apply(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+    corrected = [list(r) for r in LAI_CHAU_LIKE]
+    corrected[0][2] = 85.8  # a corrected 2023 score
+    preview = national_sheet.read(lang_son, table(corrected))
+    assert preview.counts == {"create": 0, "update": 1, "unchanged": 3}
+    national_sheet.apply(actor=organiser, province=lang_son, data=table(corrected))
+    assert NationalResult.objects.count() == 4
+    assert NationalResult.objects.get(year=2023, index="par").score == Decimal("85.80")
+    exported = national_sheet.workbook(lang_son)
+    assert national_sheet.read(lang_son, exported).counts == {"create": 0, "update": 0, "unchanged": 4}
+
+
+def test_only_the_organiser_imports(lang_son, official, other_organiser):
+    with pytest.raises(Refused):
+        national_sheet.apply(actor=other_organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+    assert client_for(official).get("/chi-so/toan-quoc/nhap/").status_code == 403
+    assert not NationalResult.objects.exists()
+
+
+def test_the_page_previews_then_confirms_once(lang_son, organiser):
+    client = client_for(organiser)
+    upload = SimpleUploadedFile("ket-qua-toan-quoc.xlsx", table([[2024, "SIPAS", 81.51, 55, 34, ""]]))
+    page = client.post("/chi-so/toan-quoc/nhap/", {"file": upload}).content.decode()
+    assert "năm 2024 xếp hạng trên 63 tỉnh, thành phố, không phải 34." in page and ">E4<" in page
+    upload = SimpleUploadedFile("ket-qua-toan-quoc.xlsx", table(LAI_CHAU_LIKE))
+    response = client.post("/chi-so/toan-quoc/nhap/", {"file": upload})
+    assert "Thêm mới" in response.content.decode() and not NationalResult.objects.exists()
+    token = response.context["token"]
+    response = client.post("/chi-so/toan-quoc/nhap/", {"token": token}, follow=True)
+    page = response.content.decode()
+    assert "4 dòng mới, 0 dòng cập nhật, 0 dòng không đổi" in page and OPENING in page
+    response = client.post("/chi-so/toan-quoc/nhap/", {"token": token}, follow=True)
+    assert "đã được nhập: hãy chọn lại tệp" in response.content.decode()
+    assert NationalResult.objects.count() == 4
+    download = client.get("/chi-so/toan-quoc/ket-qua.xlsx")
+    assert download.status_code == 200 and download["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_the_entry_form_holds_the_number_of_provinces_to_the_year():
+    form = forms.NationalResultForm({"year": 2025, "index": "par", "score": "85,2", "rank": 20, "out_of": 63})
+    assert not form.is_valid()
+    assert form.errors["out_of"] == ["Năm 2025 xếp hạng trên 34 tỉnh, thành phố."]
