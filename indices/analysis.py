@@ -145,6 +145,11 @@ class NationalYear:
     par: NationalResult | None = None
     sipas: NationalResult | None = None
 
+    @property
+    def results(self) -> list[NationalResult | None]:
+        """PAR INDEX then SIPAS: the table's columns."""
+        return [self.par, self.sipas]
+
 
 def national_table(province) -> list[NationalYear]:
     years: dict[int, NationalYear] = {}

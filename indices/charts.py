@@ -17,6 +17,11 @@ MEAN = "#a9c1dc"
 MARK = "#c0392b"
 GRID = "#d9d9d9"
 TEXT = "#222222"
+# Text sizes in the drawing's own units. The profile and trend are drawn 520
+# wide so that on a phone (about 340 px for the chart) their text still
+# reads at 10 px; in a PDF (520 px is 13.8 cm) it prints at 11 pt.
+FONT = 15
+SMALL = 12
 
 
 @dataclass
@@ -26,9 +31,9 @@ class Bar:
     highlight: bool = False
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+def _svg(width: int, height: int, title: str, body: list[str], font: int = 0) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" font-size="11" '
+            f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" font-size="{font or FONT}" '
             f'fill="{TEXT}"><title>{escape(title)}</title>{"".join(body)}</svg>')
 
 
@@ -76,7 +81,7 @@ def ranking_bars(bars: list[Bar], *, maximum: Decimal, title: str, unit: str = "
         x = x_of(mean)
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 18}" stroke="{MARK}" '
                     f'stroke-dasharray="4 3"/>')
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, font=11)
 
 
 @dataclass
@@ -87,30 +92,32 @@ class FieldShare:
     mean: Decimal | None
 
 
-def profile(rows: list[FieldShare], *, title: str, own_label: str, mean_label: str, width: int = 640) -> str:
-    """Each field as a percentage of its maximum: the agency beside the province's mean."""
-    label_w, row_h, top = 250, 30, 26
-    plot = width - label_w - 50
-    height = top + row_h * len(rows) + 20
-    body = [f'<rect x="{label_w}" y="4" width="12" height="10" fill="{OWN}"/>',
-            f'<text x="{label_w + 16}" y="13">{escape(_short(own_label, 28))}</text>']
+def profile(rows: list[FieldShare], *, title: str, own_label: str, mean_label: str, width: int = 520) -> str:
+    """Each field as a percentage of its maximum: the agency beside the
+    province's mean. A field's name stands on its own line above its bars,
+    so names are not cut and the bars keep the whole width."""
+    plot, row_h, top = width - 56, 46, 24
+    height = top + row_h * len(rows) + 18
+    body = [f'<rect x="0" y="4" width="12" height="11" fill="{OWN}"/>',
+            f'<text x="17" y="14">{escape(_short(own_label, 30))}</text>']
     if mean_label:
-        body += [f'<rect x="{label_w + 190}" y="4" width="12" height="10" fill="{MEAN}"/>',
-                 f'<text x="{label_w + 206}" y="13">{escape(mean_label)}</text>']
+        body += [f'<rect x="{width / 2:.0f}" y="4" width="12" height="11" fill="{MEAN}"/>',
+                 f'<text x="{width / 2 + 17:.0f}" y="14">{escape(_short(mean_label, 30))}</text>']
     for tick in (0, 25, 50, 75, 100):
-        x = label_w + plot * tick / 100
-        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 16}" stroke="{GRID}"/>')
-        body.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" font-size="9">{tick}%</text>')
+        x = plot * tick / 100
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 16}" stroke="{GRID}"/>')
+        anchor = "start" if tick == 0 else "middle"
+        body.append(f'<text x="{x:.1f}" y="{height - 3}" text-anchor="{anchor}" font-size="{SMALL}">{tick}%</text>')
     for i, row in enumerate(rows):
         y = top + i * row_h
-        body.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
-                    f'{escape(_short(f"{row.code}. {row.name}", 42))}</text>')
-        for offset, value, colour in ((0, row.own, OWN), (12, row.mean, MEAN)):
+        body.append(f'<text x="0" y="{y + 14}" font-weight="600">'
+                    f'{escape(_short(f"{row.code}. {row.name}", 62))}</text>')
+        for offset, value, colour in ((19, row.own, OWN), (32, row.mean, MEAN)):
             if value is None:
                 continue
             length = plot * min(max(float(value), 0), 100) / 100
-            body.append(f'<rect x="{label_w}" y="{y + offset + 2}" width="{length:.1f}" height="11" fill="{colour}"/>')
-            body.append(f'<text x="{label_w + length + 4:.1f}" y="{y + offset + 11}" font-size="9">'
+            body.append(f'<rect x="0" y="{y + offset}" width="{length:.1f}" height="11" fill="{colour}"/>')
+            body.append(f'<text x="{length + 4:.1f}" y="{y + offset + 10}" font-size="{SMALL}">'
                         f'{vn_number(value, 1)}%</text>')
     return _svg(width, height, title, body)
 
@@ -122,38 +129,47 @@ class Series:
     colour: str = OWN
 
 
-def trend(years: list[int], series: list[Series], *, title: str, unit: str = "", width: int = 640,
-          height: int = 220) -> str:
-    """Lines over the years; each point labelled with its value."""
-    left, right, top, bottom = 46, 20, 28, 30
-    plot_w, plot_h = width - left - right, height - top - bottom
+def trend(years: list[int], series: list[Series], *, title: str, unit: str = "", width: int = 520,
+          height: int = 240) -> str:
+    """Lines over the years; each point labelled with its value: above the
+    point on the upper line, below it on the lower one, so two lines close
+    together do not write over each other."""
+    left, right, top, bottom, inset = 44, 14, 32, 30, 36
+    plot_w, plot_h = width - left - right - 2 * inset, height - top - bottom
     known = [float(v) for s in series for v in s.values if v is not None]
     low = min(known, default=0.0)
     high = max(known, default=1.0)
     span = high - low
-    low, high = (low - max(span * 0.2, 1), high + max(span * 0.2, 1))
+    low, high = (low - max(span * 0.25, 1), high + max(span * 0.25, 1))
     body = []
     for i, s in enumerate(series):
-        body.append(f'<rect x="{left + i * 190}" y="6" width="12" height="10" fill="{s.colour}"/>'
-                    f'<text x="{left + i * 190 + 16}" y="15">{escape(s.label)}</text>')
+        body.append(f'<rect x="{left + i * 180}" y="6" width="12" height="11" fill="{s.colour}"/>'
+                    f'<text x="{left + i * 180 + 17}" y="16">{escape(s.label)}</text>')
     for tick in range(0, 5):
         value = low + (high - low) * tick / 4
         y = top + plot_h - plot_h * tick / 4
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        body.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" font-size="9">{vn_number(value, 1)}</text>')
+        body.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" font-size="{SMALL}">'
+                    f'{vn_number(value, 1)}</text>')
 
     def x_of(i: int) -> float:
-        return left + (plot_w * i / (len(years) - 1) if len(years) > 1 else plot_w / 2)
+        return left + inset + (plot_w * i / (len(years) - 1) if len(years) > 1 else plot_w / 2)
+
+    def y_of(value) -> float:
+        return top + plot_h - plot_h * (float(value) - low) / (high - low)
 
     for i, year in enumerate(years):
-        body.append(f'<text x="{x_of(i):.1f}" y="{height - 10}" text-anchor="middle">{year}</text>')
+        body.append(f'<text x="{x_of(i):.1f}" y="{height - 8}" text-anchor="middle">{year}</text>')
     for s in series:
-        points = [(x_of(i), top + plot_h - plot_h * (float(v) - low) / (high - low), v)
-                  for i, v in enumerate(s.values) if v is not None]
+        points = [(i, x_of(i), y_of(v), v) for i, v in enumerate(s.values) if v is not None]
         if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in points)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2"/>')
-        for x, y, v in points:
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{s.colour}"/>'
-                        f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle">{vn_number(v, 2)}{unit}</text>')
+            path = " ".join(f"{x:.1f},{y:.1f}" for _i, x, y, _v in points)
+            body.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2.5"/>')
+        for i, x, y, v in points:
+            others = [float(o.values[i]) for o in series if o is not s and o.values[i] is not None]
+            below = any(other > float(v) for other in others)
+            label_y = y + 18 if below else y - 9
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}"/>'
+                        f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-weight="600">'
+                        f'{vn_number(v, 2)}{unit}</text>')
     return _svg(width, height, title, body)

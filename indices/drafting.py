@@ -36,18 +36,25 @@ def _committee(province) -> Agency:
     return committee
 
 
+def _within(name: str, province) -> str:
+    """An agency's name as the province's own decision writes it: "Sở Tài
+    chính", "Văn phòng UBND tỉnh", "Thanh tra tỉnh" (the province goes without saying)."""
+    name = name.removesuffix(f" {province.name}")
+    return name.removesuffix(" tỉnh") if name.startswith("Sở ") else name
+
+
 def ranking_table(framework: Framework, province) -> tuple[str, str]:
     """The appendix table (Markdown subset) and its bar chart (SVG)."""
     rows = list(selectors.ranking(framework, province))
     fields = selectors.fields(framework)
     totals = selectors.field_totals([row.pk for row in rows])
-    head = ["TT", "Đơn vị", *[f"LV {f.code}" for f in fields], "Tổng điểm", "Xếp hạng"]
+    head = ["STT", "Đơn vị", *[f"LV {f.code}" for f in fields], "Tổng điểm", "Xếp hạng"]
     maxima = ["", "*Điểm tối đa*", *[f"*{vn_number(f.maximum, 2)}*" for f in fields],
               f"*{vn_number(framework.maximum, 2)}*", ""]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join([":-:", ":--"] + [":-:"] * (len(head) - 2)) + "|",
              "| " + " | ".join(maxima) + " |"]
     for n, row in enumerate(rows, start=1):
-        cells = [str(n), row.agency.name.replace("|", "/"),
+        cells = [str(n), _within(row.agency.name, province).replace("|", "/"),
                  *[vn_number(totals.get(row.pk, {}).get(f.code), 2) for f in fields],
                  f"**{vn_number(row.score, 2)}**", str(row.rank)]
         lines.append("| " + " | ".join(cells) + " |")

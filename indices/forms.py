@@ -31,6 +31,10 @@ class NationalResultForm(forms.ModelForm):
         fields = ["year", "index", "score", "rank", "out_of", "source"]
         widgets = {"index": forms.Select(choices=IndexKind.choices)}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["index"].widget.choices = [("", _("— Chọn chỉ số —")), *IndexKind.choices]
+
     def clean_score(self):
         try:
             value = parse_score(self.cleaned_data["score"])
@@ -63,7 +67,8 @@ class ResponsibilityForm(forms.Form):
         for criterion in criteria:
             field = forms.ModelChoiceField(
                 queryset=agencies, required=False, label=f"{criterion.code}. {criterion.name}",
-                empty_label=_("— theo lĩnh vực —") if criterion.level > 1 else _("— chưa phân công —"))
+                empty_label=_("— theo lĩnh vực —") if criterion.level > 1 else _("— chưa phân công —"),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
             group_agencies_by_kind(field)
             responsibility = current.get(criterion.code)
             field.initial = responsibility.agency_id if responsibility else None

@@ -390,8 +390,11 @@ def test_publishing_drafts_the_decision_with_the_ranking_appendix_and_chart(fram
     assert document.doc_type == "QĐ" and document.source == publication
     assert "công bố kết quả Chỉ số cải cách hành chính năm 2025 của các sở, ban, ngành" in document.title
     appendix = document.sections.get(part="appendix")
-    assert f"| 1 | {b.name} | 8,00 | 12,00 | **20,00** | 1 |" in appendix.text
-    assert f"| 3 | {a.name} | 8,00 | 11,00 | **19,00** | 2 |" in appendix.text  # tied with the Sở: 1, 2, 2
+    # Names as the province's own decision writes them: "Sở Thử 001", not "… tỉnh Lạng Sơn".
+    short = {agency: agency.name.removesuffix(" tỉnh Lạng Sơn") for agency in (a, b)}
+    assert short[a] != a.name
+    assert f"| 1 | {short[b]} | 8,00 | 12,00 | **20,00** | 1 |" in appendix.text
+    assert f"| 3 | {short[a]} | 8,00 | 11,00 | **19,00** | 2 |" in appendix.text  # tied with the Sở: 1, 2, 2
     html = rendering.paper_html(document)
     assert "<svg" in html and "Sở Thử 001" in html
     from documents.checks import run_checks
