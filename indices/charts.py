@@ -111,7 +111,7 @@ def profile(rows: list[FieldShare], *, title: str, own_label: str, mean_label: s
     for i, row in enumerate(rows):
         y = top + i * row_h
         body.append(f'<text x="0" y="{y + 14}" font-weight="600">'
-                    f'{escape(_short(f"{row.code}. {row.name}", 62))}</text>')
+                    f'{escape(_short(f"{row.code}. {row.name}", 54))}</text>')
         for offset, value, colour in ((19, row.own, OWN), (32, row.mean, MEAN)):
             if value is None:
                 continue
