@@ -179,18 +179,26 @@ class AgencyRow:
         return sum(self.values.values(), Decimal("0"))
 
 
-@dataclass
-class Preview:
-    framework: Framework
-    round: str
-    rows: list[AgencyRow] = field(default_factory=list)
+@dataclass(kw_only=True)
+class Checked:
+    """What reading a sheet found: the rows it would write and every problem
+    by cell. Nothing is written unless it is ok."""
+
+    rows: list = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    missing_columns: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
+
+
+@dataclass(kw_only=True)
+class Preview(Checked):
+    framework: Framework
+    round: str
+    rows: list[AgencyRow] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def cells(self) -> int:

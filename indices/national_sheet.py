@@ -24,7 +24,7 @@ from agencies.permissions import Refused, can_organise
 from agencies.spreadsheets import UnreadableSpreadsheet, first_sheet_rows
 from agencies.text import fold
 
-from .excel import BOX, HEAD, ImportFileError, Problem
+from .excel import BOX, HEAD, Checked, ImportFileError, Problem
 from .models import IndexKind, NationalResult
 from .services import parse_score
 
@@ -55,7 +55,7 @@ class NationalRow:
     def action(self) -> str:
         if self.current is None:
             return "create"
-        same = all(getattr(self.current, key) == self.values[key] for key in FIELDS)
+        same = all(getattr(self.current, key) == self.values[key] for key in FIELDS if key in self.values)
         return "unchanged" if same else "update"
 
     @property
@@ -63,14 +63,9 @@ class NationalRow:
         return {"create": _("Thêm mới"), "update": _("Cập nhật"), "unchanged": _("Không đổi")}[self.action]
 
 
-@dataclass
-class NationalPreview:
+@dataclass(kw_only=True)
+class NationalPreview(Checked):
     rows: list[NationalRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -192,9 +187,13 @@ def read(province, data: bytes) -> NationalPreview:
         if row["index"] is None:
             problem("index", _("chỉ số “%(value)s” không rõ: ghi PAR INDEX hoặc SIPAS.") % {"value": _shown(cells["index"])})
         score = str(cells["score"]).strip().rstrip("%") if isinstance(cells["score"], str) else cells["score"]
+        if row["index"] == IndexKind.SIPAS and isinstance(score, float) and 0 < score <= 1:
+            score *= 100  # "81,51%" typed into Excel is stored as 0.8151
         try:
             row["score"] = parse_score(score)
-            if not Decimal("0") <= row["score"] <= Decimal("100"):
+            if row["score"] is None:
+                problem("score", _("chưa ghi kết quả."))
+            elif not Decimal("0") <= row["score"] <= Decimal("100"):
                 problem("score", _("kết quả %(value)s phải từ 0 đến 100.") % {"value": _shown(cells["score"])})
         except ValueError as error:
             problem("score", str(error))
@@ -204,6 +203,9 @@ def read(province, data: bytes) -> NationalPreview:
             rank_text, _slash, written_out_of = rank_text.partition("/")
             if str(out_of_raw).strip() == "":
                 out_of_raw, out_of_key = written_out_of, "rank"
+            elif _shown(out_of_raw) != written_out_of.strip():
+                problem("rank", _("xếp hạng ghi “%(rank)s” nhưng cột tổng số ghi %(out_of)s.")
+                        % {"rank": cells["rank"], "out_of": _shown(out_of_raw)})
         try:
             row["rank"] = _whole(rank_text)
             if row["rank"] < 1:
@@ -224,8 +226,9 @@ def read(province, data: bytes) -> NationalPreview:
                 elif row["rank"] > row["out_of"]:
                     problem("rank", _("xếp hạng %(rank)s lớn hơn tổng số %(out_of)s.")
                             % {"rank": row["rank"], "out_of": row["out_of"]})
-        row["source"] = " ".join(str(cells.get("source", "")).split())
-        if len(row["source"]) > NationalResult._meta.get_field("source").max_length:
+        if "source" in columns:  # without the column, what is on record stays
+            row["source"] = " ".join(str(cells["source"]).split())
+        if len(row.get("source", "")) > NationalResult._meta.get_field("source").max_length:
             problem("source", _("văn bản công bố dài quá 255 ký tự."))
         if len(preview.problems) > problems_before:
             continue
@@ -257,5 +260,5 @@ def apply(*, actor, province, data: bytes) -> NationalPreview:
             continue
         NationalResult.objects.update_or_create(
             province=province, year=row.values["year"], index=row.values["index"],
-            defaults={**{key: row.values[key] for key in FIELDS}, "entered_by": actor})
+            defaults={**{key: row.values[key] for key in FIELDS if key in row.values}, "entered_by": actor})
     return preview

@@ -52,22 +52,32 @@ def _round(request) -> str:
     return Score.Round.SELF if request.GET.get("vong") == "tu-danh-gia" else Score.Round.APPRAISED
 
 
-def _stash(data: bytes, purpose: str, *extra) -> str:
+def _stash(request, data: bytes, purpose: str, scope: list, *extra) -> str:
     """Keep an uploaded file between its preview and the confirmation: in
-    storage (which every web machine shares), named by a signed token."""
+    storage (which every web machine shares), named by a signed token that
+    also names who previewed it and for what (province, framework), so it
+    can only be confirmed there, by them."""
     name = default_storage.save(f"indices/imports/{get_random_string(24)}.upload", ContentFile(data))
-    return signing.dumps([name, *extra], salt=purpose)
+    return signing.dumps([name, request.user.pk, scope, *extra], salt=purpose)
 
 
-def _unstash(token: str, purpose: str) -> tuple[bytes, str, list] | None:
-    """(data, storage name, extra) of a stashed upload; None once it expired
-    or was used (a second click on the confirmation)."""
+def _unstash(request, token: str, purpose: str, scope: list) -> tuple[bytes, str, list] | None:
+    """(data, storage name, extra) of a stashed upload; None once it expired,
+    was used (a second click on the confirmation) or belongs elsewhere."""
     try:
-        name, *extra = signing.loads(token, salt=purpose, max_age=3600)
+        name, user_pk, stashed_scope, *extra = signing.loads(token, salt=purpose, max_age=3600)
+        if user_pk != request.user.pk or stashed_scope != scope:
+            return None
         with default_storage.open(name, "rb") as handle:
             return handle.read(), name, extra
-    except (signing.BadSignature, FileNotFoundError):
+    except (signing.BadSignature, FileNotFoundError, ValueError):
         return None
+
+
+def _here(request, province, name: str, *args) -> str:
+    """A page of this app for the province on view: an administrator's ?tinh= goes along."""
+    url = reverse(name, args=args)
+    return f"{url}?tinh={province.code}" if request.user.is_administrator else url
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -180,16 +190,17 @@ def import_results(request, pk):
     _organiser(request, province)
     form, preview, token = forms.ImportForm(), None, ""
     if request.method == "POST" and "token" in request.POST:
-        stashed = _unstash(request.POST["token"], "indices-import")
+        stashed = _unstash(request, request.POST["token"], "indices-import", [province.pk, framework.pk])
         if stashed is None:
             messages.error(request, _("Phiên nhập đã hết hạn hoặc tệp đã được nhập: hãy chọn lại tệp."))
-            return redirect("indices:import", pk=framework.pk)
+            return redirect(_here(request, province, "indices:import", framework.pk))
         data, name, (round,) = stashed
         try:
             result = excel.apply(actor=request.user, framework=framework, province=province, data=data, round=round)
         except (Refused, excel.ImportFileError) as error:
+            default_storage.delete(name)  # refused once, refused again: nothing to keep it for
             show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
-            return redirect("indices:import", pk=framework.pk)
+            return redirect(_here(request, province, "indices:import", framework.pk))
         default_storage.delete(name)
         messages.success(request, _("Đã nhập %(cells)s điểm của %(agencies)s đơn vị.") % {
             "cells": result.cells, "agencies": len(result.rows)})
@@ -206,9 +217,10 @@ def import_results(request, pk):
                 form.add_error("file", str(error))
             else:
                 if preview.ok:
-                    token = _stash(data, "indices-import", round)
+                    token = _stash(request, data, "indices-import", [province.pk, framework.pk], round)
     return render(request, "indices/import.html", {
-        "framework": framework, "province": province, "form": form, "preview": preview, "token": token})
+        "framework": framework, "province": province, "form": form, "preview": preview, "token": token,
+        "template_url": _here(request, province, "indices:template", framework.pk)})
 
 
 @login_required
@@ -414,7 +426,7 @@ def national(request, pk=None):
                     form.add_error(None, reason)
             else:
                 messages.success(request, _("Đã lưu kết quả công bố."))
-                return redirect("indices:national")
+                return redirect(_here(request, province, "indices:national"))
     return render(request, "indices/national.html", {
         "province": province, "form": form, "editing": instance, "results": selectors.national_results(province),
         "summary": analysis.national_sentence(province), "can_organise": can_organise(request.user, province.pk)})
@@ -435,22 +447,23 @@ def national_import(request):
     _organiser(request, province)
     form, preview, token = forms.NationalImportForm(), None, ""
     if request.method == "POST" and "token" in request.POST:
-        stashed = _unstash(request.POST["token"], "indices-national")
+        stashed = _unstash(request, request.POST["token"], "indices-national", [province.pk])
         if stashed is None:
             messages.error(request, _("Phiên nhập đã hết hạn hoặc bảng đã được nhập: hãy chọn lại tệp."))
-            return redirect("indices:national-import")
+            return redirect(_here(request, province, "indices:national-import"))
         data, name, _extra = stashed
         try:
             result = national_sheet.apply(actor=request.user, province=province, data=data)
         except (Refused, excel.ImportFileError) as error:
+            default_storage.delete(name)
             show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
-            return redirect("indices:national-import")
+            return redirect(_here(request, province, "indices:national-import"))
         default_storage.delete(name)
         counts = result.counts
         messages.success(request, _("Đã nhập bảng kết quả: %(created)s dòng mới, %(updated)s dòng cập nhật, "
                                     "%(unchanged)s dòng không đổi.") % {
             "created": counts["create"], "updated": counts["update"], "unchanged": counts["unchanged"]})
-        return redirect("indices:national")
+        return redirect(_here(request, province, "indices:national"))
     if request.method == "POST":
         form = forms.NationalImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -461,6 +474,7 @@ def national_import(request):
                 form.add_error("file", str(error))
             else:
                 if preview.ok:
-                    token = _stash(data, "indices-national")
+                    token = _stash(request, data, "indices-national", [province.pk])
     return render(request, "indices/national_import.html", {
-        "province": province, "form": form, "preview": preview, "token": token})
+        "province": province, "form": form, "preview": preview, "token": token,
+        "template_url": _here(request, province, "indices:national-table")})

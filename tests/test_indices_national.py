@@ -68,6 +68,8 @@ def test_a_table_as_offices_write_it_gives_the_summary_sentence(lang_son, organi
     ([2025, "SIPAS", 81.51, "20/63", None, ""], "Ô D4: năm 2025 xếp hạng trên 34 tỉnh, thành phố, không phải 63."),
     ([2025, "PAR INDEX", 85.2, 40, 34, ""], "Ô D4: xếp hạng 40 lớn hơn tổng số 34."),
     ([2024, None, 85.97, 56, 63, ""], "Ô B4: chưa ghi chỉ số."),
+    ([2024, "SIPAS", "%", 55, 63, ""], "Ô C4: chưa ghi kết quả."),
+    ([2024, "SIPAS", 81.51, "55/63", 34, ""], "Ô D4: xếp hạng ghi “55/63” nhưng cột tổng số ghi 34."),
 ])
 def test_each_problem_names_its_cell_and_nothing_is_written(lang_son, organiser, row, expected):
     NationalResult.objects.create(province=lang_son, year=2023, index="par", score=Decimal("85.78"), rank=49,
@@ -136,3 +138,29 @@ def test_the_entry_form_holds_the_number_of_provinces_to_the_year():
     form = forms.NationalResultForm({"year": 2025, "index": "par", "score": "85,2", "rank": 20, "out_of": 63})
     assert not form.is_valid()
     assert form.errors["out_of"] == ["Năm 2025 xếp hạng trên 34 tỉnh, thành phố."]
+
+
+def test_a_percent_cell_and_a_table_without_the_source_column(lang_son, organiser):
+    national_sheet.apply(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Năm", "Chỉ số", "Kết quả", "Xếp hạng"])
+    sheet.append([2024, "SIPAS", 0.8151, 55])  # "81,51%" typed into Excel: stored as 0.8151
+    sheet.append([2024, "PAR INDEX", 85.97, 56])
+    sheet["C2"].number_format = "0.00%"
+    out = io.BytesIO()
+    book.save(out)
+    preview = national_sheet.read(lang_son, out.getvalue())
+    assert preview.ok and preview.counts == {"create": 0, "update": 0, "unchanged": 2}
+    national_sheet.apply(actor=organiser, province=lang_son, data=out.getvalue())
+    kept = NationalResult.objects.get(year=2024, index="par")
+    assert kept.source == "Quyết định số 268/QĐ-BNV ngày 28/3/2025"  # no column: the source on record stays
+
+
+def test_a_preview_is_confirmed_only_by_whoever_made_it(lang_son, organiser, administrator):
+    upload = SimpleUploadedFile("ket-qua-toan-quoc.xlsx", table(LAI_CHAU_LIKE))
+    token = client_for(organiser).post("/chi-so/toan-quoc/nhap/", {"file": upload}).context["token"]
+    response = client_for(administrator).post("/chi-so/toan-quoc/nhap/?tinh=lang-son", {"token": token}, follow=True)
+    assert "hãy chọn lại tệp" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("?tinh=lang-son")  # the administrator stays in the province
+    assert not NationalResult.objects.exists()
