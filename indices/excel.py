@@ -225,15 +225,19 @@ def _code_text(value) -> str:
     return str(value).strip()
 
 
-def read(framework: Framework, province, data: bytes, *, round: str = Score.Round.APPRAISED) -> Preview:
-    """Read and check a filled-in sheet; writes nothing."""
+def uploaded_rows(data: bytes) -> list[list]:
+    """The first sheet of an upload, or ImportFileError saying why not."""
     if not data:
         raise ImportFileError(_("Tệp trống."))
     try:
-        rows = first_sheet_rows(data)
+        return first_sheet_rows(data)
     except UnreadableSpreadsheet as error:
         raise ImportFileError(str(error)) from error
-    return _read_sheet(framework, province, rows, round)
+
+
+def read(framework: Framework, province, data: bytes, *, round: str = Score.Round.APPRAISED) -> Preview:
+    """Read and check a filled-in sheet; writes nothing."""
+    return _read_sheet(framework, province, uploaded_rows(data), round)
 
 
 def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:

@@ -21,10 +21,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from agencies.permissions import Refused, can_organise
-from agencies.spreadsheets import UnreadableSpreadsheet, first_sheet_rows
 from agencies.text import fold
 
-from .excel import BOX, HEAD, Checked, ImportFileError, Problem
+from .excel import BOX, HEAD, Checked, ImportFileError, Problem, uploaded_rows
 from .models import IndexKind, NationalResult
 from .services import parse_score
 
@@ -148,12 +147,7 @@ def _headers(rows: list[list]) -> tuple[int, dict[str, int]]:
 
 def read(province, data: bytes) -> NationalPreview:
     """Read and check the table; writes nothing."""
-    if not data:
-        raise ImportFileError(_("Tệp trống."))
-    try:
-        rows = first_sheet_rows(data)
-    except UnreadableSpreadsheet as error:
-        raise ImportFileError(str(error)) from error
+    rows = uploaded_rows(data)
     header_line, columns = _headers(rows)
     missing = [LABELS[key] for key in REQUIRED if key not in columns]
     if missing:
