@@ -55,7 +55,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "agency", "email", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "role", "agency", "email", "password1", "password2"),
+            },
+        ),
     )
 
 
@@ -65,7 +71,17 @@ class DirectoryImportAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "province"]
     search_fields = ["original_name"]
     list_select_related = ["province", "created_by"]
-    readonly_fields = ["province", "kind", "file", "original_name", "status", "summary", "created_by", "created_at", "applied_at"]
+    readonly_fields = [
+        "province",
+        "kind",
+        "file",
+        "original_name",
+        "status",
+        "summary",
+        "created_by",
+        "created_at",
+        "applied_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -10,6 +10,4 @@ def register_models():
     auditlog.register(Agency)
     auditlog.register(Person)
     auditlog.register(DirectoryImport, exclude_fields=["file"])
-    auditlog.register(
-        User, exclude_fields=["password", "last_login"], m2m_fields=set()
-    )
+    auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields=set())

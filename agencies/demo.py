@@ -49,14 +49,36 @@ PROVINCES = {
         "address": "Số 02 đường Hùng Vương, phường Lương Văn Tri, tỉnh Lạng Sơn",
         "wards": ["Tam Thanh", "Lương Văn Tri", "Đông Kinh", "Kỳ Lừa"],
         "communes": [
-            "Thất Khê", "Tràng Định", "Na Sầm", "Văn Lãng", "Hoàng Văn Thụ", "Đồng Đăng", "Cao Lộc",
-            "Lộc Bình", "Mẫu Sơn", "Na Dương", "Đình Lập", "Châu Sơn", "Bắc Sơn", "Hưng Vũ", "Vũ Lễ",
-            "Bình Gia", "Hồng Phong", "Văn Quan", "Điềm He", "Chi Lăng", "Đồng Mỏ", "Hữu Lũng",
-            "Yên Bình", "Thiện Tân",
+            "Thất Khê",
+            "Tràng Định",
+            "Na Sầm",
+            "Văn Lãng",
+            "Hoàng Văn Thụ",
+            "Đồng Đăng",
+            "Cao Lộc",
+            "Lộc Bình",
+            "Mẫu Sơn",
+            "Na Dương",
+            "Đình Lập",
+            "Châu Sơn",
+            "Bắc Sơn",
+            "Hưng Vũ",
+            "Vũ Lễ",
+            "Bình Gia",
+            "Hồng Phong",
+            "Văn Quan",
+            "Điềm He",
+            "Chi Lăng",
+            "Đồng Mỏ",
+            "Hữu Lũng",
+            "Yên Bình",
+            "Thiện Tân",
         ],
         # Pre-2025 units kept for history, with who took over.
-        "legacy": [("TT-THATKHE", "Thị trấn Thất Khê", K.TOWNSHIP, "X-THATKHE"),
-                   ("TP-LANGSON", "Thành phố Lạng Sơn", K.PROVINCIAL_CITY, "P-LUONGVANTRI")],
+        "legacy": [
+            ("TT-THATKHE", "Thị trấn Thất Khê", K.TOWNSHIP, "X-THATKHE"),
+            ("TP-LANGSON", "Thành phố Lạng Sơn", K.PROVINCIAL_CITY, "P-LUONGVANTRI"),
+        ],
         "people": {
             "VPUBND": [("Nguyễn Thị Thúy", "Phó Chánh Văn phòng UBND tỉnh", False)],
         },
@@ -67,10 +89,30 @@ PROVINCES = {
         "address": "Đường Trần Hưng Đạo, phường Tân Phong, tỉnh Lai Châu",
         "wards": ["Tân Phong", "Đoàn Kết"],
         "communes": [
-            "Bình Lư", "Tả Lèng", "Khun Há", "Bản Bo", "Sìn Hồ", "Pa Tần", "Hồng Thu", "Nậm Tăm",
-            "Tủa Sín Chải", "Phong Thổ", "Sin Suối Hồ", "Dào San", "Khổng Lào", "Than Uyên",
-            "Mường Than", "Mường Kim", "Khoen On", "Tân Uyên", "Mường Khoa", "Pắc Ta", "Mường Tè",
-            "Bum Tở", "Nậm Nhùn", "Pa Ủ",
+            "Bình Lư",
+            "Tả Lèng",
+            "Khun Há",
+            "Bản Bo",
+            "Sìn Hồ",
+            "Pa Tần",
+            "Hồng Thu",
+            "Nậm Tăm",
+            "Tủa Sín Chải",
+            "Phong Thổ",
+            "Sin Suối Hồ",
+            "Dào San",
+            "Khổng Lào",
+            "Than Uyên",
+            "Mường Than",
+            "Mường Kim",
+            "Khoen On",
+            "Tân Uyên",
+            "Mường Khoa",
+            "Pắc Ta",
+            "Mường Tè",
+            "Bum Tở",
+            "Nậm Nhùn",
+            "Pa Ủ",
         ],
         "legacy": [("H-TAMDUONG", "Huyện Tam Đường", K.DISTRICT, "")],
         "people": {},
@@ -79,12 +121,37 @@ PROVINCES = {
         "name": "Lào Cai",
         "mail": "laocai",
         "address": "Trung tâm Hội nghị tỉnh, phường Lào Cai, tỉnh Lào Cai",
-        "wards": ["Lào Cai", "Cam Đường", "Sa Pa", "Yên Bái", "Nam Cường", "Văn Phú", "Âu Lâu",
-                  "Nghĩa Lộ", "Trung Tâm", "Cầu Thia"],
+        "wards": [
+            "Lào Cai",
+            "Cam Đường",
+            "Sa Pa",
+            "Yên Bái",
+            "Nam Cường",
+            "Văn Phú",
+            "Âu Lâu",
+            "Nghĩa Lộ",
+            "Trung Tâm",
+            "Cầu Thia",
+        ],
         "communes": [
-            "Bát Xát", "Mường Khương", "Bắc Hà", "Si Ma Cai", "Bảo Thắng", "Bảo Yên", "Văn Bàn",
-            "Lục Yên", "Yên Bình", "Trấn Yên", "Văn Chấn", "Trạm Tấu", "Mù Cang Chải", "Văn Yên",
-            "Gia Phú", "Phong Hải", "Cốc San", "Tằng Loỏng",
+            "Bát Xát",
+            "Mường Khương",
+            "Bắc Hà",
+            "Si Ma Cai",
+            "Bảo Thắng",
+            "Bảo Yên",
+            "Văn Bàn",
+            "Lục Yên",
+            "Yên Bình",
+            "Trấn Yên",
+            "Văn Chấn",
+            "Trạm Tấu",
+            "Mù Cang Chải",
+            "Văn Yên",
+            "Gia Phú",
+            "Phong Hải",
+            "Cốc San",
+            "Tằng Loỏng",
         ],
         "legacy": [("TX-SAPA", "Thị xã Sa Pa", K.TOWN, "P-SAPA")],
         "people": {
@@ -97,9 +164,21 @@ PROVINCES = {
 MERGED_PROVINCES = [("yen-bai", "Yên Bái", "lao-cai")]
 
 # Invented focal people for each department: (position, name).
-FOCAL_NAMES = ["Hoàng Văn Minh", "Nông Thị Lan", "Lý Văn Hùng", "Vi Thị Hoa", "Lương Văn Tuấn",
-               "Hà Thị Mai", "Triệu Văn Đức", "Lò Thị Thu", "Đặng Văn Sơn", "Phan Thị Hằng",
-               "Vũ Văn Khánh", "Bế Thị Ngọc", "Mã Văn Lực"]
+FOCAL_NAMES = [
+    "Hoàng Văn Minh",
+    "Nông Thị Lan",
+    "Lý Văn Hùng",
+    "Vi Thị Hoa",
+    "Lương Văn Tuấn",
+    "Hà Thị Mai",
+    "Triệu Văn Đức",
+    "Lò Thị Thu",
+    "Đặng Văn Sơn",
+    "Phan Thị Hằng",
+    "Vũ Văn Khánh",
+    "Bế Thị Ngọc",
+    "Mã Văn Lực",
+]
 
 CHAIR_NAMES = ["Hoàng Văn Quang", "Nguyễn Thị Diệu"]
 
@@ -140,8 +219,16 @@ def _upsert(model, lookup: dict, values: dict):
 
 def demo_accounts() -> list[dict]:
     """The demo logins as they should exist: username, password, role, agency, province."""
-    accounts = [{"username": ADMIN_USERNAME, "password": DEMO_PASSWORD, "role": "administrator",
-                 "full_name": "Quản trị hệ thống", "agency_code": None, "province": None}]
+    accounts = [
+        {
+            "username": ADMIN_USERNAME,
+            "password": DEMO_PASSWORD,
+            "role": "administrator",
+            "full_name": "Quản trị hệ thống",
+            "agency_code": None,
+            "province": None,
+        }
+    ]
     for province_code, data in PROVINCES.items():
         for suffix, role, agency_code, full_name, position in ACCOUNTS:
             if agency_code is None:
@@ -150,11 +237,17 @@ def demo_accounts() -> list[dict]:
                 suffix = fold(first_commune).replace(" ", "")
             if role == Role.ORGANISER:
                 full_name = ORGANISER_NAMES.get(province_code, full_name)
-            accounts.append({
-                "username": f"{data['mail']}.{suffix}", "password": DEMO_PASSWORD, "role": str(role),
-                "full_name": full_name, "position": position,
-                "agency_code": agency_code, "province": province_code,
-            })
+            accounts.append(
+                {
+                    "username": f"{data['mail']}.{suffix}",
+                    "password": DEMO_PASSWORD,
+                    "role": str(role),
+                    "full_name": full_name,
+                    "position": position,
+                    "agency_code": agency_code,
+                    "province": province_code,
+                }
+            )
     return accounts
 
 
@@ -164,8 +257,16 @@ def seed_directory(*, stdout=None):
     for code, data in PROVINCES.items():
         provinces[code] = _upsert(Province, {"code": code}, {"name": data["name"], "kind": Province.Kind.PROVINCE})
     for code, name, successor in MERGED_PROVINCES:
-        _upsert(Province, {"code": code}, {"name": name, "kind": Province.Kind.PROVINCE,
-                                           "active_to": LAST_DAY_BEFORE_MERGER, "successor": provinces[successor]})
+        _upsert(
+            Province,
+            {"code": code},
+            {
+                "name": name,
+                "kind": Province.Kind.PROVINCE,
+                "active_to": LAST_DAY_BEFORE_MERGER,
+                "successor": provinces[successor],
+            },
+        )
 
     for code, data in PROVINCES.items():
         _seed_province(provinces[code], data)
@@ -173,8 +274,10 @@ def seed_directory(*, stdout=None):
     for account in demo_accounts():
         _seed_account(account, provinces)
     if stdout is not None:
-        stdout.write(f"Danh bạ mẫu: {Agency.objects.count()} đơn vị, {Person.objects.count()} cán bộ, "
-                     f"{User.objects.count()} tài khoản.")
+        stdout.write(
+            f"Danh bạ mẫu: {Agency.objects.count()} đơn vị, {Person.objects.count()} cán bộ, "
+            f"{User.objects.count()} tài khoản."
+        )
 
 
 def _seed_province(province: Province, data: dict):
@@ -182,12 +285,19 @@ def _seed_province(province: Province, data: dict):
     mail = data["mail"]
     agencies = {}
     for code, name, short, kind in PROVINCIAL_BODIES:
-        agencies[code] = _upsert(Agency, {"province": province, "code": code}, {
-            "name": name.format(p=p), "short_name": short, "kind": kind,
-            "email": f"{code.lower()}@{mail}.gov.example",
-            "address": data["address"] if code in {"UBND", "VPUBND", "HDND"} else "",
-            "active_from": None, "active_to": None,
-        })
+        agencies[code] = _upsert(
+            Agency,
+            {"province": province, "code": code},
+            {
+                "name": name.format(p=p),
+                "short_name": short,
+                "kind": kind,
+                "email": f"{code.lower()}@{mail}.gov.example",
+                "address": data["address"] if code in {"UBND", "VPUBND", "HDND"} else "",
+                "active_from": None,
+                "active_to": None,
+            },
+        )
     parent = agencies["UBND"]
     for code in ("VPUBND", "SNV", "STP", "STC", "SCT", "SNNMT", "SXD", "SKHCN", "SVHTTDL", "SGDDT", "SYT", "TTR"):
         _upsert(Agency, {"province": province, "code": code}, {"parent": parent})
@@ -195,35 +305,68 @@ def _seed_province(province: Province, data: dict):
         label = "Phường" if kind == K.WARD else "Xã"
         for name in names:
             code = unit_code(prefix, name)
-            agencies[code] = _upsert(Agency, {"province": province, "code": code}, {
-                "name": f"UBND {label.lower()} {name}", "short_name": "UBND", "kind": kind,
-                "email": f"{code.lower()}@{mail}.gov.example", "active_from": MERGER_DAY, "active_to": None,
-            })
+            agencies[code] = _upsert(
+                Agency,
+                {"province": province, "code": code},
+                {
+                    "name": f"UBND {label.lower()} {name}",
+                    "short_name": "UBND",
+                    "kind": kind,
+                    "email": f"{code.lower()}@{mail}.gov.example",
+                    "active_from": MERGER_DAY,
+                    "active_to": None,
+                },
+            )
     for code, name, kind, successor in data["legacy"]:
-        _upsert(Agency, {"province": province, "code": code}, {
-            "name": f"UBND {name[0].lower()}{name[1:]}", "short_name": "UBND", "kind": kind,
-            "active_from": None, "active_to": LAST_DAY_BEFORE_MERGER,
-            "successor": agencies.get(successor),
-        })
+        _upsert(
+            Agency,
+            {"province": province, "code": code},
+            {
+                "name": f"UBND {name[0].lower()}{name[1:]}",
+                "short_name": "UBND",
+                "kind": kind,
+                "active_from": None,
+                "active_to": LAST_DAY_BEFORE_MERGER,
+                "successor": agencies.get(successor),
+            },
+        )
 
     # A focal person for each department and for the first communes, plus
     # the people the seed documents name.
     focal_codes = ["VPUBND", "SNV", "STP", "STC", "SCT", "SNNMT", "SXD", "SKHCN", "SVHTTDL", "SGDDT", "SYT", "TTR"]
     for index, code in enumerate(focal_codes):
         name = FOCAL_NAMES[index % len(FOCAL_NAMES)]
-        _upsert(Person, {"agency": agencies[code], "full_name": name}, {
-            "position": "Chuyên viên đầu mối cải cách hành chính", "is_focal_point": True,
-            "email": f"daumoi.{code.lower()}@{mail}.gov.example", "phone": f"0912.{100 + index:03d}.{200 + index:03d}",
-        })
-    for name, code in zip(CHAIR_NAMES, [unit_code("P", data["wards"][0]), unit_code("X", data["communes"][0])], strict=False):
+        _upsert(
+            Person,
+            {"agency": agencies[code], "full_name": name},
+            {
+                "position": "Chuyên viên đầu mối cải cách hành chính",
+                "is_focal_point": True,
+                "email": f"daumoi.{code.lower()}@{mail}.gov.example",
+                "phone": f"0912.{100 + index:03d}.{200 + index:03d}",
+            },
+        )
+    for name, code in zip(
+        CHAIR_NAMES, [unit_code("P", data["wards"][0]), unit_code("X", data["communes"][0])], strict=False
+    ):
         agency = agencies[code]
-        _upsert(Person, {"agency": agency, "full_name": name}, {
-            "position": f"Chủ tịch {agency.name}", "is_focal_point": False, "email": "", "phone": "",
-        })
+        _upsert(
+            Person,
+            {"agency": agency, "full_name": name},
+            {
+                "position": f"Chủ tịch {agency.name}",
+                "is_focal_point": False,
+                "email": "",
+                "phone": "",
+            },
+        )
     for code, people in data["people"].items():
         for full_name, position, focal in people:
-            _upsert(Person, {"agency": agencies[code], "full_name": full_name},
-                    {"position": position, "is_focal_point": focal, "email": "", "phone": ""})
+            _upsert(
+                Person,
+                {"agency": agencies[code], "full_name": full_name},
+                {"position": position, "is_focal_point": focal, "email": "", "phone": ""},
+            )
 
 
 def _seed_account(account: dict, provinces: dict):
@@ -232,9 +375,14 @@ def _seed_account(account: dict, provinces: dict):
         agency = Agency.objects.get(province=provinces[account["province"]], code=account["agency_code"])
     is_admin = account["role"] == Role.ADMINISTRATOR
     values = {
-        "role": account["role"], "agency": agency, "full_name": account["full_name"],
-        "position": account.get("position", ""), "email": f"{account['username']}@cchc.example",
-        "is_staff": is_admin, "is_superuser": is_admin, "is_active": True,
+        "role": account["role"],
+        "agency": agency,
+        "full_name": account["full_name"],
+        "position": account.get("position", ""),
+        "email": f"{account['username']}@cchc.example",
+        "is_staff": is_admin,
+        "is_superuser": is_admin,
+        "is_active": True,
     }
     user = User.objects.filter(username=account["username"]).first()
     if user is None:

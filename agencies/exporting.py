@@ -44,9 +44,18 @@ def _workbook(title: str, columns, rows) -> bytes:
 def agencies_xlsx(agencies) -> bytes:
     rows = [
         [
-            a.code, a.name, a.short_name, a.get_kind_display(), a.province.name,
-            a.parent.code if a.parent else "", a.email, a.phone, a.address,
-            a.active_from, a.active_to, a.successor.code if a.successor else "",
+            a.code,
+            a.name,
+            a.short_name,
+            a.get_kind_display(),
+            a.province.name,
+            a.parent.code if a.parent else "",
+            a.email,
+            a.phone,
+            a.address,
+            a.active_from,
+            a.active_to,
+            a.successor.code if a.successor else "",
         ]
         for a in agencies
     ]
@@ -56,8 +65,13 @@ def agencies_xlsx(agencies) -> bytes:
 def people_xlsx(people) -> bytes:
     rows = [
         [
-            p.full_name, p.position, p.agency.code, p.email, p.phone,
-            "x" if p.is_focal_point else "", p.agency.province.name,
+            p.full_name,
+            p.position,
+            p.agency.code,
+            p.email,
+            p.phone,
+            "x" if p.is_focal_point else "",
+            p.agency.province.name,
         ]
         for p in people
     ]

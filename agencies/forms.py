@@ -24,18 +24,27 @@ def group_agencies_by_kind(field: forms.ModelChoiceField) -> None:
     for agency in field.queryset.order_by("name"):
         groups.setdefault(agency.kind, []).append((agency.pk, agency.name))
     field.widget.choices = [("", field.empty_label or "")] + [
-        (AgencyKind(kind).label, rows) for kind, rows in groups.items() if rows]
+        (AgencyKind(kind).label, rows) for kind, rows in groups.items() if rows
+    ]
 
 
 class AgencyFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Tên, tên viết tắt hoặc mã…"), "type": "search"}))
-    kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False,
-                             choices=[("", _("Tất cả các loại"))] + list(AgencyKind.choices))
-    active = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[
-        ("", _("Tất cả")), ("yes", _("Đang hoạt động")), ("no", _("Đã giải thể, sáp nhập"))])
-    province = forms.ModelChoiceField(label=_("Tỉnh"), required=False, queryset=Province.objects.none(),
-                                      empty_label=_("Tất cả các tỉnh"))
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Tên, tên viết tắt hoặc mã…"), "type": "search"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả các loại"))] + list(AgencyKind.choices)
+    )
+    active = forms.ChoiceField(
+        label=_("Tình trạng"),
+        required=False,
+        choices=[("", _("Tất cả")), ("yes", _("Đang hoạt động")), ("no", _("Đã giải thể, sáp nhập"))],
+    )
+    province = forms.ModelChoiceField(
+        label=_("Tỉnh"), required=False, queryset=Province.objects.none(), empty_label=_("Tất cả các tỉnh")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,8 +59,11 @@ class AgencyFilterForm(forms.Form):
 
 
 class PersonFilterForm(AgencyFilterForm):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Họ tên, chức vụ, thư điện tử, đơn vị…"), "type": "search"}))
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Họ tên, chức vụ, thư điện tử, đơn vị…"), "type": "search"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -62,8 +74,20 @@ class PersonFilterForm(AgencyFilterForm):
 class AgencyForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = ["province", "code", "name", "short_name", "kind", "parent", "email", "phone", "address",
-                  "active_from", "active_to", "successor"]
+        fields = [
+            "province",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "email",
+            "phone",
+            "address",
+            "active_from",
+            "active_to",
+            "successor",
+        ]
         widgets = {"active_from": DateInput(), "active_to": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
@@ -86,7 +110,10 @@ class AgencyForm(forms.ModelForm):
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
         province = self.cleaned_data.get("province") or self.instance.province_id and self.instance.province
-        if province and Agency.objects.filter(province=province, code__iexact=code).exclude(pk=self.instance.pk).exists():
+        if (
+            province
+            and Agency.objects.filter(province=province, code__iexact=code).exclude(pk=self.instance.pk).exists()
+        ):
             raise forms.ValidationError(_("Mã đơn vị này đã có trong danh bạ của tỉnh."))
         return code
 
@@ -104,11 +131,17 @@ class PersonForm(forms.ModelForm):
 
 
 class DirectoryImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Dữ liệu trong tệp"), choices=DirectoryImport.Kind.choices,
-                             widget=forms.RadioSelect, initial=DirectoryImport.Kind.AGENCIES)
+    kind = forms.ChoiceField(
+        label=_("Dữ liệu trong tệp"),
+        choices=DirectoryImport.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=DirectoryImport.Kind.AGENCIES,
+    )
     province = forms.ModelChoiceField(label=_("Tỉnh"), queryset=Province.objects.none())
-    file = forms.FileField(label=_("Tệp CSV hoặc Excel (.xlsx, .xls, .ods)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xls,.ods"}))
+    file = forms.FileField(
+        label=_("Tệp CSV hoặc Excel (.xlsx, .xls, .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xls,.ods"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,8 +58,14 @@ PERSON_COLUMNS = (
 COLUMNS = {DirectoryImport.Kind.AGENCIES: AGENCY_COLUMNS, DirectoryImport.Kind.PEOPLE: PERSON_COLUMNS}
 
 # Other spellings people put in their headers.
-HEADER_ALIASES = {"email": "Thư điện tử", "e-mail": "Thư điện tử", "so dien thoai": "Điện thoại",
-                  "ma": "Mã đơn vị", "ten": "Tên đơn vị", "loai": "Loại đơn vị"}
+HEADER_ALIASES = {
+    "email": "Thư điện tử",
+    "e-mail": "Thư điện tử",
+    "so dien thoai": "Điện thoại",
+    "ma": "Mã đơn vị",
+    "ten": "Tên đơn vị",
+    "loai": "Loại đơn vị",
+}
 
 TRUE_WORDS = {"x", "co", "1", "true", "yes", "dau moi"}
 FALSE_WORDS = {"", "khong", "0", "false", "no"}
@@ -108,6 +114,7 @@ class Preview:
 
 # --- Reading ----------------------------------------------------------------
 
+
 def read_table(name: str, data: bytes) -> Table:
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if not data:
@@ -140,8 +147,10 @@ def _read_csv(data: bytes) -> list[list]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(
-            _("Tệp CSV không dùng bảng mã UTF-8 nên tiếng Việt sẽ bị lỗi font. "
-              "Trong Excel, chọn Lưu thành → “CSV UTF-8 (phân tách bằng dấu phẩy)” rồi tải lên lại.")
+            _(
+                "Tệp CSV không dùng bảng mã UTF-8 nên tiếng Việt sẽ bị lỗi font. "
+                "Trong Excel, chọn Lưu thành → “CSV UTF-8 (phân tách bằng dấu phẩy)” rồi tải lên lại."
+            )
         ) from None
     if "\x00" in text:
         raise ImportFileError(_("Tệp không phải tệp CSV dạng văn bản."))
@@ -202,6 +211,7 @@ def _row_values(keys, cells) -> dict:
 
 
 # --- Field parsing -------------------------------------------------------------
+
 
 def _kind_lookup() -> dict[str, str]:
     """Kinds as a file may spell them: the code, or the label in either
@@ -273,6 +283,7 @@ def _check_province(raw, province: Province, errors: list[str]):
 
 # --- Previews ----------------------------------------------------------------------
 
+
 def build_preview(*, kind: str, province: Province, table: Table) -> Preview:
     keys = map_headers(table.headers, COLUMNS[kind])
     if kind == DirectoryImport.Kind.AGENCIES:
@@ -289,7 +300,9 @@ AGENCY_FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "act
 
 
 def _preview_agencies(province, keys, table) -> list[RowResult]:
-    existing = {a.code.upper(): a for a in Agency.objects.filter(province=province).select_related("parent", "successor")}
+    existing = {
+        a.code.upper(): a for a in Agency.objects.filter(province=province).select_related("parent", "successor")
+    }
     kinds = _kind_lookup()
     results, seen = [], {}
     for line, cells in table.rows:
@@ -309,7 +322,8 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             errors.append(_("Thiếu mã đơn vị."))
         elif values["code"].upper() in seen:
             errors.append(
-                _("Mã đơn vị “%(code)s” trùng với dòng %(line)d.") % {"code": values["code"], "line": seen[values["code"].upper()]}
+                _("Mã đơn vị “%(code)s” trùng với dòng %(line)d.")
+                % {"code": values["code"], "line": seen[values["code"].upper()]}
             )
         else:
             seen[values["code"].upper()] = line
@@ -322,7 +336,9 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             errors.append(_("Thiếu loại đơn vị."))
         elif not values["kind"]:
             errors.append(
-                _("Loại đơn vị “%(value)s” không có trong danh mục (ví dụ hợp lệ: Sở, ban, ngành; Xã; Phường; Đặc khu).")
+                _(
+                    "Loại đơn vị “%(value)s” không có trong danh mục (ví dụ hợp lệ: Sở, ban, ngành; Xã; Phường; Đặc khu)."
+                )
                 % {"value": kind_text}
             )
         values["active_from"] = parse_date(raw.get("active_from"), "Hoạt động từ ngày", errors)
@@ -402,7 +418,9 @@ def _preview_people(province, keys, table) -> list[RowResult]:
             errors.append(_("Thiếu mã đơn vị."))
         elif agency is None:
             errors.append(
-                _("Không tìm thấy đơn vị có mã “%(code)s” trong danh bạ của %(province)s; hãy nhập danh sách đơn vị trước.")
+                _(
+                    "Không tìm thấy đơn vị có mã “%(code)s” trong danh bạ của %(province)s; hãy nhập danh sách đơn vị trước."
+                )
                 % {"code": values["agency"], "province": province.full_name}
             )
         _check_province(raw.get("province"), province, errors)

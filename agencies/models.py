@@ -22,8 +22,12 @@ class Province(models.Model):
     active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
     active_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="predecessors",
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
     )
 
     class Meta:
@@ -79,19 +83,23 @@ class AgencyQuerySet(models.QuerySet):
 
 
 class Agency(models.Model):
-    province = models.ForeignKey(
-        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="agencies"
-    )
+    province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="agencies")
     code = models.CharField(_("mã đơn vị"), max_length=50)
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(
-        _("tên viết tắt"), max_length=50, blank=True,
+        _("tên viết tắt"),
+        max_length=50,
+        blank=True,
         help_text=_("Dùng trong ký hiệu văn bản, ví dụ: UBND, SNV."),
     )
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="children",
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
@@ -99,8 +107,12 @@ class Agency(models.Model):
     active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
     active_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="predecessors",
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
         help_text=_("Đơn vị tiếp nhận chức năng sau khi sắp xếp, sáp nhập."),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -115,7 +127,9 @@ class Agency(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["province", "code"], name="agency_code_unique_in_province"),
             models.CheckConstraint(
-                condition=Q(active_to__isnull=True) | Q(active_from__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
                 name="agency_active_period_ordered",
             ),
         ]
@@ -161,7 +175,8 @@ class Person(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     is_focal_point = models.BooleanField(
-        _("cán bộ đầu mối CCHC"), default=False,
+        _("cán bộ đầu mối CCHC"),
+        default=False,
         help_text=_("Người nhận giấy mời, nhắc việc của đơn vị về cải cách hành chính."),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -199,8 +214,12 @@ class User(AbstractUser):
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.OFFICIAL)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan, đơn vị"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        Agency,
+        verbose_name=_("cơ quan, đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
 
     objects = PortalUserManager()

@@ -121,8 +121,10 @@ def agency_contacts(agency_ids) -> dict[int, list[dict]]:
         contacts[user.agency_id].append({"user_id": user.pk, "email": user.email, "name": user.get_full_name()})
     missing = [pk for pk, rows in contacts.items() if not rows]
     if missing:
-        focal = {p.agency_id: p for p in Person.objects.filter(agency_id__in=missing, is_focal_point=True)
-                 .exclude(email="").order_by("pk")}
+        focal = {
+            p.agency_id: p
+            for p in Person.objects.filter(agency_id__in=missing, is_focal_point=True).exclude(email="").order_by("pk")
+        }
         for agency in Agency.objects.filter(pk__in=missing):
             person = focal.get(agency.pk)
             if person:

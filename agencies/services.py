@@ -30,6 +30,7 @@ def _require_manager(user, province_id):
 
 # --- Agencies and people --------------------------------------------------------
 
+
 def agency_save(*, actor, agency: Agency) -> Agency:
     """Create or update an agency the form has filled in."""
     _require_manager(actor, agency.province_id)
@@ -46,6 +47,7 @@ def person_save(*, actor, person: Person) -> Person:
 
 
 # --- Import ---------------------------------------------------------------------------
+
 
 def directory_preview(*, kind: str, province: Province, name: str, data: bytes) -> Preview:
     """Read and check a file; raises ImportFileError when it cannot be read."""
@@ -165,4 +167,3 @@ def directory_import_apply(*, actor, record: DirectoryImport) -> DirectoryImport
         record.summary = preview.counts
         record.save(update_fields=["status", "applied_at", "summary"])
     return record
-

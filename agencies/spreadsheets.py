@@ -38,5 +38,5 @@ def first_sheet_rows(data: bytes) -> list[list]:
     except (CalamineError, ValueError, IndexError) as error:
         # calamine names the format problem in English ("Cannot detect file format"): keep it for the log only.
         raise UnreadableSpreadsheet(
-            _("Không đọc được tệp bảng tính: tệp bị hỏng hoặc không phải tệp Excel (.xlsx, .xls) hay .ods.")) \
-            from error
+            _("Không đọc được tệp bảng tính: tệp bị hỏng hoặc không phải tệp Excel (.xlsx, .xls) hay .ods.")
+        ) from error

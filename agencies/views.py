@@ -57,8 +57,11 @@ class AgencyListView(FilteredListMixin, ListView):
     def get_queryset(self):
         f = self.filters()
         return selectors.agency_list(
-            user=self.request.user, search=f.get("q", ""), kind=f.get("kind", ""),
-            province=f.get("province"), active=f.get("active", ""),
+            user=self.request.user,
+            search=f.get("q", ""),
+            kind=f.get("kind", ""),
+            province=f.get("province"),
+            active=f.get("active", ""),
         )
 
 
@@ -179,8 +182,11 @@ class DirectoryImportView(DirectoryManagerMixin, FormView):
         province = form.cleaned_data.get("province") or self.request.user.province
         try:
             record = services.directory_import_create(
-                actor=self.request.user, province=province, kind=form.cleaned_data["kind"],
-                name=upload.name, data=upload.read(),
+                actor=self.request.user,
+                province=province,
+                kind=form.cleaned_data["kind"],
+                name=upload.name,
+                data=upload.read(),
             )
         except ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -200,7 +206,9 @@ class DirectoryImportPreviewView(DirectoryManagerMixin, TemplateView):
         preview, file_error = None, None
         try:
             preview = services.directory_preview(
-                kind=record.kind, province=record.province, name=record.original_name,
+                kind=record.kind,
+                province=record.province,
+                name=record.original_name,
                 data=services.directory_import_read(record),
             )
         except ImportFileError as exc:

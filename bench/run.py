@@ -127,17 +127,35 @@ def bench_conference(province, user, client):
 
     agency = province.agencies.get(code="UBND")
     conference = Conference.objects.create(
-        province=province, title="Hội nghị đo hiệu năng", issuing_authority=agency, focal_agency=agency,
-        date=timezone.localdate() + dt.timedelta(days=30), start_time=dt.time(8, 0), venue="Hội trường")
-    InviteeLine.objects.create(conference=conference, text="Chủ tịch UBND các xã", target="group", group_kinds=["xa"], quota=2)
+        province=province,
+        title="Hội nghị đo hiệu năng",
+        issuing_authority=agency,
+        focal_agency=agency,
+        date=timezone.localdate() + dt.timedelta(days=30),
+        start_time=dt.time(8, 0),
+        venue="Hội trường",
+    )
+    InviteeLine.objects.create(
+        conference=conference, text="Chủ tịch UBND các xã", target="group", group_kinds=["xa"], quota=2
+    )
     started = time.perf_counter()
     conferences.conference_invite(actor=user, conference=conference)
     report("conference_invite_2000_agencies", time.perf_counter() - started, "s")
     invitations = list(conference.invitations.order_by("agency__name")[:ATTENDING])
     conference.invitations.filter(pk__in=[i.pk for i in invitations]).update(reply="attending")
-    Delegate.objects.bulk_create([
-        Delegate(invitation=i, order=n, full_name=f"Nguyễn Văn {i.pk}-{n}", position="Chủ tịch UBND xã", phone="0912000000")
-        for i in invitations for n in range(2)])
+    Delegate.objects.bulk_create(
+        [
+            Delegate(
+                invitation=i,
+                order=n,
+                full_name=f"Nguyễn Văn {i.pk}-{n}",
+                position="Chủ tịch UBND xã",
+                phone="0912000000",
+            )
+            for i in invitations
+            for n in range(2)
+        ]
+    )
 
     url = f"/hoi-nghi/{conference.pk}/theo-doi/"
     client.get(url)  # warm-up
@@ -179,15 +197,20 @@ def bench_documents(province, user, conference):
     from documents.models import RenderBatch, Section
 
     # A plan the size of seed 004 (five pages and an appendix).
-    task = ("Chủ trì, phối hợp với các cơ quan liên quan chuẩn bị tài liệu, báo cáo, bài phát biểu của lãnh đạo tỉnh; "
-            "xây dựng chương trình, kịch bản điều hành; chuẩn bị đầy đủ các điều kiện cần thiết để tổ chức thành công")
+    task = (
+        "Chủ trì, phối hợp với các cơ quan liên quan chuẩn bị tài liệu, báo cáo, bài phát biểu của lãnh đạo tỉnh; "
+        "xây dựng chương trình, kịch bản điều hành; chuẩn bị đầy đủ các điều kiện cần thiết để tổ chức thành công"
+    )
     for order in range(1, 9):
         ContentItem.objects.create(conference=conference, order=order, text=f"Nội dung {order}: {task}.")
-        ProgrammeItem.objects.create(conference=conference, order=order, title=f"Phần {order} của chương trình hội nghị")
+        ProgrammeItem.objects.create(
+            conference=conference, order=order, title=f"Phần {order} của chương trình hội nghị"
+        )
     agency = province.agencies.get(code="UBND")
     for order in range(1, 19):
-        Duty.objects.create(conference=conference, order=order, section=f"Đơn vị {order % 6}", lead_agency=agency,
-                            task=task)
+        Duty.objects.create(
+            conference=conference, order=order, section=f"Đơn vị {order % 6}", lead_agency=agency, task=task
+        )
     plan = drafting.draft_conference_plan(actor=user, conference=conference)
     table = ["| STT | Nội dung tham luận | Đơn vị tham luận |", "|---|---|---|"]
     table += [f"| {i}. | {task} | Sở Nội vụ |" for i in range(1, 7)]
@@ -222,7 +245,9 @@ def bench_documents(province, user, conference):
     invitation = drafting.draft_invitation(actor=user, conference=conference)
     invitation.signer_name, invitation.signer_title = "Nguyễn Văn A", "PHÓ CHỦ TỊCH"
     invitation.save()
-    Invitation.objects.filter(pk__in=list(conference.invitations.order_by("pk").values_list("pk", flat=True)[200:])).update(withdrawn=True)
+    Invitation.objects.filter(
+        pk__in=list(conference.invitations.order_by("pk").values_list("pk", flat=True)[200:])
+    ).update(withdrawn=True)
     people = services.addressees_for(invitation)
     assert len(people) == 200, len(people)
     started = time.perf_counter()
@@ -233,11 +258,30 @@ def bench_documents(province, user, conference):
     # Two worker processes on the bench database, against the real Redis.
     from config.celery import app
 
-    env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="0", DJANGO_SETTINGS_MODULE="config.settings.test",
-               DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}")
+    env = dict(
+        os.environ,
+        CELERY_TASK_ALWAYS_EAGER="0",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+    )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "2", "-n", "bench@%h",
-         "--loglevel", "WARNING"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-c",
+            "2",
+            "-n",
+            "bench@%h",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     app.control.purge()  # nothing left over from another run may reach the bench database
     app.conf.task_always_eager = False
     try:
@@ -267,13 +311,32 @@ def _reminder_items(start: int, count: int, due_share: float, now):
 
     from notifications.models import DeadlineItem, ItemRecipient, ReminderStep
 
-    items = DeadlineItem.objects.bulk_create([
-        DeadlineItem(key=f"bench:{start + i}", scope=f"bench:{(start + i) // 100}", due_at=now + dt.timedelta(days=3),
-                     what="Hạn gửi tham luận", context="Hội nghị thử", link=f"/tham-luan/{i}/")
-        for i in range(count)], batch_size=5000)
-    ItemRecipient.objects.bulk_create([ItemRecipient(item=item, email=f"dv{item.pk}@example.gov.vn", name="Đơn vị",
-                                                     recipient_key=f"|dv{item.pk}@example.gov.vn")
-                                       for item in items], batch_size=5000)
+    items = DeadlineItem.objects.bulk_create(
+        [
+            DeadlineItem(
+                key=f"bench:{start + i}",
+                scope=f"bench:{(start + i) // 100}",
+                due_at=now + dt.timedelta(days=3),
+                what="Hạn gửi tham luận",
+                context="Hội nghị thử",
+                link=f"/tham-luan/{i}/",
+            )
+            for i in range(count)
+        ],
+        batch_size=5000,
+    )
+    ItemRecipient.objects.bulk_create(
+        [
+            ItemRecipient(
+                item=item,
+                email=f"dv{item.pk}@example.gov.vn",
+                name="Đơn vị",
+                recipient_key=f"|dv{item.pk}@example.gov.vn",
+            )
+            for item in items
+        ],
+        batch_size=5000,
+    )
     due_every = int(1 / due_share)
     steps = []
     for index, item in enumerate(items):
@@ -291,8 +354,10 @@ def bench_reminders():
     now = clock.now()
     app.conf.task_always_eager = False  # publish to Redis as in production; the bench's queue is purged after
     try:
-        for size, name in ((10_000, "reminder_sweep_queries_10000_items"),
-                           (100_000, "reminder_sweep_queries_100000_items")):
+        for size, name in (
+            (10_000, "reminder_sweep_queries_10000_items"),
+            (100_000, "reminder_sweep_queries_100000_items"),
+        ):
             from notifications.models import DeadlineItem
 
             DeadlineItem.objects.all().delete()
@@ -350,17 +415,39 @@ def bench_indices():
     from indices.loading import framework_load
 
     province = Province.objects.create(code="bench-indices", name="Chỉ Số")
-    Agency.objects.bulk_create([Agency(province=province, code=f"S{i:05d}", name=f"Sở Thử {i:05d}",
-                                       kind=AgencyKind.DEPARTMENT) for i in range(INDEX_AGENCIES)])
-    organiser_agency = Agency.objects.create(province=province, code="SNV", name="Sở Nội vụ",
-                                             kind=AgencyKind.DEPARTMENT)
+    Agency.objects.bulk_create(
+        [
+            Agency(province=province, code=f"S{i:05d}", name=f"Sở Thử {i:05d}", kind=AgencyKind.DEPARTMENT)
+            for i in range(INDEX_AGENCIES)
+        ]
+    )
+    organiser_agency = Agency.objects.create(
+        province=province, code="SNV", name="Sở Nội vụ", kind=AgencyKind.DEPARTMENT
+    )
     user = User.objects.create(username="bench-indices", role=Role.ORGANISER, agency=organiser_agency)
-    criteria = [{"code": str(f), "name": f"Lĩnh vực {f}", "maximum": "10", "children": [
-        {"code": f"{f}.{c}", "name": f"Tiêu chí {f}.{c}", "maximum": "1"} for c in range(1, 11)]}
-        for f in range(1, INDEX_FIELDS + 1)]
-    frameworks = [framework_load({"code": "BENCH", "year": year, "name": "Bộ thử", "index": "par",
-                                  "subject": "department", "maximum": "100", "criteria": criteria})
-                  for year in (2024, 2025)]
+    criteria = [
+        {
+            "code": str(f),
+            "name": f"Lĩnh vực {f}",
+            "maximum": "10",
+            "children": [{"code": f"{f}.{c}", "name": f"Tiêu chí {f}.{c}", "maximum": "1"} for c in range(1, 11)],
+        }
+        for f in range(1, INDEX_FIELDS + 1)
+    ]
+    frameworks = [
+        framework_load(
+            {
+                "code": "BENCH",
+                "year": year,
+                "name": "Bộ thử",
+                "index": "par",
+                "subject": "department",
+                "maximum": "100",
+                "criteria": criteria,
+            }
+        )
+        for year in (2024, 2025)
+    ]
     sheets = [_index_sheet(f, province, seed) for seed, f in enumerate(frameworks)]
 
     def read_alone(data):

@@ -14,8 +14,20 @@ class ConferencesConfig(AppConfig):
 
         # Replies, check-ins, duties and transitions are the changes that
         # matter: each keeps who, when and what.
-        for model in (m.Conference, m.ImprovementPlan, m.InviteeLine, m.Invitation, m.Delegate, m.Duty,
-                      m.DutyAssignment, m.DutyUpdate, m.Award, m.BasisDocument, m.ProgrammeItem, m.ContentItem):
+        for model in (
+            m.Conference,
+            m.ImprovementPlan,
+            m.InviteeLine,
+            m.Invitation,
+            m.Delegate,
+            m.Duty,
+            m.DutyAssignment,
+            m.DutyUpdate,
+            m.Award,
+            m.BasisDocument,
+            m.ProgrammeItem,
+            m.ContentItem,
+        ):
             auditlog.register(model, exclude_fields=["token"] if model is m.Delegate else None)
 
         from .drafting import register_hooks

@@ -92,8 +92,10 @@ def _time_sentence(conference: Conference) -> str:
         return conference.schedule_note or _("(chưa chốt thời gian)")
     day = f"ngày {vn_date(conference.date)} ({vn_weekday(conference.date)})"
     if conference.start_time and conference.end_time:
-        return (f"từ {conference.start_time:%H} giờ {conference.start_time:%M} phút đến {conference.end_time:%H} giờ "
-                f"{conference.end_time:%M} phút, {day}")
+        return (
+            f"từ {conference.start_time:%H} giờ {conference.start_time:%M} phút đến {conference.end_time:%H} giờ "
+            f"{conference.end_time:%M} phút, {day}"
+        )
     if conference.start_time:
         return f"từ {conference.start_time:%H} giờ {conference.start_time:%M} phút, {day}"
     return day
@@ -153,37 +155,58 @@ def presentation_rows(conference: Conference) -> list[tuple[str, str]]:
 
 # --- Drafts ----------------------------------------------------------------------------
 
+
 def draft_invitation(*, actor, conference: Conference):
     title = conference.title.strip()
     basis = list(conference.basis_documents.all())
     opening = _basis_sentence(basis)
     who = short_name(conference.issuing_authority)
-    intro = (f"{opening}, {who} trân trọng kính mời đại biểu dự {title}, như sau:" if opening
-             else f"{who} trân trọng kính mời đại biểu dự {title}, như sau:")
+    intro = (
+        f"{opening}, {who} trân trọng kính mời đại biểu dự {title}, như sau:"
+        if opening
+        else f"{who} trân trọng kính mời đại biểu dự {title}, như sau:"
+    )
     content = [item.text for item in conference.content_items.all()]
-    duties = list(conference.duties.select_related("lead_agency", "lead_agency__province").filter(
-        phase=Duty.Phase.PREPARATION))
+    duties = list(
+        conference.duties.select_related("lead_agency", "lead_agency__province").filter(phase=Duty.Phase.PREPARATION)
+    )
     letters = "abcdefghiklmnopqrstuvxy"
     sections = [
         {"label": _("Mở đầu"), "text": intro},
-        {"label": _("Thành phần"), "text": "\n".join(["1. Thành phần dự Hội nghị", *_invitee_blocks(conference, numbered=None)])},
-        {"label": _("Thời gian, địa điểm"), "text": f"2. Thời gian: {_time_sentence(conference)}.\n"
-                                                    f"3. Địa điểm: {_end(_venue_sentence(conference), '.')}"},
+        {
+            "label": _("Thành phần"),
+            "text": "\n".join(["1. Thành phần dự Hội nghị", *_invitee_blocks(conference, numbered=None)]),
+        },
+        {
+            "label": _("Thời gian, địa điểm"),
+            "text": f"2. Thời gian: {_time_sentence(conference)}.\n"
+            f"3. Địa điểm: {_end(_venue_sentence(conference), '.')}",
+        },
         {"label": _("Nội dung"), "text": "\n".join(["4. Nội dung Hội nghị", *_bullets(content)])},
     ]
     if duties:
         duty_lines = ["5. Tổ chức thực hiện"]
         for index, duty in enumerate(duties):
-            duty_lines.append(f"{letters[index % len(letters)]}) {_end(_duty_sentence(duty, with_lead=True), ';' if index < len(duties) - 1 else '.')}")
+            duty_lines.append(
+                f"{letters[index % len(letters)]}) {_end(_duty_sentence(duty, with_lead=True), ';' if index < len(duties) - 1 else '.')}"
+            )
         sections.append({"label": _("Tổ chức thực hiện"), "text": "\n".join(duty_lines)})
     if conference.contact:
         sections.append({"label": _("Liên hệ"), "text": f"Thông tin liên hệ: {_end(conference.contact, '.')}"})
     sections.append({"label": _("Kết"), "text": "Trân trọng kính mời đại biểu tham dự Hội nghị./."})
     title_line = title if title.lower().startswith("dự ") else f"Dự {title[0].upper()}{title[1:]}"
     return documents.document_create(
-        actor=actor, issuer=conference.issuing_authority, doc_type=DocType.GM, source=conference, purpose="invitation",
-        title=title_line, dated=_dated(conference), recipients="Như thành phần mời;\nLưu: VT.",
-        sections=[{**s, "part": "body"} for s in sections], **_signature(conference))
+        actor=actor,
+        issuer=conference.issuing_authority,
+        doc_type=DocType.GM,
+        source=conference,
+        purpose="invitation",
+        title=title_line,
+        dated=_dated(conference),
+        recipients="Như thành phần mời;\nLưu: VT.",
+        sections=[{**s, "part": "body"} for s in sections],
+        **_signature(conference),
+    )
 
 
 def _dated(owner):
@@ -203,18 +226,41 @@ def draft_conference_plan(*, actor, conference: Conference):
     purposes = lines(conference.purposes)
     sections = [
         {"label": _("Mở đầu"), "text": intro[0].upper() + intro[1:]},
-        {"label": _("Mục đích, yêu cầu"), "text": "\n".join([
-            "**I. MỤC ĐÍCH, YÊU CẦU**", "1. Mục đích:", *purposes,
-            f"2. Yêu cầu: {conference.requirements.strip()}" if conference.requirements.strip() else ""]).strip()},
-        {"label": _("Nội dung, chương trình"), "text": "\n".join([
-            "**II. NỘI DUNG, CHƯƠNG TRÌNH HỘI NGHỊ**", "1. Nội dung:",
-            *_bullets([item.text for item in conference.content_items.all()]),
-            "2. Chương trình Hội nghị (dự kiến)",
-            *_bullets([_programme_line(item) for item in conference.programme_items.select_related("agency")])])},
-        {"label": _("Thời gian, địa điểm, thành phần"), "text": "\n".join([
-            "**III. THỜI GIAN, ĐỊA ĐIỂM, THÀNH PHẦN**", f"1. Thời gian: {_end(_time_sentence(conference), '.')}",
-            f"2. Địa điểm tổ chức: Tại {_end(_venue_sentence(conference), '.')}", "3. Thành phần",
-            *_invitee_blocks(conference, numbered="3")])},
+        {
+            "label": _("Mục đích, yêu cầu"),
+            "text": "\n".join(
+                [
+                    "**I. MỤC ĐÍCH, YÊU CẦU**",
+                    "1. Mục đích:",
+                    *purposes,
+                    f"2. Yêu cầu: {conference.requirements.strip()}" if conference.requirements.strip() else "",
+                ]
+            ).strip(),
+        },
+        {
+            "label": _("Nội dung, chương trình"),
+            "text": "\n".join(
+                [
+                    "**II. NỘI DUNG, CHƯƠNG TRÌNH HỘI NGHỊ**",
+                    "1. Nội dung:",
+                    *_bullets([item.text for item in conference.content_items.all()]),
+                    "2. Chương trình Hội nghị (dự kiến)",
+                    *_bullets([_programme_line(item) for item in conference.programme_items.select_related("agency")]),
+                ]
+            ),
+        },
+        {
+            "label": _("Thời gian, địa điểm, thành phần"),
+            "text": "\n".join(
+                [
+                    "**III. THỜI GIAN, ĐỊA ĐIỂM, THÀNH PHẦN**",
+                    f"1. Thời gian: {_end(_time_sentence(conference), '.')}",
+                    f"2. Địa điểm tổ chức: Tại {_end(_venue_sentence(conference), '.')}",
+                    "3. Thành phần",
+                    *_invitee_blocks(conference, numbered="3"),
+                ]
+            ),
+        },
     ]
     duty_lines = ["**IV. TỔ CHỨC THỰC HIỆN:**"]
     number = 1
@@ -236,22 +282,41 @@ def draft_conference_plan(*, actor, conference: Conference):
     focal = short_name(conference.focal_agency)
     detail = conference.contact.strip().removeprefix(focal).strip(" ()")
     where = f"{focal} (*{detail}*)" if detail else focal
-    sections.append({"label": _("Kết"), "text": (
-        f"Trên đây là Kế hoạch {topic}. Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Trong quá trình "
-        f"thực hiện nếu có khó khăn, vướng mắc, đề nghị kịp thời phản ánh về {where} để tổng hợp, báo cáo Chủ tịch "
-        f"UBND tỉnh xem xét, quyết định./.")})
+    sections.append(
+        {
+            "label": _("Kết"),
+            "text": (
+                f"Trên đây là Kế hoạch {topic}. Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Trong quá trình "
+                f"thực hiện nếu có khó khăn, vướng mắc, đề nghị kịp thời phản ánh về {where} để tổng hợp, báo cáo Chủ tịch "
+                f"UBND tỉnh xem xét, quyết định./."
+            ),
+        }
+    )
     rows = presentation_rows(conference)
     appendix = []
     if rows:
         table = ["| STT | Nội dung tham luận | Đơn vị tham luận |", "|---|---|---|"]
         table += [f"| {i}. | {topic_} | {unit} |" for i, (topic_, unit) in enumerate(rows, start=1)]
-        appendix.append({"part": "appendix", "label": _("Phụ lục tham luận"),
-                         "heading": f"Dự kiến các báo cáo tham luận tại {title}", "text": "\n".join(table)})
+        appendix.append(
+            {
+                "part": "appendix",
+                "label": _("Phụ lục tham luận"),
+                "heading": f"Dự kiến các báo cáo tham luận tại {title}",
+                "text": "\n".join(table),
+            }
+        )
     return documents.document_create(
-        actor=actor, issuer=conference.issuing_authority, doc_type=DocType.KH, source=conference, purpose="plan",
-        title=f"{topic[0].upper()}{topic[1:]}", dated=_dated(conference),
+        actor=actor,
+        issuer=conference.issuing_authority,
+        doc_type=DocType.KH,
+        source=conference,
+        purpose="plan",
+        title=f"{topic[0].upper()}{topic[1:]}",
+        dated=_dated(conference),
         recipients="Như thành phần mời;\nLưu: VT.",
-        sections=[{**s, "part": "body"} for s in sections] + appendix, **_signature(conference))
+        sections=[{**s, "part": "body"} for s in sections] + appendix,
+        **_signature(conference),
+    )
 
 
 def _programme_line(item) -> str:
@@ -269,26 +334,48 @@ def draft_improvement_plan(*, actor, plan: ImprovementPlan):
     opening = []
     if plan.background.strip():
         opening.append(plan.background.strip())
-    opening.append(f"Để duy trì, phát huy những kết quả đã đạt được, đồng thời khắc phục những tồn tại, hạn chế, {who} "
-                   f"ban hành Kế hoạch {title[0].lower()}{title[1:]}, cụ thể như sau:")
+    opening.append(
+        f"Để duy trì, phát huy những kết quả đã đạt được, đồng thời khắc phục những tồn tại, hạn chế, {who} "
+        f"ban hành Kế hoạch {title[0].lower()}{title[1:]}, cụ thể như sau:"
+    )
     basis = _basis_sentence(list(plan.basis_documents.all()))
     if basis:
         opening.insert(0, _end(basis, "."))
     duties = list(plan.duties.select_related("lead_agency", "lead_agency__province"))
     sections = [
         {"label": _("Mở đầu"), "text": "\n".join(opening)},
-        {"label": _("Mục đích, yêu cầu"), "text": "\n".join([
-            "**I. MỤC ĐÍCH, YÊU CẦU**", "1. Mục đích", *_bullets(lines(plan.purposes)),
-            "2. Yêu cầu", *_bullets(lines(plan.requirements))])},
-        {"label": _("Mục tiêu, nhiệm vụ, giải pháp"), "text": "\n".join([
-            f"**II. MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP TRỌNG TÂM NĂM {plan.year}**", "1. Mục tiêu",
-            *_bullets(lines(plan.goals)), "2. Nhiệm vụ và giải pháp", *lines(plan.measures)])},
+        {
+            "label": _("Mục đích, yêu cầu"),
+            "text": "\n".join(
+                [
+                    "**I. MỤC ĐÍCH, YÊU CẦU**",
+                    "1. Mục đích",
+                    *_bullets(lines(plan.purposes)),
+                    "2. Yêu cầu",
+                    *_bullets(lines(plan.requirements)),
+                ]
+            ),
+        },
+        {
+            "label": _("Mục tiêu, nhiệm vụ, giải pháp"),
+            "text": "\n".join(
+                [
+                    f"**II. MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP TRỌNG TÂM NĂM {plan.year}**",
+                    "1. Mục tiêu",
+                    *_bullets(lines(plan.goals)),
+                    "2. Nhiệm vụ và giải pháp",
+                    *lines(plan.measures),
+                ]
+            ),
+        },
     ]
     if duties:
         duty_lines = ["**III. PHÂN CÔNG NHIỆM VỤ**"]
         for index, (group, rows) in enumerate(_duty_groups(duties), start=1):
             duty_lines.append(f"{index}. {group}")
-            duty_lines += _bullets([_duty_sentence(d, with_lead=False, stated_deadline=plan.report_deadline) for d in rows])
+            duty_lines += _bullets(
+                [_duty_sentence(d, with_lead=False, stated_deadline=plan.report_deadline) for d in rows]
+            )
         sections.append({"label": _("Phân công nhiệm vụ"), "text": "\n".join(duty_lines)})
     closing = ["**IV. TỔ CHỨC THỰC HIỆN**"]
     if plan.report_instruction:
@@ -296,9 +383,16 @@ def draft_improvement_plan(*, actor, plan: ImprovementPlan):
         closing.append(f"{plan.report_instruction.strip().rstrip('.')}{deadline}./.")
     sections.append({"label": _("Tổ chức thực hiện"), "text": "\n".join(closing)})
     return documents.document_create(
-        actor=actor, issuer=plan.issuing_authority, doc_type=DocType.KH, source=plan, purpose="improvement_plan",
-        title=title, recipients="Các sở, ban, ngành tỉnh;\nUBND các xã, phường;\nLưu: VT.",
-        sections=[{**s, "part": "body"} for s in sections], **_signature(plan))
+        actor=actor,
+        issuer=plan.issuing_authority,
+        doc_type=DocType.KH,
+        source=plan,
+        purpose="improvement_plan",
+        title=title,
+        recipients="Các sở, ban, ngành tỉnh;\nUBND các xã, phường;\nLưu: VT.",
+        sections=[{**s, "part": "body"} for s in sections],
+        **_signature(plan),
+    )
 
 
 def _analysis_year(conference: Conference) -> int:
@@ -313,9 +407,17 @@ def draft_analysis_report(*, actor, conference: Conference):
     its chart. Every figure comes from the indices app's data."""
     province, year = conference.province, _analysis_year(conference)
     sentence = index_results.national_summary(province, year)
-    sections = [{"label": _("Mở đầu"), "text": "\n".join([
-        f"Thực hiện {_lower_first(conference.title.strip())}, Sở Nội vụ báo cáo phân tích kết quả Chỉ số cải cách "
-        f"hành chính (PAR INDEX) và Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {year} của tỉnh như sau:"])}]
+    sections = [
+        {
+            "label": _("Mở đầu"),
+            "text": "\n".join(
+                [
+                    f"Thực hiện {_lower_first(conference.title.strip())}, Sở Nội vụ báo cáo phân tích kết quả Chỉ số cải cách "
+                    f"hành chính (PAR INDEX) và Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {year} của tỉnh như sau:"
+                ]
+            ),
+        }
+    ]
     part = ["**I. KẾT QUẢ CỦA TỈNH**"]
     if sentence:
         part.append(f"Theo kết quả Bộ Nội vụ công bố, năm {year}: {sentence}.")
@@ -329,8 +431,10 @@ def draft_analysis_report(*, actor, conference: Conference):
         for n, (agency, items) in enumerate(groups, start=1):
             lost = sum(loss.lost for _f, loss in items)
             codes = "; ".join(f"{loss.code} {loss.name} (−{vn_number(loss.lost, 2)})" for _f, loss in items)
-            part.append(f"| {n} | {agency.name if agency else 'Chưa phân công'} | {codes.replace('|', '/')} "
-                        f"| {vn_number(lost, 2)} |")
+            part.append(
+                f"| {n} | {agency.name if agency else 'Chưa phân công'} | {codes.replace('|', '/')} "
+                f"| {vn_number(lost, 2)} |"
+            )
     sections.append({"label": _("Kết quả của tỉnh"), "text": "\n".join(part), "figure": figure})
     number = 1
     for framework in index_results.agency_frameworks(year):
@@ -341,39 +445,67 @@ def draft_analysis_report(*, actor, conference: Conference):
         roman = ["I", "II", "III", "IV", "V"][number - 1]
         rows = list(index_results.ranking(framework, province))
         losses = index_results.criterion_losses(framework, province)[:5]
-        text = [f"**{roman}. KẾT QUẢ {framework.name.upper()}**",
-                f"{spread['count']} đơn vị được đánh giá; điểm bình quân {vn_number(spread['mean'], 2)}, cao nhất "
-                f"{vn_number(spread['highest'], 2)} ({rows[0].agency.name}), thấp nhất {vn_number(spread['lowest'], 2)} "
-                f"({rows[-1].agency.name}); chênh lệch {vn_number(spread['range'], 2)} điểm."]
+        text = [
+            f"**{roman}. KẾT QUẢ {framework.name.upper()}**",
+            f"{spread['count']} đơn vị được đánh giá; điểm bình quân {vn_number(spread['mean'], 2)}, cao nhất "
+            f"{vn_number(spread['highest'], 2)} ({rows[0].agency.name}), thấp nhất {vn_number(spread['lowest'], 2)} "
+            f"({rows[-1].agency.name}); chênh lệch {vn_number(spread['range'], 2)} điểm.",
+        ]
         if losses:
             text.append("Các tiêu chí mất nhiều điểm nhất:")
-            text += [f"- {loss.code} {loss.name}: {loss.below}/{spread['count']} đơn vị chưa đạt tối đa, tổng mất "
-                     f"{vn_number(loss.lost, 2)} điểm"
-                     + (f" (chủ trì: {loss.responsible.name})" if loss.responsible else "") + ";" for loss in losses]
+            text += [
+                f"- {loss.code} {loss.name}: {loss.below}/{spread['count']} đơn vị chưa đạt tối đa, tổng mất "
+                f"{vn_number(loss.lost, 2)} điểm"
+                + (f" (chủ trì: {loss.responsible.name})" if loss.responsible else "")
+                + ";"
+                for loss in losses
+            ]
             text[-1] = text[-1].rstrip(";") + "."
         chart = ""
         if len(rows) <= index_analysis.CHART_ROWS:
             chart = index_charts.ranking_bars(
                 [index_charts.Bar(index_analysis.short(r.agency.name), r.score) for r in rows],
-                maximum=framework.maximum, mean=spread["mean"], title=framework.name, width=600)
+                maximum=framework.maximum,
+                mean=spread["mean"],
+                title=framework.name,
+                width=600,
+            )
         sections.append({"label": framework.get_subject_display(), "text": "\n".join(text), "figure": chart})
-    sections.append({"label": _("Đề xuất"), "text": "\n".join([
-        f"**{['I', 'II', 'III', 'IV', 'V', 'VI'][number]}. ĐỀ XUẤT**",
-        "- Các cơ quan chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời hạn;",
-        "- Các cơ quan, đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội nghị./."])})
+    sections.append(
+        {
+            "label": _("Đề xuất"),
+            "text": "\n".join(
+                [
+                    f"**{['I', 'II', 'III', 'IV', 'V', 'VI'][number]}. ĐỀ XUẤT**",
+                    "- Các cơ quan chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời hạn;",
+                    "- Các cơ quan, đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội nghị./.",
+                ]
+            ),
+        }
+    )
     return documents.document_create(
-        actor=actor, issuer=conference.issuing_authority, doc_type=DocType.BC, source=conference, purpose="analysis",
+        actor=actor,
+        issuer=conference.issuing_authority,
+        doc_type=DocType.BC,
+        source=conference,
+        purpose="analysis",
         title=f"Phân tích kết quả Chỉ số PAR INDEX, SIPAS năm {year} của tỉnh {province.name}",
-        recipients="Như trên;\nLưu: VT.", sections=[{**section, "part": "body"} for section in sections],
-        **_signature(conference))
+        recipients="Như trên;\nLưu: VT.",
+        sections=[{**section, "part": "body"} for section in sections],
+        **_signature(conference),
+    )
 
 
 # URL slug → (purpose recorded on the document, drafter).
-DRAFTERS = {"giay-moi": ("invitation", draft_invitation), "ke-hoach": ("plan", draft_conference_plan),
-            "bao-cao-phan-tich": ("analysis", draft_analysis_report)}
+DRAFTERS = {
+    "giay-moi": ("invitation", draft_invitation),
+    "ke-hoach": ("plan", draft_conference_plan),
+    "bao-cao-phan-tich": ("analysis", draft_analysis_report),
+}
 
 
 # --- Hooks for the documents app -------------------------------------------------------------
+
 
 def _years_note(event_year, index_years) -> str:
     parts = []
@@ -390,11 +522,15 @@ def conference_facts(conference: Conference) -> sources.Facts:
     if conference.date:
         years.add(conference.date.year)
     years |= {b.issued_on.year for b in conference.basis_documents.all() if b.issued_on}
-    follow_up = set(conference.duties.filter(phase=Duty.Phase.FOLLOW_UP, due_date__isnull=False)
-                    .values_list("due_date", flat=True))
-    return sources.Facts(event_date=conference.date, years=years, after_event_ok=follow_up,
-                         years_note=_years_note(conference.date.year if conference.date else None,
-                                                conference.index_years))
+    follow_up = set(
+        conference.duties.filter(phase=Duty.Phase.FOLLOW_UP, due_date__isnull=False).values_list("due_date", flat=True)
+    )
+    return sources.Facts(
+        event_date=conference.date,
+        years=years,
+        after_event_ok=follow_up,
+        years_note=_years_note(conference.date.year if conference.date else None, conference.index_years),
+    )
 
 
 def conference_checks(conference: Conference) -> list[str]:
@@ -403,8 +539,9 @@ def conference_checks(conference: Conference) -> list[str]:
     problems = list(deadline_problems(conference))
     for line, agencies in selectors.line_expansions(conference):
         if line.target in (InviteeLine.Target.GROUP, InviteeLine.Target.AWARDEES) and not agencies:
-            problems.append(_("Dòng thành phần “%(text)s” không ứng với đơn vị nào trong danh bạ.")
-                            % {"text": line.text[:80]})
+            problems.append(
+                _("Dòng thành phần “%(text)s” không ứng với đơn vị nào trong danh bạ.") % {"text": line.text[:80]}
+            )
     return problems
 
 
@@ -412,16 +549,24 @@ def conference_addressees(conference: Conference) -> list[sources.Addressee]:
     """One personal invitation per invited agency (or named person); the
     chairing body does not invite itself."""
     if conference.invitations_out:
-        invitations = (conference.invitations.filter(withdrawn=False).exclude(role=InviteeRole.CHAIR)
-                       .select_related("agency", "person").order_by("agency__kind", "agency__name"))
+        invitations = (
+            conference.invitations.filter(withdrawn=False)
+            .exclude(role=InviteeRole.CHAIR)
+            .select_related("agency", "person")
+            .order_by("agency__kind", "agency__name")
+        )
         people = []
         for invitation in invitations:
             if invitation.person_id:
-                label = f"{invitation.person.position} {invitation.person.full_name}".strip() + f", {invitation.agency.name}"
+                label = (
+                    f"{invitation.person.position} {invitation.person.full_name}".strip()
+                    + f", {invitation.agency.name}"
+                )
                 people.append(sources.Addressee(f"person:{invitation.person_id}", label, invitation.person.email))
             else:
-                people.append(sources.Addressee(f"agency:{invitation.agency_id}", invitation.agency.name,
-                                                invitation.agency.email))
+                people.append(
+                    sources.Addressee(f"agency:{invitation.agency_id}", invitation.agency.name, invitation.agency.email)
+                )
         return people
     seen, people = set(), []
     for line, agencies in selectors.line_expansions(conference):
@@ -437,13 +582,26 @@ def conference_addressees(conference: Conference) -> list[sources.Addressee]:
 def plan_facts(plan: ImprovementPlan) -> sources.Facts:
     years = {plan.year} | {int(y) for y in plan.index_years or []}
     years |= {b.issued_on.year for b in plan.basis_documents.all() if b.issued_on}
-    return sources.Facts(years=years, years_note=_("năm thực hiện kế hoạch (%(year)s) và năm chỉ số (%(years)s)")
-                         % {"year": plan.year, "years": ", ".join(map(str, plan.index_years or []))})
+    return sources.Facts(
+        years=years,
+        years_note=_("năm thực hiện kế hoạch (%(year)s) và năm chỉ số (%(years)s)")
+        % {"year": plan.year, "years": ", ".join(map(str, plan.index_years or []))},
+    )
 
 
 def register_hooks():
-    sources.register(Conference, sources.SourceHooks(
-        facts=conference_facts, checks=conference_checks, addressees=conference_addressees,
-        describe=lambda c: (c.title, reverse("conferences:detail", args=[c.pk]))))
-    sources.register(ImprovementPlan, sources.SourceHooks(
-        facts=plan_facts, describe=lambda p: (p.title, reverse("conferences:plan-detail", args=[p.pk]))))
+    sources.register(
+        Conference,
+        sources.SourceHooks(
+            facts=conference_facts,
+            checks=conference_checks,
+            addressees=conference_addressees,
+            describe=lambda c: (c.title, reverse("conferences:detail", args=[c.pk])),
+        ),
+    )
+    sources.register(
+        ImprovementPlan,
+        sources.SourceHooks(
+            facts=plan_facts, describe=lambda p: (p.title, reverse("conferences:plan-detail", args=[p.pk]))
+        ),
+    )

@@ -31,9 +31,19 @@ def delegates_xlsx(conference) -> bytes:
     sheet.append([title])
     sheet.append([conference.title])
     when = f"{conference.start_time:%H:%M} " if conference.start_time else ""
-    sheet.append([_("Thời gian: %(when)s%(weekday)s, ngày %(date)s — %(venue)s") % {
-        "when": when, "weekday": vn_weekday(conference.date), "date": vn_date(conference.date), "venue": conference.venue}
-        if conference.date else ""])
+    sheet.append(
+        [
+            _("Thời gian: %(when)s%(weekday)s, ngày %(date)s — %(venue)s")
+            % {
+                "when": when,
+                "weekday": vn_weekday(conference.date),
+                "date": vn_date(conference.date),
+                "venue": conference.venue,
+            }
+            if conference.date
+            else ""
+        ]
+    )
     sheet.append([])
     header = [_("STT"), _("Họ và tên"), _("Chức vụ"), _("Đơn vị"), _("Điện thoại"), _("Thư điện tử"), _("Có mặt lúc")]
     sheet.append(header)
@@ -44,9 +54,20 @@ def delegates_xlsx(conference) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
     for index, delegate in enumerate(selectors.delegates_for_export(conference), start=1):
-        present = timezone.localtime(delegate.checked_in_at).strftime("%H:%M %d/%m/%Y") if delegate.checked_in_at else ""
-        sheet.append([index, delegate.full_name, delegate.position, delegate.invitation.agency.name,
-                      delegate.phone, delegate.email, present])
+        present = (
+            timezone.localtime(delegate.checked_in_at).strftime("%H:%M %d/%m/%Y") if delegate.checked_in_at else ""
+        )
+        sheet.append(
+            [
+                index,
+                delegate.full_name,
+                delegate.position,
+                delegate.invitation.agency.name,
+                delegate.phone,
+                delegate.email,
+                present,
+            ]
+        )
         for cell in sheet[sheet.max_row]:
             cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -66,10 +87,14 @@ def attendance_pdf(conference) -> bytes:
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
-    html = render_to_string("conferences/attendance_pdf.html", {
-        "conference": conference, "delegates": list(selectors.delegates_for_export(conference)),
-        "printed_at": timezone.localtime(),
-    })
+    html = render_to_string(
+        "conferences/attendance_pdf.html",
+        {
+            "conference": conference,
+            "delegates": list(selectors.delegates_for_export(conference)),
+            "printed_at": timezone.localtime(),
+        },
+    )
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/attendance-sheet.css"))])
 
 

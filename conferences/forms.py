@@ -65,15 +65,35 @@ class ConferenceForm(forms.ModelForm):
 
     class Meta:
         model = Conference
-        fields = ["title", "kind", "issuing_authority", "focal_agency", "index_years", "date", "start_time", "end_time",
-                  "schedule_note", "reply_deadline", "venue", "venue_address", "chair", "purposes", "requirements",
-                  "budget_note", "contact"]
+        fields = [
+            "title",
+            "kind",
+            "issuing_authority",
+            "focal_agency",
+            "index_years",
+            "date",
+            "start_time",
+            "end_time",
+            "schedule_note",
+            "reply_deadline",
+            "venue",
+            "venue_address",
+            "chair",
+            "purposes",
+            "requirements",
+            "budget_note",
+            "contact",
+        ]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
-            "date": DateInput(), "reply_deadline": DateInput(),
-            "start_time": TimeInput(), "end_time": TimeInput(),
-            "purposes": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3}),
-            "budget_note": forms.Textarea(attrs={"rows": 2}), "contact": forms.Textarea(attrs={"rows": 2}),
+            "date": DateInput(),
+            "reply_deadline": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "purposes": forms.Textarea(attrs={"rows": 4}),
+            "requirements": forms.Textarea(attrs={"rows": 3}),
+            "budget_note": forms.Textarea(attrs={"rows": 2}),
+            "contact": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -94,10 +114,17 @@ class ConferenceForm(forms.ModelForm):
 
 
 class ConferenceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Trích yếu, địa điểm…")}))
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + ConferenceStatus.choices)
-    kind = forms.ChoiceField(label=_("Loại hội nghị"), required=False, choices=[("", _("Tất cả"))] + ConferenceKind.choices)
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Trích yếu, địa điểm…")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + ConferenceStatus.choices
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại hội nghị"), required=False, choices=[("", _("Tất cả"))] + ConferenceKind.choices
+    )
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, **kwargs):
@@ -108,9 +135,15 @@ class ConferenceFilterForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    q = forms.CharField(label=_("Đơn vị"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên đơn vị…")}))
+    q = forms.CharField(
+        label=_("Đơn vị"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên đơn vị…")}),
+    )
     kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả"))] + AgencyKind.choices)
-    reply = forms.ChoiceField(label=_("Trả lời"), required=False, choices=[("", _("Tất cả"))] + Invitation.Reply.choices)
+    reply = forms.ChoiceField(
+        label=_("Trả lời"), required=False, choices=[("", _("Tất cả"))] + Invitation.Reply.choices
+    )
     overdue = forms.BooleanField(label=_("Có nhiệm vụ quá hạn"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -119,10 +152,13 @@ class BoardFilterForm(forms.Form):
             if name == "overdue":
                 field.widget.attrs["class"] = "form-check-input"
             else:
-                field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = (
+                    "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                )
 
 
 # --- Lists edited as formsets -------------------------------------------------------------
+
 
 class _ProvinceScopedForm(forms.ModelForm):
     """Agency and person choices limited to the owner's province."""
@@ -146,8 +182,11 @@ class _ProvinceScopedForm(forms.ModelForm):
             elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Agency:
                 field.queryset = agencies
             elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Person:
-                field.queryset = Person.objects.filter(agency__province_id=province_id).select_related("agency").order_by("agency__name", "full_name")
-
+                field.queryset = (
+                    Person.objects.filter(agency__province_id=province_id)
+                    .select_related("agency")
+                    .order_by("agency__name", "full_name")
+                )
 
     def clean_order(self):
         return self.cleaned_data.get("order") or 0
@@ -178,25 +217,56 @@ KIND_CHOICES = AgencyKind.choices
 
 
 class InviteeLineForm(_ProvinceScopedForm):
-    group_kinds = forms.MultipleChoiceField(label=_("Các loại đơn vị trong nhóm"), required=False, choices=KIND_CHOICES,
-                                            widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}))
+    group_kinds = forms.MultipleChoiceField(
+        label=_("Các loại đơn vị trong nhóm"),
+        required=False,
+        choices=KIND_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}),
+    )
 
     shown_for = {"group_kinds": "group awardees", "agency": "agency", "person": "person"}
 
     class Meta:
         model = InviteeLine
-        fields = ["order", "section", "text", "target", "group_kinds", "agency", "person", "role", "quota", "quota_text",
-                  "separate_invitation"]
+        fields = [
+            "order",
+            "section",
+            "text",
+            "target",
+            "group_kinds",
+            "agency",
+            "person",
+            "role",
+            "quota",
+            "quota_text",
+            "separate_invitation",
+        ]
 
 
 class DutyForm(_ProvinceScopedForm):
-    lead_kinds = forms.MultipleChoiceField(label=_("Hoặc nhóm đơn vị chủ trì"), required=False, choices=KIND_CHOICES,
-                                           widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}))
+    lead_kinds = forms.MultipleChoiceField(
+        label=_("Hoặc nhóm đơn vị chủ trì"),
+        required=False,
+        choices=KIND_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}),
+    )
 
     class Meta:
         model = Duty
-        fields = ["order", "section", "phase", "lead_agency", "lead_kinds", "lead_label", "coordinating", "task",
-                  "due_date", "due_time", "due_wording", "deliverable"]
+        fields = [
+            "order",
+            "section",
+            "phase",
+            "lead_agency",
+            "lead_kinds",
+            "lead_label",
+            "coordinating",
+            "task",
+            "due_date",
+            "due_time",
+            "due_wording",
+            "deliverable",
+        ]
         widgets = {"due_date": DateInput(), "due_time": TimeInput(), "task": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -210,22 +280,40 @@ class AwardForm(_ProvinceScopedForm):
 
     class Meta:
         model = Award
-        fields = ["order", "kind", "agency", "recipient_name", "recipient_position", "award_name", "decision_ref", "citation"]
+        fields = [
+            "order",
+            "kind",
+            "agency",
+            "recipient_name",
+            "recipient_position",
+            "award_name",
+            "decision_ref",
+            "citation",
+        ]
 
 
 def part_formset(model, form, fk_name, extra=1):
     return forms.inlineformset_factory(
-        Conference if fk_name == "conference" else ImprovementPlan, model, form=form, fk_name=fk_name,
-        extra=extra, can_delete=True,
+        Conference if fk_name == "conference" else ImprovementPlan,
+        model,
+        form=form,
+        fk_name=fk_name,
+        extra=extra,
+        can_delete=True,
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do thay đổi thành phần mời"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Bắt buộc khi giấy mời đã gửi; được lưu cùng người và thời gian thay đổi."))
+    reason = forms.CharField(
+        label=_("Lý do thay đổi thành phần mời"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi giấy mời đã gửi; được lưu cùng người và thời gian thay đổi."),
+    )
 
 
 # --- Transitions --------------------------------------------------------------------------------
+
 
 class ConcludeForm(forms.Form):
     conclusions = forms.CharField(label=_("Kết luận hội nghị"), widget=forms.Textarea(attrs={"rows": 10}))
@@ -237,9 +325,13 @@ class CancelForm(forms.Form):
 
 # --- Replies ------------------------------------------------------------------------------------------
 
+
 class ReplyForm(forms.Form):
-    reply = forms.ChoiceField(label=_("Đơn vị"), widget=forms.RadioSelect, choices=[
-        (Invitation.Reply.ATTENDING, _("Tham dự")), (Invitation.Reply.DECLINED, _("Không tham dự"))])
+    reply = forms.ChoiceField(
+        label=_("Đơn vị"),
+        widget=forms.RadioSelect,
+        choices=[(Invitation.Reply.ATTENDING, _("Tham dự")), (Invitation.Reply.DECLINED, _("Không tham dự"))],
+    )
     note = forms.CharField(label=_("Ghi chú gửi Sở Nội vụ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -263,20 +355,38 @@ class BaseDelegateFormSet(forms.BaseInlineFormSet):
             data = form.cleaned_data
             if not data or data.get("DELETE"):
                 continue
-            rows.append({"id": form.instance.pk, **{k: data.get(k, "") for k in ("full_name", "position", "phone", "email")}})
+            rows.append(
+                {"id": form.instance.pk, **{k: data.get(k, "") for k in ("full_name", "position", "phone", "email")}}
+            )
         return rows
 
 
 def delegate_formset(quota: int, extra: int = 0):
-    return forms.inlineformset_factory(Invitation, Delegate, form=DelegateForm, formset=BaseDelegateFormSet,
-                                       extra=extra, min_num=0, max_num=quota, validate_max=True, can_delete=True)
+    return forms.inlineformset_factory(
+        Invitation,
+        Delegate,
+        form=DelegateForm,
+        formset=BaseDelegateFormSet,
+        extra=extra,
+        min_num=0,
+        max_num=quota,
+        validate_max=True,
+        can_delete=True,
+    )
 
 
 # --- Duty reports ---------------------------------------------------------------------------------------
 
+
 class DutyReportForm(forms.Form):
-    status = forms.ChoiceField(label=_("Tình trạng"), widget=forms.RadioSelect, choices=[
-        (DutyAssignment.Status.IN_PROGRESS, _("Đang thực hiện")), (DutyAssignment.Status.DONE, _("Hoàn thành"))])
+    status = forms.ChoiceField(
+        label=_("Tình trạng"),
+        widget=forms.RadioSelect,
+        choices=[
+            (DutyAssignment.Status.IN_PROGRESS, _("Đang thực hiện")),
+            (DutyAssignment.Status.DONE, _("Hoàn thành")),
+        ],
+    )
     note = forms.CharField(label=_("Nội dung đã thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
     file = forms.FileField(label=_("Tệp kèm theo (không bắt buộc)"), required=False)
 
@@ -284,25 +394,46 @@ class DutyReportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         limit = settings.DUTY_FILE_MAX_BYTES
         if upload and upload.size > limit:
-            raise forms.ValidationError(_("Tệp quá lớn (%(size)s); giới hạn là %(limit)s.")
-                                        % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
-        if upload and not upload.name.lower().endswith((".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".pptx", ".jpg", ".png", ".zip")):
+            raise forms.ValidationError(
+                _("Tệp quá lớn (%(size)s); giới hạn là %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        if upload and not upload.name.lower().endswith(
+            (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".pptx", ".jpg", ".png", ".zip")
+        ):
             raise forms.ValidationError(_("Chỉ nhận tệp PDF, Word, Excel, PowerPoint, ODT, ảnh JPG/PNG hoặc ZIP."))
         return upload
 
 
 # --- Plans ------------------------------------------------------------------------------------------------
 
+
 class PlanForm(forms.ModelForm):
     index_years = IndexYearsField(label=_("Năm chỉ số"))
 
     class Meta:
         model = ImprovementPlan
-        fields = ["title", "issuing_authority", "focal_agency", "year", "index_years", "background", "purposes",
-                  "requirements", "goals", "measures", "report_deadline", "report_instruction"]
+        fields = [
+            "title",
+            "issuing_authority",
+            "focal_agency",
+            "year",
+            "index_years",
+            "background",
+            "purposes",
+            "requirements",
+            "goals",
+            "measures",
+            "report_deadline",
+            "report_instruction",
+        ]
         widgets = {
-            "title": forms.Textarea(attrs={"rows": 2}), "report_deadline": DateInput(),
-            **{f: forms.Textarea(attrs={"rows": 4}) for f in ("background", "purposes", "requirements", "goals", "measures")},
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "report_deadline": DateInput(),
+            **{
+                f: forms.Textarea(attrs={"rows": 4})
+                for f in ("background", "purposes", "requirements", "goals", "measures")
+            },
             "report_instruction": forms.Textarea(attrs={"rows": 2}),
         }
 

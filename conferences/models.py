@@ -44,37 +44,59 @@ class ConferenceStatus(models.TextChoices):
 
 class Conference(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="conferences")
-    kind = models.CharField(_("loại hội nghị"), max_length=20, choices=ConferenceKind.choices, default=ConferenceKind.ANALYSE)
+    kind = models.CharField(
+        _("loại hội nghị"), max_length=20, choices=ConferenceKind.choices, default=ConferenceKind.ANALYSE
+    )
     title = models.TextField(
-        _("trích yếu"), help_text=_("Như in trên giấy mời, ví dụ: Hội nghị phân tích kết quả Chỉ số SIPAS, PAR INDEX năm 2025."))
+        _("trích yếu"),
+        help_text=_("Như in trên giấy mời, ví dụ: Hội nghị phân tích kết quả Chỉ số SIPAS, PAR INDEX năm 2025."),
+    )
     issuing_authority = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+",
-        help_text=_("Cơ quan đứng tên giấy mời, kế hoạch (thường là UBND tỉnh)."))
+        Agency,
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Cơ quan đứng tên giấy mời, kế hoạch (thường là UBND tỉnh)."),
+    )
     focal_agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan đầu mối"), on_delete=models.PROTECT, related_name="+",
-        help_text=_("Cơ quan chủ trì tham mưu, tổng hợp (thường là Sở Nội vụ)."))
+        Agency,
+        verbose_name=_("cơ quan đầu mối"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Cơ quan chủ trì tham mưu, tổng hợp (thường là Sở Nội vụ)."),
+    )
     date = models.DateField(_("ngày tổ chức"), null=True, blank=True)
     start_time = models.TimeField(_("bắt đầu lúc"), null=True, blank=True)
     end_time = models.TimeField(_("kết thúc lúc"), null=True, blank=True)
     schedule_note = models.CharField(
-        _("ghi chú thời gian"), max_length=255, blank=True,
-        help_text=_("Khi chưa chốt ngày, ví dụ: Tổ chức trong ½ ngày, dự kiến trước ngày 31/3/2026."))
+        _("ghi chú thời gian"),
+        max_length=255,
+        blank=True,
+        help_text=_("Khi chưa chốt ngày, ví dụ: Tổ chức trong ½ ngày, dự kiến trước ngày 31/3/2026."),
+    )
     venue = models.CharField(_("địa điểm"), max_length=255, blank=True)
     venue_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     chair = models.CharField(_("chủ trì"), max_length=255, blank=True, help_text=_("Ví dụ: Lãnh đạo UBND tỉnh."))
     purposes = models.TextField(_("mục đích"), blank=True, help_text=_("Mỗi ý một dòng."))
     requirements = models.TextField(_("yêu cầu"), blank=True, help_text=_("Mỗi ý một dòng."))
     budget_note = models.TextField(_("kinh phí"), blank=True)
-    contact = models.TextField(_("đầu mối liên hệ"), blank=True,
-                               help_text=_("Ví dụ: Phòng Cải cách hành chính, Sở Nội vụ; điện thoại 0888.333.689."))
+    contact = models.TextField(
+        _("đầu mối liên hệ"),
+        blank=True,
+        help_text=_("Ví dụ: Phòng Cải cách hành chính, Sở Nội vụ; điện thoại 0888.333.689."),
+    )
     index_years = models.JSONField(_("năm chỉ số"), default=list, blank=True)
     reply_deadline = models.DateField(_("hạn xác nhận tham dự"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=ConferenceStatus.choices, default=ConferenceStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ConferenceStatus.choices, default=ConferenceStatus.DRAFT
+    )
     invited_at = models.DateTimeField(_("gửi giấy mời lúc"), null=True, blank=True)
     conclusions = models.TextField(_("kết luận"), blank=True)
     concluded_at = models.DateTimeField(_("kết luận lúc"), null=True, blank=True)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,8 +106,12 @@ class Conference(models.Model):
         ordering = ["-date", "-created_at"]
         indexes = [models.Index(fields=["province", "status", "date"])]
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
-                                   name="conference_time_span_ordered"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
+                name="conference_time_span_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -158,8 +184,12 @@ class ImprovementPlan(models.Model):
 
     province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="plans")
     title = models.TextField(_("trích yếu"))
-    issuing_authority = models.ForeignKey(Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+")
-    focal_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan đầu mối"), on_delete=models.PROTECT, related_name="+")
+    issuing_authority = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    focal_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan đầu mối"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("năm thực hiện"))
     index_years = models.JSONField(_("năm chỉ số"), default=list, blank=True)
     background = models.TextField(_("tình hình, kết quả năm trước"), blank=True)
@@ -169,10 +199,14 @@ class ImprovementPlan(models.Model):
     measures = models.TextField(_("nhiệm vụ và giải pháp"), blank=True, help_text=_("Mỗi ý một dòng."))
     report_deadline = models.DateField(_("hạn báo cáo kết quả"), null=True, blank=True)
     report_instruction = models.TextField(
-        _("yêu cầu báo cáo"), blank=True,
-        help_text=_("Ví dụ: báo cáo về UBND tỉnh (qua Sở Nội vụ) kết quả thực hiện kế hoạch."))
+        _("yêu cầu báo cáo"),
+        blank=True,
+        help_text=_("Ví dụ: báo cáo về UBND tỉnh (qua Sở Nội vụ) kết quả thực hiện kế hoạch."),
+    )
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -215,7 +249,8 @@ class _OwnedByConferenceOrPlan(models.Model):
 
 def _one_owner(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=(Q(conference__isnull=False) & Q(plan__isnull=True)) | (Q(conference__isnull=True) & Q(plan__isnull=False)),
+        condition=(Q(conference__isnull=False) & Q(plan__isnull=True))
+        | (Q(conference__isnull=True) & Q(plan__isnull=False)),
         name=name,
     )
 
@@ -227,10 +262,16 @@ class BasisDocument(_OwnedByConferenceOrPlan):
         PURSUANT = "can_cu", _("Căn cứ")
         IMPLEMENTING = "thuc_hien", _("Thực hiện")
 
-    conference = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.CASCADE, related_name="basis_documents")
-    plan = models.ForeignKey(ImprovementPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="basis_documents")
+    conference = models.ForeignKey(
+        Conference, null=True, blank=True, on_delete=models.CASCADE, related_name="basis_documents"
+    )
+    plan = models.ForeignKey(
+        ImprovementPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="basis_documents"
+    )
     lead = models.CharField(_("dẫn"), max_length=20, choices=Lead.choices, default=Lead.IMPLEMENTING)
-    doc_type = models.CharField(_("loại văn bản"), max_length=80, help_text=_("Ví dụ: Kế hoạch, Quyết định, Chương trình công tác."))
+    doc_type = models.CharField(
+        _("loại văn bản"), max_length=80, help_text=_("Ví dụ: Kế hoạch, Quyết định, Chương trình công tác.")
+    )
     number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ: 35/KH-UBND."))
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
@@ -262,8 +303,12 @@ class BasisDocument(_OwnedByConferenceOrPlan):
 
 
 class ContentItem(_OwnedByConferenceOrPlan):
-    conference = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.CASCADE, related_name="content_items")
-    plan = models.ForeignKey(ImprovementPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="content_items")
+    conference = models.ForeignKey(
+        Conference, null=True, blank=True, on_delete=models.CASCADE, related_name="content_items"
+    )
+    plan = models.ForeignKey(
+        ImprovementPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="content_items"
+    )
     text = models.TextField(_("nội dung"))
 
     class Meta(_OwnedByConferenceOrPlan.Meta):
@@ -281,8 +326,9 @@ class ProgrammeItem(models.Model):
     starts_at = models.TimeField(_("giờ"), null=True, blank=True)
     title = models.TextField(_("nội dung"))
     speaker = models.CharField(_("người trình bày"), max_length=255, blank=True)
-    agency = models.ForeignKey(Agency, verbose_name=_("đơn vị trình bày"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị trình bày"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("mục chương trình")
@@ -314,20 +360,24 @@ class InviteeLine(models.Model):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitee_lines")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    section = models.CharField(_("nhóm đại biểu"), max_length=120, blank=True,
-                               help_text=_("Ví dụ: Đại biểu cấp tỉnh, Đại biểu cấp xã."))
+    section = models.CharField(
+        _("nhóm đại biểu"), max_length=120, blank=True, help_text=_("Ví dụ: Đại biểu cấp tỉnh, Đại biểu cấp xã.")
+    )
     text = models.CharField(_("dòng in trên văn bản"), max_length=400)
     target = models.CharField(_("áp dụng cho"), max_length=20, choices=Target.choices, default=Target.AGENCY)
     group_kinds = models.JSONField(_("các loại đơn vị"), default=list, blank=True)
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan, đơn vị"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, verbose_name=_("người được mời"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan, đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("người được mời"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField(_("vai trò"), max_length=20, choices=InviteeRole.choices, default=InviteeRole.DELEGATE)
     separate_invitation = models.BooleanField(_("có giấy mời riêng"), default=False)
     quota = models.PositiveSmallIntegerField(_("số đại biểu tối đa"), default=1)
-    quota_text = models.CharField(_("thành phần cử đi"), max_length=200, blank=True,
-                                  help_text=_("Ví dụ: Lãnh đạo và 01 công chức."))
+    quota_text = models.CharField(
+        _("thành phần cử đi"), max_length=200, blank=True, help_text=_("Ví dụ: Lãnh đạo và 01 công chức.")
+    )
 
     class Meta:
         verbose_name = _("thành phần mời")
@@ -374,7 +424,9 @@ class Invitation(models.Model):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitations")
     agency = models.ForeignKey(Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="invitations")
-    line = models.ForeignKey(InviteeLine, verbose_name=_("thành phần"), null=True, on_delete=models.SET_NULL, related_name="invitations")
+    line = models.ForeignKey(
+        InviteeLine, verbose_name=_("thành phần"), null=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     role = models.CharField(_("vai trò"), max_length=20, choices=InviteeRole.choices, default=InviteeRole.DELEGATE)
     quota = models.PositiveSmallIntegerField(_("số đại biểu tối đa"), default=1)
@@ -382,7 +434,9 @@ class Invitation(models.Model):
     reply = models.CharField(_("trả lời"), max_length=20, choices=Reply.choices, default=Reply.PENDING)
     reply_note = models.TextField(_("ghi chú"), blank=True)
     replied_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     replied_on_behalf = models.BooleanField(_("Sở Nội vụ trả lời thay"), default=False)
 
     class Meta:
@@ -406,7 +460,9 @@ class Delegate(models.Model):
     # The QR code on the reply page carries this, not the primary key.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     checked_in_at = models.DateTimeField(_("có mặt lúc"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("đại biểu")
@@ -449,16 +505,27 @@ class Duty(_OwnedByConferenceOrPlan):
     conference = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.CASCADE, related_name="duties")
     plan = models.ForeignKey(ImprovementPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="duties")
     section = models.CharField(_("mục"), max_length=200, blank=True, help_text=_("Ví dụ: Trách nhiệm của Sở Nội vụ."))
-    lead_label = models.CharField(_("cơ quan chủ trì (như in)"), max_length=255, blank=True,
-                                  help_text=_("Để trống thì in tên cơ quan chủ trì."))
-    lead_agency = models.ForeignKey(Agency, verbose_name=_("cơ quan chủ trì"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="led_duties")
+    lead_label = models.CharField(
+        _("cơ quan chủ trì (như in)"), max_length=255, blank=True, help_text=_("Để trống thì in tên cơ quan chủ trì.")
+    )
+    lead_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_duties",
+    )
     lead_kinds = models.JSONField(_("nhóm chủ trì theo loại"), default=list, blank=True)
-    coordinating = models.ManyToManyField(Agency, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="coordinated_duties")
+    coordinating = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="coordinated_duties"
+    )
     task = models.TextField(_("nhiệm vụ"))
     due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
     due_time = models.TimeField(_("giờ"), null=True, blank=True)
-    due_wording = models.CharField(_("cách ghi hạn"), max_length=20, choices=Wording.choices, default=Wording.NO_LATER_THAN)
+    due_wording = models.CharField(
+        _("cách ghi hạn"), max_length=20, choices=Wording.choices, default=Wording.NO_LATER_THAN
+    )
     deliverable = models.CharField(_("sản phẩm"), max_length=255, blank=True)
     phase = models.CharField(_("giai đoạn"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION)
 
@@ -509,7 +576,9 @@ class DutyAssignment(models.Model):
         DONE = "done", _("Hoàn thành")
 
     duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="assignments")
-    agency = models.ForeignKey(Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="duty_assignments")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="duty_assignments"
+    )
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices, default=Status.OPEN)
     progress_note = models.TextField(_("tiến độ"), blank=True)
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
@@ -559,13 +628,26 @@ class Award(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="awards")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     kind = models.CharField(_("hình thức"), max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
-    agency = models.ForeignKey(Agency, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="awards",
-                               help_text=_("Tập thể được khen, hoặc đơn vị công tác của cá nhân."))
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        help_text=_("Tập thể được khen, hoặc đơn vị công tác của cá nhân."),
+    )
     recipient_name = models.CharField(_("cá nhân được khen"), max_length=150, blank=True)
     recipient_position = models.CharField(_("chức vụ"), max_length=150, blank=True)
-    award_name = models.CharField(_("hình thức khen thưởng"), max_length=255, default="Bằng khen của Chủ tịch UBND tỉnh")
-    decision_ref = models.CharField(_("quyết định khen thưởng"), max_length=255, blank=True,
-                                    help_text=_("Ví dụ: Quyết định số 512/QĐ-UBND ngày 20/3/2026."))
+    award_name = models.CharField(
+        _("hình thức khen thưởng"), max_length=255, default="Bằng khen của Chủ tịch UBND tỉnh"
+    )
+    decision_ref = models.CharField(
+        _("quyết định khen thưởng"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Quyết định số 512/QĐ-UBND ngày 20/3/2026."),
+    )
     citation = models.CharField(_("thành tích"), max_length=400, blank=True)
 
     class Meta:

@@ -45,11 +45,21 @@ def schedule_replies(conference: Conference) -> None:
         notifications.deadline_done(keys=[invitation_key(i) for i in pending])
         return
     people = agency_recipients({i.agency_id for i in pending})
-    notifications.deadlines_set([Deadline(
-        key=invitation_key(invitation), scope=scope_of(conference), due_at=end_of(due),
-        what="Hạn xác nhận tham dự", context=conference.title, agency_name=invitation.agency.name,
-        link=reverse("conferences:invitation-reply", args=[invitation.pk]),
-        recipients=tuple(people[invitation.agency_id])) for invitation in pending])
+    notifications.deadlines_set(
+        [
+            Deadline(
+                key=invitation_key(invitation),
+                scope=scope_of(conference),
+                due_at=end_of(due),
+                what="Hạn xác nhận tham dự",
+                context=conference.title,
+                agency_name=invitation.agency.name,
+                link=reverse("conferences:invitation-reply", args=[invitation.pk]),
+                recipients=tuple(people[invitation.agency_id]),
+            )
+            for invitation in pending
+        ]
+    )
 
 
 def reply_done(invitation: Invitation) -> None:
@@ -67,13 +77,27 @@ def schedule_duties(owner) -> None:
     conference or plan is under way; finished duties get no more."""
     by_owner = {"duty__conference": owner} if isinstance(owner, Conference) else {"duty__plan": owner}
     assignments = list(DutyAssignment.objects.filter(**by_owner).select_related("duty", "agency"))
-    open_ = [a for a in assignments if a.status != DutyAssignment.Status.DONE and a.duty.due_date and _owner_live(owner)]
+    open_ = [
+        a for a in assignments if a.status != DutyAssignment.Status.DONE and a.duty.due_date and _owner_live(owner)
+    ]
     notifications.deadline_done(keys=[assignment_key(a) for a in assignments if a not in open_])
     people = agency_recipients({a.agency_id for a in open_})
-    notifications.deadlines_set([Deadline(
-        key=assignment_key(a), scope=scope_of(owner), due_at=end_of(a.duty.due_date, a.duty.due_time),
-        what="Hạn hoàn thành nhiệm vụ", context=owner.title, detail=a.duty.task, agency_name=a.agency.name,
-        link=reverse("conferences:assignment", args=[a.pk]), recipients=tuple(people[a.agency_id])) for a in open_])
+    notifications.deadlines_set(
+        [
+            Deadline(
+                key=assignment_key(a),
+                scope=scope_of(owner),
+                due_at=end_of(a.duty.due_date, a.duty.due_time),
+                what="Hạn hoàn thành nhiệm vụ",
+                context=owner.title,
+                detail=a.duty.task,
+                agency_name=a.agency.name,
+                link=reverse("conferences:assignment", args=[a.pk]),
+                recipients=tuple(people[a.agency_id]),
+            )
+            for a in open_
+        ]
+    )
 
 
 def duty_reported(assignment: DutyAssignment) -> None:

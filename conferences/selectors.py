@@ -29,7 +29,10 @@ from .models import (
 
 # --- Conferences --------------------------------------------------------------------
 
-def conference_list(*, user, search: str = "", status: str = "", kind: str = "", year: int | None = None) -> QuerySet[Conference]:
+
+def conference_list(
+    *, user, search: str = "", status: str = "", kind: str = "", year: int | None = None
+) -> QuerySet[Conference]:
     if not can_see_province_work(user):
         return Conference.objects.none()
     qs = scope_to_province(Conference.objects.all(), user=user).select_related("province", "focal_agency")
@@ -44,7 +47,9 @@ def conference_list(*, user, search: str = "", status: str = "", kind: str = "",
     live = Q(invitations__withdrawn=False)
     return qs.annotate(
         invited_count=Count("invitations", filter=live, distinct=True),
-        attending_count=Count("invitations", filter=live & Q(invitations__reply=Invitation.Reply.ATTENDING), distinct=True),
+        attending_count=Count(
+            "invitations", filter=live & Q(invitations__reply=Invitation.Reply.ATTENDING), distinct=True
+        ),
     ).order_by("-date", "-created_at")
 
 
@@ -102,7 +107,9 @@ def invitee_lines_with_agencies(conference: Conference) -> list[tuple[InviteeLin
     frozen: dict[int, list[Agency]] = {}
     for invitation in conference.invitations.filter(withdrawn=False).select_related("agency").order_by("agency__name"):
         frozen.setdefault(invitation.line_id, []).append(invitation.agency)
-    return [(line, frozen.get(line.pk, [])) for line in conference.invitee_lines.select_related("agency", "person__agency")]
+    return [
+        (line, frozen.get(line.pk, [])) for line in conference.invitee_lines.select_related("agency", "person__agency")
+    ]
 
 
 def _assignment_counts(conference_filter: Q):
@@ -111,7 +118,10 @@ def _assignment_counts(conference_filter: Q):
     today = timezone.localdate()
 
     def count(qs):
-        return Coalesce(Subquery(qs.order_by().values("agency").annotate(c=Count("pk")).values("c"), output_field=IntegerField()), Value(0))
+        return Coalesce(
+            Subquery(qs.order_by().values("agency").annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
+            Value(0),
+        )
 
     return {
         "duties_total": count(base),
@@ -120,7 +130,9 @@ def _assignment_counts(conference_filter: Q):
     }
 
 
-def board_rows(*, conference: Conference, kind: str = "", reply: str = "", overdue: bool = False, search: str = "") -> QuerySet[Invitation]:
+def board_rows(
+    *, conference: Conference, kind: str = "", reply: str = "", overdue: bool = False, search: str = ""
+) -> QuerySet[Invitation]:
     """One row per invited agency, with delegates and duty counts; a fixed
     number of queries however many agencies are invited."""
     qs = conference.invitations.filter(withdrawn=False).select_related("agency", "line", "replied_by")
@@ -133,7 +145,9 @@ def board_rows(*, conference: Conference, kind: str = "", reply: str = "", overd
     qs = qs.annotate(**_assignment_counts(Q(duty__conference=conference)))
     if overdue:
         qs = qs.filter(duties_overdue__gt=0)
-    return qs.prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("order", "pk"))).order_by("agency__name")
+    return qs.prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("order", "pk"))).order_by(
+        "agency__name"
+    )
 
 
 def board_totals(conference: Conference) -> dict:
@@ -145,9 +159,12 @@ def board_totals(conference: Conference) -> dict:
         declined=Count("pk", filter=Q(reply=R.DECLINED)),
         pending=Count("pk", filter=Q(reply=R.PENDING)),
     )
-    delegates = Delegate.objects.filter(invitation__conference=conference, invitation__withdrawn=False,
-                                        invitation__reply=R.ATTENDING)
-    totals.update(delegates.aggregate(delegates=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False))))
+    delegates = Delegate.objects.filter(
+        invitation__conference=conference, invitation__withdrawn=False, invitation__reply=R.ATTENDING
+    )
+    totals.update(
+        delegates.aggregate(delegates=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False)))
+    )
     totals.update(duty_totals(Q(duty__conference=conference)))
     return totals
 
@@ -176,8 +193,9 @@ def duty_list(*, owner_filter: Q) -> QuerySet[Duty]:
 
 def delegates_for_export(conference: Conference) -> QuerySet[Delegate]:
     return (
-        Delegate.objects.filter(invitation__conference=conference, invitation__withdrawn=False,
-                                invitation__reply=Invitation.Reply.ATTENDING)
+        Delegate.objects.filter(
+            invitation__conference=conference, invitation__withdrawn=False, invitation__reply=Invitation.Reply.ATTENDING
+        )
         .select_related("invitation__agency")
         .order_by("invitation__agency__name", "order", "pk")
     )
@@ -201,6 +219,7 @@ def delegate_by_token(*, user, token) -> Delegate:
 
 # --- What an agency's official sees ---------------------------------------------------
 
+
 def invitation_list_for_agency(*, user) -> QuerySet[Invitation]:
     if not user.is_authenticated or not user.agency_id:
         return Invitation.objects.none()
@@ -215,14 +234,17 @@ def invitation_list_for_agency(*, user) -> QuerySet[Invitation]:
 
 def invitation_get(*, user, pk) -> Invitation:
     """Officials reach their own agency's invitation; organisers any of their province's."""
-    qs = Invitation.objects.select_related("conference__province", "conference__issuing_authority", "agency", "line", "replied_by")
+    qs = Invitation.objects.select_related(
+        "conference__province", "conference__issuing_authority", "agency", "line", "replied_by"
+    )
     if user.is_administrator:
         pass
     elif user.is_organiser or user.is_leader:
         qs = scope_to_province(qs, user=user, path="conference__province")
     elif user.agency_id:
         qs = qs.filter(agency_id=user.agency_id, withdrawn=False).exclude(
-            conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.PLANNED])
+            conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.PLANNED]
+        )
     else:
         qs = qs.none()
     return get_object_or_404(qs, pk=pk)
@@ -232,7 +254,8 @@ def assignment_list_for_agency(*, user, open_only: bool = False) -> QuerySet[Dut
     if not user.is_authenticated or not user.agency_id:
         return DutyAssignment.objects.none()
     qs = DutyAssignment.objects.filter(agency_id=user.agency_id).filter(
-        Q(duty__conference__isnull=False) & ~Q(duty__conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.CANCELLED])
+        Q(duty__conference__isnull=False)
+        & ~Q(duty__conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.CANCELLED])
         | Q(duty__plan__isnull=False) & ~Q(duty__plan__status=ImprovementPlan.Status.DRAFT)
     )
     if open_only:
@@ -241,7 +264,9 @@ def assignment_list_for_agency(*, user, open_only: bool = False) -> QuerySet[Dut
 
 
 def assignment_get(*, user, pk) -> DutyAssignment:
-    qs = DutyAssignment.objects.select_related("duty__conference__province", "duty__plan__province", "duty__lead_agency", "agency")
+    qs = DutyAssignment.objects.select_related(
+        "duty__conference__province", "duty__plan__province", "duty__lead_agency", "agency"
+    )
     if user.is_administrator:
         pass
     elif can_see_province_work(user):
@@ -259,6 +284,7 @@ def assignment_history(assignment: DutyAssignment) -> QuerySet[DutyUpdate]:
 
 # --- Plans ---------------------------------------------------------------------------------
 
+
 def plan_list(*, user, search: str = "") -> QuerySet[ImprovementPlan]:
     if not can_see_province_work(user):
         return ImprovementPlan.objects.none()
@@ -268,12 +294,18 @@ def plan_list(*, user, search: str = "") -> QuerySet[ImprovementPlan]:
     return qs.annotate(
         duty_count=Count("duties", distinct=True),
         assignment_count=Count("duties__assignments", distinct=True),
-        done_count=Count("duties__assignments", filter=Q(duties__assignments__status=DutyAssignment.Status.DONE), distinct=True),
+        done_count=Count(
+            "duties__assignments", filter=Q(duties__assignments__status=DutyAssignment.Status.DONE), distinct=True
+        ),
     ).order_by("-year", "-created_at")
 
 
 def plan_get(*, user, pk) -> ImprovementPlan:
-    qs = scope_to_province(ImprovementPlan.objects.all(), user=user) if can_see_province_work(user) else ImprovementPlan.objects.none()
+    qs = (
+        scope_to_province(ImprovementPlan.objects.all(), user=user)
+        if can_see_province_work(user)
+        else ImprovementPlan.objects.none()
+    )
     return get_object_or_404(qs.select_related("province", "issuing_authority", "focal_agency"), pk=pk)
 
 
@@ -286,7 +318,9 @@ def plan_board_rows(plan: ImprovementPlan) -> list[dict]:
         .order_by("agency__name", "duty__order", "duty_id")
     )
     for assignment in assignments:
-        row = rows.setdefault(assignment.agency_id, {"agency": assignment.agency, "assignments": [], "done": 0, "overdue": 0})
+        row = rows.setdefault(
+            assignment.agency_id, {"agency": assignment.agency, "assignments": [], "done": 0, "overdue": 0}
+        )
         row["assignments"].append(assignment)
         row["done"] += assignment.status == DutyAssignment.Status.DONE
         row["overdue"] += assignment.is_overdue
@@ -298,7 +332,11 @@ def open_assignments(*, user) -> QuerySet[DutyAssignment]:
     if not can_see_province_work(user):
         return DutyAssignment.objects.none()
     qs = scope_to_province(DutyAssignment.objects.all(), user=user, path="agency__province")
-    return (qs.exclude(status=DutyAssignment.Status.DONE).filter(duty__due_date__isnull=False)
-            .exclude(duty__conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.CANCELLED])
-            .exclude(duty__plan__status__in=[ImprovementPlan.Status.DRAFT, ImprovementPlan.Status.CLOSED])
-            .select_related("agency", "duty").order_by("duty__due_date", "agency__name"))
+    return (
+        qs.exclude(status=DutyAssignment.Status.DONE)
+        .filter(duty__due_date__isnull=False)
+        .exclude(duty__conference__status__in=[ConferenceStatus.DRAFT, ConferenceStatus.CANCELLED])
+        .exclude(duty__plan__status__in=[ImprovementPlan.Status.DRAFT, ImprovementPlan.Status.CLOSED])
+        .select_related("agency", "duty")
+        .order_by("duty__due_date", "agency__name")
+    )

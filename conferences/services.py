@@ -39,6 +39,7 @@ S = ConferenceStatus
 
 # --- Permissions --------------------------------------------------------------------
 
+
 def _require_organiser(user, province_id):
     if not can_organise(user, province_id):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ của tỉnh được thay đổi hội nghị, kế hoạch này."))
@@ -51,6 +52,7 @@ def _require_open(conference: Conference):
 
 # --- Deadlines ------------------------------------------------------------------------
 
+
 def deadline_problems(conference: Conference) -> list[str]:
     """Every preparation deadline must fall before the conference day."""
     if not conference.date:
@@ -60,15 +62,20 @@ def deadline_problems(conference: Conference) -> list[str]:
     from agencies.templatetags.vn import vn_date
 
     if conference.reply_deadline and conference.reply_deadline >= day:
-        problems.append(_("Hạn xác nhận tham dự (%(due)s) phải trước ngày hội nghị (%(day)s).")
-                        % {"due": vn_date(conference.reply_deadline), "day": vn_date(day)})
+        problems.append(
+            _("Hạn xác nhận tham dự (%(due)s) phải trước ngày hội nghị (%(day)s).")
+            % {"due": vn_date(conference.reply_deadline), "day": vn_date(day)}
+        )
     for duty in conference.duties.filter(phase=Duty.Phase.PREPARATION, due_date__gte=day):
-        problems.append(_("Hạn của nhiệm vụ “%(task)s” (%(due)s) phải trước ngày hội nghị (%(day)s).")
-                        % {"task": duty.task[:60], "due": vn_date(duty.due_date), "day": vn_date(day)})
+        problems.append(
+            _("Hạn của nhiệm vụ “%(task)s” (%(due)s) phải trước ngày hội nghị (%(day)s).")
+            % {"task": duty.task[:60], "due": vn_date(duty.due_date), "day": vn_date(day)}
+        )
     return problems
 
 
 # --- Conference ------------------------------------------------------------------------
+
 
 def conference_save(*, actor, conference: Conference) -> Conference:
     """Create or update the conference's own fields."""
@@ -126,7 +133,9 @@ def conference_invite(*, actor, conference: Conference) -> Conference:
             problems.append(_("Chưa có thành phần mời nào."))
         for line, agencies in expansions:
             if line.target != InviteeLine.Target.TEXT and not agencies:
-                problems.append(_("Thành phần “%(line)s” không ứng với đơn vị nào trong danh bạ.") % {"line": line.text})
+                problems.append(
+                    _("Thành phần “%(line)s” không ứng với đơn vị nào trong danh bạ.") % {"line": line.text}
+                )
         if expansions and not any(agencies for _line, agencies in expansions):
             problems.append(_("Không có đơn vị nào để gửi giấy mời."))
         problems += deadline_problems(conference)
@@ -148,8 +157,14 @@ def invitations_freeze(*, conference: Conference, expansions: Iterable[tuple[Inv
             if agency.pk in rows:
                 rows[agency.pk].quota = max(rows[agency.pk].quota, line.quota)
                 continue
-            rows[agency.pk] = Invitation(conference=conference, agency=agency, line=line, role=line.role,
-                                         quota=line.quota, person_id=line.person_id)
+            rows[agency.pk] = Invitation(
+                conference=conference,
+                agency=agency,
+                line=line,
+                role=line.role,
+                quota=line.quota,
+                person_id=line.person_id,
+            )
     Invitation.objects.bulk_create(rows.values(), ignore_conflicts=True)
     conference.invited_at = invited_at
     conference.status = S.INVITED
@@ -206,6 +221,7 @@ def _set_status(conference: Conference, status: str) -> Conference:
 
 # --- Parts edited as lists (basis, content, programme, invitees, duties, awards) ---------
 
+
 def conference_part_save(*, actor, conference: Conference, part: str, formset, reason: str = "") -> None:
     """Save one list of a conference from its formset. Invitee lines after
     invitations went out need a recorded reason; the frozen list then
@@ -260,20 +276,32 @@ def _resync_lines(conference: Conference, touched: list[InviteeLine]) -> str:
             if line:
                 if invitation.withdrawn:
                     added += 1
-                invitation.line, invitation.quota, invitation.role, invitation.withdrawn = line, line.quota, line.role, False
+                invitation.line, invitation.quota, invitation.role, invitation.withdrawn = (
+                    line,
+                    line.quota,
+                    line.role,
+                    False,
+                )
             elif not invitation.withdrawn:
                 invitation.withdrawn = True
                 withdrawn += 1
             invitation.save(update_fields=["line", "quota", "role", "withdrawn"])
     for agency_id, line in cover.items():
         if agency_id not in existing:
-            Invitation.objects.create(conference=conference, agency_id=agency_id, line=line, role=line.role,
-                                      quota=line.quota, person_id=line.person_id)
+            Invitation.objects.create(
+                conference=conference,
+                agency_id=agency_id,
+                line=line,
+                role=line.role,
+                quota=line.quota,
+                person_id=line.person_id,
+            )
             added += 1
     return _("thêm %(added)d đơn vị, rút %(withdrawn)d đơn vị") % {"added": added, "withdrawn": withdrawn}
 
 
 # --- Replies and delegates -------------------------------------------------------------------
+
 
 def can_reply(user, invitation: Invitation) -> bool:
     if can_organise(user, invitation.conference.province_id):
@@ -342,8 +370,11 @@ def delegate_check_in(*, actor, delegate: Delegate, present: bool = True) -> Del
     with transaction.atomic():
         # Checked on the row as it is now: the reply may have changed since
         # the page was loaded.
-        delegate = (Delegate.objects.select_for_update(of=("self",))
-                    .select_related("invitation__conference").get(pk=delegate.pk))
+        delegate = (
+            Delegate.objects.select_for_update(of=("self",))
+            .select_related("invitation__conference")
+            .get(pk=delegate.pk)
+        )
         invitation, conference = delegate.invitation, delegate.invitation.conference
         _require_organiser(actor, conference.province_id)
         if conference.status not in (S.INVITED, S.HELD):
@@ -362,6 +393,7 @@ def delegate_check_in(*, actor, delegate: Delegate, present: bool = True) -> Del
 
 # --- Duties --------------------------------------------------------------------------------------
 
+
 def duty_lead_agencies(duty: Duty):
     owner = duty.conference if duty.conference_id else duty.plan
     if duty.lead_agency_id:
@@ -376,10 +408,14 @@ def duty_sync_assignments(*, duty: Duty) -> None:
     its assignment only if nothing was reported on it."""
     wanted = set(duty_lead_agencies(duty).values_list("pk", flat=True))
     existing = {a.agency_id: a for a in duty.assignments.all()}
-    DutyAssignment.objects.bulk_create([DutyAssignment(duty=duty, agency_id=pk) for pk in wanted - existing.keys()],
-                                       ignore_conflicts=True)
-    stale = [a.pk for agency_id, a in existing.items()
-             if agency_id not in wanted and a.status == DutyAssignment.Status.OPEN and not a.updates.exists()]
+    DutyAssignment.objects.bulk_create(
+        [DutyAssignment(duty=duty, agency_id=pk) for pk in wanted - existing.keys()], ignore_conflicts=True
+    )
+    stale = [
+        a.pk
+        for agency_id, a in existing.items()
+        if agency_id not in wanted and a.status == DutyAssignment.Status.OPEN and not a.updates.exists()
+    ]
     DutyAssignment.objects.filter(pk__in=stale).delete()
 
 
@@ -422,6 +458,7 @@ def duty_report(*, actor, assignment: DutyAssignment, status: str, note: str, up
 
 
 # --- Improvement plans -------------------------------------------------------------------------
+
 
 def plan_save(*, actor, plan: ImprovementPlan) -> ImprovementPlan:
     _require_organiser(actor, plan.province_id)
@@ -488,8 +525,10 @@ def plan_duties_from_index(*, actor, plan: ImprovementPlan) -> tuple[int, str]:
     years = [int(y) for y in plan.index_years or []] or [plan.year - 1]
     groups = [group for year in years for group in losses_by_responsible(plan.province, year)]
     if not groups:
-        raise Refused(_("Chưa có điểm từng tiêu chí của tỉnh cho năm chỉ số %(years)s: nhập ở mục Chỉ số CCHC.")
-                      % {"years": ", ".join(map(str, years))})
+        raise Refused(
+            _("Chưa có điểm từng tiêu chí của tỉnh cho năm chỉ số %(years)s: nhập ở mục Chỉ số CCHC.")
+            % {"years": ", ".join(map(str, years))}
+        )
     unassigned = [loss.code for agency, items in groups if agency is None for _f, loss in items]
     have = set(plan.duties.filter(task__startswith=INDEX_DUTY_PREFIX).values_list("lead_agency_id", flat=True))
     order = plan.duties.count()
@@ -498,26 +537,38 @@ def plan_duties_from_index(*, actor, plan: ImprovementPlan) -> tuple[int, str]:
         if agency is None or agency.pk in have:
             continue
         have.add(agency.pk)
-        parts = [f"{framework.get_index_display()} {loss.code} {loss.name} (mất {vn_number(loss.lost, 2)}"
-                 f"{'%' if framework.unit == 'percent' else ' điểm'})"
-                 for framework, loss in items]
+        parts = [
+            f"{framework.get_index_display()} {loss.code} {loss.name} (mất {vn_number(loss.lost, 2)}"
+            f"{'%' if framework.unit == 'percent' else ' điểm'})"
+            for framework, loss in items
+        ]
         # PAR INDEX loses points, SIPAS loses percent: never added together.
         lost: dict[str, Decimal] = {}
         for framework, loss in items:
             lost[framework.get_index_display()] = lost.get(framework.get_index_display(), Decimal("0")) + loss.lost
-        summary = "; ".join(f"{name} {vn_number(value, 2)} {'%' if name == 'SIPAS' else 'điểm'}".replace(" %", "%")
-                            for name, value in lost.items())
+        summary = "; ".join(
+            f"{name} {vn_number(value, 2)} {'%' if name == 'SIPAS' else 'điểm'}".replace(" %", "%")
+            for name, value in lost.items()
+        )
         order += 1
         due = plan.report_deadline if plan.report_deadline and plan.report_deadline >= timezone.localdate() else None
         duty = Duty.objects.create(
-            plan=plan, order=order, section=f"Trách nhiệm của {agency.name}", lead_agency=agency,
+            plan=plan,
+            order=order,
+            section=f"Trách nhiệm của {agency.name}",
+            lead_agency=agency,
             task=f"{INDEX_DUTY_PREFIX} tiêu chí bị mất điểm ({summary}): {'; '.join(parts)}",
-            due_date=due)
+            due_date=due,
+        )
         duty_sync_assignments(duty=duty)
         made += 1
     reminders.schedule_duties(plan)
-    warning = _("Các tiêu chí %(codes)s chưa có cơ quan chủ trì: phân công ở mục Chỉ số CCHC.") % {
-        "codes": ", ".join(unassigned[:10])} if unassigned else ""
+    warning = (
+        _("Các tiêu chí %(codes)s chưa có cơ quan chủ trì: phân công ở mục Chỉ số CCHC.")
+        % {"codes": ", ".join(unassigned[:10])}
+        if unassigned
+        else ""
+    )
     return made, warning
 
 

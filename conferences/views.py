@@ -45,13 +45,13 @@ from .services import Refused
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-
 def _require_organiser(request, owner):
     if not services.can_organise(request.user, owner.province_id):
         raise PermissionDenied
 
 
 # --- Conferences --------------------------------------------------------------------------
+
 
 class ConferenceListView(LoginRequiredMixin, ListView):
     template_name = "conferences/conference_list.html"
@@ -66,14 +66,23 @@ class ConferenceListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         self.filter_form = forms.ConferenceFilterForm(self.request.GET or None)
         f = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return selectors.conference_list(user=self.request.user, search=f.get("q") or "", status=f.get("status") or "",
-                                         kind=f.get("kind") or "", year=f.get("year"))
+        return selectors.conference_list(
+            user=self.request.user,
+            search=f.get("q") or "",
+            status=f.get("status") or "",
+            kind=f.get("kind") or "",
+            year=f.get("year"),
+        )
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(**kwargs, filter_form=self.filter_form, querystring=query.urlencode(),
-                                        can_create=self.request.user.is_organiser or self.request.user.is_administrator)
+        return super().get_context_data(
+            **kwargs,
+            filter_form=self.filter_form,
+            querystring=query.urlencode(),
+            can_create=self.request.user.is_organiser or self.request.user.is_administrator,
+        )
 
 
 class OwnerFormView(LoginRequiredMixin, View):
@@ -128,8 +137,16 @@ class OwnerFormView(LoginRequiredMixin, View):
         return self.page(form, instance)
 
 
-STEPS = [(s.value, s.label) for s in (ConferenceStatus.DRAFT, ConferenceStatus.PLANNED, ConferenceStatus.INVITED,
-                                      ConferenceStatus.HELD, ConferenceStatus.CONCLUDED)]
+STEPS = [
+    (s.value, s.label)
+    for s in (
+        ConferenceStatus.DRAFT,
+        ConferenceStatus.PLANNED,
+        ConferenceStatus.INVITED,
+        ConferenceStatus.HELD,
+        ConferenceStatus.CONCLUDED,
+    )
+]
 
 
 def _done_steps(status: str) -> list[str]:
@@ -157,12 +174,17 @@ class ConferenceDetailView(LoginRequiredMixin, TemplateView):
             deadline_problems=services.deadline_problems(conference),
             documents=documents_for_source(conference),
             can_draft=services.can_organise(self.request.user, conference.province_id),
-            drafts=[("giay-moi", gettext_lazy("Soạn giấy mời")), ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức")),
-                    ("bao-cao-phan-tich", gettext_lazy("Soạn báo cáo phân tích chỉ số"))],
-            status_steps=STEPS, done_steps=_done_steps(conference.status),
+            drafts=[
+                ("giay-moi", gettext_lazy("Soạn giấy mời")),
+                ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức")),
+                ("bao-cao-phan-tich", gettext_lazy("Soạn báo cáo phân tích chỉ số")),
+            ],
+            status_steps=STEPS,
+            done_steps=_done_steps(conference.status),
             panels=extensions.panels("detail", conference=conference, user=self.request.user),
             reminder_counts=notification_selectors.scope_counts(reminders.scope_of(conference))
-            if services.can_organise(self.request.user, conference.province_id) else None,
+            if services.can_organise(self.request.user, conference.province_id)
+            else None,
             **kwargs,
         )
 
@@ -204,14 +226,23 @@ class PartFormsetView(LoginRequiredMixin, View):
         self.formset_class = forms.part_formset(model, form, self.owner_fk, extra=0 if existing else 1)
 
     def formset(self, data=None, files=None):
-        return self.formset_class(data, files, instance=self.owner, prefix="rows",
-                                  form_kwargs={"province_id": self.owner.province_id})
+        return self.formset_class(
+            data, files, instance=self.owner, prefix="rows", form_kwargs={"province_id": self.owner.province_id}
+        )
 
     def render_page(self, formset, reason_form=None):
-        return render(self.request, self.template_name, {
-            "owner": self.owner, "formset": formset, "title": self.title, "part": self.part,
-            "reason_form": reason_form, "owner_kind": self.owner_fk,
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "owner": self.owner,
+                "formset": formset,
+                "title": self.title,
+                "part": self.part,
+                "reason_form": reason_form,
+                "owner_kind": self.owner_fk,
+            },
+        )
 
     def needs_reason(self):
         return self.owner_fk == "conference" and self.part == "invitees" and self.owner.invitations_out
@@ -235,8 +266,9 @@ class PartFormsetView(LoginRequiredMixin, View):
         return self.render_page(formset, reason_form)
 
     def save(self, formset, reason):
-        services.conference_part_save(actor=self.request.user, conference=self.owner, part=self.part,
-                                      formset=formset, reason=reason)
+        services.conference_part_save(
+            actor=self.request.user, conference=self.owner, part=self.part, formset=formset, reason=reason
+        )
 
     def success_url(self):
         return reverse("conferences:detail", args=[self.owner.pk]) + f"#{self.part}"
@@ -274,10 +306,20 @@ class ConferenceTextActionView(LoginRequiredMixin, View):
 
     template_name = "conferences/text_action.html"
     actions = {
-        "ket-luan": (forms.ConcludeForm, "conclusions", services.conference_conclude,
-                     gettext_lazy("Kết luận hội nghị"), gettext_lazy("Đã lưu kết luận; hội nghị đã kết thúc.")),
-        "huy": (forms.CancelForm, "reason", services.conference_cancel,
-                gettext_lazy("Hủy hội nghị"), gettext_lazy("Đã hủy hội nghị.")),
+        "ket-luan": (
+            forms.ConcludeForm,
+            "conclusions",
+            services.conference_conclude,
+            gettext_lazy("Kết luận hội nghị"),
+            gettext_lazy("Đã lưu kết luận; hội nghị đã kết thúc."),
+        ),
+        "huy": (
+            forms.CancelForm,
+            "reason",
+            services.conference_cancel,
+            gettext_lazy("Hủy hội nghị"),
+            gettext_lazy("Đã hủy hội nghị."),
+        ),
     }
 
     def dispatch(self, request, *args, **kwargs):
@@ -290,8 +332,11 @@ class ConferenceTextActionView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def page(self, form):
-        return render(self.request, self.template_name, {"form": form, "conference": self.conference, "title": self.title,
-                                                         "action": self.kwargs["action"]})
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "conference": self.conference, "title": self.title, "action": self.kwargs["action"]},
+        )
 
     def get(self, request, pk, action):
         initial = {"conclusions": self.conference.conclusions} if action == "ket-luan" else {}
@@ -301,7 +346,9 @@ class ConferenceTextActionView(LoginRequiredMixin, View):
         form = self.form_class(request.POST)
         if form.is_valid():
             try:
-                self.service(actor=request.user, conference=self.conference, **{self.field: form.cleaned_data[self.field]})
+                self.service(
+                    actor=request.user, conference=self.conference, **{self.field: form.cleaned_data[self.field]}
+                )
             except Refused as refused:
                 show_refusal(request, refused)
             else:
@@ -312,6 +359,7 @@ class ConferenceTextActionView(LoginRequiredMixin, View):
 
 # --- Board, exports, check-in ------------------------------------------------------------------
 
+
 class BoardView(LoginRequiredMixin, TemplateView):
     template_name = "conferences/board.html"
 
@@ -319,13 +367,22 @@ class BoardView(LoginRequiredMixin, TemplateView):
         conference = selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
         form = forms.BoardFilterForm(self.request.GET or None)
         f = form.cleaned_data if form.is_valid() else {}
-        rows = selectors.board_rows(conference=conference, kind=f.get("kind") or "", reply=f.get("reply") or "",
-                                    overdue=bool(f.get("overdue")), search=f.get("q") or "")
+        rows = selectors.board_rows(
+            conference=conference,
+            kind=f.get("kind") or "",
+            reply=f.get("reply") or "",
+            overdue=bool(f.get("overdue")),
+            search=f.get("q") or "",
+        )
         return super().get_context_data(
-            conference=conference, rows=rows, filter_form=form, totals=selectors.board_totals(conference),
+            conference=conference,
+            rows=rows,
+            filter_form=form,
+            totals=selectors.board_totals(conference),
             duties=selectors.duty_list(owner_filter=Q(conference=conference)),
             can_organise=services.can_organise(self.request.user, conference.province_id),
-            panels=extensions.panels("board", conference=conference, user=self.request.user), **kwargs,
+            panels=extensions.panels("board", conference=conference, user=self.request.user),
+            **kwargs,
         )
 
 
@@ -358,8 +415,13 @@ class CheckInView(LoginRequiredMixin, TemplateView):
         _require_organiser(self.request, conference)
         search = self.request.GET.get("q", "").strip()
         delegates = selectors.checkin_search(conference=conference, search=search)
-        return super().get_context_data(conference=conference, delegates=delegates[:100], search=search,
-                                        totals=selectors.board_totals(conference), **kwargs)
+        return super().get_context_data(
+            conference=conference,
+            delegates=delegates[:100],
+            search=search,
+            totals=selectors.board_totals(conference),
+            **kwargs,
+        )
 
 
 class CheckInByTokenView(LoginRequiredMixin, TemplateView):
@@ -386,8 +448,11 @@ def delegate_check_in(request, token):
         return redirect(_checkin_return(request, delegate))
     if request.htmx:
         conference = delegate.invitation.conference
-        return render(request, "conferences/_checkin_mark.html", {
-            "delegate": delegate, "conference": conference, "totals": selectors.board_totals(conference)})
+        return render(
+            request,
+            "conferences/_checkin_mark.html",
+            {"delegate": delegate, "conference": conference, "totals": selectors.board_totals(conference)},
+        )
     if present:
         messages.success(request, _("Đã điểm danh: %(name)s.") % {"name": delegate.full_name})
     return redirect(_checkin_return(request, delegate))
@@ -419,6 +484,7 @@ def conference_ics(request, pk):
 
 # --- Invitations and replies -----------------------------------------------------------------------
 
+
 class InvitationListView(LoginRequiredMixin, ListView):
     template_name = "conferences/invitation_list.html"
     context_object_name = "invitations"
@@ -444,21 +510,36 @@ class InvitationReplyView(LoginRequiredMixin, View):
                 delegate.qr_svg = codes[delegate.pk]
         on_behalf = self.request.user.agency_id != invitation.agency_id
         editable = self.can_reply and services.replies_open_for(self.request.user, invitation)
-        return render(self.request, self.template_name, {
-            "invitation": invitation, "conference": self.conference, "form": form, "formset": formset,
-            "delegates": delegates, "editable": editable, "on_behalf": on_behalf,
-            "programme": self.conference.programme_items.select_related("agency"),
-            "content": self.conference.content_items.all(),
-            "awards": self.conference.awards.select_related("agency"),
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "invitation": invitation,
+                "conference": self.conference,
+                "form": form,
+                "formset": formset,
+                "delegates": delegates,
+                "editable": editable,
+                "on_behalf": on_behalf,
+                "programme": self.conference.programme_items.select_related("agency"),
+                "content": self.conference.content_items.all(),
+                "awards": self.conference.awards.select_related("agency"),
+            },
+        )
 
     def get(self, request, pk):
         self.setup_invitation()
-        initial = {"reply": self.invitation.reply if self.invitation.reply != Invitation.Reply.PENDING else Invitation.Reply.ATTENDING,
-                   "note": self.invitation.reply_note}
+        initial = {
+            "reply": self.invitation.reply
+            if self.invitation.reply != Invitation.Reply.PENDING
+            else Invitation.Reply.ATTENDING,
+            "note": self.invitation.reply_note,
+        }
         # An agency that has not named anyone yet starts with one empty row.
         extra = 0 if self.invitation.delegates.exists() else 1
-        formset = forms.delegate_formset(self.invitation.quota, extra=extra)(instance=self.invitation, prefix="delegates")
+        formset = forms.delegate_formset(self.invitation.quota, extra=extra)(
+            instance=self.invitation, prefix="delegates"
+        )
         return self.page(forms.ReplyForm(initial=initial), formset)
 
     def post(self, request, pk):
@@ -466,13 +547,18 @@ class InvitationReplyView(LoginRequiredMixin, View):
         if not self.can_reply:
             raise PermissionDenied
         form = forms.ReplyForm(request.POST)
-        formset = forms.delegate_formset(self.invitation.quota)(request.POST, instance=self.invitation, prefix="delegates")
+        formset = forms.delegate_formset(self.invitation.quota)(
+            request.POST, instance=self.invitation, prefix="delegates"
+        )
         attending = request.POST.get("reply") == Invitation.Reply.ATTENDING
         if form.is_valid() and (formset.is_valid() or not attending):
             try:
                 services.invitation_reply(
-                    actor=request.user, invitation=self.invitation, reply=form.cleaned_data["reply"],
-                    note=form.cleaned_data["note"], delegates=formset.delegate_rows() if attending else [],
+                    actor=request.user,
+                    invitation=self.invitation,
+                    reply=form.cleaned_data["reply"],
+                    note=form.cleaned_data["note"],
+                    delegates=formset.delegate_rows() if attending else [],
                 )
             except Refused as refused:
                 show_refusal(request, refused)
@@ -483,6 +569,7 @@ class InvitationReplyView(LoginRequiredMixin, View):
 
 
 # --- Duties -----------------------------------------------------------------------------------------
+
 
 class MyDutiesView(LoginRequiredMixin, ListView):
     template_name = "conferences/my_duties.html"
@@ -496,11 +583,18 @@ class AssignmentView(LoginRequiredMixin, View):
     template_name = "conferences/assignment.html"
 
     def page(self, assignment, form):
-        return render(self.request, self.template_name, {
-            "assignment": assignment, "duty": assignment.duty, "owner": assignment.duty.conference or assignment.duty.plan,
-            "form": form, "history": selectors.assignment_history(assignment),
-            "can_report": services.can_report(self.request.user, assignment),
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "assignment": assignment,
+                "duty": assignment.duty,
+                "owner": assignment.duty.conference or assignment.duty.plan,
+                "form": form,
+                "history": selectors.assignment_history(assignment),
+                "can_report": services.can_report(self.request.user, assignment),
+            },
+        )
 
     def get(self, request, pk):
         assignment = selectors.assignment_get(user=request.user, pk=pk)
@@ -511,8 +605,13 @@ class AssignmentView(LoginRequiredMixin, View):
         form = forms.DutyReportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.duty_report(actor=request.user, assignment=assignment, status=form.cleaned_data["status"],
-                                     note=form.cleaned_data["note"], upload=form.cleaned_data.get("file"))
+                services.duty_report(
+                    actor=request.user,
+                    assignment=assignment,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    upload=form.cleaned_data.get("file"),
+                )
             except Refused as refused:
                 show_refusal(request, refused)
             else:
@@ -531,6 +630,7 @@ def duty_file(request, pk, update_pk):
 
 
 # --- Improvement plans ---------------------------------------------------------------------------
+
 
 class PlanListView(LoginRequiredMixin, ListView):
     template_name = "conferences/plan_list.html"
@@ -569,12 +669,17 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
         plan = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
         return super().get_context_data(
             reminder_counts=notification_selectors.scope_counts(reminders.scope_of(plan))
-            if services.can_organise(self.request.user, plan.province_id) else None,
-            plan=plan, basis=plan.basis_documents.all(),
+            if services.can_organise(self.request.user, plan.province_id)
+            else None,
+            plan=plan,
+            basis=plan.basis_documents.all(),
             duties=selectors.duty_list(owner_filter=Q(plan=plan)),
-            board=selectors.plan_board_rows(plan), totals=selectors.duty_totals(Q(duty__plan=plan)),
-            can_edit=services.can_organise(self.request.user, plan.province_id) and plan.status != ImprovementPlan.Status.CLOSED,
-            documents=documents_for_source(plan), can_draft=services.can_organise(self.request.user, plan.province_id),
+            board=selectors.plan_board_rows(plan),
+            totals=selectors.duty_totals(Q(duty__plan=plan)),
+            can_edit=services.can_organise(self.request.user, plan.province_id)
+            and plan.status != ImprovementPlan.Status.CLOSED,
+            documents=documents_for_source(plan),
+            can_draft=services.can_organise(self.request.user, plan.province_id),
             drafts=[("ke-hoach", gettext_lazy("Soạn văn bản kế hoạch"))],
             **kwargs,
         )
@@ -611,6 +716,7 @@ def plan_transition(request, pk, action):
 
 # --- Official documents drafted from a conference or plan -----------------------------------------
 
+
 def _draft(request, owner, purpose: str, drafter):
     """One open draft per purpose: pressing the button again opens it
     instead of making a second one."""
@@ -640,10 +746,13 @@ def plan_draft(request, pk, kind):
     plan = selectors.plan_get(user=request.user, pk=pk)
     if kind != "ke-hoach":
         raise Http404
-    return _draft(request, plan, "improvement_plan", lambda actor: drafting.draft_improvement_plan(actor=actor, plan=plan))
+    return _draft(
+        request, plan, "improvement_plan", lambda actor: drafting.draft_improvement_plan(actor=actor, plan=plan)
+    )
 
 
 # --- Reminders: policy, log, resend, remind now ----------------------------------------------
+
 
 def _reminders_url(kind: str, pk) -> str:
     return reverse("conferences:reminders" if kind == "conference" else "conferences:plan-reminders", args=[pk])
@@ -665,15 +774,24 @@ class RemindersView(LoginRequiredMixin, View):
         scope = reminders.scope_of(owner)
         state = self.request.GET.get("state", "")
         state = state if state in notification_models.MessageState.values else ""
-        return render(self.request, self.template_name, {
-            "owner": owner, "kind": kind, "form": form, "state": state,
-            "log": notification_selectors.scope_log(scope, state=state)[:300],
-            "counts": notification_selectors.scope_counts(scope),
-            "upcoming": notification_selectors.upcoming_steps(scope)[:15],
-            "states": notification_models.MessageState.choices,
-            "detail_url": reverse("conferences:detail" if kind == "conference" else "conferences:plan-detail",
-                                  args=[owner.pk]),
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "owner": owner,
+                "kind": kind,
+                "form": form,
+                "state": state,
+                "log": notification_selectors.scope_log(scope, state=state)[:300],
+                "counts": notification_selectors.scope_counts(scope),
+                "upcoming": notification_selectors.upcoming_steps(scope)[:15],
+                "states": notification_models.MessageState.choices,
+                "detail_url": reverse(
+                    "conferences:detail" if kind == "conference" else "conferences:plan-detail", args=[owner.pk]
+                ),
+            },
+            status=status,
+        )
 
     def get(self, request, pk, kind):
         owner = _reminder_owner(request, kind, pk)
@@ -706,7 +824,7 @@ def reminder_resend(request, pk, kind, message_pk):
 @login_required
 @require_POST
 def remind_now(request, pk, kind):
-    """"Nhắc ngay" for the chosen items (invitations not answered, duties not
+    """ "Nhắc ngay" for the chosen items (invitations not answered, duties not
     done, presentations not sent) of this conference or plan."""
     owner = _reminder_owner(request, kind, pk)
     keys = request.POST.getlist("key")

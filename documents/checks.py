@@ -18,14 +18,25 @@ from agencies.templatetags.vn import vn_date, vn_weekday
 from . import richtext, sources
 
 WEEKDAYS = {
-    "hai": 0, "2": 0, "ba": 1, "3": 1, "tư": 2, "4": 2, "năm": 3, "5": 3, "sáu": 4, "6": 4, "bảy": 5, "7": 5,
+    "hai": 0,
+    "2": 0,
+    "ba": 1,
+    "3": 1,
+    "tư": 2,
+    "4": 2,
+    "năm": 3,
+    "5": 3,
+    "sáu": 4,
+    "6": 4,
+    "bảy": 5,
+    "7": 5,
 }
 _WD = r"(?P<wd>thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)"
 _DATE = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
 _LONG = r"(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
-WEEKDAY_PATTERNS = [
-    re.compile(_WD + r"\s*,?\s*(?:ngày\s+)?" + date, re.IGNORECASE) for date in (_DATE, _LONG)
-] + [re.compile(date + r"\s*\(\s*" + _WD + r"\s*\)", re.IGNORECASE) for date in (_DATE, _LONG)]
+WEEKDAY_PATTERNS = [re.compile(_WD + r"\s*,?\s*(?:ngày\s+)?" + date, re.IGNORECASE) for date in (_DATE, _LONG)] + [
+    re.compile(date + r"\s*\(\s*" + _WD + r"\s*\)", re.IGNORECASE) for date in (_DATE, _LONG)
+]
 ANY_DATE = re.compile(r"(?<![\d/])" + _DATE + r"(?![\d/])")
 # Dates and years that are not the document's own: citations of other
 # documents ("số 35/KH-UBND ngày 30/01/2026"), comparisons ("so với năm 2023")
@@ -68,8 +79,10 @@ def check_weekdays(text: str) -> list[str]:
             if day is None:
                 problems.append(_("Ngày “%(text)s” không có thật.") % {"text": match[0]})
             elif day.weekday() != _weekday_of(match["wd"]):
-                problems.append(_("Thứ không khớp với ngày: “%(text)s” — ngày %(date)s là %(weekday)s.")
-                                % {"text": match[0], "date": vn_date(day), "weekday": vn_weekday(day)})
+                problems.append(
+                    _("Thứ không khớp với ngày: “%(text)s” — ngày %(date)s là %(weekday)s.")
+                    % {"text": match[0], "date": vn_date(day), "weekday": vn_weekday(day)}
+                )
     return problems
 
 
@@ -83,8 +96,10 @@ def check_deadlines(bold: list[str], facts: sources.Facts) -> list[str]:
         for match in ANY_DATE.finditer(span):
             day = _date(match)
             if day and day >= facts.event_date and day not in facts.after_event_ok:
-                problems.append(_("Hạn “%(text)s” không trước ngày diễn ra (%(event)s).")
-                                % {"text": " ".join(span.split()), "event": vn_date(facts.event_date)})
+                problems.append(
+                    _("Hạn “%(text)s” không trước ngày diễn ra (%(event)s).")
+                    % {"text": " ".join(span.split()), "event": vn_date(facts.event_date)}
+                )
     return problems
 
 
@@ -101,9 +116,15 @@ def check_years(text: str, facts: sources.Facts) -> list[str]:
         if (year, snippet) in seen:
             return
         seen.add((year, snippet))
-        problems.append(_("Năm %(year)s trong “%(text)s” không khớp với %(note)s.")
-                        % {"year": year, "text": snippet, "note": facts.years_note or
-                           _("các năm của văn bản (%(years)s)") % {"years": ", ".join(map(str, sorted(facts.years)))}})
+        problems.append(
+            _("Năm %(year)s trong “%(text)s” không khớp với %(note)s.")
+            % {
+                "year": year,
+                "text": snippet,
+                "note": facts.years_note
+                or _("các năm của văn bản (%(years)s)") % {"years": ", ".join(map(str, sorted(facts.years)))},
+            }
+        )
 
     def period(match):
         a, b = int(match["a"]), int(match["b"])
@@ -129,7 +150,8 @@ def document_text(document, sections) -> str:
 
 def facts_for(document) -> sources.Facts:
     return sources.ask(document, "facts", None) or sources.Facts(
-        years={document.dated.year} if document.dated else set())
+        years={document.dated.year} if document.dated else set()
+    )
 
 
 def run_checks(document, sections=None) -> list[str]:
@@ -156,8 +178,9 @@ def run_checks(document, sections=None) -> list[str]:
     bold = [span for s in sections for span in richtext.bold_spans(s.text)]
     problems += check_weekdays(text)
     if document.doc_type == "GM" and facts.event_date and facts.event_date < timezone.localdate():
-        problems.append(_("Ngày diễn ra (%(event)s) đã qua: không thể ban hành giấy mời.")
-                        % {"event": vn_date(facts.event_date)})
+        problems.append(
+            _("Ngày diễn ra (%(event)s) đã qua: không thể ban hành giấy mời.") % {"event": vn_date(facts.event_date)}
+        )
     problems += check_deadlines(bold, facts)
     problems += check_years(text, facts)
     problems += sources.ask(document, "checks", [])

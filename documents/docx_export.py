@@ -103,8 +103,9 @@ def _blocks(container_doc, text: str, *, size=14, justify=True):
                     paragraph.alignment = CENTER if header else WD_ALIGN_PARAGRAPH.LEFT
                     _runs(paragraph, [richtext.Run(r.text, r.bold or header, r.italic) for r in runs], 13)
             continue
-        paragraph = _para(container_doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY if justify else WD_ALIGN_PARAGRAPH.LEFT,
-                          after=6)
+        paragraph = _para(
+            container_doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY if justify else WD_ALIGN_PARAGRAPH.LEFT, after=6
+        )
         paragraph.paragraph_format.first_line_indent = Cm(1)
         paragraph.paragraph_format.line_spacing = 1.15
         if block.kind == "li":
@@ -189,8 +190,9 @@ def build(document: Document, *, addressee: str = "") -> bytes:
         _para(signature)
     _para(signature, ctx["signer_name"], size=14, bold=True)
 
-    for appendix, section in zip(ctx["appendices"], [s for s in sections if s.part == Section.Part.APPENDIX],
-                                 strict=True):
+    for appendix, section in zip(
+        ctx["appendices"], [s for s in sections if s.part == Section.Part.APPENDIX], strict=True
+    ):
         new = out.add_section(WD_SECTION.NEW_PAGE)
         if appendix["landscape"]:
             new.orientation = WD_ORIENT.LANDSCAPE

@@ -9,9 +9,22 @@ from .models import Document, Section
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["doc_type", "type_name", "title", "parent_issuer_name", "issuer_name", "issuer_abbr",
-                  "drafting_unit_abbr", "place", "dated", "addressees", "authority_lines", "signer_title",
-                  "signer_name", "recipients"]
+        fields = [
+            "doc_type",
+            "type_name",
+            "title",
+            "parent_issuer_name",
+            "issuer_name",
+            "issuer_abbr",
+            "drafting_unit_abbr",
+            "place",
+            "dated",
+            "addressees",
+            "authority_lines",
+            "signer_title",
+            "signer_name",
+            "recipients",
+        ]
         widgets = {
             "dated": DateInput(),
             "title": forms.Textarea(attrs={"rows": 3}),
@@ -26,12 +39,14 @@ class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ["part", "label", "heading", "landscape", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 8, "class": "doc-editor font-monospace-sm",
-                                                 "spellcheck": "false"})}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 8, "class": "doc-editor font-monospace-sm", "spellcheck": "false"})
+        }
 
 
 SectionFormSet = forms.inlineformset_factory(
-    Document, Section, form=SectionForm, extra=0, can_delete=True, can_order=False)
+    Document, Section, form=SectionForm, extra=0, can_delete=True, can_order=False
+)
 
 
 class ReasonForm(forms.Form):

@@ -37,30 +37,47 @@ class Document(models.Model):
 
     province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="documents")
     doc_type = models.CharField(_("loại văn bản"), max_length=4, choices=DocType.choices)
-    issuer = models.ForeignKey(Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT,
-                               related_name="issued_documents")
+    issuer = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="issued_documents"
+    )
     parent_issuer_name = models.CharField(
-        _("cơ quan chủ quản (như in)"), max_length=200, blank=True,
-        help_text=_("Dòng trên tên cơ quan ban hành, nếu có. Ví dụ: UBND TỈNH LẠNG SƠN."))
-    issuer_name = models.CharField(_("tên cơ quan ban hành (như in)"), max_length=200,
-                                   help_text=_("Mỗi dòng in một dòng. Ví dụ: ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN."))
+        _("cơ quan chủ quản (như in)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dòng trên tên cơ quan ban hành, nếu có. Ví dụ: UBND TỈNH LẠNG SƠN."),
+    )
+    issuer_name = models.CharField(
+        _("tên cơ quan ban hành (như in)"),
+        max_length=200,
+        help_text=_("Mỗi dòng in một dòng. Ví dụ: ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN."),
+    )
     issuer_abbr = models.CharField(_("chữ viết tắt cơ quan"), max_length=30, help_text=_("Ví dụ: UBND, SNV."))
     drafting_unit_abbr = models.CharField(
-        _("chữ viết tắt đơn vị soạn thảo"), max_length=30, blank=True,
-        help_text=_("Chỉ dùng cho công văn: 123/UBND-NC."))
+        _("chữ viết tắt đơn vị soạn thảo"),
+        max_length=30,
+        blank=True,
+        help_text=_("Chỉ dùng cho công văn: 123/UBND-NC."),
+    )
     place = models.CharField(_("địa danh"), max_length=80, help_text=_("Ví dụ: Lạng Sơn."))
-    dated = models.DateField(_("ngày dự kiến ban hành (in tháng, năm)"), null=True, blank=True,
-                             help_text=_("Dự thảo in “ngày … tháng … năm …” theo tháng, năm của ngày này; ngày để trống."))
+    dated = models.DateField(
+        _("ngày dự kiến ban hành (in tháng, năm)"),
+        null=True,
+        blank=True,
+        help_text=_("Dự thảo in “ngày … tháng … năm …” theo tháng, năm của ngày này; ngày để trống."),
+    )
     title = models.TextField(_("trích yếu"), blank=True)
-    type_name = models.CharField(_("tên loại văn bản (như in)"), max_length=80, blank=True,
-                                 help_text=_("Để trống thì in theo loại văn bản."))
+    type_name = models.CharField(
+        _("tên loại văn bản (như in)"), max_length=80, blank=True, help_text=_("Để trống thì in theo loại văn bản.")
+    )
     addressees = models.TextField(_("kính gửi"), blank=True, help_text=_("Mỗi nơi một dòng."))
-    authority_lines = models.TextField(_("quyền hạn ký"), blank=True,
-                                       help_text=_("Mỗi dòng một cấp. Ví dụ: TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG."))
+    authority_lines = models.TextField(
+        _("quyền hạn ký"), blank=True, help_text=_("Mỗi dòng một cấp. Ví dụ: TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG.")
+    )
     signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
     signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
-    recipients = models.TextField(_("nơi nhận"), blank=True,
-                                  help_text=_("Mỗi nơi một dòng, không cần gạch đầu dòng. Dòng cuối: Lưu: VT, …"))
+    recipients = models.TextField(
+        _("nơi nhận"), blank=True, help_text=_("Mỗi nơi một dòng, không cần gạch đầu dòng. Dòng cuối: Lưu: VT, …")
+    )
 
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -73,20 +90,29 @@ class Document(models.Model):
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The exact PDF of an issued document and its checksum, recorded once.
     issued_file = models.ForeignKey("RenderedFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     issued_sha256 = models.CharField(_("mã kiểm tra (SHA-256)"), max_length=64, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
-    replaces = models.ForeignKey("self", verbose_name=_("thay thế văn bản"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="replaced_by")
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("thay thế văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,10 +122,14 @@ class Document(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # A number is never given twice by one issuer in one year.
-            models.UniqueConstraint(fields=["issuer", "year", "number"], name="document_number_once",
-                                    condition=models.Q(number__isnull=False)),
-            models.CheckConstraint(condition=models.Q(status="draft") | models.Q(number__isnull=False),
-                                   name="document_issued_has_number"),
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"],
+                name="document_number_once",
+                condition=models.Q(number__isnull=False),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(number__isnull=False), name="document_issued_has_number"
+            ),
         ]
         indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["province", "status"])]
 
@@ -193,8 +223,9 @@ class RenderBatch(models.Model):
     merged_file = models.FileField(upload_to="documents/batches/%Y/%m/", blank=True)
     zip_file = models.FileField(upload_to="documents/batches/%Y/%m/", blank=True)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

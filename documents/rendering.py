@@ -96,10 +96,15 @@ def context(document: Document, *, sections: list[Section] | None = None, addres
         "signer_title": document.signer_title.upper(),
         "signer_name": document.signer_name,
         "recipients": [_recipient(line) for line in lines(document.recipients)],
-        "appendices": [{
-            "label": f"PHỤ LỤC {roman[i] if i < len(roman) else i + 1}" if many else "PHỤ LỤC",
-            "heading": s.heading, "landscape": s.landscape, "html": richtext.to_html(s.text) + _figure(s),
-        } for i, s in enumerate(appendices)],
+        "appendices": [
+            {
+                "label": f"PHỤ LỤC {roman[i] if i < len(roman) else i + 1}" if many else "PHỤ LỤC",
+                "heading": s.heading,
+                "landscape": s.landscape,
+                "html": richtext.to_html(s.text) + _figure(s),
+            }
+            for i, s in enumerate(appendices)
+        ],
         "appendix_reference": appendix_reference(document) if appendices else "",
         "draft": document.is_draft,
     }

@@ -24,8 +24,24 @@ _LIST = re.compile(r"^\s*[-+*]\s")
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.disable(["heading", "lheading", "code", "fence", "blockquote", "hr", "html_block", "reference",
-                "html_inline", "backticks", "image", "link", "autolink", "entity"])
+    md.disable(
+        [
+            "heading",
+            "lheading",
+            "code",
+            "fence",
+            "blockquote",
+            "hr",
+            "html_block",
+            "reference",
+            "html_inline",
+            "backticks",
+            "image",
+            "link",
+            "autolink",
+            "entity",
+        ]
+    )
     return md
 
 
@@ -58,8 +74,13 @@ _SYMBOL = re.compile(r"(?<![\w/])(\d+(?:/[\wĐđ]+(?:-[\wĐđ]+)*)+)(?![^<]*>)")
 
 def to_html(text: str) -> str:
     html = _parser().render(_prepare(text))
-    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"th": {"style"}, "td": {"style"}},
-                     filter_style_properties={"text-align"}, link_rel=None)
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"th": {"style"}, "td": {"style"}},
+        filter_style_properties={"text-align"},
+        link_rel=None,
+    )
     return _SYMBOL.sub(r'<span class="nowrap">\1</span>', html)
 
 
@@ -153,7 +174,9 @@ def bold_spans(text: str) -> list[str]:
     """Bold phrases: where a document states its deadlines."""
     spans = []
     for block in to_blocks(text):
-        cells = [run for _, cells in block.rows for cell in cells for run in cell] if block.kind == "table" else block.runs
+        cells = (
+            [run for _, cells in block.rows for cell in cells for run in cell] if block.kind == "table" else block.runs
+        )
         current = []
         for run in cells + [Run("")]:
             if run.bold:

@@ -31,15 +31,19 @@ def document_list(*, user, search: str = "", doc_type: str = "", status: str = "
 
 
 def document_get(*, user, pk) -> Document:
-    return get_object_or_404(visible_documents(user).select_related("issuer", "province", "issued_file", "replaces"),
-                             pk=pk)
+    return get_object_or_404(
+        visible_documents(user).select_related("issuer", "province", "issued_file", "replaces"), pk=pk
+    )
 
 
 def documents_for_source(source) -> QuerySet[Document]:
     from django.contrib.contenttypes.models import ContentType
 
-    return (Document.objects.filter(content_type=ContentType.objects.get_for_model(source), object_id=source.pk)
-            .select_related("issuer").order_by("-created_at"))
+    return (
+        Document.objects.filter(content_type=ContentType.objects.get_for_model(source), object_id=source.pk)
+        .select_related("issuer")
+        .order_by("-created_at")
+    )
 
 
 def current_files(document: Document) -> dict[str, RenderedFile]:
@@ -70,8 +74,11 @@ def batch_get(*, user, document_pk, pk) -> RenderBatch:
 
 
 def latest_batch(document: Document) -> RenderBatch | None:
-    return (document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
-            .order_by("-created_at").first())
+    return (
+        document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def source_link(document: Document) -> tuple[str, str] | None:

@@ -20,9 +20,22 @@ from notifications.services import Recipient, notify
 from . import checks, rendering, sources
 from .models import Document, NumberCounter, RenderBatch, RenderedFile, Section
 
-HEADER_FIELDS = ["doc_type", "parent_issuer_name", "issuer_name", "issuer_abbr", "drafting_unit_abbr", "place",
-                 "dated", "title", "type_name", "addressees", "authority_lines", "signer_title", "signer_name",
-                 "recipients"]
+HEADER_FIELDS = [
+    "doc_type",
+    "parent_issuer_name",
+    "issuer_name",
+    "issuer_abbr",
+    "drafting_unit_abbr",
+    "place",
+    "dated",
+    "title",
+    "type_name",
+    "addressees",
+    "authority_lines",
+    "signer_title",
+    "signer_name",
+    "recipients",
+]
 
 
 def _require_organiser(user, province_id):
@@ -46,20 +59,35 @@ def issuer_defaults(issuer: Agency) -> dict:
         lines = name.upper()
     parent = ""
     if issuer.parent_id and issuer.kind != "ubnd_tinh":
-        parent = "UBND TỈNH " + province.name.upper() if issuer.parent.kind == "ubnd_tinh" else issuer.parent.name.upper()
+        parent = (
+            "UBND TỈNH " + province.name.upper() if issuer.parent.kind == "ubnd_tinh" else issuer.parent.name.upper()
+        )
         if issuer.name.endswith(province.name):
             # "Sở Nội vụ tỉnh Lạng Sơn" under "UBND TỈNH LẠNG SƠN" prints as "SỞ NỘI VỤ".
             lines = name[: -len(province.name)].rstrip().removesuffix("tỉnh").rstrip().upper()
-    return {"issuer_name": lines, "parent_issuer_name": parent, "issuer_abbr": issuer.short_name or issuer.code,
-            "place": province.name}
+    return {
+        "issuer_name": lines,
+        "parent_issuer_name": parent,
+        "issuer_abbr": issuer.short_name or issuer.code,
+        "place": province.name,
+    }
 
 
-def document_create(*, actor, issuer: Agency, doc_type: str, source=None, purpose: str = "",
-                    sections: list[dict] | None = None, **fields) -> Document:
+def document_create(
+    *,
+    actor,
+    issuer: Agency,
+    doc_type: str,
+    source=None,
+    purpose: str = "",
+    sections: list[dict] | None = None,
+    **fields,
+) -> Document:
     _require_organiser(actor, issuer.province_id)
     values = issuer_defaults(issuer) | fields
-    document = Document(province_id=issuer.province_id, issuer=issuer, doc_type=doc_type, purpose=purpose,
-                        created_by=actor, **values)
+    document = Document(
+        province_id=issuer.province_id, issuer=issuer, doc_type=doc_type, purpose=purpose, created_by=actor, **values
+    )
     if source is not None:
         document.source = source
     document.full_clean()
@@ -70,8 +98,9 @@ def document_create(*, actor, issuer: Agency, doc_type: str, source=None, purpos
     return document
 
 
-def document_save(*, actor, document: Document, sections: list[Section] | None = None,
-                  deleted: list[Section] = ()) -> Document:
+def document_save(
+    *, actor, document: Document, sections: list[Section] | None = None, deleted: list[Section] = ()
+) -> Document:
     """Save the header and, when given, the sections as edited."""
     _require_organiser(actor, document.province_id)
     document.full_clean()
@@ -120,14 +149,16 @@ def issue(*, actor, document: Document) -> Document:
         document.status = Document.Status.ISSUED
         document.save()
         html = rendering.print_html(document)
-        row = RenderedFile.objects.create(document=document, kind=RenderedFile.Kind.PDF,
-                                          content_hash=rendering.content_hash("pdf", html))
+        row = RenderedFile.objects.create(
+            document=document, kind=RenderedFile.Kind.PDF, content_hash=rendering.content_hash("pdf", html)
+        )
         document.issued_file = row
         document.save(update_fields=["issued_file"])
         _enqueue_file(row)
         # The Word file of the issued text too, so nobody downloads a draft's.
         docx, _created = RenderedFile.objects.get_or_create(
-            document=document, kind=RenderedFile.Kind.DOCX, content_hash=rendering.content_hash("docx", html))
+            document=document, kind=RenderedFile.Kind.DOCX, content_hash=rendering.content_hash("docx", html)
+        )
         _enqueue_file(docx)
     return document
 
@@ -157,18 +188,38 @@ def replacement_create(*, actor, document: Document) -> Document:
     if existing:
         return existing  # pressing twice opens the same draft
     with transaction.atomic():
-        copy = Document(province_id=document.province_id, issuer=document.issuer, content_type=document.content_type,
-                        object_id=document.object_id, purpose=document.purpose, replaces=document, created_by=actor,
-                        **{name: getattr(document, name) for name in HEADER_FIELDS})
+        copy = Document(
+            province_id=document.province_id,
+            issuer=document.issuer,
+            content_type=document.content_type,
+            object_id=document.object_id,
+            purpose=document.purpose,
+            replaces=document,
+            created_by=actor,
+            **{name: getattr(document, name) for name in HEADER_FIELDS},
+        )
         copy.dated = None
         copy.save()
-        Section.objects.bulk_create([
-            Section(document=copy, order=s.order, part=s.part, label=s.label, heading=s.heading,
-                    landscape=s.landscape, text=s.text, figure=s.figure) for s in document.sections.all()])
+        Section.objects.bulk_create(
+            [
+                Section(
+                    document=copy,
+                    order=s.order,
+                    part=s.part,
+                    label=s.label,
+                    heading=s.heading,
+                    landscape=s.landscape,
+                    text=s.text,
+                    figure=s.figure,
+                )
+                for s in document.sections.all()
+            ]
+        )
     return copy
 
 
 # --- Rendered files ----------------------------------------------------------------
+
 
 def _enqueue_file(row: RenderedFile):
     from .tasks import render_file
@@ -197,7 +248,9 @@ def request_file(*, document: Document, kind: str) -> RenderedFile:
 
 def addressees_for(document: Document) -> list[sources.Addressee]:
     return sources.ask(document, "addressees", None) or [
-        sources.Addressee(key=f"line:{i}", label=line) for i, line in enumerate(rendering.lines(document.addressees), start=1)]
+        sources.Addressee(key=f"line:{i}", label=line)
+        for i, line in enumerate(rendering.lines(document.addressees), start=1)
+    ]
 
 
 def request_batch(*, actor, document: Document) -> RenderBatch:
@@ -212,15 +265,30 @@ def request_batch(*, actor, document: Document) -> RenderBatch:
     digest = hashlib.sha256("\n".join(h for _, h in rows).encode()).hexdigest()
     with transaction.atomic():
         batch, created = RenderBatch.objects.get_or_create(
-            document=document, content_hash=digest, defaults={"total": len(rows), "created_by": actor})
+            document=document, content_hash=digest, defaults={"total": len(rows), "created_by": actor}
+        )
         if not created and batch.status != RenderBatch.Status.FAILED:
             return batch
-        existing = set(RenderedFile.objects.filter(document=document, kind="pdf",
-                                                   content_hash__in=[h for _, h in rows]).values_list("content_hash", flat=True))
-        RenderedFile.objects.bulk_create([
-            RenderedFile(document=document, batch=batch, kind=RenderedFile.Kind.PDF, addressee=person.label,
-                         addressee_key=person.key, addressee_email=person.email, content_hash=h)
-            for person, h in rows if h not in existing])
+        existing = set(
+            RenderedFile.objects.filter(
+                document=document, kind="pdf", content_hash__in=[h for _, h in rows]
+            ).values_list("content_hash", flat=True)
+        )
+        RenderedFile.objects.bulk_create(
+            [
+                RenderedFile(
+                    document=document,
+                    batch=batch,
+                    kind=RenderedFile.Kind.PDF,
+                    addressee=person.label,
+                    addressee_key=person.key,
+                    addressee_email=person.email,
+                    content_hash=h,
+                )
+                for person, h in rows
+                if h not in existing
+            ]
+        )
         RenderedFile.objects.filter(document=document, kind="pdf", content_hash__in=existing).update(batch=batch)
         batch.status = RenderBatch.Status.QUEUED
         batch.error = ""
@@ -241,8 +309,11 @@ def batch_email(*, actor, batch: RenderBatch) -> tuple[int, int]:
         raise Refused(_("Chỉ gửi được giấy mời đã ban hành (đã có số)."))
     if batch.status != RenderBatch.Status.DONE:
         raise Refused(_("Các bản giấy mời riêng chưa tạo xong."))
-    scope = f"{document.content_type.app_label}.{document.content_type.model}:{document.object_id}" \
-        if document.content_type_id else ""
+    scope = (
+        f"{document.content_type.app_label}.{document.content_type.model}:{document.object_id}"
+        if document.content_type_id
+        else ""
+    )
     copies = list(batch.items.filter(status=RenderedFile.Status.DONE).order_by("addressee"))
     sent = 0
     for copy in copies:
@@ -250,9 +321,15 @@ def batch_email(*, actor, batch: RenderBatch) -> tuple[int, int]:
             continue
         body = render_to_string("documents/email/invitation.txt", {"document": document, "copy": copy})
         name = f"{document.symbol_display.replace('/', '-')} - {copy.addressee[:60]}.pdf"
-        sent += len(notify(
-            recipients=[Recipient(email=copy.addressee_email, name=copy.addressee)],
-            subject=f"{document.type_label} số {document.symbol_display}: {document.title}"[:300], body_text=body,
-            attachments=[{"path": copy.file.name, "name": name, "type": "application/pdf"}], scope=scope,
-            dedupe_key=f"documents.copy:{copy.pk}:{copy.content_hash[:16]}", actor=actor))
+        sent += len(
+            notify(
+                recipients=[Recipient(email=copy.addressee_email, name=copy.addressee)],
+                subject=f"{document.type_label} số {document.symbol_display}: {document.title}"[:300],
+                body_text=body,
+                attachments=[{"path": copy.file.name, "name": name, "type": "application/pdf"}],
+                scope=scope,
+                dedupe_key=f"documents.copy:{copy.pk}:{copy.content_hash[:16]}",
+                actor=actor,
+            )
+        )
     return sent, sum(1 for copy in copies if not copy.addressee_email)

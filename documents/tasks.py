@@ -36,7 +36,8 @@ def render_one(row: RenderedFile) -> None:
     document = Document.objects.select_related("issuer", "province").get(pk=row.document_id)
     if rendering.row_hash(document, row) != row.content_hash:
         RenderedFile.objects.filter(pk=row.pk).update(
-            status=RenderedFile.Status.FAILED, error=_("Văn bản đã thay đổi sau khi yêu cầu; hãy tạo tệp lại."))
+            status=RenderedFile.Status.FAILED, error=_("Văn bản đã thay đổi sau khi yêu cầu; hãy tạo tệp lại.")
+        )
         return
     if row.kind == RenderedFile.Kind.PDF:
         data = rendering.write_pdf(rendering.print_html(document, addressee=row.addressee))
@@ -47,8 +48,14 @@ def render_one(row: RenderedFile) -> None:
     name = store_file(f"documents/{document.pk}/{row.content_hash}.{row.kind}", data)
     digest = rendering.sha256(data)
     RenderedFile.objects.filter(pk=row.pk).update(
-        file=name, size=len(data), sha256=digest, pages=pages, status=RenderedFile.Status.DONE, error="",
-        finished_at=timezone.now())
+        file=name,
+        size=len(data),
+        sha256=digest,
+        pages=pages,
+        status=RenderedFile.Status.DONE,
+        error="",
+        finished_at=timezone.now(),
+    )
     # The issued PDF's checksum is recorded once and never rewritten.
     Document.objects.filter(pk=document.pk, issued_file_id=row.pk, issued_sha256="").update(issued_sha256=digest)
 
@@ -81,15 +88,19 @@ def render_file(row_id: int) -> None:
 
 @shared_task(name="documents.start_batch", ignore_result=True)
 def start_batch(batch_id: int) -> None:
-    ids = list(RenderedFile.objects.filter(batch_id=batch_id).exclude(status=RenderedFile.Status.DONE)
-               .order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        RenderedFile.objects.filter(batch_id=batch_id)
+        .exclude(status=RenderedFile.Status.DONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     RenderBatch.objects.filter(pk=batch_id, status=RenderBatch.Status.QUEUED).update(status=RenderBatch.Status.RUNNING)
     if not ids:
         finish_batch(batch_id)
         return
     # Chunks, so that every worker takes a share of a large batch.
     for start in range(0, len(ids), CHUNK):
-        render_chunk.delay(batch_id, ids[start:start + CHUNK])
+        render_chunk.delay(batch_id, ids[start : start + CHUNK])
 
 
 @shared_task(name="documents.render_chunk", ignore_result=True)
@@ -118,7 +129,10 @@ def finish_batch(batch_id: int) -> None:
         failed = [item for item in items if item.status == RenderedFile.Status.FAILED]
         if failed:
             batch.status = RenderBatch.Status.FAILED
-            batch.error = _("%(count)s bản không tạo được: %(error)s") % {"count": len(failed), "error": failed[0].error}
+            batch.error = _("%(count)s bản không tạo được: %(error)s") % {
+                "count": len(failed),
+                "error": failed[0].error,
+            }
             batch.save(update_fields=["status", "error"])
             return
         writer = PdfWriter()
@@ -131,8 +145,12 @@ def finish_batch(batch_id: int) -> None:
                 bundle.writestr(_zip_name(index, item.addressee), data)
         merged = io.BytesIO()
         writer.write(merged)
-        batch.merged_file.name = store_file(f"documents/{batch.document_id}/batch-{batch.content_hash}.pdf", merged.getvalue())
-        batch.zip_file.name = store_file(f"documents/{batch.document_id}/batch-{batch.content_hash}.zip", archive.getvalue())
+        batch.merged_file.name = store_file(
+            f"documents/{batch.document_id}/batch-{batch.content_hash}.pdf", merged.getvalue()
+        )
+        batch.zip_file.name = store_file(
+            f"documents/{batch.document_id}/batch-{batch.content_hash}.zip", archive.getvalue()
+        )
         batch.status = RenderBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.save(update_fields=["merged_file", "zip_file", "status", "finished_at"])

@@ -28,7 +28,6 @@ def _organiser_document(request, pk) -> Document:
     return document
 
 
-
 class DocumentListView(LoginRequiredMixin, ListView):
     template_name = "documents/document_list.html"
     context_object_name = "documents"
@@ -36,8 +35,12 @@ class DocumentListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         get = self.request.GET
-        return selectors.document_list(user=self.request.user, search=get.get("q", ""),
-                                       doc_type=get.get("loai", ""), status=get.get("trang_thai", ""))
+        return selectors.document_list(
+            user=self.request.user,
+            search=get.get("q", ""),
+            doc_type=get.get("loai", ""),
+            status=get.get("trang_thai", ""),
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, doc_types=DocType.choices, statuses=Document.Status.choices)
@@ -55,12 +58,16 @@ class DocumentDetailView(LoginRequiredMixin, DetailView):
         sections = list(document.sections.all())
         organiser = can_organise(self.request.user, document.province_id)
         return super().get_context_data(
-            **kwargs, paper=rendering.paper_html(document, sections=sections),
+            **kwargs,
+            paper=rendering.paper_html(document, sections=sections),
             problems=checks.run_checks(document, sections) if document.is_draft and organiser else [],
-            can_organise=organiser, files=selectors.current_files(document),
+            can_organise=organiser,
+            files=selectors.current_files(document),
             batch=selectors.latest_batch(document) if organiser else None,
-            has_addressees=document.doc_type == DocType.GM, replaced_by=document.replaced_by.all(),
-            source=selectors.source_link(document) if can_see_province_work(self.request.user) else None)
+            has_addressees=document.doc_type == DocType.GM,
+            replaced_by=document.replaced_by.all(),
+            source=selectors.source_link(document) if can_see_province_work(self.request.user) else None,
+        )
 
 
 class DocumentEditView(LoginRequiredMixin, View):
@@ -78,9 +85,17 @@ class DocumentEditView(LoginRequiredMixin, View):
         return self._render(request, document, form, formset)
 
     def _render(self, request, document, form, formset):
-        return render(request, self.template_name, {
-            "document": document, "form": form, "formset": formset,
-            "paper": rendering.paper_html(document), "problems": checks.run_checks(document)})
+        return render(
+            request,
+            self.template_name,
+            {
+                "document": document,
+                "form": form,
+                "formset": formset,
+                "paper": rendering.paper_html(document),
+                "problems": checks.run_checks(document),
+            },
+        )
 
     def post(self, request, pk):
         document = _organiser_document(request, pk)
@@ -89,11 +104,15 @@ class DocumentEditView(LoginRequiredMixin, View):
             # Validation already put the typed values on each instance; the
             # order on the page is the order of the document.
             deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
-            sections = [f.instance for f in formset.forms
-                        if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())]
+            sections = [
+                f.instance
+                for f in formset.forms
+                if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
+            ]
             try:
-                services.document_save(actor=request.user, document=form.save(commit=False),
-                                       sections=sections, deleted=deleted)
+                services.document_save(
+                    actor=request.user, document=form.save(commit=False), sections=sections, deleted=deleted
+                )
             except Refused as error:
                 show_refusal(request, error)
                 return self._render(request, document, form, formset)
@@ -127,8 +146,11 @@ def preview(request, pk):
                 setattr(section, name, value)
         sections.append(section)
     problems = checks.run_checks(document, sections)
-    return render(request, "documents/_preview.html", {
-        "paper": rendering.paper_html(document, sections=sections), "problems": problems})
+    return render(
+        request,
+        "documents/_preview.html",
+        {"paper": rendering.paper_html(document, sections=sections), "problems": problems},
+    )
 
 
 @login_required
@@ -174,8 +196,12 @@ def replace(request, pk):
 def _files_context(request, document):
     files = selectors.current_files(document)
     pending = any(f.status in (RenderedFile.Status.QUEUED, RenderedFile.Status.RUNNING) for f in files.values())
-    return {"document": document, "files": files, "pending": pending,
-            "can_organise": can_organise(request.user, document.province_id)}
+    return {
+        "document": document,
+        "files": files,
+        "pending": pending,
+        "can_organise": can_organise(request.user, document.province_id),
+    }
 
 
 @login_required
@@ -210,8 +236,9 @@ def file_download(request, pk, file_pk):
     row = selectors.file_get(user=request.user, document_pk=pk, pk=file_pk)
     if not row.is_done or not row.file:
         raise Http404
-    response = FileResponse(row.file.open("rb"), as_attachment=True,
-                            filename=_download_name(row.document, row.kind, row.addressee))
+    response = FileResponse(
+        row.file.open("rb"), as_attachment=True, filename=_download_name(row.document, row.kind, row.addressee)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     if row.sha256:
         response["Digest"] = f"sha-256={row.sha256}"
@@ -241,11 +268,15 @@ def batch_email(request, pk, batch_pk):
     except Refused as error:
         show_refusal(request, error)
     else:
-        messages.success(request, _("Đã đưa %(sent)d giấy mời vào hàng gửi thư điện tử; theo dõi ở mục Nhắc hạn của hội "
-                                    "nghị.") % {"sent": sent})
+        messages.success(
+            request,
+            _("Đã đưa %(sent)d giấy mời vào hàng gửi thư điện tử; theo dõi ở mục Nhắc hạn của hội nghị.")
+            % {"sent": sent},
+        )
         if missing:
-            messages.warning(request, _("%(n)d đơn vị chưa có địa chỉ thư điện tử trong danh bạ nên chưa được gửi.")
-                             % {"n": missing})
+            messages.warning(
+                request, _("%(n)d đơn vị chưa có địa chỉ thư điện tử trong danh bạ nên chưa được gửi.") % {"n": missing}
+            )
     return redirect("documents:detail", pk=pk)
 
 
@@ -267,5 +298,3 @@ def batch_download(request, pk, batch_pk, fmt):
         raise Http404
     name = f"{_download_name(batch.document, fmt).rsplit('.', 1)[0]} - giay-moi-rieng.{fmt}"
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)
-
-

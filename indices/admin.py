@@ -20,8 +20,10 @@ class CriterionInline(admin.TabularInline):
 
 
 class LoadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp bộ chỉ số (.json hoặc .xlsx)"),
-                           help_text=_("Excel theo mẫu “Tải bộ chỉ số (Excel)” ở trang bộ chỉ số; JSON như indices/frameworks/."))
+    file = forms.FileField(
+        label=_("Tệp bộ chỉ số (.json hoặc .xlsx)"),
+        help_text=_("Excel theo mẫu “Tải bộ chỉ số (Excel)” ở trang bộ chỉ số; JSON như indices/frameworks/."),
+    )
 
 
 @admin.register(Framework)
@@ -32,8 +34,10 @@ class FrameworkAdmin(admin.ModelAdmin):
     change_list_template = "admin/indices/framework/change_list.html"
 
     def get_urls(self):
-        return [path("nap-tu-tep/", self.admin_site.admin_view(self.load_view), name="indices_framework_load"),
-                *super().get_urls()]
+        return [
+            path("nap-tu-tep/", self.admin_site.admin_view(self.load_view), name="indices_framework_load"),
+            *super().get_urls(),
+        ]
 
     def load_view(self, request):
         """Load a framework from JSON or XLSX: checked in full, nothing saved on a problem."""
@@ -42,8 +46,11 @@ class FrameworkAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 raw = upload.read()
-                data = (loading.framework_from_xlsx(raw) if upload.name.lower().endswith(".xlsx")
-                        else json.loads(raw.decode("utf-8")))
+                data = (
+                    loading.framework_from_xlsx(raw)
+                    if upload.name.lower().endswith(".xlsx")
+                    else json.loads(raw.decode("utf-8"))
+                )
                 framework = loading.framework_load(data)
             except (ValueError, UnicodeDecodeError):
                 form.add_error("file", _("Không đọc được tệp: chỉ nhận JSON (UTF-8) hoặc Excel .xlsx."))
@@ -51,12 +58,22 @@ class FrameworkAdmin(admin.ModelAdmin):
                 for reason in refused.reasons:
                     form.add_error("file", reason)
             else:
-                messages.success(request, _("Đã nạp %(name)s với %(count)s tiêu chí.") % {
-                    "name": framework, "count": framework.criteria.count()})
+                messages.success(
+                    request,
+                    _("Đã nạp %(name)s với %(count)s tiêu chí.")
+                    % {"name": framework, "count": framework.criteria.count()},
+                )
                 return redirect("admin:indices_framework_change", framework.pk)
-        return render(request, "admin/indices/framework/load.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": _("Nạp bộ chỉ số từ tệp")})
+        return render(
+            request,
+            "admin/indices/framework/load.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Nạp bộ chỉ số từ tệp"),
+            },
+        )
 
 
 @admin.register(NationalResult)

@@ -28,6 +28,7 @@ def short(name: str) -> str:
 
 # --- Ranking ------------------------------------------------------------------------------------
 
+
 def ranking_page(framework: Framework, province, rows: list[Assessment], *, round: str, visible) -> dict:
     ids = [row.pk for row in rows]
     fields = selectors.fields(framework)
@@ -49,11 +50,20 @@ def ranking_page(framework: Framework, province, rows: list[Assessment], *, roun
     chart = ""
     if rows and spread["count"] <= CHART_ROWS:
         chart = charts.ranking_bars(
-            [charts.Bar(short(row.agency.name), row.score) for row in rows], maximum=framework.maximum,
-            mean=spread["mean"], unit="%" if framework.unit == Framework.Unit.PERCENT else "",
-            title=_("Xếp hạng %(name)s năm %(year)s") % {"name": framework.name, "year": framework.year})
-    return {"rows": rows, "fields": fields, "spread": spread, "chart": chart, "previous": before_framework,
-            "chart_limit": CHART_ROWS}
+            [charts.Bar(short(row.agency.name), row.score) for row in rows],
+            maximum=framework.maximum,
+            mean=spread["mean"],
+            unit="%" if framework.unit == Framework.Unit.PERCENT else "",
+            title=_("Xếp hạng %(name)s năm %(year)s") % {"name": framework.name, "year": framework.year},
+        )
+    return {
+        "rows": rows,
+        "fields": fields,
+        "spread": spread,
+        "chart": chart,
+        "previous": before_framework,
+        "chart_limit": CHART_ROWS,
+    }
 
 
 def framework_analysis(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict:
@@ -66,8 +76,14 @@ def framework_analysis(framework: Framework, province, *, round: str = Score.Rou
     field_rows = []
     for f in fields:
         mean = means.get(f.code)
-        field_rows.append({"field": f, "mean": mean, "lost": f.maximum - mean if mean is not None else None,
-                           "share": _share(mean, f.maximum)})
+        field_rows.append(
+            {
+                "field": f,
+                "mean": mean,
+                "lost": f.maximum - mean if mean is not None else None,
+                "share": _share(mean, f.maximum),
+            }
+        )
     by_agency: dict[int | None, dict] = {}
     for loss in losses:
         key = loss.responsible.pk if loss.responsible else None
@@ -80,9 +96,18 @@ def framework_analysis(framework: Framework, province, *, round: str = Score.Rou
         entry["per_agency"] = selectors.published(entry["lost"] / count) if count else None
     chart = charts.profile(
         [charts.FieldShare(f.code, f.name, row["share"], None) for f, row in zip(fields, field_rows, strict=True)],
-        title=_("Điểm bình quân từng lĩnh vực (%% điểm tối đa)"), own_label=_("Bình quân của tỉnh"), mean_label="")
-    return {"fields": field_rows, "losses": losses, "spread": spread, "responsible": responsible,
-            "field_chart": chart, "agencies": count}
+        title=_("Điểm bình quân từng lĩnh vực (%% điểm tối đa)"),
+        own_label=_("Bình quân của tỉnh"),
+        mean_label="",
+    )
+    return {
+        "fields": field_rows,
+        "losses": losses,
+        "spread": spread,
+        "responsible": responsible,
+        "field_chart": chart,
+        "agencies": count,
+    }
 
 
 def _share(value: Decimal | None, maximum: Decimal) -> Decimal | None:
@@ -92,6 +117,7 @@ def _share(value: Decimal | None, maximum: Decimal) -> Decimal | None:
 
 
 # --- One agency ---------------------------------------------------------------------------------
+
 
 def agency_page(assessment: Assessment) -> dict:
     framework = assessment.framework
@@ -103,41 +129,68 @@ def agency_page(assessment: Assessment) -> dict:
     before_framework = selectors.previous(framework)
     before = None
     if before_framework:
-        before = Assessment.objects.filter(framework=before_framework, agency=assessment.agency,
-                                           total__isnull=False).select_related("agency").first()
+        before = (
+            Assessment.objects.filter(framework=before_framework, agency=assessment.agency, total__isnull=False)
+            .select_related("agency")
+            .first()
+        )
     before_rank = selectors.rank_of(before)[0] if before else None
     who = selectors.responsible_for(province, framework.code)
     losses = selectors.losses([assessment.pk]).get(assessment.pk, [])
     for loss in losses:
         loss.responsible = who(loss.code)
-    field_rows = [{"field": f, "own": own.get(f.code), "mean": means.get(f.code),
-                   "gap": (own[f.code] - means[f.code]) if f.code in own and f.code in means else None}
-                  for f in fields]
+    field_rows = [
+        {
+            "field": f,
+            "own": own.get(f.code),
+            "mean": means.get(f.code),
+            "gap": (own[f.code] - means[f.code]) if f.code in own and f.code in means else None,
+        }
+        for f in fields
+    ]
     profile = ""
     if assessment.total is not None:
         profile = charts.profile(
-            [charts.FieldShare(f.code, f.name, _share(own.get(f.code), f.maximum), _share(means.get(f.code), f.maximum))
-             for f in fields],
-            title=_("Điểm từng lĩnh vực so với bình quân của tỉnh"), own_label=short(assessment.agency.name),
-            mean_label=_("Bình quân của tỉnh"))
+            [
+                charts.FieldShare(
+                    f.code, f.name, _share(own.get(f.code), f.maximum), _share(means.get(f.code), f.maximum)
+                )
+                for f in fields
+            ],
+            title=_("Điểm từng lĩnh vực so với bình quân của tỉnh"),
+            own_label=short(assessment.agency.name),
+            mean_label=_("Bình quân của tỉnh"),
+        )
     points = selectors.trend(assessment.agency, framework)
     trend = ""
     if len(points) > 1:
-        trend = charts.trend([p["year"] for p in points], [
-            charts.Series(short(assessment.agency.name), [p["total"] for p in points]),
-            charts.Series(_("Bình quân của tỉnh"), [p["mean"] for p in points], charts.MEAN)],
-            title=_("Tổng điểm qua các năm"))
+        trend = charts.trend(
+            [p["year"] for p in points],
+            [
+                charts.Series(short(assessment.agency.name), [p["total"] for p in points]),
+                charts.Series(_("Bình quân của tỉnh"), [p["mean"] for p in points], charts.MEAN),
+            ],
+            title=_("Tổng điểm qua các năm"),
+        )
     return {
-        "rows": selectors.score_rows(assessment), "fields": field_rows, "rank": rank, "out_of": out_of,
-        "before": before, "before_rank": before_rank,
+        "rows": selectors.score_rows(assessment),
+        "fields": field_rows,
+        "rank": rank,
+        "out_of": out_of,
+        "before": before,
+        "before_rank": before_rank,
         "score_change": assessment.total - before.total if before and assessment.total is not None else None,
         "rank_change": before_rank - rank if before_rank and rank else None,
-        "losses": losses, "lost_total": sum((loss.lost for loss in losses), Decimal("0")),
-        "profile_chart": profile, "trend_chart": trend, "trend": points,
+        "losses": losses,
+        "lost_total": sum((loss.lost for loss in losses), Decimal("0")),
+        "profile_chart": profile,
+        "trend_chart": trend,
+        "trend": points,
     }
 
 
 # --- National results --------------------------------------------------------------------------
+
 
 @dataclass
 class NationalYear:
@@ -176,10 +229,14 @@ def national_chart(province) -> str:
     if len(years) < 2:
         return ""
     by = {(r.index, r.year): r.score for r in results}
-    return charts.trend(years, [
-        charts.Series("PAR INDEX", [by.get((IndexKind.PAR, y)) for y in years]),
-        charts.Series("SIPAS (%)", [by.get((IndexKind.SIPAS, y)) for y in years], charts.MARK)],
-        title=_("Chỉ số PAR INDEX và SIPAS của tỉnh qua các năm"))
+    return charts.trend(
+        years,
+        [
+            charts.Series("PAR INDEX", [by.get((IndexKind.PAR, y)) for y in years]),
+            charts.Series("SIPAS (%)", [by.get((IndexKind.SIPAS, y)) for y in years], charts.MARK),
+        ],
+        title=_("Chỉ số PAR INDEX và SIPAS của tỉnh qua các năm"),
+    )
 
 
 def rank_words(change: int | None) -> str:

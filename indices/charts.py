@@ -32,9 +32,11 @@ class Bar:
 
 
 def _svg(width: int, height: int, title: str, body: list[str], font: int = 0) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" font-size="{font or FONT}" '
-            f'fill="{TEXT}"><title>{escape(title)}</title>{"".join(body)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" font-size="{font or FONT}" '
+        f'fill="{TEXT}"><title>{escape(title)}</title>{"".join(body)}</svg>'
+    )
 
 
 def _short(text: str, size: int) -> str:
@@ -51,8 +53,9 @@ def _floor(bars: list[Bar], maximum: float) -> float:
     return max(0.0, (lowest // 10) * 10 - 10)
 
 
-def ranking_bars(bars: list[Bar], *, maximum: Decimal, title: str, unit: str = "", mean: Decimal | None = None,
-                 width: int = 640) -> str:
+def ranking_bars(
+    bars: list[Bar], *, maximum: Decimal, title: str, unit: str = "", mean: Decimal | None = None, width: int = 640
+) -> str:
     """Horizontal bars, one per agency in rank order; the mean as a dashed line."""
     label_w, value_w, row_h, top = 230, 52, 17, 8
     plot = width - label_w - value_w
@@ -68,8 +71,10 @@ def ranking_bars(bars: list[Bar], *, maximum: Decimal, title: str, unit: str = "
         value = start + (top_value - start) * tick / 4
         x = x_of(value)
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 18}" stroke="{GRID}"/>')
-        body.append(f'<text x="{x:.1f}" y="{height - 5}" text-anchor="middle" font-size="9">'
-                    f'{vn_number(value, 0 if value == int(value) else 1)}</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{height - 5}" text-anchor="middle" font-size="9">'
+            f"{vn_number(value, 0 if value == int(value) else 1)}</text>"
+        )
     for i, bar in enumerate(bars):
         y = top + i * row_h
         length = x_of(bar.value) - label_w
@@ -79,8 +84,9 @@ def ranking_bars(bars: list[Bar], *, maximum: Decimal, title: str, unit: str = "
         body.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 12}">{vn_number(bar.value, 2)}{unit}</text>')
     if mean is not None:
         x = x_of(mean)
-        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 18}" stroke="{MARK}" '
-                    f'stroke-dasharray="4 3"/>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 18}" stroke="{MARK}" stroke-dasharray="4 3"/>'
+        )
     return _svg(width, height, title, body, font=11)
 
 
@@ -98,11 +104,15 @@ def profile(rows: list[FieldShare], *, title: str, own_label: str, mean_label: s
     so names are not cut and the bars keep the whole width."""
     plot, row_h, top = width - 56, 46, 24
     height = top + row_h * len(rows) + 18
-    body = [f'<rect x="0" y="4" width="12" height="11" fill="{OWN}"/>',
-            f'<text x="17" y="14">{escape(_short(own_label, 30))}</text>']
+    body = [
+        f'<rect x="0" y="4" width="12" height="11" fill="{OWN}"/>',
+        f'<text x="17" y="14">{escape(_short(own_label, 30))}</text>',
+    ]
     if mean_label:
-        body += [f'<rect x="{width / 2:.0f}" y="4" width="12" height="11" fill="{MEAN}"/>',
-                 f'<text x="{width / 2 + 17:.0f}" y="14">{escape(_short(mean_label, 30))}</text>']
+        body += [
+            f'<rect x="{width / 2:.0f}" y="4" width="12" height="11" fill="{MEAN}"/>',
+            f'<text x="{width / 2 + 17:.0f}" y="14">{escape(_short(mean_label, 30))}</text>',
+        ]
     for tick in (0, 25, 50, 75, 100):
         x = plot * tick / 100
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 16}" stroke="{GRID}"/>')
@@ -110,15 +120,17 @@ def profile(rows: list[FieldShare], *, title: str, own_label: str, mean_label: s
         body.append(f'<text x="{x:.1f}" y="{height - 3}" text-anchor="{anchor}" font-size="{SMALL}">{tick}%</text>')
     for i, row in enumerate(rows):
         y = top + i * row_h
-        body.append(f'<text x="0" y="{y + 14}" font-weight="600">'
-                    f'{escape(_short(f"{row.code}. {row.name}", 54))}</text>')
+        body.append(
+            f'<text x="0" y="{y + 14}" font-weight="600">{escape(_short(f"{row.code}. {row.name}", 54))}</text>'
+        )
         for offset, value, colour in ((19, row.own, OWN), (32, row.mean, MEAN)):
             if value is None:
                 continue
             length = plot * min(max(float(value), 0), 100) / 100
             body.append(f'<rect x="0" y="{y + offset}" width="{length:.1f}" height="11" fill="{colour}"/>')
-            body.append(f'<text x="{length + 4:.1f}" y="{y + offset + 10}" font-size="{SMALL}">'
-                        f'{vn_number(value, 1)}%</text>')
+            body.append(
+                f'<text x="{length + 4:.1f}" y="{y + offset + 10}" font-size="{SMALL}">{vn_number(value, 1)}%</text>'
+            )
     return _svg(width, height, title, body)
 
 
@@ -129,8 +141,9 @@ class Series:
     colour: str = OWN
 
 
-def trend(years: list[int], series: list[Series], *, title: str, unit: str = "", width: int = 520,
-          height: int = 240) -> str:
+def trend(
+    years: list[int], series: list[Series], *, title: str, unit: str = "", width: int = 520, height: int = 240
+) -> str:
     """Lines over the years; each point labelled with its value: above the
     point on the upper line, below it on the lower one, so two lines close
     together do not write over each other."""
@@ -143,14 +156,17 @@ def trend(years: list[int], series: list[Series], *, title: str, unit: str = "",
     low, high = (low - max(span * 0.25, 1), high + max(span * 0.25, 1))
     body = []
     for i, s in enumerate(series):
-        body.append(f'<rect x="{left + i * 180}" y="6" width="12" height="11" fill="{s.colour}"/>'
-                    f'<text x="{left + i * 180 + 17}" y="16">{escape(s.label)}</text>')
+        body.append(
+            f'<rect x="{left + i * 180}" y="6" width="12" height="11" fill="{s.colour}"/>'
+            f'<text x="{left + i * 180 + 17}" y="16">{escape(s.label)}</text>'
+        )
     for tick in range(0, 5):
         value = low + (high - low) * tick / 4
         y = top + plot_h - plot_h * tick / 4
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        body.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" font-size="{SMALL}">'
-                    f'{vn_number(value, 1)}</text>')
+        body.append(
+            f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" font-size="{SMALL}">{vn_number(value, 1)}</text>'
+        )
 
     def x_of(i: int) -> float:
         return left + inset + (plot_w * i / (len(years) - 1) if len(years) > 1 else plot_w / 2)
@@ -169,7 +185,9 @@ def trend(years: list[int], series: list[Series], *, title: str, unit: str = "",
             others = [float(o.values[i]) for o in series if o is not s and o.values[i] is not None]
             below = any(other > float(v) for other in others)
             label_y = y + 18 if below else y - 9
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}"/>'
-                        f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-weight="600">'
-                        f'{vn_number(v, 2)}{unit}</text>')
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}"/>'
+                f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-weight="600">'
+                f"{vn_number(v, 2)}{unit}</text>"
+            )
     return _svg(width, height, title, body)

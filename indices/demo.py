@@ -84,8 +84,7 @@ def _add_scores(assessment: Assessment, values: dict[int, Decimal], round: str) 
 def _exact(leaves, total: Decimal, rng: random.Random) -> dict[int, Decimal]:
     """Leaf scores that add up to a published total exactly (Lai Châu 2024)."""
     loss = sum((leaf.maximum for leaf in leaves), Decimal("0")) - total
-    weights = {leaf.pk: rng.random() * float(leaf.maximum) * (2.2 if leaf.method == "survey" else 1)
-               for leaf in leaves}
+    weights = {leaf.pk: rng.random() * float(leaf.maximum) * (2.2 if leaf.method == "survey" else 1) for leaf in leaves}
     chosen = sorted(weights, key=weights.get, reverse=True)[: max(6, len(leaves) * 2 // 3)]
     share = sum(weights[pk] for pk in chosen)
     values = {leaf.pk: leaf.maximum for leaf in leaves}
@@ -117,8 +116,12 @@ def seed_indices(*, stdout=None) -> None:
         for framework_code, fields in RESPONSIBLE.items():
             for code, agency_code in fields.items():
                 if agency_code in by_code:
-                    Responsibility.objects.get_or_create(province=province, framework_code=framework_code, code=code,
-                                                         defaults={"agency": by_code[agency_code]})
+                    Responsibility.objects.get_or_create(
+                        province=province,
+                        framework_code=framework_code,
+                        code=code,
+                        defaults={"agency": by_code[agency_code]},
+                    )
         for framework_code in ("PAR-SO", "PAR-XA"):
             leaves = list(frameworks[(framework_code, 2024)].criteria.filter(children__isnull=True))
             for agency in covered_agencies(frameworks[(framework_code, 2024)], province).order_by("code"):
@@ -130,15 +133,22 @@ def seed_indices(*, stdout=None) -> None:
                     year_leaves = list(framework.criteria.filter(children__isnull=True)) if year != 2024 else leaves
                     quality = min(0.99, quality + rng.uniform(-0.03, 0.05))
                     appraised = _scores(year_leaves, quality, rng)
-                    claimed = {pk: min(leaf.maximum, appraised[pk] + (STEP if rng.random() < 0.3 else 0))
-                               for leaf in year_leaves for pk in [leaf.pk]}
+                    claimed = {
+                        pk: min(leaf.maximum, appraised[pk] + (STEP if rng.random() < 0.3 else 0))
+                        for leaf in year_leaves
+                        for pk in [leaf.pk]
+                    }
                     if year == 2026:
                         status = Assessment.Status.SUBMITTED if rng.random() < 0.35 else Assessment.Status.SELF
                         if agency.code == "STC":  # the demo official has work to do
                             status = Assessment.Status.SELF
                         assessment = Assessment.objects.create(
-                            framework=framework, agency=agency, status=status, self_deadline=SELF_DEADLINE,
-                            submitted_at=now if status == Assessment.Status.SUBMITTED else None)
+                            framework=framework,
+                            agency=agency,
+                            status=status,
+                            self_deadline=SELF_DEADLINE,
+                            submitted_at=now if status == Assessment.Status.SUBMITTED else None,
+                        )
                         if status == Assessment.Status.SUBMITTED:
                             scores += _add_scores(assessment, claimed, Score.Round.SELF)
                         elif rng.random() < 0.5 or agency.code == "STC":
@@ -147,9 +157,13 @@ def seed_indices(*, stdout=None) -> None:
                     else:
                         published = year == 2024
                         assessment = Assessment.objects.create(
-                            framework=framework, agency=agency,
+                            framework=framework,
+                            agency=agency,
                             status=Assessment.Status.PUBLISHED if published else Assessment.Status.APPRAISED,
-                            submitted_at=now, appraised_at=now, published_at=now if published else None)
+                            submitted_at=now,
+                            appraised_at=now,
+                            published_at=now if published else None,
+                        )
                         scores += _add_scores(assessment, claimed, Score.Round.SELF)
                         scores += _add_scores(assessment, appraised, Score.Round.APPRAISED)
                     made += 1
@@ -157,14 +171,19 @@ def seed_indices(*, stdout=None) -> None:
             publication.frameworks.add(frameworks[(framework_code, 2024)])
     _lai_chau(frameworks, rng, scores)
     Score.objects.bulk_create(scores, ignore_conflicts=True)
-    totals_refresh(Assessment.objects.filter(total__isnull=True, self_total__isnull=True)
-                   | Assessment.objects.filter(framework__year__in=YEARS))
+    totals_refresh(
+        Assessment.objects.filter(total__isnull=True, self_total__isnull=True)
+        | Assessment.objects.filter(framework__year__in=YEARS)
+    )
     for framework in {frameworks[(code, 2026)] for code in ("PAR-SO", "PAR-XA")}:
         for province in Province.objects.filter(code__in=["lang-son", "lai-chau", "lao-cai"]):
             schedule(framework, province)
     if stdout is not None:
-        stdout.write(f"Chỉ số: {Framework.objects.count()} bộ, {Assessment.objects.count()} kết quả"
-                     + (f" (mới: {made})" if made else "") + ".")
+        stdout.write(
+            f"Chỉ số: {Framework.objects.count()} bộ, {Assessment.objects.count()} kết quả"
+            + (f" (mới: {made})" if made else "")
+            + "."
+        )
 
 
 def _lai_chau(frameworks, rng: random.Random, scores: list[Score]) -> None:
@@ -172,15 +191,23 @@ def _lai_chau(frameworks, rng: random.Random, scores: list[Score]) -> None:
     if province is None:
         return
     for index, year, score, rank, out_of, source in LAI_CHAU:
-        NationalResult.objects.get_or_create(province=province, index=index, year=year, defaults={
-            "score": Decimal(score), "rank": rank, "out_of": out_of, "source": source})
+        NationalResult.objects.get_or_create(
+            province=province,
+            index=index,
+            year=year,
+            defaults={"score": Decimal(score), "rank": rank, "out_of": out_of, "source": source},
+        )
     committee = Agency.objects.filter(province=province, kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
     for code, total in (("PAR-TINH", "85.97"), ("SIPAS", "81.51")):
         framework = frameworks.get((code, 2024))
-        if committee is None or framework is None or Assessment.objects.filter(
-                framework=framework, agency=committee).exists():
+        if (
+            committee is None
+            or framework is None
+            or Assessment.objects.filter(framework=framework, agency=committee).exists()
+        ):
             continue
-        assessment = Assessment.objects.create(framework=framework, agency=committee,
-                                               status=Assessment.Status.PUBLISHED, published_at=timezone.now())
+        assessment = Assessment.objects.create(
+            framework=framework, agency=committee, status=Assessment.Status.PUBLISHED, published_at=timezone.now()
+        )
         leaves = list(framework.criteria.filter(children__isnull=True))
         scores += _add_scores(assessment, _exact(leaves, Decimal(total), rng), Score.Round.APPRAISED)

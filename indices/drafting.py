@@ -49,21 +49,37 @@ def ranking_table(framework: Framework, province) -> tuple[str, str]:
     fields = selectors.fields(framework)
     totals = selectors.field_totals([row.pk for row in rows])
     head = ["STT", "Đơn vị", *[f"LV {f.code}" for f in fields], "Tổng điểm", "Xếp hạng"]
-    maxima = ["", "*Điểm tối đa*", *[f"*{vn_number(f.maximum, 2)}*" for f in fields],
-              f"*{vn_number(framework.maximum, 2)}*", ""]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([":-:", ":--"] + [":-:"] * (len(head) - 2)) + "|",
-             "| " + " | ".join(maxima) + " |"]
+    maxima = [
+        "",
+        "*Điểm tối đa*",
+        *[f"*{vn_number(f.maximum, 2)}*" for f in fields],
+        f"*{vn_number(framework.maximum, 2)}*",
+        "",
+    ]
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join([":-:", ":--"] + [":-:"] * (len(head) - 2)) + "|",
+        "| " + " | ".join(maxima) + " |",
+    ]
     for n, row in enumerate(rows, start=1):
-        cells = [str(n), _within(row.agency.name, province).replace("|", "/"),
-                 *[vn_number(totals.get(row.pk, {}).get(f.code), 2) for f in fields],
-                 f"**{vn_number(row.score, 2)}**", str(row.rank)]
+        cells = [
+            str(n),
+            _within(row.agency.name, province).replace("|", "/"),
+            *[vn_number(totals.get(row.pk, {}).get(f.code), 2) for f in fields],
+            f"**{vn_number(row.score, 2)}**",
+            str(row.rank),
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("*Ghi chú: LV là lĩnh vực — " + "; ".join(f"{f.code}. {f.name}" for f in fields) + ".*")
     chart = ""
     if rows and len(rows) <= analysis.CHART_ROWS:
-        chart = charts.ranking_bars([charts.Bar(analysis.short(r.agency.name), r.score) for r in rows],
-                                    maximum=framework.maximum, title=framework.name, width=600)
+        chart = charts.ranking_bars(
+            [charts.Bar(analysis.short(r.agency.name), r.score) for r in rows],
+            maximum=framework.maximum,
+            title=framework.name,
+            width=600,
+        )
     return "\n".join(lines), chart
 
 
@@ -82,56 +98,89 @@ def draft_decision(*, actor, publication: Publication) -> Document:
     counts = []
     for f in frameworks:
         spread = selectors.spread(f, province)
-        counts.append(f"{spread['count']} {SUBJECT_WORDS[f.subject].removeprefix('các ').removeprefix('Ủy ban nhân dân các ')}"
-                      f" (điểm bình quân {vn_number(spread['mean'], 2)} điểm; cao nhất {vn_number(spread['highest'], 2)},"
-                      f" thấp nhất {vn_number(spread['lowest'], 2)} điểm)")
+        counts.append(
+            f"{spread['count']} {SUBJECT_WORDS[f.subject].removeprefix('các ').removeprefix('Ủy ban nhân dân các ')}"
+            f" (điểm bình quân {vn_number(spread['mean'], 2)} điểm; cao nhất {vn_number(spread['highest'], 2)},"
+            f" thấp nhất {vn_number(spread['lowest'], 2)} điểm)"
+        )
     roman = ["I", "II", "III"]
     many = len(frameworks) > 1
-    article_1 = (f"**Điều 1.** Công bố kết quả Chỉ số cải cách hành chính năm {year} của {'; '.join(counts)}, "
-                 f"chi tiết tại {'các Phụ lục' if many else 'Phụ lục'} kèm theo Quyết định này.")
-    article_2 = ("**Điều 2.** Căn cứ kết quả được công bố, thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các "
-                 "xã, phường rà soát những tiêu chí, tiêu chí thành phần bị mất điểm, xác định rõ nguyên nhân, "
-                 "trách nhiệm và xây dựng kế hoạch khắc phục; báo cáo kết quả về Ủy ban nhân dân tỉnh (qua Sở Nội vụ).")
-    article_3 = ("**Điều 3.** Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
-                 "Giám đốc Sở Nội vụ, thủ trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các xã, phường "
-                 "và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.")
+    article_1 = (
+        f"**Điều 1.** Công bố kết quả Chỉ số cải cách hành chính năm {year} của {'; '.join(counts)}, "
+        f"chi tiết tại {'các Phụ lục' if many else 'Phụ lục'} kèm theo Quyết định này."
+    )
+    article_2 = (
+        "**Điều 2.** Căn cứ kết quả được công bố, thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các "
+        "xã, phường rà soát những tiêu chí, tiêu chí thành phần bị mất điểm, xác định rõ nguyên nhân, "
+        "trách nhiệm và xây dựng kế hoạch khắc phục; báo cáo kết quả về Ủy ban nhân dân tỉnh (qua Sở Nội vụ)."
+    )
+    article_3 = (
+        "**Điều 3.** Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
+        "Giám đốc Sở Nội vụ, thủ trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các xã, phường "
+        "và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."
+    )
     sections = [
         {"label": _("Căn cứ"), "text": "\n".join(f"*{line}*" for line in basis), "part": "body"},
-        {"label": _("Quyết định"), "text": "\n".join(["**QUYẾT ĐỊNH:**", article_1, article_2, article_3]),
-         "part": "body"},
+        {
+            "label": _("Quyết định"),
+            "text": "\n".join(["**QUYẾT ĐỊNH:**", article_1, article_2, article_3]),
+            "part": "body",
+        },
     ]
     for i, f in enumerate(frameworks):
         table, chart = ranking_table(f, province)
-        sections.append({
-            "label": _("Phụ lục %(n)s") % {"n": roman[i]} if many else _("Phụ lục"), "part": "appendix",
-            "landscape": True,
-            "heading": f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA {SUBJECT_WORDS[f.subject].upper()}",
-            "text": table, "figure": chart})
+        sections.append(
+            {
+                "label": _("Phụ lục %(n)s") % {"n": roman[i]} if many else _("Phụ lục"),
+                "part": "appendix",
+                "landscape": True,
+                "heading": f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA {SUBJECT_WORDS[f.subject].upper()}",
+                "text": table,
+                "figure": chart,
+            }
+        )
     return documents.document_create(
-        actor=actor, issuer=_committee(province), doc_type=DocType.QD, source=publication, purpose="decision",
-        title=title, authority_lines="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH",
+        actor=actor,
+        issuer=_committee(province),
+        doc_type=DocType.QD,
+        source=publication,
+        purpose="decision",
+        title=title,
+        authority_lines="KT. CHỦ TỊCH",
+        signer_title="PHÓ CHỦ TỊCH",
         recipients="Bộ Nội vụ (b/c);\nThường trực Tỉnh ủy (b/c);\nThường trực HĐND tỉnh (b/c);\n"
-                   "Chủ tịch, các PCT UBND tỉnh;\nNhư Điều 3;\nLưu: VT, SNV.",
-        sections=sections)
+        "Chủ tịch, các PCT UBND tỉnh;\nNhư Điều 3;\nLưu: VT, SNV.",
+        sections=sections,
+    )
 
 
 def documents_of(publication: Publication):
-    return Document.objects.filter(content_type__app_label="indices", content_type__model="publication",
-                                   object_id=publication.pk).order_by("-created_at")
+    return Document.objects.filter(
+        content_type__app_label="indices", content_type__model="publication", object_id=publication.pk
+    ).order_by("-created_at")
 
 
 # --- Hooks for the documents app -------------------------------------------------------------
+
 
 def publication_facts(publication: Publication) -> sources.Facts:
     years = {publication.year, publication.year + 1}
     for framework in publication.frameworks.all():
         years |= {int(y) for y in YEAR.findall(framework.legal_basis)}
     years |= {int(y) for y in YEAR.findall(LAW)}
-    return sources.Facts(years=years, years_note=_("năm đánh giá (%(year)s) và năm công bố") % {"year": publication.year})
+    return sources.Facts(
+        years=years, years_note=_("năm đánh giá (%(year)s) và năm công bố") % {"year": publication.year}
+    )
 
 
 def register_hooks():
-    sources.register(Publication, sources.SourceHooks(
-        facts=publication_facts,
-        describe=lambda p: (_("Công bố kết quả chỉ số CCHC năm %(year)s") % {"year": p.year},
-                            reverse("indices:publication", args=[p.pk]))))
+    sources.register(
+        Publication,
+        sources.SourceHooks(
+            facts=publication_facts,
+            describe=lambda p: (
+                _("Công bố kết quả chỉ số CCHC năm %(year)s") % {"year": p.year},
+                reverse("indices:publication", args=[p.pk]),
+            ),
+        ),
+    )

@@ -53,6 +53,7 @@ class ImportFileError(Exception):
 
 # --- Writing ------------------------------------------------------------------------------------
 
+
 def workbook(framework: Framework, province, *, with_results: bool, round: str = Score.Round.APPRAISED) -> bytes:
     """The template (agencies the framework covers, no scores) or the results
     (every scored agency with its scores, field totals, total and rank)."""
@@ -66,12 +67,20 @@ def workbook(framework: Framework, province, *, with_results: bool, round: str =
     sheet.title = (_("Kết quả") if with_results else _("Mẫu nhập điểm"))[:31]
     last_col = len(FIXED) + len(leaves) + (len(fields) + 2 if with_results else 0)
     title = _("KẾT QUẢ %(name)s NĂM %(year)s — TỈNH %(province)s") % {
-        "name": framework.name.upper(), "year": framework.year, "province": province.name.upper()}
+        "name": framework.name.upper(),
+        "year": framework.year,
+        "province": province.name.upper(),
+    }
     sheet.cell(1, 1, title).font = Font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=min(last_col, 12))
-    sheet.cell(2, 1, _("Điền điểm vào các ô trắng (dấu phẩy hay dấu chấm thập phân đều được: 85,97 hoặc 85.97). "
-                       "Ô để trống giữ nguyên điểm đã có. Không sửa mã đơn vị và dòng mã tiêu chí.")).font = Font(
-        italic=True, size=10)
+    sheet.cell(
+        2,
+        1,
+        _(
+            "Điền điểm vào các ô trắng (dấu phẩy hay dấu chấm thập phân đều được: 85,97 hoặc 85.97). "
+            "Ô để trống giữ nguyên điểm đã có. Không sửa mã đơn vị và dòng mã tiêu chí."
+        ),
+    ).font = Font(italic=True, size=10)
     # Row 4: fields over their criteria; row 5: codes (what the import reads); 6: names; 7: maxima.
     header = 5
     for col, label in enumerate(FIXED, start=1):
@@ -141,8 +150,12 @@ def workbook(framework: Framework, province, *, with_results: bool, round: str =
 
 
 def _values(assessment_ids, round) -> dict[tuple[int, int], Decimal]:
-    return {(a, c): v for a, c, v in Score.objects.filter(assessment_id__in=assessment_ids, round=round)
-            .values_list("assessment_id", "criterion_id", "value")}
+    return {
+        (a, c): v
+        for a, c, v in Score.objects.filter(assessment_id__in=assessment_ids, round=round).values_list(
+            "assessment_id", "criterion_id", "value"
+        )
+    }
 
 
 def _number(value):
@@ -156,6 +169,7 @@ def filename(framework: Framework, province, *, with_results: bool) -> str:
 
 # --- Reading ------------------------------------------------------------------------------------
 
+
 @dataclass
 class Problem:
     cell: str
@@ -163,7 +177,9 @@ class Problem:
     agency: str = ""
 
     def __str__(self):
-        return _("Ô %(cell)s: %(message)s") % {"cell": self.cell, "message": self.message} if self.cell else self.message
+        return (
+            _("Ô %(cell)s: %(message)s") % {"cell": self.cell, "message": self.message} if self.cell else self.message
+        )
 
 
 @dataclass
@@ -251,8 +267,9 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
         if line >= 20:
             break
     if header is None:
-        raise ImportFileError(_("Không thấy dòng tiêu đề có cột “%(code)s”: hãy dùng tệp mẫu tải từ cổng.")
-                              % {"code": CODE_HEADER})
+        raise ImportFileError(
+            _("Không thấy dòng tiêu đề có cột “%(code)s”: hãy dùng tệp mẫu tải từ cổng.") % {"code": CODE_HEADER}
+        )
     folded = [fold(str(v or "")) for v in header]
     code_col = folded.index(fold(CODE_HEADER))
     by_code = {c.code: c for c in framework.criteria.all()}
@@ -265,14 +282,20 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
         criterion = by_code.get(text)
         if criterion is None:
             if any(ch.isdigit() for ch in text[:1]):
-                preview.problems.append(Problem(_cell(header_line, index + 1), _(
-                    "mã tiêu chí “%(code)s” không có trong %(framework)s.") % {"code": text, "framework": framework}))
+                preview.problems.append(
+                    Problem(
+                        _cell(header_line, index + 1),
+                        _("mã tiêu chí “%(code)s” không có trong %(framework)s.")
+                        % {"code": text, "framework": framework},
+                    )
+                )
             else:
                 preview.ignored_columns.append(text)
         elif criterion.pk in leaf_ids:
             if criterion in columns.values():
-                preview.problems.append(Problem(_cell(header_line, index + 1),
-                                                _("tiêu chí %(code)s có hai cột.") % {"code": text}))
+                preview.problems.append(
+                    Problem(_cell(header_line, index + 1), _("tiêu chí %(code)s có hai cột.") % {"code": text})
+                )
             columns[index] = criterion
         else:
             preview.ignored_columns.append(text)  # a field's total: computed, never read
@@ -295,13 +318,21 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
             continue
         agency = by_agency_code.get(fold(code))
         if agency is None:
-            preview.problems.append(Problem(_cell(line, code_col + 1), _(
-                "không có đơn vị mã “%(code)s” thuộc đối tượng %(subject)s của tỉnh %(province)s trong danh bạ.")
-                % {"code": code, "subject": framework.get_subject_display().lower(), "province": province.name}))
+            preview.problems.append(
+                Problem(
+                    _cell(line, code_col + 1),
+                    _("không có đơn vị mã “%(code)s” thuộc đối tượng %(subject)s của tỉnh %(province)s trong danh bạ.")
+                    % {"code": code, "subject": framework.get_subject_display().lower(), "province": province.name},
+                )
+            )
             continue
         if agency.pk in seen:
-            preview.problems.append(Problem(_cell(line, code_col + 1), _(
-                "đơn vị “%(name)s” đã có ở dòng %(line)s.") % {"name": agency.name, "line": seen[agency.pk]}))
+            preview.problems.append(
+                Problem(
+                    _cell(line, code_col + 1),
+                    _("đơn vị “%(name)s” đã có ở dòng %(line)s.") % {"name": agency.name, "line": seen[agency.pk]},
+                )
+            )
             continue
         seen[agency.pk] = line
         row = AgencyRow(line=line, agency=agency, values={})
@@ -327,16 +358,21 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
         if row.values:  # a row left blank changes nothing and is not counted
             preview.rows.append(row)
     if not preview.rows and not preview.problems:
-        preview.problems.append(Problem("", _("Tệp không có dòng đơn vị nào (cột “%(code)s” trống).")
-                                        % {"code": CODE_HEADER}))
-    current = dict(Assessment.objects.filter(framework=framework, agency_id__in=seen)
-                   .values_list("agency_id", "total" if round == Score.Round.APPRAISED else "self_total"))
+        preview.problems.append(
+            Problem("", _("Tệp không có dòng đơn vị nào (cột “%(code)s” trống).") % {"code": CODE_HEADER})
+        )
+    current = dict(
+        Assessment.objects.filter(framework=framework, agency_id__in=seen).values_list(
+            "agency_id", "total" if round == Score.Round.APPRAISED else "self_total"
+        )
+    )
     for row in preview.rows:
         row.current_total = current.get(row.agency.pk)
     return preview
 
 
 # --- Applying -----------------------------------------------------------------------------------
+
 
 def apply(*, actor, framework: Framework, province, data: bytes, round: str = Score.Round.APPRAISED) -> Preview:
     """Read, check and write the whole sheet in one transaction, or refuse
@@ -347,23 +383,37 @@ def apply(*, actor, framework: Framework, province, data: bytes, round: str = Sc
     if not preview.ok:
         raise Refused(*[str(p) for p in preview.problems[:20]])
     with transaction.atomic():
-        if round == Score.Round.APPRAISED and Assessment.objects.filter(
-                framework=framework, agency__province=province, status=Assessment.Status.PUBLISHED).exists():
+        if (
+            round == Score.Round.APPRAISED
+            and Assessment.objects.filter(
+                framework=framework, agency__province=province, status=Assessment.Status.PUBLISHED
+            ).exists()
+        ):
             raise Refused(_("Kết quả năm %(year)s đã công bố: không nhập đè được.") % {"year": framework.year})
         agency_ids = [row.agency.pk for row in preview.rows]
-        have = set(Assessment.objects.filter(framework=framework, agency_id__in=agency_ids)
-                   .values_list("agency_id", flat=True))
-        Assessment.objects.bulk_create([Assessment(framework=framework, agency_id=pk) for pk in agency_ids
-                                        if pk not in have])
-        ids = dict(Assessment.objects.filter(framework=framework, agency_id__in=agency_ids)
-                   .values_list("agency_id", "pk"))
-        _upsert(((ids[row.agency.pk], criterion_id, value) for row in preview.rows
-                 for criterion_id, value in row.values.items()), round)
+        have = set(
+            Assessment.objects.filter(framework=framework, agency_id__in=agency_ids).values_list("agency_id", flat=True)
+        )
+        Assessment.objects.bulk_create(
+            [Assessment(framework=framework, agency_id=pk) for pk in agency_ids if pk not in have]
+        )
+        ids = dict(
+            Assessment.objects.filter(framework=framework, agency_id__in=agency_ids).values_list("agency_id", "pk")
+        )
+        _upsert(
+            (
+                (ids[row.agency.pk], criterion_id, value)
+                for row in preview.rows
+                for criterion_id, value in row.values.items()
+            ),
+            round,
+        )
         touched = Assessment.objects.filter(pk__in=list(ids.values()))
         totals_refresh(touched, rounds=[round])
         if round == Score.Round.APPRAISED:
             touched.exclude(status=Assessment.Status.PUBLISHED).update(
-                status=Assessment.Status.APPRAISED, appraised_at=timezone.now())
+                status=Assessment.Status.APPRAISED, appraised_at=timezone.now()
+            )
     if connection.vendor == "postgresql" and preview.cells >= ANALYZE_AFTER_CELLS:
         # The organiser opens the ranking next; until autovacuum gets round to
         # it the planner would still think the table small and walk every
@@ -384,17 +434,24 @@ def _upsert(rows, round: str) -> None:
         table = Score._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS score_import")
-            cursor.execute("CREATE TEMPORARY TABLE score_import (assessment_id bigint, criterion_id bigint, "
-                           "value numeric(7, 2)) ON COMMIT DROP")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE score_import (assessment_id bigint, criterion_id bigint, "
+                "value numeric(7, 2)) ON COMMIT DROP"
+            )
             cursor.cursor.copy_expert("COPY score_import FROM STDIN", buffer)
             cursor.execute(
                 f"INSERT INTO {table} (assessment_id, criterion_id, round, value, note, evidence, evidence_name) "
                 f"SELECT assessment_id, criterion_id, %s, value, '', '', '' FROM score_import "
                 f"ON CONFLICT (assessment_id, criterion_id, round) DO UPDATE SET value = EXCLUDED.value "
                 # A re-import mostly repeats the scores already there: leave those rows unwritten.
-                f"WHERE {table}.value IS DISTINCT FROM EXCLUDED.value", [round])
+                f"WHERE {table}.value IS DISTINCT FROM EXCLUDED.value",
+                [round],
+            )
         return
     Score.objects.bulk_create(
         [Score(assessment_id=a, criterion_id=c, round=round, value=v) for a, c, v in rows],
-        update_conflicts=True, unique_fields=["assessment", "criterion", "round"], update_fields=["value"],
-        batch_size=500)
+        update_conflicts=True,
+        unique_fields=["assessment", "criterion", "round"],
+        update_fields=["value"],
+        batch_size=500,
+    )

@@ -11,16 +11,23 @@ from .services import parse_score
 
 
 class OpenForm(forms.Form):
-    deadline = forms.DateField(label=_("Hạn gửi tự đánh giá"), widget=DateInput(), required=False,
-                               help_text=_("Cán bộ các đơn vị được nhắc hạn theo lịch nhắc của Sở."))
+    deadline = forms.DateField(
+        label=_("Hạn gửi tự đánh giá"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Cán bộ các đơn vị được nhắc hạn theo lịch nhắc của Sở."),
+    )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp kết quả (.xlsx, .xls, .ods)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
-                           help_text=_("Dùng tệp mẫu tải ở trên: mỗi dòng một đơn vị, mỗi cột một tiêu chí."))
-    round = forms.ChoiceField(label=_("Nhập vào"), choices=Score.Round.choices, initial=Score.Round.APPRAISED,
-                              widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=_("Tệp kết quả (.xlsx, .xls, .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+        help_text=_("Dùng tệp mẫu tải ở trên: mỗi dòng một đơn vị, mỗi cột một tiêu chí."),
+    )
+    round = forms.ChoiceField(
+        label=_("Nhập vào"), choices=Score.Round.choices, initial=Score.Round.APPRAISED, widget=forms.RadioSelect
+    )
 
 
 class NationalResultForm(forms.ModelForm):
@@ -50,10 +57,15 @@ class NationalResultForm(forms.ModelForm):
         data = super().clean()
         rank, out_of, year = data.get("rank"), data.get("out_of"), data.get("year")
         if year and out_of and out_of != NationalResult.provinces_in(year):
-            self.add_error("out_of", _("Năm %(year)s xếp hạng trên %(expected)s tỉnh, thành phố.") % {
-                "year": year, "expected": NationalResult.provinces_in(year)})
+            self.add_error(
+                "out_of",
+                _("Năm %(year)s xếp hạng trên %(expected)s tỉnh, thành phố.")
+                % {"year": year, "expected": NationalResult.provinces_in(year)},
+            )
         elif rank and out_of and rank > out_of:
-            self.add_error("rank", _("Xếp hạng %(rank)s lớn hơn tổng số %(out_of)s.") % {"rank": rank, "out_of": out_of})
+            self.add_error(
+                "rank", _("Xếp hạng %(rank)s lớn hơn tổng số %(out_of)s.") % {"rank": rank, "out_of": out_of}
+            )
         return data
 
 
@@ -66,9 +78,12 @@ class ResponsibilityForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             field = forms.ModelChoiceField(
-                queryset=agencies, required=False, label=f"{criterion.code}. {criterion.name}",
+                queryset=agencies,
+                required=False,
+                label=f"{criterion.code}. {criterion.name}",
                 empty_label=_("— theo lĩnh vực —") if criterion.level > 1 else _("— chưa phân công —"),
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
             group_agencies_by_kind(field)
             responsibility = current.get(criterion.code)
             field.initial = responsibility.agency_id if responsibility else None
@@ -80,6 +95,8 @@ class ResponsibilityForm(forms.Form):
 
 
 class NationalImportForm(forms.Form):
-    file = forms.FileField(label=_("Bảng kết quả (.xlsx, .xls, .ods)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
-                           help_text=_("Các cột: Năm, Chỉ số, Kết quả, Xếp hạng, Trên tổng số, Văn bản công bố."))
+    file = forms.FileField(
+        label=_("Bảng kết quả (.xlsx, .xls, .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+        help_text=_("Các cột: Năm, Chỉ số, Kết quả, Xếp hạng, Trên tổng số, Văn bản công bố."),
+    )

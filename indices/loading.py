@@ -39,7 +39,9 @@ def _walk(nodes: list[dict], parent_code: str, level: int, seen: set, problems: 
         elif code in seen:
             problems.append(_("Mã tiêu chí %(code)s bị trùng.") % {"code": code})
         elif parent_code and not code.startswith(parent_code + "."):
-            problems.append(_("Mã %(code)s không nằm dưới tiêu chí cha %(parent)s.") % {"code": code, "parent": parent_code})
+            problems.append(
+                _("Mã %(code)s không nằm dưới tiêu chí cha %(parent)s.") % {"code": code, "parent": parent_code}
+            )
         seen.add(code)
         maximum = _decimal(node.get("maximum"), where, problems)
         method = node.get("method", Criterion.Method.APPRAISAL)
@@ -50,8 +52,10 @@ def _walk(nodes: list[dict], parent_code: str, level: int, seen: set, problems: 
         if children:
             total = sum((_decimal(c.get("maximum"), where, []) for c in children), Decimal("0"))
             if total != maximum:
-                problems.append(_("Tiêu chí %(code)s: tổng điểm các tiêu chí con là %(sum)s, khác điểm tối đa %(max)s.")
-                                % {"code": code, "sum": total, "max": maximum})
+                problems.append(
+                    _("Tiêu chí %(code)s: tổng điểm các tiêu chí con là %(sum)s, khác điểm tối đa %(max)s.")
+                    % {"code": code, "sum": total, "max": maximum}
+                )
             _walk(children, code, level + 1, seen, problems, out)
 
 
@@ -73,21 +77,38 @@ def framework_load(data: dict) -> Framework:
     _walk(data["criteria"], "", 1, set(), problems, rows)
     fields = sum((row[3] for row in rows if row[5] == 1), Decimal("0"))
     if fields != maximum:
-        problems.append(_("Tổng điểm các lĩnh vực là %(sum)s, khác điểm tối đa của bộ chỉ số %(max)s.")
-                        % {"sum": fields, "max": maximum})
+        problems.append(
+            _("Tổng điểm các lĩnh vực là %(sum)s, khác điểm tối đa của bộ chỉ số %(max)s.")
+            % {"sum": fields, "max": maximum}
+        )
     if Framework.objects.filter(code=data["code"], year=data["year"]).exists():
         problems.append(_("Bộ chỉ số %(code)s năm %(year)s đã có.") % {"code": data["code"], "year": data["year"]})
     if problems:
         raise Refused(*problems)
     framework = Framework.objects.create(
-        code=data["code"], year=int(data["year"]), name=data["name"], index=data["index"], subject=data["subject"],
-        unit=data.get("unit", Framework.Unit.POINTS), maximum=maximum, legal_basis=data.get("legal_basis", ""),
-        is_example=bool(data.get("is_example")), note=data.get("note", ""))
+        code=data["code"],
+        year=int(data["year"]),
+        name=data["name"],
+        index=data["index"],
+        subject=data["subject"],
+        unit=data.get("unit", Framework.Unit.POINTS),
+        maximum=maximum,
+        legal_basis=data.get("legal_basis", ""),
+        is_example=bool(data.get("is_example")),
+        note=data.get("note", ""),
+    )
     by_code: dict[str, Criterion] = {}
     for order, (code, parent, name, top, method, level) in enumerate(rows, start=1):
         by_code[code] = Criterion.objects.create(
-            framework=framework, parent=by_code.get(parent), code=code, name=name, maximum=top, method=method,
-            level=level, order=order)
+            framework=framework,
+            parent=by_code.get(parent),
+            code=code,
+            name=name,
+            maximum=top,
+            method=method,
+            level=level,
+            order=order,
+        )
     return framework
 
 
@@ -98,13 +119,24 @@ def framework_data(framework: Framework) -> dict:
         nodes.setdefault(criterion.parent_id, []).append(criterion)
 
     def tree(parent_id):
-        return [{"code": c.code, "name": c.name, "maximum": str(c.maximum), "method": c.method,
-                 "children": tree(c.pk)} for c in nodes.get(parent_id, [])]
+        return [
+            {"code": c.code, "name": c.name, "maximum": str(c.maximum), "method": c.method, "children": tree(c.pk)}
+            for c in nodes.get(parent_id, [])
+        ]
 
-    return {"code": framework.code, "year": framework.year, "name": framework.name, "index": framework.index,
-            "subject": framework.subject, "unit": framework.unit, "maximum": str(framework.maximum),
-            "legal_basis": framework.legal_basis, "is_example": framework.is_example, "note": framework.note,
-            "criteria": tree(None)}
+    return {
+        "code": framework.code,
+        "year": framework.year,
+        "name": framework.name,
+        "index": framework.index,
+        "subject": framework.subject,
+        "unit": framework.unit,
+        "maximum": str(framework.maximum),
+        "legal_basis": framework.legal_basis,
+        "is_example": framework.is_example,
+        "note": framework.note,
+        "criteria": tree(None),
+    }
 
 
 def framework_copy(*, framework: Framework, year: int) -> Framework:
@@ -117,9 +149,18 @@ def shipped() -> list[dict]:
 
 # --- The same data as a spreadsheet -------------------------------------------------------------
 
-XLSX_FIELDS = [("code", "Mã bộ chỉ số"), ("year", "Năm"), ("name", "Tên"), ("index", "Chỉ số (par/sipas)"),
-               ("subject", "Đối tượng (province/department/commune)"), ("unit", "Đơn vị tính (points/percent)"),
-               ("maximum", "Điểm tối đa"), ("legal_basis", "Căn cứ"), ("is_example", "Bộ mẫu (x)"), ("note", "Ghi chú")]
+XLSX_FIELDS = [
+    ("code", "Mã bộ chỉ số"),
+    ("year", "Năm"),
+    ("name", "Tên"),
+    ("index", "Chỉ số (par/sipas)"),
+    ("subject", "Đối tượng (province/department/commune)"),
+    ("unit", "Đơn vị tính (points/percent)"),
+    ("maximum", "Điểm tối đa"),
+    ("legal_basis", "Căn cứ"),
+    ("is_example", "Bộ mẫu (x)"),
+    ("note", "Ghi chú"),
+]
 CRITERIA_HEADER = ("Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Cách chấm (appraisal/survey)")
 
 
@@ -178,8 +219,15 @@ def framework_from_xlsx(data: bytes) -> dict:
         if code.endswith(".0") and code[:-2].isdigit():
             code = code[:-2]  # Excel turned "3" into 3.0
         if code:
-            flat.append({"code": code, "name": str(cells[1]).strip(), "maximum": cells[2],
-                         "method": str(cells[3]).strip() or Criterion.Method.APPRAISAL, "children": []})
+            flat.append(
+                {
+                    "code": code,
+                    "name": str(cells[1]).strip(),
+                    "maximum": cells[2],
+                    "method": str(cells[3]).strip() or Criterion.Method.APPRAISAL,
+                    "children": [],
+                }
+            )
     result["is_example"] = str(result.get("is_example", "")).strip().lower() in ("x", "1", "true", "có")
     by_code = {node["code"]: node for node in flat}
     roots = []

@@ -45,8 +45,8 @@ class Framework(models.Model):
     maximum = models.DecimalField(_("điểm tối đa"), **SCORE, validators=[MinValueValidator(Decimal("0.01"))])
     legal_basis = models.TextField(_("căn cứ"), blank=True)
     is_example = models.BooleanField(
-        _("bộ mẫu"), default=False,
-        help_text=_("Điểm tối đa là ví dụ, chưa đối chiếu với văn bản ban hành bộ chỉ số."))
+        _("bộ mẫu"), default=False, help_text=_("Điểm tối đa là ví dụ, chưa đối chiếu với văn bản ban hành bộ chỉ số.")
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -101,10 +101,12 @@ class NationalResult(models.Model):
     score = models.DecimalField(_("kết quả"), **SCORE)
     rank = models.PositiveSmallIntegerField(_("xếp hạng"))
     out_of = models.PositiveSmallIntegerField(_("trên tổng số"), help_text=_("63 đến năm 2024; 34 từ năm 2025."))
-    source = models.CharField(_("văn bản công bố"), max_length=255, blank=True,
-                              help_text=_("Ví dụ: Quyết định số 268/QĐ-BNV ngày 28/3/2025"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    source = models.CharField(
+        _("văn bản công bố"), max_length=255, blank=True, help_text=_("Ví dụ: Quyết định số 268/QĐ-BNV ngày 28/3/2025")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["province", "index", "-year"]
@@ -195,12 +197,14 @@ class Responsibility(models.Model):
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="index_responsibilities")
     framework_code = models.CharField(_("mã bộ chỉ số"), max_length=40)
     code = models.CharField(_("mã tiêu chí"), max_length=20)
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan chủ trì"), on_delete=models.CASCADE,
-                               related_name="index_responsibilities")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan chủ trì"), on_delete=models.CASCADE, related_name="index_responsibilities"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["province", "framework_code", "code"],
-                                               name="responsibility_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "framework_code", "code"], name="responsibility_once")
+        ]
         verbose_name = _("cơ quan chịu trách nhiệm")
         verbose_name_plural = _("cơ quan chịu trách nhiệm")
 
@@ -217,8 +221,9 @@ class Publication(models.Model):
     year = models.PositiveSmallIntegerField(_("năm đánh giá"))
     frameworks = models.ManyToManyField(Framework, related_name="publications")
     published_at = models.DateTimeField(_("công bố lúc"), auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["province", "year"], name="publication_once")]

@@ -38,9 +38,14 @@ COLUMNS = (  # (field, header the template writes, other headers people use)
 )
 LABELS = {key: label for key, label, _aliases in COLUMNS}
 REQUIRED = ("year", "index", "score", "rank")
-INDEX_NAMES = {"par index": IndexKind.PAR, "par": IndexKind.PAR, "parindex": IndexKind.PAR,
-               "chi so cai cach hanh chinh": IndexKind.PAR, "sipas": IndexKind.SIPAS,
-               "chi so hai long": IndexKind.SIPAS}
+INDEX_NAMES = {
+    "par index": IndexKind.PAR,
+    "par": IndexKind.PAR,
+    "parindex": IndexKind.PAR,
+    "chi so cai cach hanh chinh": IndexKind.PAR,
+    "sipas": IndexKind.SIPAS,
+    "chi so hai long": IndexKind.SIPAS,
+}
 FIELDS = ("score", "rank", "out_of", "source")
 
 
@@ -76,23 +81,32 @@ class NationalPreview(Checked):
 
 # --- Writing ------------------------------------------------------------------------------------
 
+
 def workbook(province) -> bytes:
     """The table with the province's results so far (headers alone when none)."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Kết quả toàn quốc")
-    sheet.cell(1, 1, _("KẾT QUẢ PAR INDEX VÀ SIPAS CỦA TỈNH %(name)s") % {"name": province.name.upper()}).font = \
-        Font(bold=True, size=13)
-    sheet.cell(2, 1, _("Mỗi dòng một năm và một chỉ số. Chỉ số ghi PAR INDEX hoặc SIPAS; xếp hạng ghi 56 "
-                       "(hoặc 56/63); tổng số là 63 đến năm 2024, 34 từ năm 2025.")).font = Font(italic=True, size=10)
+    sheet.cell(1, 1, _("KẾT QUẢ PAR INDEX VÀ SIPAS CỦA TỈNH %(name)s") % {"name": province.name.upper()}).font = Font(
+        bold=True, size=13
+    )
+    sheet.cell(
+        2,
+        1,
+        _(
+            "Mỗi dòng một năm và một chỉ số. Chỉ số ghi PAR INDEX hoặc SIPAS; xếp hạng ghi 56 "
+            "(hoặc 56/63); tổng số là 63 đến năm 2024, 34 từ năm 2025."
+        ),
+    ).font = Font(italic=True, size=10)
     header = 4
     for col, (_key, label, _aliases) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(header, col, label)
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD, BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for result in NationalResult.objects.filter(province=province).order_by("year", "index"):
-        sheet.append([result.year, result.get_index_display(), float(result.score), result.rank, result.out_of,
-                      result.source])
+        sheet.append(
+            [result.year, result.get_index_display(), float(result.score), result.rank, result.out_of, result.source]
+        )
         for cell in sheet[sheet.max_row]:
             cell.border = BOX
         sheet.cell(sheet.max_row, 3).number_format = "0.00"
@@ -108,6 +122,7 @@ def filename(province) -> str:
 
 
 # --- Reading ------------------------------------------------------------------------------------
+
 
 def _cell(row: int, col: int) -> str:
     return f"{get_column_letter(col + 1)}{row}"
@@ -175,11 +190,16 @@ def read(province, data: bytes) -> NationalPreview:
             if not FIRST_YEAR <= row["year"] <= this_year:
                 raise ValueError
         except ValueError:
-            problem("year", _("năm “%(value)s” không hợp lệ (từ %(first)s đến %(last)s).")
-                    % {"value": _shown(cells["year"]), "first": FIRST_YEAR, "last": this_year})
+            problem(
+                "year",
+                _("năm “%(value)s” không hợp lệ (từ %(first)s đến %(last)s).")
+                % {"value": _shown(cells["year"]), "first": FIRST_YEAR, "last": this_year},
+            )
         row["index"] = INDEX_NAMES.get(fold(str(cells["index"])))
         if row["index"] is None:
-            problem("index", _("chỉ số “%(value)s” không rõ: ghi PAR INDEX hoặc SIPAS.") % {"value": _shown(cells["index"])})
+            problem(
+                "index", _("chỉ số “%(value)s” không rõ: ghi PAR INDEX hoặc SIPAS.") % {"value": _shown(cells["index"])}
+            )
         score = str(cells["score"]).strip().rstrip("%") if isinstance(cells["score"], str) else cells["score"]
         if row["index"] == IndexKind.SIPAS and isinstance(score, float) and 0 < score <= 1:
             score *= 100  # "81,51%" typed into Excel is stored as 0.8151
@@ -198,8 +218,11 @@ def read(province, data: bytes) -> NationalPreview:
             if str(out_of_raw).strip() == "":
                 out_of_raw, out_of_key = written_out_of, "rank"
             elif _shown(out_of_raw) != written_out_of.strip():
-                problem("rank", _("xếp hạng ghi “%(rank)s” nhưng cột tổng số ghi %(out_of)s.")
-                        % {"rank": cells["rank"], "out_of": _shown(out_of_raw)})
+                problem(
+                    "rank",
+                    _("xếp hạng ghi “%(rank)s” nhưng cột tổng số ghi %(out_of)s.")
+                    % {"rank": cells["rank"], "out_of": _shown(out_of_raw)},
+                )
         try:
             row["rank"] = _whole(rank_text)
             if row["rank"] < 1:
@@ -214,12 +237,17 @@ def read(province, data: bytes) -> NationalPreview:
                 problem(out_of_key, _("tổng số “%(value)s” phải là số nguyên.") % {"value": _shown(out_of_raw)})
             else:
                 if row["out_of"] != expected:
-                    problem(out_of_key, _(
-                        "năm %(year)s xếp hạng trên %(expected)s tỉnh, thành phố, không phải %(value)s.")
-                        % {"year": row["year"], "expected": expected, "value": row["out_of"]})
+                    problem(
+                        out_of_key,
+                        _("năm %(year)s xếp hạng trên %(expected)s tỉnh, thành phố, không phải %(value)s.")
+                        % {"year": row["year"], "expected": expected, "value": row["out_of"]},
+                    )
                 elif row["rank"] > row["out_of"]:
-                    problem("rank", _("xếp hạng %(rank)s lớn hơn tổng số %(out_of)s.")
-                            % {"rank": row["rank"], "out_of": row["out_of"]})
+                    problem(
+                        "rank",
+                        _("xếp hạng %(rank)s lớn hơn tổng số %(out_of)s.")
+                        % {"rank": row["rank"], "out_of": row["out_of"]},
+                    )
         if "source" in columns:  # without the column, what is on record stays
             row["source"] = " ".join(str(cells["source"]).split())
         if len(row.get("source", "")) > NationalResult._meta.get_field("source").max_length:
@@ -228,8 +256,11 @@ def read(province, data: bytes) -> NationalPreview:
             continue
         key = (row["year"], row["index"])
         if key in seen:
-            problem("year", _("%(index)s năm %(year)s đã có ở dòng %(line)s.")
-                    % {"index": IndexKind(row["index"]).label, "year": row["year"], "line": seen[key]})
+            problem(
+                "year",
+                _("%(index)s năm %(year)s đã có ở dòng %(line)s.")
+                % {"index": IndexKind(row["index"]).label, "year": row["year"], "line": seen[key]},
+            )
             continue
         seen[key] = line
         preview.rows.append(NationalRow(line=line, values=row))
@@ -253,6 +284,9 @@ def apply(*, actor, province, data: bytes) -> NationalPreview:
         if row.action == "unchanged":
             continue
         NationalResult.objects.update_or_create(
-            province=province, year=row.values["year"], index=row.values["index"],
-            defaults={**{key: row.values[key] for key in FIELDS if key in row.values}, "entered_by": actor})
+            province=province,
+            year=row.values["year"],
+            index=row.values["index"],
+            defaults={**{key: row.values[key] for key in FIELDS if key in row.values}, "entered_by": actor},
+        )
     return preview

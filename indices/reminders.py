@@ -24,17 +24,27 @@ def scope_of(framework, province) -> str:
 
 
 def schedule(framework, province) -> None:
-    assessments = list(Assessment.objects.filter(framework=framework, agency__province=province)
-                       .select_related("agency"))
+    assessments = list(
+        Assessment.objects.filter(framework=framework, agency__province=province).select_related("agency")
+    )
     owing = [a for a in assessments if a.status == Assessment.Status.SELF and a.self_deadline]
     notifications.deadline_done(keys=[key(a.pk) for a in assessments if a not in owing])
     people = agency_recipients([a.agency_id for a in owing])
-    notifications.deadlines_set([Deadline(
-        key=key(a.pk), scope=scope_of(framework, province),
-        due_at=timezone.make_aware(dt.datetime.combine(a.self_deadline, dt.time(23, 59, 59))),
-        what="Hạn gửi tự đánh giá", context=str(framework), agency_name=a.agency.name,
-        link=reverse("indices:assessment", args=[a.pk]),
-        recipients=tuple(people[a.agency_id])) for a in owing])
+    notifications.deadlines_set(
+        [
+            Deadline(
+                key=key(a.pk),
+                scope=scope_of(framework, province),
+                due_at=timezone.make_aware(dt.datetime.combine(a.self_deadline, dt.time(23, 59, 59))),
+                what="Hạn gửi tự đánh giá",
+                context=str(framework),
+                agency_name=a.agency.name,
+                link=reverse("indices:assessment", args=[a.pk]),
+                recipients=tuple(people[a.agency_id]),
+            )
+            for a in owing
+        ]
+    )
 
 
 def done(assessment_ids) -> None:

@@ -30,8 +30,9 @@ def visible_assessments(user) -> QuerySet[Assessment]:
         return assessments
     if can_see_province_work(user):
         return assessments.filter(agency__province_id=user.province_id)
-    return assessments.filter(Q(agency_id=user.agency_id)
-                              | Q(agency__province_id=user.province_id, status=Assessment.Status.PUBLISHED))
+    return assessments.filter(
+        Q(agency_id=user.agency_id) | Q(agency__province_id=user.province_id, status=Assessment.Status.PUBLISHED)
+    )
 
 
 def frameworks_for(user) -> QuerySet[Framework]:
@@ -50,36 +51,51 @@ def _column(round: str) -> str:
     return "total" if round == Score.Round.APPRAISED else "self_total"
 
 
-def ranking(framework: Framework, province=None, *, round: str = Score.Round.APPRAISED,
-            assessments: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
+def ranking(
+    framework: Framework,
+    province=None,
+    *,
+    round: str = Score.Round.APPRAISED,
+    assessments: QuerySet[Assessment] | None = None,
+) -> QuerySet[Assessment]:
     """Every scored agency under the framework, with its total (the sum of its
     leaf scores, kept by the database) and its rank, ties sharing a rank (1, 2,
     2, 4). Within a province when one is given."""
     column = _column(round)
     rows = (assessments if assessments is not None else Assessment.objects.all()).filter(
-        framework=framework, **{f"{column}__isnull": False})
+        framework=framework, **{f"{column}__isnull": False}
+    )
     if province is not None:
         rows = rows.filter(agency__province=province)
-    return (rows.select_related("agency")
-            .annotate(score=F(column), rank=Window(expression=Rank(), order_by=F(column).desc()))
-            .order_by("rank", "agency__name"))
+    return (
+        rows.select_related("agency")
+        .annotate(score=F(column), rank=Window(expression=Rank(), order_by=F(column).desc()))
+        .order_by("rank", "agency__name")
+    )
 
 
 def standing(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict[int, tuple]:
     """agency id → (total, rank) for the whole province: what a later year is compared with."""
-    return {row["agency_id"]: (row["score"], row["rank"])
-            for row in ranking(framework, province, round=round).values("agency_id", "score", "rank")}
+    return {
+        row["agency_id"]: (row["score"], row["rank"])
+        for row in ranking(framework, province, round=round).values("agency_id", "score", "rank")
+    }
 
 
-def spread(framework: Framework, province, *, round: str = Score.Round.APPRAISED,
-           assessments: QuerySet[Assessment] | None = None) -> dict:
+def spread(
+    framework: Framework,
+    province,
+    *,
+    round: str = Score.Round.APPRAISED,
+    assessments: QuerySet[Assessment] | None = None,
+) -> dict:
     """Count, highest, lowest, mean and standard deviation of the totals (of
     the rows the user may see, when given)."""
     column = _column(round)
     rows = assessments if assessments is not None else Assessment.objects.all()
-    figures = (rows.filter(framework=framework, agency__province=province, **{f"{column}__isnull": False})
-               .aggregate(count=Count("pk"), highest=Max(column), lowest=Min(column), mean=Avg(column),
-                          deviation=StdDev(column)))
+    figures = rows.filter(framework=framework, agency__province=province, **{f"{column}__isnull": False}).aggregate(
+        count=Count("pk"), highest=Max(column), lowest=Min(column), mean=Avg(column), deviation=StdDev(column)
+    )
     figures["range"] = figures["highest"] - figures["lowest"] if figures["count"] else None
     for key in ("mean", "deviation"):  # shown to two places, half up, as published
         figures[key] = published(figures[key]) if figures[key] is not None else None
@@ -89,8 +105,12 @@ def spread(framework: Framework, province, *, round: str = Score.Round.APPRAISED
 def field_totals(assessment_ids, *, round: str = Score.Round.APPRAISED) -> dict[int, dict[str, Decimal]]:
     """assessment id → field code → total of the field."""
     totals: dict[int, dict[str, Decimal]] = {}
-    rows = (Score.objects.filter(assessment_id__in=list(assessment_ids), round=round)
-            .values("assessment_id", "criterion__field_code").annotate(total=Sum("value")).order_by())
+    rows = (
+        Score.objects.filter(assessment_id__in=list(assessment_ids), round=round)
+        .values("assessment_id", "criterion__field_code")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
     for row in rows:
         totals.setdefault(row["assessment_id"], {})[row["criterion__field_code"]] = row["total"]
     return totals
@@ -98,9 +118,12 @@ def field_totals(assessment_ids, *, round: str = Score.Round.APPRAISED) -> dict[
 
 def field_averages(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> dict[str, Decimal]:
     """field code → the province's mean total of the field over the agencies scored."""
-    rows = (Score.objects.filter(assessment__framework=framework, assessment__agency__province=province, round=round)
-            .values("criterion__field_code")
-            .annotate(total=Sum("value"), agencies=Count("assessment_id", distinct=True)).order_by())
+    rows = (
+        Score.objects.filter(assessment__framework=framework, assessment__agency__province=province, round=round)
+        .values("criterion__field_code")
+        .annotate(total=Sum("value"), agencies=Count("assessment_id", distinct=True))
+        .order_by()
+    )
     return {row["criterion__field_code"]: published(row["total"] / row["agencies"]) for row in rows if row["agencies"]}
 
 
@@ -130,39 +153,70 @@ def _lost_expression():
 
 def losses(assessment_ids, *, round: str = Score.Round.APPRAISED, limit: int | None = None) -> dict[int, list[Loss]]:
     """assessment id → its criteria below the maximum, largest loss first."""
-    rows = (Score.objects.filter(assessment_id__in=list(assessment_ids), round=round,
-                                 value__lt=F("criterion__maximum"))
-            .annotate(lost=_lost_expression())
-            .values("assessment_id", "criterion_id", "criterion__code", "criterion__name", "criterion__maximum",
-                    "value", "lost")
-            .order_by("assessment_id", "-lost", "criterion__order"))
+    rows = (
+        Score.objects.filter(assessment_id__in=list(assessment_ids), round=round, value__lt=F("criterion__maximum"))
+        .annotate(lost=_lost_expression())
+        .values(
+            "assessment_id", "criterion_id", "criterion__code", "criterion__name", "criterion__maximum", "value", "lost"
+        )
+        .order_by("assessment_id", "-lost", "criterion__order")
+    )
     found: dict[int, list[Loss]] = {}
     for row in rows:
         mine = found.setdefault(row["assessment_id"], [])
         if limit is None or len(mine) < limit:
-            mine.append(Loss(row["criterion_id"], row["criterion__code"], row["criterion__name"],
-                             row["criterion__maximum"], row["value"], row["lost"]))
+            mine.append(
+                Loss(
+                    row["criterion_id"],
+                    row["criterion__code"],
+                    row["criterion__name"],
+                    row["criterion__maximum"],
+                    row["value"],
+                    row["lost"],
+                )
+            )
     return found
 
 
 def criterion_losses(framework: Framework, province, *, round: str = Score.Round.APPRAISED) -> list[Loss]:
     """Province-wide: each criterion's points lost over all agencies, largest
     first, with how many agencies fell short and who answers for it."""
-    rows = (Score.objects.filter(assessment__framework=framework, assessment__agency__province=province, round=round,
-                                 value__lt=F("criterion__maximum"))
-            .values("criterion_id", "criterion__code", "criterion__name", "criterion__maximum")
-            .annotate(lost=Sum(_lost_expression()), below=Count("pk"))
-            .order_by("-lost", "criterion__order"))
+    rows = (
+        Score.objects.filter(
+            assessment__framework=framework,
+            assessment__agency__province=province,
+            round=round,
+            value__lt=F("criterion__maximum"),
+        )
+        .values("criterion_id", "criterion__code", "criterion__name", "criterion__maximum")
+        .annotate(lost=Sum(_lost_expression()), below=Count("pk"))
+        .order_by("-lost", "criterion__order")
+    )
     who = responsible_for(province, framework.code)
-    return [Loss(row["criterion_id"], row["criterion__code"], row["criterion__name"], row["criterion__maximum"],
-                 None, row["lost"], row["below"], who(row["criterion__code"])) for row in rows]
+    return [
+        Loss(
+            row["criterion_id"],
+            row["criterion__code"],
+            row["criterion__name"],
+            row["criterion__maximum"],
+            None,
+            row["lost"],
+            row["below"],
+            who(row["criterion__code"]),
+        )
+        for row in rows
+    ]
 
 
 def responsible_for(province, framework_code: str):
     """A function: criterion code → the agency the province holds responsible
     (the longest mapped prefix: "3.2" before "3"), or None."""
-    mapping = {r.code: r.agency for r in Responsibility.objects.filter(
-        province=province, framework_code=framework_code).select_related("agency")}
+    mapping = {
+        r.code: r.agency
+        for r in Responsibility.objects.filter(province=province, framework_code=framework_code).select_related(
+            "agency"
+        )
+    }
 
     def who(code: str) -> Agency | None:
         parts = code.split(".")
@@ -176,17 +230,23 @@ def responsible_for(province, framework_code: str):
 
 
 def responsibilities(province, framework: Framework) -> dict[str, Responsibility]:
-    return {r.code: r for r in Responsibility.objects.filter(
-        province=province, framework_code=framework.code).select_related("agency")}
+    return {
+        r.code: r
+        for r in Responsibility.objects.filter(province=province, framework_code=framework.code).select_related(
+            "agency"
+        )
+    }
 
 
 def rank_of(assessment: Assessment, *, round: str = Score.Round.APPRAISED) -> tuple[int | None, int]:
     """(rank, out of) of one agency in its province, ties sharing a rank."""
     column = _column(round)
     value = getattr(assessment, column)
-    peers = Assessment.objects.filter(framework_id=assessment.framework_id,
-                                      agency__province_id=assessment.agency.province_id,
-                                      **{f"{column}__isnull": False})
+    peers = Assessment.objects.filter(
+        framework_id=assessment.framework_id,
+        agency__province_id=assessment.agency.province_id,
+        **{f"{column}__isnull": False},
+    )
     if value is None:
         return None, peers.count()
     counts = peers.aggregate(out_of=Count("pk"), above=Count("pk", filter=Q(**{f"{column}__gt": value})))
@@ -203,11 +263,21 @@ def scores_of(assessment: Assessment) -> dict[int, dict[str, Score]]:
 
 def trend(agency: Agency, framework: Framework) -> list[dict]:
     """The agency's appraised total and its province's mean in each year of the framework's family."""
-    own = {row["framework__year"]: row["total"] for row in Assessment.objects.filter(
-        agency=agency, framework__code=framework.code, total__isnull=False).values("framework__year", "total")}
-    means = {row["framework__year"]: row["mean"] for row in Assessment.objects.filter(
-        framework__code=framework.code, agency__province_id=agency.province_id, total__isnull=False)
-        .values("framework__year").annotate(mean=Avg("total")).order_by()}
+    own = {
+        row["framework__year"]: row["total"]
+        for row in Assessment.objects.filter(agency=agency, framework__code=framework.code, total__isnull=False).values(
+            "framework__year", "total"
+        )
+    }
+    means = {
+        row["framework__year"]: row["mean"]
+        for row in Assessment.objects.filter(
+            framework__code=framework.code, agency__province_id=agency.province_id, total__isnull=False
+        )
+        .values("framework__year")
+        .annotate(mean=Avg("total"))
+        .order_by()
+    }
     return [{"year": year, "total": own[year], "mean": means.get(year)} for year in sorted(own)]
 
 
@@ -235,15 +305,19 @@ def national_summary(province, year: int) -> str:
     2023, xếp vị trí thứ 56/63 tỉnh, thành phố, giảm 7 hạng …". The SIPAS
     clause keeps the wording (and the zero-padded rank change) of the
     provinces' own reports."""
-    results = {(r.index, r.year): r for r in NationalResult.objects.filter(province=province, year__in=[year, year - 1])}
+    results = {
+        (r.index, r.year): r for r in NationalResult.objects.filter(province=province, year__in=[year, year - 1])
+    }
     parts = []
     par, par_before = results.get((IndexKind.PAR, year)), results.get((IndexKind.PAR, year - 1))
     if par:
         text = f"Chỉ số PAR INDEX tỉnh {province.name} đạt {vn_number(par.score, 2)} điểm"
         if par_before:
-            text += (f", {_change(par.score, par_before.score, ' điểm')} so với năm {year - 1}, xếp vị trí thứ "
-                     f"{par.rank}/{par.out_of} tỉnh, thành phố, {_rank_change(par.rank, par_before.rank, padded=False)} "
-                     f"so với năm {year - 1}")
+            text += (
+                f", {_change(par.score, par_before.score, ' điểm')} so với năm {year - 1}, xếp vị trí thứ "
+                f"{par.rank}/{par.out_of} tỉnh, thành phố, {_rank_change(par.rank, par_before.rank, padded=False)} "
+                f"so với năm {year - 1}"
+            )
         else:
             text += f", xếp vị trí thứ {par.rank}/{par.out_of} tỉnh, thành phố"
         parts.append(text)
@@ -251,9 +325,11 @@ def national_summary(province, year: int) -> str:
     if sipas:
         text = f"Chỉ số SIPAS đạt {vn_number(sipas.score, 2)}%"
         if sipas_before:
-            text += (f", {_change(sipas.score, sipas_before.score, '%')} so với năm {year - 1}; xếp hạng "
-                     f"{sipas.rank}/{sipas.out_of} tỉnh, thành phố, "
-                     f"{_rank_change(sipas.rank, sipas_before.rank, padded=True)} so với năm {year - 1}")
+            text += (
+                f", {_change(sipas.score, sipas_before.score, '%')} so với năm {year - 1}; xếp hạng "
+                f"{sipas.rank}/{sipas.out_of} tỉnh, thành phố, "
+                f"{_rank_change(sipas.rank, sipas_before.rank, padded=True)} so với năm {year - 1}"
+            )
         else:
             text += f"; xếp hạng {sipas.rank}/{sipas.out_of} tỉnh, thành phố"
         parts.append(text)
@@ -273,26 +349,37 @@ def own_assessments(user) -> list[Assessment]:
     """An official's agency's assessments, newest year first."""
     if not user.agency_id:
         return []
-    return list(Assessment.objects.filter(agency_id=user.agency_id).select_related("framework")
-                .order_by("-framework__year", "framework__index"))
+    return list(
+        Assessment.objects.filter(agency_id=user.agency_id)
+        .select_related("framework")
+        .order_by("-framework__year", "framework__index")
+    )
 
 
 def assessment_counts(province, *, visible: QuerySet[Assessment]) -> dict[int, dict]:
     """framework id → counts by status, within the province and what the user may see."""
     counts: dict[int, dict] = {}
-    for row in (visible.filter(agency__province=province).values("framework_id", "status")
-                .annotate(n=Count("pk")).order_by()):
+    for row in (
+        visible.filter(agency__province=province).values("framework_id", "status").annotate(n=Count("pk")).order_by()
+    ):
         counts.setdefault(row["framework_id"], {"total": 0})[row["status"]] = row["n"]
         counts[row["framework_id"]]["total"] += row["n"]
     return counts
 
 
 def status_counts(framework: Framework, province) -> dict:
-    rows = (Assessment.objects.filter(framework=framework, agency__province=province)
-            .values("status").annotate(n=Count("pk")).order_by())
+    rows = (
+        Assessment.objects.filter(framework=framework, agency__province=province)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     found = {row["status"]: row["n"] for row in rows}
-    return {"total": sum(found.values()), **{status: found.get(status, 0) for status in Assessment.Status.values},
-            "rows": [(label, found.get(value, 0)) for value, label in Assessment.Status.choices]}
+    return {
+        "total": sum(found.values()),
+        **{status: found.get(status, 0) for status in Assessment.Status.values},
+        "rows": [(label, found.get(value, 0)) for value, label in Assessment.Status.choices],
+    }
 
 
 @dataclass
@@ -317,8 +404,12 @@ def score_rows(assessment: Assessment) -> list[ScoreRow]:
     """The framework's tree with both rounds' scores; parents carry the sums of their leaves."""
     criteria = tree(assessment.framework)
     scores = scores_of(assessment)
-    rows = {c.pk: ScoreRow(c, c.is_leaf, scores.get(c.pk, {}).get(Score.Round.SELF),
-                           scores.get(c.pk, {}).get(Score.Round.APPRAISED)) for c in criteria}
+    rows = {
+        c.pk: ScoreRow(
+            c, c.is_leaf, scores.get(c.pk, {}).get(Score.Round.SELF), scores.get(c.pk, {}).get(Score.Round.APPRAISED)
+        )
+        for c in criteria
+    }
     by_id = {c.pk: c for c in criteria}
     for criterion in criteria:
         if not criterion.is_leaf:
@@ -365,8 +456,9 @@ def losses_by_responsible(province, year: int) -> list[tuple[Agency | None, list
     each lost point under the agency that answers for it, the largest total first."""
     groups: dict[int | None, tuple[Agency | None, list]] = {}
     for framework in province_frameworks(year):
-        assessment = Assessment.objects.filter(framework=framework, agency__province=province,
-                                               total__isnull=False).first()
+        assessment = Assessment.objects.filter(
+            framework=framework, agency__province=province, total__isnull=False
+        ).first()
         if assessment is None:
             continue
         who = responsible_for(province, framework.code)
@@ -379,17 +471,28 @@ def losses_by_responsible(province, year: int) -> list[tuple[Agency | None, list
 def index_guidance(agency: Agency, year: int) -> str:
     """Lines for a presentation's guidance: the agency's criteria below the
     maximum in its latest appraised result up to the year, largest loss first."""
-    assessment = (Assessment.objects.filter(agency=agency, total__isnull=False, framework__year__lte=year)
-                  .select_related("framework").order_by("-framework__year").first())
+    assessment = (
+        Assessment.objects.filter(agency=agency, total__isnull=False, framework__year__lte=year)
+        .select_related("framework")
+        .order_by("-framework__year")
+        .first()
+    )
     if assessment is None:
         return ""
     found = losses([assessment.pk]).get(assessment.pk, [])
     if not found:
-        return (f"Năm {assessment.framework.year}, đơn vị đạt điểm tối đa ở mọi tiêu chí "
-                f"({vn_number(assessment.total, 2)} điểm): nêu cách làm để nhân rộng.")
-    lines = [f"Tập trung phân tích nguyên nhân và giải pháp cho các tiêu chí chưa đạt điểm tối đa năm "
-             f"{assessment.framework.year} ({vn_number(assessment.total, 2)}/{vn_number(assessment.framework.maximum, 2)} điểm):"]
-    lines += [f"- {loss.code}. {loss.name}: đạt {vn_number(loss.value, 2)}/{vn_number(loss.maximum, 2)}, "
-              f"mất {vn_number(loss.lost, 2)} điểm;" for loss in found]
+        return (
+            f"Năm {assessment.framework.year}, đơn vị đạt điểm tối đa ở mọi tiêu chí "
+            f"({vn_number(assessment.total, 2)} điểm): nêu cách làm để nhân rộng."
+        )
+    lines = [
+        f"Tập trung phân tích nguyên nhân và giải pháp cho các tiêu chí chưa đạt điểm tối đa năm "
+        f"{assessment.framework.year} ({vn_number(assessment.total, 2)}/{vn_number(assessment.framework.maximum, 2)} điểm):"
+    ]
+    lines += [
+        f"- {loss.code}. {loss.name}: đạt {vn_number(loss.value, 2)}/{vn_number(loss.maximum, 2)}, "
+        f"mất {vn_number(loss.lost, 2)} điểm;"
+        for loss in found
+    ]
     lines[-1] = lines[-1].rstrip(";") + "."
     return "\n".join(lines)

@@ -66,7 +66,10 @@ def check_score(value: Decimal, criterion: Criterion) -> str:
         return _("Điểm không được âm.")
     if value > criterion.maximum:
         return _("Điểm %(value)s vượt điểm tối đa %(maximum)s của tiêu chí %(code)s.") % {
-            "value": vn_number(value, 2), "maximum": vn_number(criterion.maximum, 2), "code": criterion.code}
+            "value": vn_number(value, 2),
+            "maximum": vn_number(criterion.maximum, 2),
+            "code": criterion.code,
+        }
     return ""
 
 
@@ -75,16 +78,23 @@ def totals_refresh(assessments: QuerySet[Assessment], rounds=(ROUND.SELF, ROUND.
     for round, column in ((ROUND.SELF, "self_total"), (ROUND.APPRAISED, "total")):
         if round not in rounds:
             continue
-        sums = (Score.objects.filter(assessment=OuterRef("pk"), round=round).order_by()
-                .values("assessment").annotate(total=Sum("value")).values("total"))
+        sums = (
+            Score.objects.filter(assessment=OuterRef("pk"), round=round)
+            .order_by()
+            .values("assessment")
+            .annotate(total=Sum("value"))
+            .values("total")
+        )
         assessments.update(**{column: Subquery(sums)})
 
 
 # --- Opening the self-assessment --------------------------------------------------------------
 
+
 def covered_agencies(framework: Framework, province) -> QuerySet[Agency]:
     return Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject]).exclude(
-        active_to__lt=timezone.localdate())
+        active_to__lt=timezone.localdate()
+    )
 
 
 @transaction.atomic
@@ -97,17 +107,23 @@ def assessments_open(*, actor, framework: Framework, province, deadline: dt.date
         raise Refused(_("Hạn tự đánh giá %(day)s đã qua.") % {"day": deadline.strftime("%d/%m/%Y")})
     agencies = list(covered_agencies(framework, province))
     if not agencies:
-        raise Refused(_("Tỉnh chưa có đơn vị nào thuộc đối tượng “%(subject)s” trong danh bạ.")
-                      % {"subject": framework.get_subject_display()})
-    existing = set(Assessment.objects.filter(framework=framework, agency__in=agencies).values_list("agency_id", flat=True))
-    Assessment.objects.bulk_create([Assessment(framework=framework, agency=a, self_deadline=deadline)
-                                    for a in agencies if a.pk not in existing])
+        raise Refused(
+            _("Tỉnh chưa có đơn vị nào thuộc đối tượng “%(subject)s” trong danh bạ.")
+            % {"subject": framework.get_subject_display()}
+        )
+    existing = set(
+        Assessment.objects.filter(framework=framework, agency__in=agencies).values_list("agency_id", flat=True)
+    )
+    Assessment.objects.bulk_create(
+        [Assessment(framework=framework, agency=a, self_deadline=deadline) for a in agencies if a.pk not in existing]
+    )
     Assessment.objects.filter(framework=framework, agency__in=agencies, status=S.SELF).update(self_deadline=deadline)
     reminders.schedule(framework, province)
     return len(agencies) - len(existing)
 
 
 # --- Scores -----------------------------------------------------------------------------------
+
 
 @dataclass
 class ScoreInput:
@@ -170,8 +186,9 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
             score = score or Score(assessment=assessment, criterion=criterion, round=round)
             score.value, score.note = value, item.note.strip()
             if item.evidence is not None:
-                score.evidence.save(_evidence_name(assessment, criterion, item.evidence.name), item.evidence,
-                                    save=False)
+                score.evidence.save(
+                    _evidence_name(assessment, criterion, item.evidence.name), item.evidence, save=False
+                )
                 stored.append(score.evidence.name)
                 score.evidence_name = item.evidence.name[:255]
             score.save()
@@ -195,7 +212,9 @@ def _check_evidence(upload) -> str:
         return _("Tệp minh chứng “%(name)s”: chỉ nhận PDF, Word, Excel, ảnh JPG/PNG hoặc ZIP.") % {"name": upload.name}
     if upload.size > settings.DUTY_FILE_MAX_BYTES:
         return _("Tệp minh chứng “%(name)s” quá lớn: tối đa %(mb)s MB.") % {
-            "name": upload.name, "mb": settings.DUTY_FILE_MAX_BYTES // 2**20}
+            "name": upload.name,
+            "mb": settings.DUTY_FILE_MAX_BYTES // 2**20,
+        }
     if not upload.size:
         return _("Tệp minh chứng “%(name)s” trống.") % {"name": upload.name}
     return ""
@@ -211,9 +230,12 @@ def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("agency", "framework").get(pk=assessment.pk)
     _may_score(actor, assessment, ROUND.SELF)
     # Criteria scored by sociological survey are measured, not self-assessed.
-    missing = (assessment.framework.criteria.filter(children__isnull=True)
-               .exclude(method=Criterion.Method.SURVEY)
-               .exclude(scores__assessment=assessment, scores__round=ROUND.SELF).order_by("order"))
+    missing = (
+        assessment.framework.criteria.filter(children__isnull=True)
+        .exclude(method=Criterion.Method.SURVEY)
+        .exclude(scores__assessment=assessment, scores__round=ROUND.SELF)
+        .order_by("order")
+    )
     codes = [c.code for c in missing[:8]]
     if codes:
         raise Refused(_("Còn tiêu chí chưa chấm: %(codes)s.") % {"codes": ", ".join(codes)})
@@ -248,13 +270,15 @@ def results_publish(*, actor, framework: Framework, province) -> Publication:
         raise Refused(_("Còn %(count)s đơn vị chưa có điểm thẩm định.") % {"count": waiting})
     rows.exclude(status=S.PUBLISHED).update(status=S.PUBLISHED, published_at=timezone.now())
     publication, _created = Publication.objects.get_or_create(
-        province=province, year=framework.year, defaults={"published_by": actor})
+        province=province, year=framework.year, defaults={"published_by": actor}
+    )
     publication.frameworks.add(framework)
     reminders.done(list(rows.values_list("pk", flat=True)))
     return publication
 
 
 # --- National results and responsibilities ----------------------------------------------------
+
 
 def national_result_save(*, actor, province, values: dict, instance: NationalResult | None = None) -> NationalResult:
     if not can_organise(actor, province.pk):
@@ -280,8 +304,11 @@ def responsibilities_save(*, actor, province, framework: Framework, mapping: dic
     if foreign:
         raise Refused(_("Cơ quan chịu trách nhiệm phải thuộc tỉnh."))
     Responsibility.objects.filter(province=province, framework_code=framework.code, code__in=list(mapping)).delete()
-    rows = [Responsibility(province=province, framework_code=framework.code, code=code, agency=agency)
-            for code, agency in mapping.items() if agency is not None]
+    rows = [
+        Responsibility(province=province, framework_code=framework.code, code=code, agency=agency)
+        for code, agency in mapping.items()
+        if agency is not None
+    ]
     Responsibility.objects.bulk_create(rows)
     return len(rows)
 

@@ -33,8 +33,9 @@ def _province(request) -> Province:
     user = request.user
     if user.is_administrator:
         code = request.GET.get("tinh") or request.POST.get("tinh")
-        province = (Province.objects.filter(code=code).first() if code else None) or \
-            Province.objects.order_by("name").first()
+        province = (Province.objects.filter(code=code).first() if code else None) or Province.objects.order_by(
+            "name"
+        ).first()
         if province is None:
             raise Http404
         return province
@@ -94,15 +95,22 @@ def home(request):
     for framework in selectors.frameworks_for(user).order_by("-year", "index", "subject"):
         year_groups.setdefault(framework.year, []).append(framework)
     counts = selectors.assessment_counts(province, visible=selectors.visible_assessments(user))
-    return render(request, "indices/home.html", {
-        "province": province, "provinces": Province.objects.order_by("name") if user.is_administrator else None,
-        "year_groups": sorted(year_groups.items(), reverse=True), "counts": counts,
-        "national": analysis.national_table(province), "summary_year": analysis.latest_national_year(province),
-        "summary": analysis.national_sentence(province),
-        "national_chart": analysis.national_chart(province),
-        "can_organise": can_organise(user, province.pk),
-        "own": selectors.own_assessments(user),
-    })
+    return render(
+        request,
+        "indices/home.html",
+        {
+            "province": province,
+            "provinces": Province.objects.order_by("name") if user.is_administrator else None,
+            "year_groups": sorted(year_groups.items(), reverse=True),
+            "counts": counts,
+            "national": analysis.national_table(province),
+            "summary_year": analysis.latest_national_year(province),
+            "summary": analysis.national_sentence(province),
+            "national_chart": analysis.national_chart(province),
+            "can_organise": can_organise(user, province.pk),
+            "own": selectors.own_assessments(user),
+        },
+    )
 
 
 @login_required
@@ -112,14 +120,23 @@ def framework_detail(request, pk):
     user = request.user
     if not can_see_province_work(user) and not selectors.frameworks_for(user).filter(pk=pk).exists():
         raise Http404
-    return render(request, "indices/framework_detail.html", {
-        "framework": framework, "province": province, "tree": selectors.tree(framework),
-        "can_organise": can_organise(user, province.pk), "open_form": forms.OpenForm(),
-        "status_counts": selectors.status_counts(framework, province),
-        "assessments": selectors.visible_assessments(user).filter(framework=framework, agency__province=province)
-        .select_related("agency").order_by("agency__kind", "agency__name"),
-        "tab": "framework",
-    })
+    return render(
+        request,
+        "indices/framework_detail.html",
+        {
+            "framework": framework,
+            "province": province,
+            "tree": selectors.tree(framework),
+            "can_organise": can_organise(user, province.pk),
+            "open_form": forms.OpenForm(),
+            "status_counts": selectors.status_counts(framework, province),
+            "assessments": selectors.visible_assessments(user)
+            .filter(framework=framework, agency__province=province)
+            .select_related("agency")
+            .order_by("agency__kind", "agency__name"),
+            "tab": "framework",
+        },
+    )
 
 
 @login_required
@@ -131,17 +148,31 @@ def ranking(request, pk):
     if not can_see_province_work(request.user):
         visible = visible.filter(status=Assessment.Status.PUBLISHED)
         round = Score.Round.APPRAISED
-    page = Paginator(selectors.ranking(framework, province, round=round, assessments=visible),
-                     RANKING_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.ranking(framework, province, round=round, assessments=visible), RANKING_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = analysis.ranking_page(framework, province, list(page.object_list), round=round, visible=visible)
-    return render(request, "indices/ranking.html", {
-        **context, "framework": framework, "province": province, "page_obj": page, "round": round,
-        "paginator": page.paginator, "is_paginated": page.has_other_pages(),
-        "self_round": round == Score.Round.SELF, "can_organise": can_organise(request.user, province.pk),
-        "querystring": "vong=tu-danh-gia" if round == Score.Round.SELF else "", "tab": "ranking",
-        "status_counts": selectors.status_counts(framework, province),
-        "publication": Publication.objects.filter(province=province, year=framework.year, frameworks=framework).first(),
-    })
+    return render(
+        request,
+        "indices/ranking.html",
+        {
+            **context,
+            "framework": framework,
+            "province": province,
+            "page_obj": page,
+            "round": round,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "self_round": round == Score.Round.SELF,
+            "can_organise": can_organise(request.user, province.pk),
+            "querystring": "vong=tu-danh-gia" if round == Score.Round.SELF else "",
+            "tab": "ranking",
+            "status_counts": selectors.status_counts(framework, province),
+            "publication": Publication.objects.filter(
+                province=province, year=framework.year, frameworks=framework
+            ).first(),
+        },
+    )
 
 
 @login_required
@@ -150,9 +181,17 @@ def analysis_page(request, pk):
     province = _province(request)
     if not can_see_province_work(request.user):
         raise PermissionDenied
-    return render(request, "indices/analysis.html", {
-        **analysis.framework_analysis(framework, province), "framework": framework, "province": province,
-        "can_organise": can_organise(request.user, province.pk), "tab": "analysis"})
+    return render(
+        request,
+        "indices/analysis.html",
+        {
+            **analysis.framework_analysis(framework, province),
+            "framework": framework,
+            "province": province,
+            "can_organise": can_organise(request.user, province.pk),
+            "tab": "analysis",
+        },
+    )
 
 
 @login_required
@@ -176,8 +215,9 @@ def template(request, pk):
     framework = get_object_or_404(Framework, pk=pk)
     province = _province(request)
     _organiser(request, province)
-    return _xlsx(excel.workbook(framework, province, with_results=False),
-                 excel.filename(framework, province, with_results=False))
+    return _xlsx(
+        excel.workbook(framework, province, with_results=False), excel.filename(framework, province, with_results=False)
+    )
 
 
 @login_required
@@ -202,10 +242,14 @@ def import_results(request, pk):
             show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
             return redirect(_here(request, province, "indices:import", framework.pk))
         default_storage.delete(name)
-        messages.success(request, _("Đã nhập %(cells)s điểm của %(agencies)s đơn vị.") % {
-            "cells": result.cells, "agencies": len(result.rows)})
-        return redirect(reverse("indices:ranking", args=[framework.pk])
-                        + ("?vong=tu-danh-gia" if round == Score.Round.SELF else ""))
+        messages.success(
+            request,
+            _("Đã nhập %(cells)s điểm của %(agencies)s đơn vị.")
+            % {"cells": result.cells, "agencies": len(result.rows)},
+        )
+        return redirect(
+            reverse("indices:ranking", args=[framework.pk]) + ("?vong=tu-danh-gia" if round == Score.Round.SELF else "")
+        )
     if request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -218,9 +262,18 @@ def import_results(request, pk):
             else:
                 if preview.ok:
                     token = _stash(request, data, "indices-import", [province.pk, framework.pk], round)
-    return render(request, "indices/import.html", {
-        "framework": framework, "province": province, "form": form, "preview": preview, "token": token,
-        "template_url": _here(request, province, "indices:template", framework.pk)})
+    return render(
+        request,
+        "indices/import.html",
+        {
+            "framework": framework,
+            "province": province,
+            "form": form,
+            "preview": preview,
+            "token": token,
+            "template_url": _here(request, province, "indices:template", framework.pk),
+        },
+    )
 
 
 @login_required
@@ -235,13 +288,15 @@ def open_self_assessment(request, pk):
                 messages.error(request, error)
         return redirect("indices:framework", pk=pk)
     try:
-        made = services.assessments_open(actor=request.user, framework=framework, province=province,
-                                         deadline=form.cleaned_data["deadline"])
+        made = services.assessments_open(
+            actor=request.user, framework=framework, province=province, deadline=form.cleaned_data["deadline"]
+        )
     except Refused as refused:
         show_refusal(request, refused)
     else:
-        messages.success(request, _("Đã mở tự đánh giá cho %(count)s đơn vị mới; hạn và lịch nhắc đã cập nhật.")
-                         % {"count": made})
+        messages.success(
+            request, _("Đã mở tự đánh giá cho %(count)s đơn vị mới; hạn và lịch nhắc đã cập nhật.") % {"count": made}
+        )
     return redirect("indices:framework", pk=pk)
 
 
@@ -255,15 +310,17 @@ def responsibilities(request, pk):
     form = forms.ResponsibilityForm(request.POST or None, criteria=criteria, province=province, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.responsibilities_save(actor=request.user, province=province, framework=framework,
-                                                   mapping=form.mapping())
+            count = services.responsibilities_save(
+                actor=request.user, province=province, framework=framework, mapping=form.mapping()
+            )
         except Refused as refused:
             show_refusal(request, refused)
         else:
             messages.success(request, _("Đã lưu %(count)s phân công.") % {"count": count})
             return redirect("indices:analysis", pk=pk)
-    return render(request, "indices/responsibilities.html", {"framework": framework, "province": province,
-                                                             "form": form})
+    return render(
+        request, "indices/responsibilities.html", {"framework": framework, "province": province, "form": form}
+    )
 
 
 @login_required
@@ -284,11 +341,19 @@ def publish(request, pk):
 def publication(request, pk):
     item = get_object_or_404(Publication.objects.select_related("province"), pk=pk)
     if not can_see_province_work(request.user) or not (
-            request.user.is_administrator or request.user.province_id == item.province_id):
+        request.user.is_administrator or request.user.province_id == item.province_id
+    ):
         raise Http404
-    return render(request, "indices/publication.html", {
-        "publication": item, "frameworks": item.frameworks.all(), "documents": drafting.documents_of(item),
-        "can_organise": can_organise(request.user, item.province_id)})
+    return render(
+        request,
+        "indices/publication.html",
+        {
+            "publication": item,
+            "frameworks": item.frameworks.all(),
+            "documents": drafting.documents_of(item),
+            "can_organise": can_organise(request.user, item.province_id),
+        },
+    )
 
 
 @login_required
@@ -306,19 +371,27 @@ def draft_decision(request, pk):
 
 # --- One agency's result ------------------------------------------------------------------------
 
+
 def _assessment(request, pk) -> Assessment:
-    return get_object_or_404(selectors.visible_assessments(request.user)
-                             .select_related("agency", "agency__province", "framework"), pk=pk)
+    return get_object_or_404(
+        selectors.visible_assessments(request.user).select_related("agency", "agency__province", "framework"), pk=pk
+    )
 
 
 @login_required
 def assessment(request, pk):
     item = _assessment(request, pk)
-    return render(request, "indices/assessment.html", {
-        **analysis.agency_page(item), "assessment": item, "framework": item.framework,
-        "can_organise": can_organise(request.user, item.agency.province_id),
-        "can_self": services.can_self_assess(request.user, item),
-    })
+    return render(
+        request,
+        "indices/assessment.html",
+        {
+            **analysis.agency_page(item),
+            "assessment": item,
+            "framework": item.framework,
+            "can_organise": can_organise(request.user, item.agency.province_id),
+            "can_self": services.can_self_assess(request.user, item),
+        },
+    )
 
 
 @login_required
@@ -342,8 +415,9 @@ def score_form(request, pk, round):
             raw = request.POST.get(f"score-{row.criterion.pk}", "")
             note = request.POST.get(f"note-{row.criterion.pk}", "")
             posted[row.criterion.pk] = (raw, note)
-            inputs.append(services.ScoreInput(row.criterion.pk, raw, note,
-                                              request.FILES.get(f"evidence-{row.criterion.pk}")))
+            inputs.append(
+                services.ScoreInput(row.criterion.pk, raw, note, request.FILES.get(f"evidence-{row.criterion.pk}"))
+            )
         try:
             errors = services.scores_save(actor=request.user, assessment=item, round=round, inputs=inputs)
         except Refused as refused:
@@ -360,12 +434,22 @@ def score_form(request, pk, round):
             else:
                 messages.success(request, _("Đã lưu điểm."))
             return redirect("indices:assessment", pk=pk)
-        messages.error(request, _("Chưa lưu: %(count)s ô điểm chưa đúng, xem ghi chú đỏ bên cạnh.")
-                       % {"count": len(errors)})
+        messages.error(
+            request, _("Chưa lưu: %(count)s ô điểm chưa đúng, xem ghi chú đỏ bên cạnh.") % {"count": len(errors)}
+        )
     selectors.fill_rows(rows, round=round, posted=posted, errors=errors)
-    return render(request, "indices/score_form.html", {
-        "assessment": item, "framework": item.framework, "rows": rows, "round": round,
-        "appraising": round == Score.Round.APPRAISED}, status=400 if errors else 200)
+    return render(
+        request,
+        "indices/score_form.html",
+        {
+            "assessment": item,
+            "framework": item.framework,
+            "rows": rows,
+            "round": round,
+            "appraising": round == Score.Round.APPRAISED,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -407,6 +491,7 @@ def evidence(request, pk, score_pk):
 
 # --- National results ---------------------------------------------------------------------------
 
+
 @login_required
 def national(request, pk=None):
     province = _province(request)
@@ -419,17 +504,25 @@ def national(request, pk=None):
         if form.is_valid():
             values = {k: form.cleaned_data[k] for k in ("year", "index", "score", "rank", "out_of", "source")}
             try:
-                services.national_result_save(actor=request.user, province=province, values=values,
-                                              instance=instance)
+                services.national_result_save(actor=request.user, province=province, values=values, instance=instance)
             except Refused as refused:
                 for reason in refused.reasons:
                     form.add_error(None, reason)
             else:
                 messages.success(request, _("Đã lưu kết quả công bố."))
                 return redirect(_here(request, province, "indices:national"))
-    return render(request, "indices/national.html", {
-        "province": province, "form": form, "editing": instance, "results": selectors.national_results(province),
-        "summary": analysis.national_sentence(province), "can_organise": can_organise(request.user, province.pk)})
+    return render(
+        request,
+        "indices/national.html",
+        {
+            "province": province,
+            "form": form,
+            "editing": instance,
+            "results": selectors.national_results(province),
+            "summary": analysis.national_sentence(province),
+            "can_organise": can_organise(request.user, province.pk),
+        },
+    )
 
 
 @login_required
@@ -460,9 +553,11 @@ def national_import(request):
             return redirect(_here(request, province, "indices:national-import"))
         default_storage.delete(name)
         counts = result.counts
-        messages.success(request, _("Đã nhập bảng kết quả: %(created)s dòng mới, %(updated)s dòng cập nhật, "
-                                    "%(unchanged)s dòng không đổi.") % {
-            "created": counts["create"], "updated": counts["update"], "unchanged": counts["unchanged"]})
+        messages.success(
+            request,
+            _("Đã nhập bảng kết quả: %(created)s dòng mới, %(updated)s dòng cập nhật, %(unchanged)s dòng không đổi.")
+            % {"created": counts["create"], "updated": counts["update"], "unchanged": counts["unchanged"]},
+        )
         return redirect(_here(request, province, "indices:national"))
     if request.method == "POST":
         form = forms.NationalImportForm(request.POST, request.FILES)
@@ -475,6 +570,14 @@ def national_import(request):
             else:
                 if preview.ok:
                     token = _stash(request, data, "indices-national", [province.pk])
-    return render(request, "indices/national_import.html", {
-        "province": province, "form": form, "preview": preview, "token": token,
-        "template_url": _here(request, province, "indices:national-table")})
+    return render(
+        request,
+        "indices/national_import.html",
+        {
+            "province": province,
+            "form": form,
+            "preview": preview,
+            "token": token,
+            "template_url": _here(request, province, "indices:national-table"),
+        },
+    )

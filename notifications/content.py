@@ -37,16 +37,25 @@ def subject(item, now) -> str:
 
 
 def reminder(item, recipient_name: str, now) -> dict:
-    context = {"item": item, "name": recipient_name, "due": vn_day(item.due_at), "phrase": phrase(item, now),
-               "url": absolute(item.link), "portal": settings.PORTAL_NAME}
-    return {"subject": subject(item, now),
-            "body_text": render_to_string("notifications/email/reminder.txt", context),
-            "body_html": render_to_string("notifications/email/reminder.html", context)}
+    context = {
+        "item": item,
+        "name": recipient_name,
+        "due": vn_day(item.due_at),
+        "phrase": phrase(item, now),
+        "url": absolute(item.link),
+        "portal": settings.PORTAL_NAME,
+    }
+    return {
+        "subject": subject(item, now),
+        "body_text": render_to_string("notifications/email/reminder.txt", context),
+        "body_html": render_to_string("notifications/email/reminder.html", context),
+    }
 
 
 def digest(name: str, entries: list[dict]) -> dict:
-    context = {"name": name, "entries": entries, "portal": settings.PORTAL_NAME,
-               "url": absolute("/thong-bao/")}
-    return {"subject": f"[Cần xử lý] {len(entries)} việc đến hạn — {settings.PORTAL_NAME}",
-            "body_text": render_to_string("notifications/email/digest.txt", context),
-            "body_html": render_to_string("notifications/email/digest.html", context)}
+    context = {"name": name, "entries": entries, "portal": settings.PORTAL_NAME, "url": absolute("/thong-bao/")}
+    return {
+        "subject": f"[Cần xử lý] {len(entries)} việc đến hạn — {settings.PORTAL_NAME}",
+        "body_text": render_to_string("notifications/email/digest.txt", context),
+        "body_html": render_to_string("notifications/email/digest.html", context),
+    }

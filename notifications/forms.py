@@ -62,8 +62,9 @@ class HolidaysField(TokenListField):
 
 class PolicyForm(forms.ModelForm):
     days_before = DaysField(label=_("Nhắc trước hạn (số ngày)"), help_text=_("Ví dụ: 7, 3, 1, 0 — 0 là đúng ngày hạn."))
-    holidays = HolidaysField(label=_("Ngày nghỉ lễ không gửi"), required=False,
-                             help_text=_("Dạng dd/mm/yyyy, cách nhau bởi dấu phẩy."))
+    holidays = HolidaysField(
+        label=_("Ngày nghỉ lễ không gửi"), required=False, help_text=_("Dạng dd/mm/yyyy, cách nhau bởi dấu phẩy.")
+    )
 
     class Meta:
         model = ReminderPolicy

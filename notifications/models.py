@@ -22,17 +22,26 @@ class ReminderPolicy(models.Model):
     The row with an empty scope is the portal's default."""
 
     scope = models.CharField(max_length=100, unique=True, blank=True)
-    days_before = models.JSONField(_("nhắc trước hạn (ngày)"), default=list,
-                                   help_text=_("Ví dụ: 7, 3, 1, 0 (0 là đúng ngày hạn)."))
+    days_before = models.JSONField(
+        _("nhắc trước hạn (ngày)"), default=list, help_text=_("Ví dụ: 7, 3, 1, 0 (0 là đúng ngày hạn).")
+    )
     send_time = models.TimeField(_("giờ gửi"), default=dt.time(8, 0))
-    overdue_every = models.PositiveSmallIntegerField(_("quá hạn: nhắc mỗi (ngày)"), default=2,
-                                                     validators=[MinValueValidator(1), MaxValueValidator(30)])
-    overdue_max = models.PositiveSmallIntegerField(_("quá hạn: nhắc tối đa (lần)"), default=3,
-                                                   validators=[MaxValueValidator(10)],
-                                                   help_text=_("0: không nhắc sau hạn."))
+    overdue_every = models.PositiveSmallIntegerField(
+        _("quá hạn: nhắc mỗi (ngày)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    overdue_max = models.PositiveSmallIntegerField(
+        _("quá hạn: nhắc tối đa (lần)"),
+        default=3,
+        validators=[MaxValueValidator(10)],
+        help_text=_("0: không nhắc sau hạn."),
+    )
     skip_weekends = models.BooleanField(_("không gửi thứ Bảy, Chủ nhật"), default=True)
-    holidays = models.JSONField(_("ngày nghỉ lễ"), default=list, blank=True,
-                                help_text=_("Các ngày không gửi, dạng dd/mm/yyyy, cách nhau bởi dấu phẩy."))
+    holidays = models.JSONField(
+        _("ngày nghỉ lễ"),
+        default=list,
+        blank=True,
+        help_text=_("Các ngày không gửi, dạng dd/mm/yyyy, cách nhau bởi dấu phẩy."),
+    )
 
     class Meta:
         verbose_name = _("chính sách nhắc hạn")
@@ -70,7 +79,9 @@ def recipient_key(user_id, email: str) -> str:
 
 class ItemRecipient(models.Model):
     item = models.ForeignKey(DeadlineItem, on_delete=models.CASCADE, related_name="recipients")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=150, blank=True)
     # Who, as one non-null value ("user id|e-mail"), so the unique constraint
@@ -124,8 +135,9 @@ class Message(models.Model):
     """One message to one person, by e-mail or in the portal."""
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="portal_messages")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="portal_messages"
+    )
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=150, blank=True)
     recipient_key = models.CharField(max_length=300, blank=True)
@@ -148,8 +160,9 @@ class Message(models.Model):
     sending_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -157,8 +170,11 @@ class Message(models.Model):
         constraints = [
             # A step reaches a person once per channel: a second sweep, a
             # retried task or two organisers at once cannot send it again.
-            models.UniqueConstraint(fields=["step", "channel", "recipient_key"], condition=Q(step__isnull=False),
-                                    name="message_once_per_step"),
+            models.UniqueConstraint(
+                fields=["step", "channel", "recipient_key"],
+                condition=Q(step__isnull=False),
+                name="message_once_per_step",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="message_state_next"),
@@ -176,7 +192,9 @@ class Preference(models.Model):
         EACH = "each", _("Mỗi việc một thư")
         DIGEST = "digest", _("Gộp một thư mỗi ngày")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     email_mode = models.CharField(_("nhận thư nhắc"), max_length=10, choices=Mode.choices, default=Mode.EACH)
 
     class Meta:

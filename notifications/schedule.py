@@ -33,5 +33,7 @@ def steps_for(due_at: dt.datetime, policy) -> list[tuple[str, dt.datetime]]:
     for number in range(1, (policy.overdue_max or 0) + 1):
         day = _working(due_day + dt.timedelta(days=(policy.overdue_every or 1) * number), policy, +1)
         planned.setdefault(day, f"qua-han-{number}")
-    return sorted(((code, timezone.make_aware(dt.datetime.combine(day, at))) for day, code in planned.items()),
-                  key=lambda step: step[1])
+    return sorted(
+        ((code, timezone.make_aware(dt.datetime.combine(day, at))) for day, code in planned.items()),
+        key=lambda step: step[1],
+    )

@@ -37,5 +37,8 @@ def message_in_scope(scope: str, pk) -> Message | None:
 
 def upcoming_steps(scope: str) -> QuerySet[ReminderStep]:
     """The reminders still to go out for a scope, soonest first."""
-    return (ReminderStep.objects.filter(item__scope=scope, state=StepState.PENDING, item__done_at__isnull=True)
-            .select_related("item").order_by("send_at"))
+    return (
+        ReminderStep.objects.filter(item__scope=scope, state=StepState.PENDING, item__done_at__isnull=True)
+        .select_related("item")
+        .order_by("send_at")
+    )

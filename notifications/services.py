@@ -24,8 +24,14 @@ from .models import (
     recipient_key,
 )
 
-DEFAULT_POLICY = {"days_before": [7, 3, 1, 0], "send_time": dt.time(8, 0), "overdue_every": 2, "overdue_max": 3,
-                  "skip_weekends": True, "holidays": []}
+DEFAULT_POLICY = {
+    "days_before": [7, 3, 1, 0],
+    "send_time": dt.time(8, 0),
+    "overdue_every": 2,
+    "overdue_max": 3,
+    "skip_weekends": True,
+    "holidays": [],
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Recipient:
 
 
 # --- Policies ---------------------------------------------------------------------------------
+
 
 def policy_for(scope: str) -> ReminderPolicy:
     """The scope's own policy, else the portal's default, else the built-in one."""
@@ -67,6 +74,7 @@ def policy_save(*, scope: str, values: dict) -> ReminderPolicy:
 
 # --- Deadlines --------------------------------------------------------------------------------
 
+
 def _plan_steps(items: list[DeadlineItem], now) -> None:
     """(Re)plan the steps of many items in a handful of queries."""
     policies = {scope: policy_for(scope) for scope in {item.scope for item in items}}
@@ -82,8 +90,14 @@ def _plan_steps(items: list[DeadlineItem], now) -> None:
             if step is None:
                 # A step already in the past when planned is not sent late: the
                 # next one says the same, with the right number of days.
-                create.append(ReminderStep(item=item, code=code, send_at=send_at,
-                                           state=StepState.PENDING if send_at > now else StepState.DROPPED))
+                create.append(
+                    ReminderStep(
+                        item=item,
+                        code=code,
+                        send_at=send_at,
+                        state=StepState.PENDING if send_at > now else StepState.DROPPED,
+                    )
+                )
             elif step.state == StepState.PENDING and step.send_at != send_at:
                 step.send_at = send_at
                 (update if send_at > now else drop).append(step)
@@ -118,14 +132,20 @@ def deadlines_set(deadlines: list[Deadline], *, now=None) -> list[DeadlineItem]:
     invitations): pending steps follow the new dates, steps already sent stay
     sent, recipients are replaced. A constant number of queries."""
     now = now or clock.now()
-    existing = {item.key: item for item in
-                DeadlineItem.objects.select_for_update().filter(key__in=[d.key for d in deadlines])}
+    existing = {
+        item.key: item for item in DeadlineItem.objects.select_for_update().filter(key__in=[d.key for d in deadlines])
+    }
     new, changed = [], []
     for d in deadlines:
         item = existing.get(d.key) or DeadlineItem(key=d.key)
         item.scope, item.due_at, item.what, item.context = d.scope, d.due_at, d.what[:200], d.context[:400]
         item.detail, item.link, item.agency_name, item.policy, item.done_at = (
-            d.detail, d.link, d.agency_name[:255], d.policy, None)
+            d.detail,
+            d.link,
+            d.agency_name[:255],
+            d.policy,
+            None,
+        )
         (changed if item.pk else new).append(item)
     DeadlineItem.objects.bulk_create(new, batch_size=1000)
     DeadlineItem.objects.bulk_update(changed, ITEM_FIELDS, batch_size=500)
@@ -133,20 +153,56 @@ def deadlines_set(deadlines: list[Deadline], *, now=None) -> list[DeadlineItem]:
     by_key = {item.key: item for item in items}
     ItemRecipient.objects.filter(item__in=items).delete()
     ItemRecipient.objects.bulk_create(
-        [ItemRecipient(item=by_key[d.key], user_id=r.user_id, email=r.email, name=r.name,
-                       recipient_key=recipient_key(r.user_id, r.email))
-         for d in deadlines for r in dict.fromkeys(d.recipients)], ignore_conflicts=True, batch_size=2000)
+        [
+            ItemRecipient(
+                item=by_key[d.key],
+                user_id=r.user_id,
+                email=r.email,
+                name=r.name,
+                recipient_key=recipient_key(r.user_id, r.email),
+            )
+            for d in deadlines
+            for r in dict.fromkeys(d.recipients)
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
     _plan_steps(items, now)
     return items
 
 
-def deadline_set(*, key: str, scope: str, due_at: dt.datetime, what: str, recipients: list[Recipient],
-                 context: str = "", detail: str = "", link: str = "", agency_name: str = "",
-                 policy: dict | None = None, now=None) -> DeadlineItem:
+def deadline_set(
+    *,
+    key: str,
+    scope: str,
+    due_at: dt.datetime,
+    what: str,
+    recipients: list[Recipient],
+    context: str = "",
+    detail: str = "",
+    link: str = "",
+    agency_name: str = "",
+    policy: dict | None = None,
+    now=None,
+) -> DeadlineItem:
     """Create or move one deadline (see deadlines_set)."""
-    return deadlines_set([Deadline(key=key, scope=scope, due_at=due_at, what=what, recipients=tuple(recipients),
-                                   context=context, detail=detail, link=link, agency_name=agency_name,
-                                   policy=policy)], now=now)[0]
+    return deadlines_set(
+        [
+            Deadline(
+                key=key,
+                scope=scope,
+                due_at=due_at,
+                what=what,
+                recipients=tuple(recipients),
+                context=context,
+                detail=detail,
+                link=link,
+                agency_name=agency_name,
+                policy=policy,
+            )
+        ],
+        now=now,
+    )[0]
 
 
 @transaction.atomic
@@ -155,7 +211,8 @@ def deadline_done(*, keys: list[str], now=None) -> int:
     now = now or clock.now()
     DeadlineItem.objects.filter(key__in=keys, done_at__isnull=True).update(done_at=now)
     return ReminderStep.objects.filter(item__key__in=keys, state=StepState.PENDING).update(
-        state=StepState.DROPPED, done_at=now)
+        state=StepState.DROPPED, done_at=now
+    )
 
 
 @transaction.atomic
@@ -164,11 +221,12 @@ def deadline_done_scope(*, scope: str, now=None) -> int:
     now = now or clock.now()
     DeadlineItem.objects.filter(scope=scope, done_at__isnull=True).update(done_at=now)
     return ReminderStep.objects.filter(item__scope=scope, state=StepState.PENDING).update(
-        state=StepState.DROPPED, done_at=now)
+        state=StepState.DROPPED, done_at=now
+    )
 
 
 def remind_now(*, keys: list[str], scope: str, actor=None, now=None) -> int:
-    """"Nhắc ngay": one step per open item of the scope, sent at once through
+    """ "Nhắc ngay": one step per open item of the scope, sent at once through
     the same path as the sweep. Returns the number of items reminded."""
     from .tasks import send_steps
 
@@ -176,17 +234,26 @@ def remind_now(*, keys: list[str], scope: str, actor=None, now=None) -> int:
     code = f"nhac-ngay-{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         items = list(DeadlineItem.objects.filter(key__in=keys, scope=scope, done_at__isnull=True))
-        steps = ReminderStep.objects.bulk_create(
-            [ReminderStep(item=item, code=code, send_at=now) for item in items])
+        steps = ReminderStep.objects.bulk_create([ReminderStep(item=item, code=code, send_at=now) for item in items])
     send_steps([s.pk for s in steps], now=now, held=False, actor=actor)
     return len(steps)
 
 
 # --- Messages ---------------------------------------------------------------------------------
 
-def notify(*, recipients: list[Recipient], subject: str, body_text: str, body_html: str = "", link: str = "",
-           attachments: list[dict] | None = None, scope: str = "", dedupe_key: str | None = None,
-           actor=None) -> list[Message]:
+
+def notify(
+    *,
+    recipients: list[Recipient],
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    link: str = "",
+    attachments: list[dict] | None = None,
+    scope: str = "",
+    dedupe_key: str | None = None,
+    actor=None,
+) -> list[Message]:
     """Send a message now (an invitation with its PDF, say). With a
     `dedupe_key` per recipient, asking twice sends once."""
     from .tasks import dispatch_after_commit
@@ -199,10 +266,22 @@ def notify(*, recipients: list[Recipient], subject: str, body_text: str, body_ht
             key = f"{dedupe_key}:{recipient.email.lower()}" if dedupe_key else None
             if key and Message.objects.filter(dedupe_key=key).exists():
                 continue
-            made.append(Message.objects.create(
-                channel=Channel.EMAIL, user_id=recipient.user_id, email=recipient.email, name=recipient.name,
-                subject=subject[:300], body_text=body_text, body_html=body_html, link=link,
-                attachments=attachments or [], scope=scope, dedupe_key=key, created_by=actor))
+            made.append(
+                Message.objects.create(
+                    channel=Channel.EMAIL,
+                    user_id=recipient.user_id,
+                    email=recipient.email,
+                    name=recipient.name,
+                    subject=subject[:300],
+                    body_text=body_text,
+                    body_html=body_html,
+                    link=link,
+                    attachments=attachments or [],
+                    scope=scope,
+                    dedupe_key=key,
+                    created_by=actor,
+                )
+            )
         dispatch_after_commit([m.pk for m in made])
     return made
 
@@ -217,13 +296,21 @@ def message_resend(*, message: Message, actor) -> Message:
     fresh = message.item is not None and message.step_id is not None
     with transaction.atomic():
         copy = Message.objects.create(
-            channel=Channel.EMAIL, user_id=message.user_id, email=message.email, name=message.name,
+            channel=Channel.EMAIL,
+            user_id=message.user_id,
+            email=message.email,
+            name=message.name,
             recipient_key=message.recipient_key,
             subject=content.subject(message.item, clock.now()) if fresh else message.subject,
-            body_text="" if fresh else message.body_text, body_html="" if fresh else message.body_html,
+            body_text="" if fresh else message.body_text,
+            body_html="" if fresh else message.body_html,
             link=message.link,
-            attachments=message.attachments, scope=message.scope, item=message.item, resend_of=message,
-            created_by=actor)
+            attachments=message.attachments,
+            scope=message.scope,
+            item=message.item,
+            resend_of=message,
+            created_by=actor,
+        )
         dispatch_after_commit([copy.pk])
     return copy
 
@@ -238,4 +325,3 @@ def mark_read(*, user, message_ids: list[int] | None = None) -> int:
     if message_ids is not None:
         qs = qs.filter(pk__in=message_ids)
     return qs.update(read_at=timezone.now())
-

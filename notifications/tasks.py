@@ -33,14 +33,22 @@ REDISPATCH_AFTER = dt.timedelta(minutes=5)
 
 # --- Steps into messages -----------------------------------------------------------------------
 
+
 def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> list[Message]:
     item_ids = {s.item_id for s in steps}
     recipients: dict[int, list] = {}
     for r in ItemRecipient.objects.filter(item_id__in=item_ids):
         recipients.setdefault(r.item_id, []).append(r)
     users = {r.user_id for rows in recipients.values() for r in rows if r.user_id}
-    digest_users = set(Preference.objects.filter(user_id__in=users, email_mode=Preference.Mode.DIGEST)
-                       .values_list("user_id", flat=True)) if held else set()
+    digest_users = (
+        set(
+            Preference.objects.filter(user_id__in=users, email_mode=Preference.Mode.DIGEST).values_list(
+                "user_id", flat=True
+            )
+        )
+        if held
+        else set()
+    )
     made = []
     for step in steps:
         item = step.item
@@ -48,8 +56,18 @@ def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> 
         # ("còn 3 ngày" must be true when read, and the sweep stays quick).
         subject = content.subject(item, now)
         for r in recipients.get(item.pk, []):
-            common = dict(user_id=r.user_id, name=r.name, link=item.link, scope=item.scope, item=item, step=step,
-                          created_by=actor, recipient_key=r.recipient_key, subject=subject, body_text="")
+            common = dict(
+                user_id=r.user_id,
+                name=r.name,
+                link=item.link,
+                scope=item.scope,
+                item=item,
+                step=step,
+                created_by=actor,
+                recipient_key=r.recipient_key,
+                subject=subject,
+                body_text="",
+            )
             if r.user_id:
                 made.append(Message(channel=Channel.PORTAL, email="", state=MessageState.SENT, sent_at=now, **common))
             if r.email:
@@ -61,8 +79,11 @@ def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> 
 def send_steps(step_ids: list[int], *, now, held: bool = True, actor=None) -> int:
     """Turn the given pending steps into messages, once. Returns how many were made."""
     with transaction.atomic():
-        steps = list(ReminderStep.objects.select_for_update(skip_locked=True, of=("self",))
-                     .filter(pk__in=step_ids, state=StepState.PENDING).select_related("item"))
+        steps = list(
+            ReminderStep.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=step_ids, state=StepState.PENDING)
+            .select_related("item")
+        )
         return _send_locked(steps, now, held=held, actor=actor)
 
 
@@ -78,8 +99,13 @@ def _send_locked(steps: list[ReminderStep], now, *, held: bool, actor=None) -> i
     made = Message.objects.bulk_create(_messages_for(live, now, held=held, actor=actor), ignore_conflicts=True)
     ReminderStep.objects.filter(pk__in=[s.pk for s in live]).update(state=StepState.SENT, done_at=now)
     ReminderStep.objects.filter(pk__in=finished).update(state=StepState.DROPPED, done_at=now)
-    dispatch_after_commit(list(Message.objects.filter(step__in=live, channel=Channel.EMAIL, state=MessageState.QUEUED)
-                               .values_list("pk", flat=True)))
+    dispatch_after_commit(
+        list(
+            Message.objects.filter(step__in=live, channel=Channel.EMAIL, state=MessageState.QUEUED).values_list(
+                "pk", flat=True
+            )
+        )
+    )
     return len(made)
 
 
@@ -89,24 +115,31 @@ def run_sweep(now=None) -> dict:
     whatever the number of items."""
     now = now or clock.now()
     with transaction.atomic():
-        steps = list(ReminderStep.objects.select_for_update(skip_locked=True, of=("self",))
-                     .filter(state=StepState.PENDING, send_at__lte=now).select_related("item")
-                     .order_by("send_at")[:BATCH])
+        steps = list(
+            ReminderStep.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=StepState.PENDING, send_at__lte=now)
+            .select_related("item")
+            .order_by("send_at")[:BATCH]
+        )
         made = _send_locked(steps, now, held=True)
     digests = _merge_digests(now)
     recovered = Message.objects.filter(
-        state=MessageState.SENDING, sending_since__lt=now - dt.timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT),
+        state=MessageState.SENDING,
+        sending_since__lt=now - dt.timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT),
     ).update(state=MessageState.QUEUED, next_attempt_at=now, last_error="Gửi dở dang (tiến trình gửi dừng); gửi lại.")
     dispatched = _dispatch_queued(now)
-    return {"steps": len(steps), "messages": made, "digests": digests, "recovered": recovered,
-            "dispatched": dispatched}
+    return {"steps": len(steps), "messages": made, "digests": digests, "recovered": recovered, "dispatched": dispatched}
 
 
 def _merge_digests(now) -> int:
     """Held e-mails become one digest per person and day."""
     with transaction.atomic():
-        held = list(Message.objects.select_for_update(skip_locked=True, of=("self",)).filter(state=MessageState.HELD)
-                    .select_related("item").order_by("user_id", "item__due_at"))
+        held = list(
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=MessageState.HELD)
+            .select_related("item")
+            .order_by("user_id", "item__due_at")
+        )
         if not held:
             return 0
         groups: dict[tuple, list[Message]] = {}
@@ -115,14 +148,28 @@ def _merge_digests(now) -> int:
         day = timezone.localtime(now).date().isoformat()
         digests = []
         for (user_id, email), messages in groups.items():
-            entries = [{"what": m.item.what if m.item else m.subject, "context": m.item.context if m.item else "",
-                        "detail": m.item.detail if m.item else "",
-                        "due": content.vn_day(m.item.due_at) if m.item else "",
-                        "phrase": content.phrase(m.item, now) if m.item else "", "url": content.absolute(m.link)}
-                       for m in messages]
-            digests.append(Message(channel=Channel.EMAIL, user_id=user_id, email=email, name=messages[0].name,
-                                   scope=messages[0].scope, dedupe_key=f"digest:{email}:{day}:{messages[0].pk}",
-                                   **content.digest(messages[0].name, entries)))
+            entries = [
+                {
+                    "what": m.item.what if m.item else m.subject,
+                    "context": m.item.context if m.item else "",
+                    "detail": m.item.detail if m.item else "",
+                    "due": content.vn_day(m.item.due_at) if m.item else "",
+                    "phrase": content.phrase(m.item, now) if m.item else "",
+                    "url": content.absolute(m.link),
+                }
+                for m in messages
+            ]
+            digests.append(
+                Message(
+                    channel=Channel.EMAIL,
+                    user_id=user_id,
+                    email=email,
+                    name=messages[0].name,
+                    scope=messages[0].scope,
+                    dedupe_key=f"digest:{email}:{day}:{messages[0].pk}",
+                    **content.digest(messages[0].name, entries),
+                )
+            )
         Message.objects.bulk_create(digests)
         by_key = {(d.user_id, d.email): d for d in digests}
         for message in held:
@@ -136,10 +183,13 @@ def _dispatch_queued(now) -> int:
     """Queued e-mails due for (another) attempt and not handed to a worker
     lately: after a broker outage, this is what sends them."""
     with transaction.atomic():
-        ids = list(Message.objects.select_for_update(skip_locked=True)
-                   .filter(state=MessageState.QUEUED, channel=Channel.EMAIL)
-                   .exclude(next_attempt_at__gt=now).exclude(dispatched_at__gt=now - REDISPATCH_AFTER)
-                   .values_list("pk", flat=True)[:BATCH])
+        ids = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(state=MessageState.QUEUED, channel=Channel.EMAIL)
+            .exclude(next_attempt_at__gt=now)
+            .exclude(dispatched_at__gt=now - REDISPATCH_AFTER)
+            .values_list("pk", flat=True)[:BATCH]
+        )
         dispatch_after_commit(ids)
     return len(ids)
 
@@ -157,7 +207,7 @@ def _publish(message_ids: list[int]) -> None:
     thousand reminders are forty publishes, spread over the workers)."""
     published = []
     for start in range(0, len(message_ids), PUBLISH_CHUNK):
-        chunk = message_ids[start:start + PUBLISH_CHUNK]
+        chunk = message_ids[start : start + PUBLISH_CHUNK]
         try:
             send_messages.delay(message_ids=chunk)
         except Exception:  # noqa: BLE001 — the broker is down: the rows stay queued for the next sweep
@@ -170,10 +220,15 @@ def _publish(message_ids: list[int]) -> None:
 
 # --- Sending ------------------------------------------------------------------------------------
 
+
 def _claim(message_id: int, now) -> Message | None:
     with transaction.atomic():
-        message = Message.objects.select_for_update(skip_locked=True, of=("self",)).select_related("item").filter(
-            pk=message_id, state=MessageState.QUEUED).first()
+        message = (
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("item")
+            .filter(pk=message_id, state=MessageState.QUEUED)
+            .first()
+        )
         if message is None:
             return None
         message.state, message.sending_since = MessageState.SENDING, now
@@ -192,8 +247,11 @@ def _write_body(message: Message, now) -> None:
 
 def _email(message: Message) -> EmailMultiAlternatives:
     mail = EmailMultiAlternatives(
-        subject=message.subject, body=message.body_text, to=[message.email],
-        headers={"Message-ID": f"<cchc-{message.pk}@{settings.PORTAL_BASE_URL.split('//')[-1].split('/')[0]}>"})
+        subject=message.subject,
+        body=message.body_text,
+        to=[message.email],
+        headers={"Message-ID": f"<cchc-{message.pk}@{settings.PORTAL_BASE_URL.split('//')[-1].split('/')[0]}>"},
+    )
     if message.body_html:
         mail.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:

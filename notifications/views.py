@@ -25,8 +25,7 @@ def inbox(request):
             return redirect("notifications:inbox")
     else:
         form = forms.PreferenceForm(instance=preference)
-    return render(request, "notifications/inbox.html", {
-        "notices": selectors.inbox(request.user)[:100], "form": form})
+    return render(request, "notifications/inbox.html", {"notices": selectors.inbox(request.user)[:100], "form": form})
 
 
 @login_required

@@ -26,8 +26,12 @@ def content_hash(conference, presentations: list[Presentation]) -> str:
     """What the booklet is made of: the accepted files, their order and the
     cover's words. Whether Office files could be converted is recorded on
     the row instead: the web and the worker machines may differ."""
-    parts = [ENGINE, conference.title, str(conference.date),
-             [(p.pk, p.current_version.sha256, p.assignment.topic, p.agency.name) for p in presentations]]
+    parts = [
+        ENGINE,
+        conference.title,
+        str(conference.date),
+        [(p.pk, p.current_version.sha256, p.assignment.topic, p.agency.name) for p in presentations],
+    ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
@@ -56,9 +60,16 @@ def page_count(pdf: bytes) -> int:
 
 
 def _front_html(conference, entries: list[Entry], *, offset: int) -> str:
-    return render_to_string("submissions/booklet_front.html", {
-        "conference": conference, "entries": entries, "offset": offset,
-        "when": _month(conference.date or timezone.localdate()), "stylesheet": _stylesheet()})
+    return render_to_string(
+        "submissions/booklet_front.html",
+        {
+            "conference": conference,
+            "entries": entries,
+            "offset": offset,
+            "when": _month(conference.date or timezone.localdate()),
+            "stylesheet": _stylesheet(),
+        },
+    )
 
 
 def _month(day) -> str:
@@ -119,13 +130,18 @@ def number_pages(writer: PdfWriter) -> None:
     page's own size (a converted slide is not A4), then stamped on."""
     sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in writer.pages]
     kinds = {size: index for index, size in enumerate(dict.fromkeys(sizes))}
-    css = "".join(f"@page s{k} {{ size: {w:.2f}pt {h:.2f}pt; margin: 0 }} .s{k} {{ page: s{k}; height: {h:.2f}pt }}"
-                  for (w, h), k in kinds.items())
-    body = "".join(f'<div class="s{kinds[size]}"><span>{number}</span></div>'
-                   for number, size in enumerate(sizes[1:], start=2))
-    html = (f"<html><head><style>{css} div {{ position: relative; break-after: page }} span {{ position: absolute; "
-            f"bottom: 10mm; left: 0; right: 0; text-align: center; font: 11pt 'Liberation Serif', 'Tinos', serif }}"
-            f"</style></head><body>{body}</body></html>")
+    css = "".join(
+        f"@page s{k} {{ size: {w:.2f}pt {h:.2f}pt; margin: 0 }} .s{k} {{ page: s{k}; height: {h:.2f}pt }}"
+        for (w, h), k in kinds.items()
+    )
+    body = "".join(
+        f'<div class="s{kinds[size]}"><span>{number}</span></div>' for number, size in enumerate(sizes[1:], start=2)
+    )
+    html = (
+        f"<html><head><style>{css} div {{ position: relative; break-after: page }} span {{ position: absolute; "
+        f"bottom: 10mm; left: 0; right: 0; text-align: center; font: 11pt 'Liberation Serif', 'Tinos', serif }}"
+        f"</style></head><body>{body}</body></html>"
+    )
     overlay = PdfReader(io.BytesIO(_render(html)))
     for page, stamp in zip(writer.pages[1:], overlay.pages, strict=True):
         page.merge_page(stamp)

@@ -42,8 +42,18 @@ def convert(data: bytes, suffix: str, target: str, *, timeout: int = 180) -> byt
         # A profile of its own: two conversions at once would otherwise fight
         # over the user's profile lock, and one of them would quietly do nothing.
         profile = (work / "profile").as_uri()
-        command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-                   "--convert-to", target, "--outdir", str(work / "out"), str(source)]
+        command = [
+            program,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
         try:
             subprocess.run(command, check=True, timeout=timeout, capture_output=True)
         except (subprocess.SubprocessError, OSError):

@@ -19,9 +19,11 @@ from notifications import services as notifications
 from . import reminders, services
 from .models import Assignment, Presentation, Review, Version
 
-GUIDANCE = ("Tập trung phân tích những nội dung chưa đạt điểm tối đa trong năm 2025, xác định rõ trách nhiệm của cơ quan, "
-            "đơn vị, cá nhân có liên quan; đề xuất các giải pháp khắc phục trong năm 2026. Dung lượng khoảng 5 – 7 "
-            "trang; thời gian trình bày không quá 10 phút.")
+GUIDANCE = (
+    "Tập trung phân tích những nội dung chưa đạt điểm tối đa trong năm 2025, xác định rõ trách nhiệm của cơ quan, "
+    "đơn vị, cá nhân có liên quan; đề xuất các giải pháp khắc phục trong năm 2026. Dung lượng khoảng 5 – 7 "
+    "trang; thời gian trình bày không quá 10 phút."
+)
 CODES_004 = ["SNV", "SKHCN", "CA", "STC", "STP"]
 
 
@@ -31,10 +33,13 @@ def demo_pdf(title: str, agency: str, pages: int = 2) -> bytes:
     body = "".join(
         f"<h2>{number}. Nội dung {number}</h2><p>{'Đánh giá kết quả, tồn tại, hạn chế và giải pháp. ' * 40}</p>"
         + ('<p style="break-after: page"></p>' if number < pages else "")
-        for number in range(1, pages + 1))
-    html = (f'<html lang="vi"><head><meta charset="utf-8"><style>@page {{ size: A4; margin: 20mm 20mm 20mm 30mm }}'
-            f'body {{ font-family: "Liberation Serif", "Tinos", serif; font-size: 13pt }}</style></head>'
-            f"<body><p><b>{agency.upper()}</b></p><h1>THAM LUẬN</h1><p><b>{title}</b></p>{body}</body></html>")
+        for number in range(1, pages + 1)
+    )
+    html = (
+        f'<html lang="vi"><head><meta charset="utf-8"><style>@page {{ size: A4; margin: 20mm 20mm 20mm 30mm }}'
+        f'body {{ font-family: "Liberation Serif", "Tinos", serif; font-size: 13pt }}</style></head>'
+        f"<body><p><b>{agency.upper()}</b></p><h1>THAM LUẬN</h1><p><b>{title}</b></p>{body}</body></html>"
+    )
     return HTML(string=html).write_pdf()
 
 
@@ -74,8 +79,9 @@ def _upload(presentation: Presentation, actor, *, kind: str, at: dt.datetime, no
 
 
 def _review(presentation: Presentation, organiser, decision: str, comment: str, *, at: dt.datetime):
-    review = services.presentation_review(actor=organiser, presentation=presentation, decision=decision,
-                                          comment=comment)
+    review = services.presentation_review(
+        actor=organiser, presentation=presentation, decision=decision, comment=comment
+    )
     Review.objects.filter(pk=review.pk).update(created_at=at)
     presentation.refresh_from_db()
 
@@ -96,8 +102,14 @@ def seed_presentations(*, stdout=None) -> None:
     departments_due, communes_due = today + dt.timedelta(days=12), today - dt.timedelta(days=2)
     assignments = []
     for order, (topic, unit) in enumerate(PRESENTATIONS_004, start=1):
-        assignment = Assignment(conference=conference, order=order, topic=topic, guidance=GUIDANCE,
-                                programme_item=slot, due_date=departments_due)
+        assignment = Assignment(
+            conference=conference,
+            order=order,
+            topic=topic,
+            guidance=GUIDANCE,
+            programme_item=slot,
+            due_date=departments_due,
+        )
         if order <= len(CODES_004):
             assignment.agency = agencies[CODES_004[order - 1]]
         else:
@@ -121,8 +133,14 @@ def seed_presentations(*, stdout=None) -> None:
     # Sở Khoa học và Công nghệ: a Word file; asked to revise.
     p = thread(skhcn)
     _upload(p, _uploader(p.agency, organiser), kind="docx", at=days(4), note="Bản dự thảo lần 1.")
-    _review(p, organiser, Review.Decision.REVISE, "Đề nghị bổ sung số liệu về tỷ lệ hồ sơ trực tuyến toàn trình năm "
-            "2025 và nêu rõ các chỉ số thành phần chưa đạt điểm tối đa.", at=days(3))
+    _review(
+        p,
+        organiser,
+        Review.Decision.REVISE,
+        "Đề nghị bổ sung số liệu về tỷ lệ hồ sơ trực tuyến toàn trình năm "
+        "2025 và nêu rõ các chỉ số thành phần chưa đạt điểm tối đa.",
+        at=days(3),
+    )
     # Công an tỉnh: sent, waiting for the organiser.
     p = thread(ca)
     _upload(p, _uploader(p.agency, organiser), kind="pdf", at=days(1))
@@ -143,5 +161,7 @@ def seed_presentations(*, stdout=None) -> None:
     late = Presentation.objects.filter(assignment=group, status=Presentation.Status.AWAITING)
     notifications.remind_now(keys=[reminders.key(p.pk) for p in late], scope=scope_of(conference), actor=organiser)
     if stdout is not None:
-        stdout.write(f"Tham luận mẫu: {len(assignments)} chủ đề, "
-                     f"{Presentation.objects.filter(assignment__conference=conference).count()} đơn vị tham luận.")
+        stdout.write(
+            f"Tham luận mẫu: {len(assignments)} chủ đề, "
+            f"{Presentation.objects.filter(assignment__conference=conference).count()} đơn vị tham luận."
+        )

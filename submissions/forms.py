@@ -15,25 +15,43 @@ from .validation import EXTENSIONS
 
 
 class AssignmentForm(forms.ModelForm):
-    reminder_days = DaysField(label=_("Nhắc riêng cho tham luận này (số ngày trước hạn)"), required=False,
-                              help_text=_("Ví dụ: 5, 2, 0. Bỏ trống: theo lịch nhắc của hội nghị."))
-    group_kinds = forms.MultipleChoiceField(label=_("Các loại đơn vị"), choices=AgencyKind.choices, required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    reminder_days = DaysField(
+        label=_("Nhắc riêng cho tham luận này (số ngày trước hạn)"),
+        required=False,
+        help_text=_("Ví dụ: 5, 2, 0. Bỏ trống: theo lịch nhắc của hội nghị."),
+    )
+    group_kinds = forms.MultipleChoiceField(
+        label=_("Các loại đơn vị"), choices=AgencyKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Assignment
-        fields = ["topic", "guidance", "assignee", "agency", "group_label", "group_kinds", "due_date", "due_time",
-                  "programme_item", "allow_late", "reminder_days"]
+        fields = [
+            "topic",
+            "guidance",
+            "assignee",
+            "agency",
+            "group_label",
+            "group_kinds",
+            "due_date",
+            "due_time",
+            "programme_item",
+            "allow_late",
+            "reminder_days",
+        ]
         widgets = {
-            "topic": forms.Textarea(attrs={"rows": 3}), "guidance": forms.Textarea(attrs={"rows": 4}),
-            "due_date": DateInput(), "due_time": TimeInput(),
+            "topic": forms.Textarea(attrs={"rows": 3}),
+            "guidance": forms.Textarea(attrs={"rows": 4}),
+            "due_date": DateInput(),
+            "due_time": TimeInput(),
         }
 
     def __init__(self, *args, conference, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.conference = conference
-        self.fields["agency"].queryset = Agency.objects.filter(province_id=conference.province_id).active() \
-            .order_by("kind", "name")
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(province_id=conference.province_id).active().order_by("kind", "name")
+        )
         self.fields["agency"].required = False
         group_agencies_by_kind(self.fields["agency"])
         self.fields["programme_item"].queryset = conference.programme_items.all()
@@ -44,21 +62,30 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp tham luận"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
-        error_messages={"required": _("Hãy chọn tệp tham luận để gửi."),
-                        "empty": _("Tệp rỗng (0 byte). Hãy kiểm tra lại tệp rồi tải lên.")})
-    note = forms.CharField(label=_("Ghi chú gửi Sở Nội vụ (không bắt buộc)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+        error_messages={
+            "required": _("Hãy chọn tệp tham luận để gửi."),
+            "empty": _("Tệp rỗng (0 byte). Hãy kiểm tra lại tệp rồi tải lên."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Ghi chú gửi Sở Nội vụ (không bắt buộc)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if on_behalf:
             self.fields["note"].label = _("Ghi chú (ví dụ: nhận qua thư điện tử ngày …)")
         self.fields["file"].help_text = _("PDF, Word (DOCX, DOC), PowerPoint (PPTX) hoặc ODT; tối đa %(max)s.") % {
-            "max": filesizeformat(settings.PRESENTATION_MAX_BYTES)}
+            "max": filesizeformat(settings.PRESENTATION_MAX_BYTES)
+        }
 
 
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Quyết định"), choices=Review.Decision.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Nhận xét gửi đơn vị"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Bắt buộc khi yêu cầu chỉnh sửa hoặc không chấp nhận."))
+    comment = forms.CharField(
+        label=_("Nhận xét gửi đơn vị"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi yêu cầu chỉnh sửa hoặc không chấp nhận."),
+    )

@@ -12,22 +12,32 @@ from . import selectors
 def detail_panel(conference, user):
     if not selectors.can_manage(user, conference):
         return None
-    return {"template": "submissions/_conference_panel.html", "conference": conference,
-            "totals": selectors.board_totals(conference), "assignments": conference.presentation_assignments.count()}
+    return {
+        "template": "submissions/_conference_panel.html",
+        "conference": conference,
+        "totals": selectors.board_totals(conference),
+        "assignments": conference.presentation_assignments.count(),
+    }
 
 
 def board_panel(conference, user):
     if not selectors.can_manage(user, conference):
         return None
-    return {"template": "submissions/_board_panel.html", "conference": conference,
-            "totals": selectors.board_totals(conference), "rows": selectors.board_rows(conference)}
+    return {
+        "template": "submissions/_board_panel.html",
+        "conference": conference,
+        "totals": selectors.board_totals(conference),
+        "rows": selectors.board_rows(conference),
+    }
 
 
 def appendix_rows(conference) -> list[tuple[str, str]]:
     """The plan's appendix: each topic with its unit as a plan prints it
     ("Sở Tư pháp", not "Sở Tư pháp tỉnh Lào Cai"), or the group's wording."""
-    return [(a.topic, a.group_label if a.is_group else short_name(a.agency))
-            for a in selectors.assignments_in_programme_order(conference)]
+    return [
+        (a.topic, a.group_label if a.is_group else short_name(a.agency))
+        for a in selectors.assignments_in_programme_order(conference)
+    ]
 
 
 def register():

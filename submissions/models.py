@@ -32,21 +32,39 @@ class Assignment(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     topic = models.TextField(_("nội dung tham luận"))
     guidance = models.TextField(
-        _("hướng dẫn"), blank=True,
-        help_text=_("Ví dụ: tập trung vào các tiêu chí chưa đạt điểm tối đa, nêu rõ trách nhiệm, đề xuất giải pháp."))
+        _("hướng dẫn"),
+        blank=True,
+        help_text=_("Ví dụ: tập trung vào các tiêu chí chưa đạt điểm tối đa, nêu rõ trách nhiệm, đề xuất giải pháp."),
+    )
     assignee = models.CharField(_("giao cho"), max_length=20, choices=Assignee.choices, default=Assignee.AGENCY)
-    agency = models.ForeignKey(Agency, verbose_name=_("đơn vị tham luận"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="presentation_assignments")
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("đơn vị tham luận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="presentation_assignments",
+    )
     group_label = models.CharField(
-        _("tên nhóm (như in)"), max_length=255, blank=True,
-        help_text=_("Ví dụ: Các xã, phường được Chủ tịch UBND tỉnh tặng Bằng khen."))
+        _("tên nhóm (như in)"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Các xã, phường được Chủ tịch UBND tỉnh tặng Bằng khen."),
+    )
     group_kinds = models.JSONField(_("các loại đơn vị"), default=list, blank=True)
     due_date = models.DateField(_("hạn gửi"))
     due_time = models.TimeField(_("giờ"), null=True, blank=True, help_text=_("Bỏ trống: hết ngày."))
-    programme_item = models.ForeignKey(ProgrammeItem, verbose_name=_("mục trong chương trình"), null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+")
-    allow_late = models.BooleanField(_("nhận tệp gửi muộn"), default=True,
-                                     help_text=_("Tệp gửi sau hạn vẫn được nhận và đánh dấu là muộn."))
+    programme_item = models.ForeignKey(
+        ProgrammeItem,
+        verbose_name=_("mục trong chương trình"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    allow_late = models.BooleanField(
+        _("nhận tệp gửi muộn"), default=True, help_text=_("Tệp gửi sau hạn vẫn được nhận và đánh dấu là muộn.")
+    )
     # Overrides the conference's reminder policy for this topic only.
     reminder_days = models.JSONField(_("nhắc riêng (số ngày trước hạn)"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -77,7 +95,8 @@ class Assignment(models.Model):
             errors["agency"] = _("Đơn vị không thuộc tỉnh của hội nghị.")
         if self.due_date and self.conference_id and self.conference.date and self.due_date >= self.conference.date:
             errors["due_date"] = _("Hạn gửi phải trước ngày hội nghị (%(day)s) để kịp tổng hợp tài liệu.") % {
-                "day": vn_date(self.conference.date)}
+                "day": vn_date(self.conference.date)
+            }
         if self.programme_item_id and self.programme_item.conference_id != self.conference_id:
             errors["programme_item"] = _("Mục này không thuộc chương trình của hội nghị.")
         if errors:
@@ -202,7 +221,7 @@ BOOKLET_TIME_LIMIT = 1900  # seconds; the booklet task's hard limit
 
 
 class Booklet(models.Model):
-    """"Tài liệu Hội nghị": the accepted presentations as one PDF and a zip of
+    """ "Tài liệu Hội nghị": the accepted presentations as one PDF and a zip of
     the originals. Keyed by the hash of what goes in, so asking again for
     the same content returns the same row."""
 
@@ -236,5 +255,8 @@ class Booklet(models.Model):
     @property
     def is_stalled(self) -> bool:
         """Running for longer than the task may live: its worker is gone."""
-        return (self.status == RenderStatus.RUNNING and self.started_at is not None
-                and timezone.now() - self.started_at > dt.timedelta(seconds=BOOKLET_TIME_LIMIT + 60))
+        return (
+            self.status == RenderStatus.RUNNING
+            and self.started_at is not None
+            and timezone.now() - self.started_at > dt.timedelta(seconds=BOOKLET_TIME_LIMIT + 60)
+        )

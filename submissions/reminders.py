@@ -22,11 +22,23 @@ def schedule(assignment: Assignment) -> None:
     owing = [p for p in presentations if p.status == Presentation.Status.AWAITING]
     notifications.deadline_done(keys=[key(p.pk) for p in presentations if p not in owing])
     people = agency_recipients({p.agency_id for p in owing})
-    notifications.deadlines_set([Deadline(
-        key=key(p.pk), scope=scope_of(assignment.conference), due_at=assignment.due_at, what="Hạn gửi tham luận",
-        context=assignment.conference.title, detail=assignment.topic, agency_name=p.agency.name,
-        link=reverse("submissions:detail", args=[p.pk]), recipients=tuple(people[p.agency_id]),
-        policy={"days_before": assignment.reminder_days} if assignment.reminder_days else None) for p in owing])
+    notifications.deadlines_set(
+        [
+            Deadline(
+                key=key(p.pk),
+                scope=scope_of(assignment.conference),
+                due_at=assignment.due_at,
+                what="Hạn gửi tham luận",
+                context=assignment.conference.title,
+                detail=assignment.topic,
+                agency_name=p.agency.name,
+                link=reverse("submissions:detail", args=[p.pk]),
+                recipients=tuple(people[p.agency_id]),
+                policy={"days_before": assignment.reminder_days} if assignment.reminder_days else None,
+            )
+            for p in owing
+        ]
+    )
 
 
 def done(presentation_ids) -> None:

@@ -22,8 +22,12 @@ Status = Presentation.Status
 
 # Programme order: the slot in the programme first, then the assignment's own order.
 PROGRAMME_ORDER = [F("programme_item__order").asc(nulls_last=True), "order", "pk"]
-PRESENTATION_PROGRAMME_ORDER = [F("assignment__programme_item__order").asc(nulls_last=True), "assignment__order",
-                                "assignment_id", "agency__name"]
+PRESENTATION_PROGRAMME_ORDER = [
+    F("assignment__programme_item__order").asc(nulls_last=True),
+    "assignment__order",
+    "assignment_id",
+    "agency__name",
+]
 
 
 def can_manage(user, conference: Conference) -> bool:
@@ -44,16 +48,22 @@ def visible_presentations(user) -> QuerySet[Presentation]:
 
 
 def _with_parts(qs: QuerySet[Presentation]) -> QuerySet[Presentation]:
-    return qs.select_related("assignment__conference__province", "assignment__programme_item", "agency",
-                             "current_version")
+    return qs.select_related(
+        "assignment__conference__province", "assignment__programme_item", "agency", "current_version"
+    )
 
 
 def presentation_get(*, user, pk) -> Presentation:
     return get_object_or_404(_with_parts(visible_presentations(user)), pk=pk)
 
 
-def presentation_list(*, user, status: str = "", open_only: bool = False, conference_id: int | None = None,
-                      ) -> QuerySet[Presentation]:
+def presentation_list(
+    *,
+    user,
+    status: str = "",
+    open_only: bool = False,
+    conference_id: int | None = None,
+) -> QuerySet[Presentation]:
     qs = _with_parts(visible_presentations(user))
     if conference_id:
         qs = qs.filter(assignment__conference_id=conference_id)
@@ -61,8 +71,9 @@ def presentation_list(*, user, status: str = "", open_only: bool = False, confer
         qs = qs.filter(status=status)
     if open_only:
         qs = qs.filter(status__in=[Status.AWAITING, Status.REVISION, Status.SUBMITTED])
-    return qs.annotate(version_count=Count("versions")).order_by("assignment__due_date", "assignment__conference_id",
-                                                                 *PRESENTATION_PROGRAMME_ORDER)
+    return qs.annotate(version_count=Count("versions")).order_by(
+        "assignment__due_date", "assignment__conference_id", *PRESENTATION_PROGRAMME_ORDER
+    )
 
 
 def owed_by_agency(*, user) -> list[Presentation]:
@@ -76,10 +87,14 @@ def owed_by_agency(*, user) -> list[Presentation]:
 
 def history(presentation: Presentation) -> list[dict]:
     """Versions and decisions in the order they happened, newest first."""
-    events = [{"kind": "version", "at": v.uploaded_at, "version": v}
-              for v in presentation.versions.select_related("uploaded_by")]
-    events += [{"kind": "review", "at": r.created_at, "review": r}
-               for r in presentation.reviews.select_related("actor", "version")]
+    events = [
+        {"kind": "version", "at": v.uploaded_at, "version": v}
+        for v in presentation.versions.select_related("uploaded_by")
+    ]
+    events += [
+        {"kind": "review", "at": r.created_at, "review": r}
+        for r in presentation.reviews.select_related("actor", "version")
+    ]
     return sorted(events, key=lambda e: e["at"], reverse=True)
 
 
@@ -90,15 +105,22 @@ def version_get(*, user, presentation_pk, pk) -> Version:
 
 def assignment_list(conference: Conference) -> list[Assignment]:
     presentations = Prefetch(
-        "presentations", queryset=Presentation.objects.select_related("agency", "current_version")
-        .annotate(version_count=Count("versions")).order_by("agency__name"))
-    return list(conference.presentation_assignments.select_related("agency", "programme_item")
-                .prefetch_related(presentations).order_by(*PROGRAMME_ORDER))
+        "presentations",
+        queryset=Presentation.objects.select_related("agency", "current_version")
+        .annotate(version_count=Count("versions"))
+        .order_by("agency__name"),
+    )
+    return list(
+        conference.presentation_assignments.select_related("agency", "programme_item")
+        .prefetch_related(presentations)
+        .order_by(*PROGRAMME_ORDER)
+    )
 
 
 def assignment_get(*, user, conference_pk, pk) -> Assignment:
-    assignment = get_object_or_404(Assignment.objects.select_related("conference", "agency", "programme_item"),
-                                   pk=pk, conference_id=conference_pk)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("conference", "agency", "programme_item"), pk=pk, conference_id=conference_pk
+    )
     if not can_manage(user, assignment.conference):
         # Another province's assignment does not exist for this user.
         raise Http404
@@ -106,8 +128,11 @@ def assignment_get(*, user, conference_pk, pk) -> Assignment:
 
 
 def assignments_in_programme_order(conference: Conference) -> list[Assignment]:
-    return list(conference.presentation_assignments.select_related("agency__province", "programme_item")
-                .order_by(*PROGRAMME_ORDER))
+    return list(
+        conference.presentation_assignments.select_related("agency__province", "programme_item").order_by(
+            *PROGRAMME_ORDER
+        )
+    )
 
 
 def overdue_q(prefix: str = "") -> Q:
@@ -115,7 +140,8 @@ def overdue_q(prefix: str = "") -> Q:
     now = timezone.localtime()
     return Q(**{f"{prefix}status": Status.AWAITING}) & (
         Q(**{f"{prefix}assignment__due_date__lt": now.date()})
-        | Q(**{f"{prefix}assignment__due_date": now.date(), f"{prefix}assignment__due_time__lt": now.time()}))
+        | Q(**{f"{prefix}assignment__due_date": now.date(), f"{prefix}assignment__due_time__lt": now.time()})
+    )
 
 
 def board_totals(conference: Conference) -> dict:
@@ -129,24 +155,33 @@ def board_totals(conference: Conference) -> dict:
         waiting=Count("pk", filter=Q(status=Status.SUBMITTED)),
         overdue=Count("pk", filter=overdue_q()),
     )
-    totals["unresolved_groups"] = conference.presentation_assignments.exclude(
-        assignee=Assignment.Assignee.AGENCY).filter(presentations__isnull=True).count()
+    totals["unresolved_groups"] = (
+        conference.presentation_assignments.exclude(assignee=Assignment.Assignee.AGENCY)
+        .filter(presentations__isnull=True)
+        .count()
+    )
     return totals
 
 
 def board_rows(conference: Conference) -> list[Presentation]:
     """Per agency, its presentations and their state."""
-    return list(Presentation.objects.filter(assignment__conference=conference)
-                .select_related("agency", "assignment", "current_version")
-                .annotate(version_count=Count("versions")).order_by("agency__name", *PRESENTATION_PROGRAMME_ORDER))
+    return list(
+        Presentation.objects.filter(assignment__conference=conference)
+        .select_related("agency", "assignment", "current_version")
+        .annotate(version_count=Count("versions"))
+        .order_by("agency__name", *PRESENTATION_PROGRAMME_ORDER)
+    )
 
 
 def booklet_entries(conference: Conference) -> list[Presentation]:
     """The accepted presentations, in programme order, with their accepted file."""
-    return list(Presentation.objects.filter(assignment__conference=conference, status=Status.ACCEPTED,
-                                            current_version__isnull=False)
-                .select_related("agency", "assignment__programme_item", "current_version")
-                .order_by(*PRESENTATION_PROGRAMME_ORDER))
+    return list(
+        Presentation.objects.filter(
+            assignment__conference=conference, status=Status.ACCEPTED, current_version__isnull=False
+        )
+        .select_related("agency", "assignment__programme_item", "current_version")
+        .order_by(*PRESENTATION_PROGRAMME_ORDER)
+    )
 
 
 def booklet_is_current(booklet: Booklet) -> bool:

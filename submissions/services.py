@@ -45,11 +45,17 @@ def can_upload(user, presentation: Presentation) -> bool:
 
 # --- Assignments -------------------------------------------------------------------------
 
+
 def assignment_agencies(assignment: Assignment):
     if assignment.assignee == Assignment.Assignee.AGENCY:
         return [assignment.agency] if assignment.agency_id else []
-    return list(group_agencies(assignment.conference, awardees=assignment.assignee == Assignment.Assignee.AWARDEES,
-                               kinds=assignment.group_kinds))
+    return list(
+        group_agencies(
+            assignment.conference,
+            awardees=assignment.assignee == Assignment.Assignee.AWARDEES,
+            kinds=assignment.group_kinds,
+        )
+    )
 
 
 @transaction.atomic
@@ -94,6 +100,7 @@ def assignment_delete(*, actor, assignment: Assignment) -> None:
 
 # --- Uploads -------------------------------------------------------------------------------
 
+
 def upload_deadline_refusal(presentation: Presentation, now=None) -> str | None:
     """Why an upload is not taken now, or None."""
     assignment = presentation.assignment
@@ -103,8 +110,9 @@ def upload_deadline_refusal(presentation: Presentation, now=None) -> str | None:
         return _("Tham luận đã bị từ chối nên không nhận thêm tệp.")
     now = now or timezone.now()
     if now > assignment.due_at and presentation.first_submitted_at is None and not assignment.allow_late:
-        return _("Đã quá hạn gửi tham luận (hạn %(due)s) và đợt này không nhận tệp gửi muộn. Hãy liên hệ Sở Nội vụ.") \
-            % {"due": vn_date(assignment.due_date)}
+        return _(
+            "Đã quá hạn gửi tham luận (hạn %(due)s) và đợt này không nhận tệp gửi muộn. Hãy liên hệ Sở Nội vụ."
+        ) % {"due": vn_date(assignment.due_date)}
     return None
 
 
@@ -127,10 +135,20 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
             # Lateness is the first submission's: a correction sent later is not late.
             late = now > locked.assignment.due_at and locked.first_submitted_at is None
             last = locked.versions.order_by("-number").first()
-            version = Version(presentation=locked, number=(last.number + 1) if last else 1, token=uuid.uuid4().hex,
-                              original_name=inspected.name, file_type=inspected.file_type, size=inspected.size,
-                              sha256=inspected.sha256, pages=inspected.pages, note=note.strip(), is_late=late,
-                              uploaded_by=actor, uploaded_at=now)
+            version = Version(
+                presentation=locked,
+                number=(last.number + 1) if last else 1,
+                token=uuid.uuid4().hex,
+                original_name=inspected.name,
+                file_type=inspected.file_type,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                pages=inspected.pages,
+                note=note.strip(),
+                is_late=late,
+                uploaded_by=actor,
+                uploaded_at=now,
+            )
             upload.seek(0)
             version.file.save(upload.name, upload, save=False)
             stored = version.file.name
@@ -154,13 +172,17 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
 
 # --- Review ---------------------------------------------------------------------------------
 
-DECISION_STATUS = {Review.Decision.ACCEPT: Status.ACCEPTED, Review.Decision.REVISE: Status.REVISION,
-                   Review.Decision.REJECT: Status.REJECTED}
+DECISION_STATUS = {
+    Review.Decision.ACCEPT: Status.ACCEPTED,
+    Review.Decision.REVISE: Status.REVISION,
+    Review.Decision.REJECT: Status.REJECTED,
+}
 
 
 @transaction.atomic
-def presentation_review(*, actor, presentation: Presentation, decision: str, comment: str = "",
-                        version_id: int | None = None) -> Review:
+def presentation_review(
+    *, actor, presentation: Presentation, decision: str, comment: str = "", version_id: int | None = None
+) -> Review:
     """`version_id` is the version the organiser looked at: if the agency sent
     another meanwhile, the decision is refused rather than applied to a file
     nobody has read."""
@@ -177,8 +199,9 @@ def presentation_review(*, actor, presentation: Presentation, decision: str, com
         raise Refused(_("Tham luận đã ở trạng thái “%(status)s”.") % {"status": locked.get_status_display()})
     if decision != Review.Decision.ACCEPT and not comment:
         raise Refused(_("Hãy ghi nhận xét để đơn vị biết cần sửa gì hoặc vì sao không chấp nhận."))
-    review = Review(presentation=locked, version_id=locked.current_version_id, decision=decision, comment=comment,
-                    actor=actor)
+    review = Review(
+        presentation=locked, version_id=locked.current_version_id, decision=decision, comment=comment, actor=actor
+    )
     review.full_clean()
     review.save()
     locked.status = DECISION_STATUS[decision]
@@ -189,6 +212,7 @@ def presentation_review(*, actor, presentation: Presentation, decision: str, com
 
 # --- Booklet --------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def booklet_request(*, actor, conference: Conference) -> Booklet:
     """The booklet of the accepted presentations as they are now. Asking
@@ -198,8 +222,10 @@ def booklet_request(*, actor, conference: Conference) -> Booklet:
     if not entries:
         raise Refused(_("Chưa có tham luận nào được chấp nhận để đưa vào tài liệu hội nghị."))
     booklet, created = Booklet.objects.select_for_update().get_or_create(
-        conference=conference, content_hash=binding.content_hash(conference, entries),
-        defaults={"total": len(entries), "requested_by": actor})
+        conference=conference,
+        content_hash=binding.content_hash(conference, entries),
+        defaults={"total": len(entries), "requested_by": actor},
+    )
     if not created:
         # Asked again: it becomes the conference's current booklet.
         booklet.requested_at, booklet.requested_by = timezone.now(), actor

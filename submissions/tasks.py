@@ -38,7 +38,9 @@ def build(booklet: Booklet) -> None:
     presentations = selectors.booklet_entries(conference)
     if binding.content_hash(conference, presentations) != booklet.content_hash:
         Booklet.objects.filter(pk=booklet.pk).update(
-            status=Booklet.Status.FAILED, error=_("Danh sách tham luận được chấp nhận đã thay đổi; hãy tạo lại tài liệu."))
+            status=Booklet.Status.FAILED,
+            error=_("Danh sách tham luận được chấp nhận đã thay đổi; hãy tạo lại tài liệu."),
+        )
         return
     Booklet.objects.filter(pk=booklet.pk).update(total=len(presentations) + 1)
     entries, originals = [], []
@@ -56,15 +58,28 @@ def build(booklet: Booklet) -> None:
     base = f"booklets/{conference.pk}/{booklet.content_hash[:24]}"
     pdf_name = store_file(f"{base}.pdf", pdf)
     zip_name = store_file(f"{base}.zip", binding.originals_zip(originals))
-    not_converted = [{"agency": e.presentation.agency.name, "name": e.presentation.current_version.original_name,
-                      "reason": e.note} for e in entries if not e.pdf]
+    not_converted = [
+        {"agency": e.presentation.agency.name, "name": e.presentation.current_version.original_name, "reason": e.note}
+        for e in entries
+        if not e.pdf
+    ]
     Booklet.objects.filter(pk=booklet.pk).update(
-        pdf=pdf_name, zip=zip_name, pages=pages, not_converted=not_converted, done=len(presentations) + 1,
-        status=Booklet.Status.DONE, finished_at=timezone.now())
+        pdf=pdf_name,
+        zip=zip_name,
+        pages=pages,
+        not_converted=not_converted,
+        done=len(presentations) + 1,
+        status=Booklet.Status.DONE,
+        finished_at=timezone.now(),
+    )
 
 
-@shared_task(name="submissions.build_booklet", ignore_result=True, soft_time_limit=BOOKLET_TIME_LIMIT - 100,
-             time_limit=BOOKLET_TIME_LIMIT)
+@shared_task(
+    name="submissions.build_booklet",
+    ignore_result=True,
+    soft_time_limit=BOOKLET_TIME_LIMIT - 100,
+    time_limit=BOOKLET_TIME_LIMIT,
+)
 def build_booklet(booklet_id: int) -> None:
     booklet = _claim(booklet_id)
     if booklet is None:

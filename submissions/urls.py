@@ -11,13 +11,24 @@ urlpatterns = [
     path("tham-luan/<int:pk>/tep/<int:version_pk>/", views.version_download, name="download"),
     path("hoi-nghi/<int:conference_pk>/tham-luan/", views.ConferencePresentationsView.as_view(), name="conference"),
     path("hoi-nghi/<int:conference_pk>/tham-luan/giao/", views.AssignmentFormView.as_view(), name="assignment-create"),
-    path("hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/", views.AssignmentFormView.as_view(),
-         name="assignment-update"),
-    path("hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/xoa/", views.assignment_delete, name="assignment-delete"),
-    path("hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/cap-nhat-don-vi/", views.assignment_sync,
-         name="assignment-sync"),
+    path(
+        "hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/",
+        views.AssignmentFormView.as_view(),
+        name="assignment-update",
+    ),
+    path(
+        "hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/xoa/", views.assignment_delete, name="assignment-delete"
+    ),
+    path(
+        "hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/cap-nhat-don-vi/",
+        views.assignment_sync,
+        name="assignment-sync",
+    ),
     path("hoi-nghi/<int:conference_pk>/tai-lieu/", views.booklet_request, name="booklet-request"),
     path("hoi-nghi/<int:conference_pk>/tai-lieu/<int:pk>/", views.booklet_panel, name="booklet"),
-    path("hoi-nghi/<int:conference_pk>/tai-lieu/<int:pk>/tai-ve.<str:fmt>", views.booklet_download,
-         name="booklet-download"),
+    path(
+        "hoi-nghi/<int:conference_pk>/tai-lieu/<int:pk>/tai-ve.<str:fmt>",
+        views.booklet_download,
+        name="booklet-download",
+    ),
 ]

@@ -29,8 +29,13 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ZIP_ENTRIES = 5000
 
-EXTENSIONS = {".pdf": FileType.PDF, ".docx": FileType.DOCX, ".doc": FileType.DOC, ".pptx": FileType.PPTX,
-              ".odt": FileType.ODT}
+EXTENSIONS = {
+    ".pdf": FileType.PDF,
+    ".docx": FileType.DOCX,
+    ".doc": FileType.DOC,
+    ".pptx": FileType.PPTX,
+    ".odt": FileType.ODT,
+}
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MACRO_PARTS = re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$|(^|/)(Basic|Scripts|activeX)/", re.IGNORECASE)
@@ -61,11 +66,18 @@ def clean_name(raw: str) -> str:
     if not name:
         raise UploadRejected(_("Tệp không có tên. Hãy chọn lại tệp."))
     if any(unicodedata.category(ch) == "Cc" for ch in name) or "/" in name or "\\" in name or name.startswith("."):
-        raise UploadRejected(_("Tên tệp “%(name)s” không hợp lệ: tên không được chứa đường dẫn thư mục hay ký tự điều "
-                               "khiển. Hãy đổi tên tệp rồi tải lên lại.") % {"name": name[:80]})
+        raise UploadRejected(
+            _(
+                "Tên tệp “%(name)s” không hợp lệ: tên không được chứa đường dẫn thư mục hay ký tự điều "
+                "khiển. Hãy đổi tên tệp rồi tải lên lại."
+            )
+            % {"name": name[:80]}
+        )
     if len(name) > MAX_NAME_LENGTH:
-        raise UploadRejected(_("Tên tệp dài %(n)d ký tự, vượt quá %(max)d ký tự cho phép. Hãy đặt tên ngắn hơn rồi tải "
-                               "lên lại.") % {"n": len(name), "max": MAX_NAME_LENGTH})
+        raise UploadRejected(
+            _("Tên tệp dài %(n)d ký tự, vượt quá %(max)d ký tự cho phép. Hãy đặt tên ngắn hơn rồi tải lên lại.")
+            % {"n": len(name), "max": MAX_NAME_LENGTH}
+        )
     return name
 
 
@@ -76,20 +88,28 @@ def inspect_upload(upload, *, max_bytes: int) -> Inspected:
     if size == 0:
         raise UploadRejected(_("Tệp “%(name)s” rỗng (0 byte). Hãy kiểm tra lại tệp rồi tải lên.") % {"name": name})
     if size > max_bytes:
-        raise UploadRejected(_("Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(max)s. Hãy giảm dung lượng "
-                               "(ví dụ nén ảnh, lưu lại dưới dạng PDF) rồi tải lên lại.")
-                             % {"name": name, "size": filesizeformat(size), "max": filesizeformat(max_bytes)})
+        raise UploadRejected(
+            _(
+                "Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(max)s. Hãy giảm dung lượng "
+                "(ví dụ nén ảnh, lưu lại dưới dạng PDF) rồi tải lên lại."
+            )
+            % {"name": name, "size": filesizeformat(size), "max": filesizeformat(max_bytes)}
+        )
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     expected = EXTENSIONS.get(extension)
     if expected is None:
-        raise UploadRejected(_("Tệp “%(name)s” không thuộc định dạng được nhận. Chỉ nhận: %(allowed)s.")
-                             % {"name": name, "allowed": allowed_label()})
+        raise UploadRejected(
+            _("Tệp “%(name)s” không thuộc định dạng được nhận. Chỉ nhận: %(allowed)s.")
+            % {"name": name, "allowed": allowed_label()}
+        )
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
     if head.startswith(EXECUTABLE_MAGIC):
-        raise UploadRejected(_("Tệp “%(name)s” là một chương trình chạy được, không phải tài liệu, nên không được nhận.")
-                             % {"name": name})
+        raise UploadRejected(
+            _("Tệp “%(name)s” là một chương trình chạy được, không phải tài liệu, nên không được nhận.")
+            % {"name": name}
+        )
     if head.startswith(b"PK\x03\x04"):
         actual, pages = _zip_type(upload, name), None
     elif head.startswith(OLE_MAGIC):
@@ -98,12 +118,21 @@ def inspect_upload(upload, *, max_bytes: int) -> Inspected:
         # A PDF starts with its header: one preceded by HTML is a polyglot.
         actual, pages = FileType.PDF, _pdf_pages(upload, name)
     else:
-        raise UploadRejected(_("Nội dung tệp “%(name)s” không phải %(label)s (có thể tệp đã bị đổi đuôi). Hãy mở tệp, lưu "
-                               "lại đúng định dạng rồi tải lên.") % {"name": name, "label": FileType(expected).label})
+        raise UploadRejected(
+            _(
+                "Nội dung tệp “%(name)s” không phải %(label)s (có thể tệp đã bị đổi đuôi). Hãy mở tệp, lưu "
+                "lại đúng định dạng rồi tải lên."
+            )
+            % {"name": name, "label": FileType(expected).label}
+        )
     if actual != expected:
-        raise UploadRejected(_("Tệp “%(name)s” có đuôi %(ext)s nhưng nội dung là %(label)s. Hãy đặt lại đúng đuôi tệp "
-                               "hoặc lưu lại đúng định dạng rồi tải lên.")
-                             % {"name": name, "ext": extension, "label": FileType(actual).label})
+        raise UploadRejected(
+            _(
+                "Tệp “%(name)s” có đuôi %(ext)s nhưng nội dung là %(label)s. Hãy đặt lại đúng đuôi tệp "
+                "hoặc lưu lại đúng định dạng rồi tải lên."
+            )
+            % {"name": name, "ext": extension, "label": FileType(actual).label}
+        )
     return Inspected(name=name, file_type=actual, size=size, sha256=_sha256(upload), pages=pages)
 
 
@@ -117,8 +146,10 @@ def _sha256(upload) -> str:
 
 
 def _broken(name: str, label: str) -> UploadRejected:
-    return UploadRejected(_("Tệp “%(name)s” bị hỏng, không mở được như một tệp %(label)s. Hãy mở lại tệp trên máy, lưu "
-                            "lại rồi tải lên.") % {"name": name, "label": label})
+    return UploadRejected(
+        _("Tệp “%(name)s” bị hỏng, không mở được như một tệp %(label)s. Hãy mở lại tệp trên máy, lưu lại rồi tải lên.")
+        % {"name": name, "label": label}
+    )
 
 
 def _zip_type(upload, name: str) -> str:
@@ -132,8 +163,11 @@ def _zip_type(upload, name: str) -> str:
     # an archive may understate them, and the converter would unpack it all.
     claimed = sum(entry.file_size for entry in entries)
     packed = sum(entry.compress_size for entry in entries) or 1
-    if (len(entries) > MAX_ZIP_ENTRIES or claimed > MAX_UNPACKED_BYTES
-            or (claimed > 10 * 1024 * 1024 and claimed / packed > MAX_RATIO)):
+    if (
+        len(entries) > MAX_ZIP_ENTRIES
+        or claimed > MAX_UNPACKED_BYTES
+        or (claimed > 10 * 1024 * 1024 and claimed / packed > MAX_RATIO)
+    ):
         raise _bomb(name, claimed)
     if len(set(names)) != len(names):
         # Two parts of one name: readers disagree on which one counts.
@@ -157,7 +191,9 @@ def _zip_type(upload, name: str) -> str:
                 return FileType.DOCX
             if "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" in types:
                 return FileType.PPTX
-        elif "mimetype" in names and archive.read("mimetype")[:100].strip() == b"application/vnd.oasis.opendocument.text":
+        elif (
+            "mimetype" in names and archive.read("mimetype")[:100].strip() == b"application/vnd.oasis.opendocument.text"
+        ):
             return FileType.ODT
     except UploadRejected:
         raise
@@ -165,8 +201,13 @@ def _zip_type(upload, name: str) -> str:
         raise _broken(name, "Office") from None
     finally:
         upload.seek(0)
-    raise UploadRejected(_("Tệp “%(name)s” là một tệp nén nhưng không phải tài liệu Word, PowerPoint hay OpenDocument, "
-                           "nên không được nhận.") % {"name": name})
+    raise UploadRejected(
+        _(
+            "Tệp “%(name)s” là một tệp nén nhưng không phải tài liệu Word, PowerPoint hay OpenDocument, "
+            "nên không được nhận."
+        )
+        % {"name": name}
+    )
 
 
 def _count_unpacked(archive: zipfile.ZipFile, entries, name: str) -> None:
@@ -187,18 +228,29 @@ def _attributes(xml: bytes, attribute: str) -> set[str]:
 
 
 def _bomb(name: str, size: int) -> UploadRejected:
-    return UploadRejected(_("Tệp “%(name)s” chứa dữ liệu nén bất thường (khi giải nén lên tới %(size)s), có thể là tệp "
-                            "độc hại, nên không được nhận.") % {"name": name, "size": filesizeformat(size)})
+    return UploadRejected(
+        _(
+            "Tệp “%(name)s” chứa dữ liệu nén bất thường (khi giải nén lên tới %(size)s), có thể là tệp "
+            "độc hại, nên không được nhận."
+        )
+        % {"name": name, "size": filesizeformat(size)}
+    )
 
 
 def _macro(name: str) -> UploadRejected:
-    return UploadRejected(_("Tệp “%(name)s” có chứa macro (mã lệnh tự chạy) nên không được nhận. Hãy lưu lại dưới dạng "
-                            "tài liệu thường (.docx, .pptx) hoặc PDF rồi tải lên.") % {"name": name})
+    return UploadRejected(
+        _(
+            "Tệp “%(name)s” có chứa macro (mã lệnh tự chạy) nên không được nhận. Hãy lưu lại dưới dạng "
+            "tài liệu thường (.docx, .pptx) hoặc PDF rồi tải lên."
+        )
+        % {"name": name}
+    )
 
 
 def _encrypted(name: str) -> UploadRejected:
-    return UploadRejected(_("Tệp “%(name)s” được đặt mật khẩu nên không mở được. Hãy bỏ mật khẩu rồi tải lên lại.")
-                          % {"name": name})
+    return UploadRejected(
+        _("Tệp “%(name)s” được đặt mật khẩu nên không mở được. Hãy bỏ mật khẩu rồi tải lên lại.") % {"name": name}
+    )
 
 
 def _ole_type(upload, name: str) -> str:
@@ -214,8 +266,10 @@ def _ole_type(upload, name: str) -> str:
         if ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR"):
             raise _macro(name)
         if not ole.exists("WordDocument"):
-            raise UploadRejected(_("Tệp “%(name)s” là tệp Office cũ nhưng không phải văn bản Word, nên không được nhận.")
-                                 % {"name": name})
+            raise UploadRejected(
+                _("Tệp “%(name)s” là tệp Office cũ nhưng không phải văn bản Word, nên không được nhận.")
+                % {"name": name}
+            )
         fib = ole.openstream("WordDocument").read(12)
         # The File Information Block's flags: bit 0x0100 is fEncrypted.
         if len(fib) >= 12 and int.from_bytes(fib[10:12], "little") & 0x0100:

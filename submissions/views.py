@@ -31,7 +31,6 @@ CONTENT_TYPES = {
 }
 
 
-
 def _managed_conference(request, pk):
     conference = conference_get(user=request.user, pk=pk)
     if not selectors.can_manage(request.user, conference):
@@ -40,6 +39,7 @@ def _managed_conference(request, pk):
 
 
 # --- Officials and organisers: one presentation ---------------------------------------------
+
 
 class PresentationListView(LoginRequiredMixin, ListView):
     template_name = "submissions/presentation_list.html"
@@ -56,8 +56,12 @@ class PresentationListView(LoginRequiredMixin, ListView):
         return selectors.presentation_list(user=user, status=self.status)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, status=self.status, statuses=Presentation.Status.choices,
-                                        querystring=f"status={self.status}" if self.status else "")
+        return super().get_context_data(
+            **kwargs,
+            status=self.status,
+            statuses=Presentation.Status.choices,
+            querystring=f"status={self.status}" if self.status else "",
+        )
 
 
 class PresentationView(LoginRequiredMixin, View):
@@ -66,17 +70,24 @@ class PresentationView(LoginRequiredMixin, View):
     def page(self, presentation, *, upload_form=None, review_form=None, status=200):
         user = self.request.user
         can_upload = services.can_upload(user, presentation)
-        return render(self.request, self.template_name, {
-            "presentation": presentation, "assignment": presentation.assignment,
-            "conference": presentation.assignment.conference, "history": selectors.history(presentation),
-            "index_guidance": selectors.index_guidance(presentation),
-            "can_upload": can_upload and presentation.can_upload_now,
-            "upload_refusal": services.upload_deadline_refusal(presentation) if can_upload else None,
-            "can_review": selectors.can_manage(user, presentation.assignment.conference),
-            "upload_form": upload_form or forms.UploadForm(on_behalf=not user.is_official),
-            "review_form": review_form or forms.ReviewForm(initial={"version": presentation.current_version_id}),
-            "last_review": selectors.last_review(presentation),
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "presentation": presentation,
+                "assignment": presentation.assignment,
+                "conference": presentation.assignment.conference,
+                "history": selectors.history(presentation),
+                "index_guidance": selectors.index_guidance(presentation),
+                "can_upload": can_upload and presentation.can_upload_now,
+                "upload_refusal": services.upload_deadline_refusal(presentation) if can_upload else None,
+                "can_review": selectors.can_manage(user, presentation.assignment.conference),
+                "upload_form": upload_form or forms.UploadForm(on_behalf=not user.is_official),
+                "review_form": review_form or forms.ReviewForm(initial={"version": presentation.current_version_id}),
+                "last_review": selectors.last_review(presentation),
+            },
+            status=status,
+        )
 
     def get(self, request, pk):
         return self.page(selectors.presentation_get(user=request.user, pk=pk))
@@ -89,18 +100,28 @@ class PresentationView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.page(presentation, upload_form=form, status=400)
         try:
-            version = services.version_upload(actor=request.user, presentation=presentation,
-                                              upload=form.cleaned_data["file"], note=form.cleaned_data["note"])
+            version = services.version_upload(
+                actor=request.user,
+                presentation=presentation,
+                upload=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
         except Refused as refused:
             for reason in refused.reasons:
                 form.add_error("file", reason)
             return self.page(presentation, upload_form=form, status=400)
         if version.is_late:
-            messages.warning(request, _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Tệp được ghi nhận là gửi muộn.")
-                             % {"name": version.original_name, "n": version.number})
+            messages.warning(
+                request,
+                _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Tệp được ghi nhận là gửi muộn.")
+                % {"name": version.original_name, "n": version.number},
+            )
         else:
-            messages.success(request, _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Sở Nội vụ sẽ xem xét và phản hồi tại "
-                                        "trang này.") % {"name": version.original_name, "n": version.number})
+            messages.success(
+                request,
+                _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Sở Nội vụ sẽ xem xét và phản hồi tại trang này.")
+                % {"name": version.original_name, "n": version.number},
+            )
         return redirect(reverse("submissions:detail", args=[pk]) + "#main")
 
 
@@ -114,9 +135,13 @@ def presentation_review(request, pk):
     if not form.is_valid():
         return PresentationView(request=request).page(presentation, review_form=form, status=400)
     try:
-        review = services.presentation_review(actor=request.user, presentation=presentation,
-                                              decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"],
-                                              version_id=form.cleaned_data["version"])
+        review = services.presentation_review(
+            actor=request.user,
+            presentation=presentation,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            version_id=form.cleaned_data["version"],
+        )
     except Refused as refused:
         for reason in refused.reasons:
             form.add_error(None, reason)
@@ -133,17 +158,24 @@ def version_download(request, pk, version_pk):
 
 # --- Organisers: a conference's presentations ----------------------------------------------
 
+
 class ConferencePresentationsView(LoginRequiredMixin, View):
     template_name = "submissions/conference_presentations.html"
 
     def get(self, request, conference_pk):
         conference = _managed_conference(request, conference_pk)
         booklet = selectors.latest_booklet(conference)
-        return render(request, self.template_name, {
-            "conference": conference, "assignments": selectors.assignment_list(conference),
-            "totals": selectors.board_totals(conference), "booklet": booklet,
-            "booklet_stale": booklet is not None and not selectors.booklet_is_current(booklet),
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "conference": conference,
+                "assignments": selectors.assignment_list(conference),
+                "totals": selectors.board_totals(conference),
+                "booklet": booklet,
+                "booklet_stale": booklet is not None and not selectors.booklet_is_current(booklet),
+            },
+        )
 
 
 class AssignmentFormView(LoginRequiredMixin, View):
@@ -170,14 +202,20 @@ class AssignmentFormView(LoginRequiredMixin, View):
             else:
                 count = saved.presentations.count()
                 if saved.is_group and not count:
-                    messages.warning(request, _("Đã lưu. Nhóm “%(group)s” hiện chưa có đơn vị nào; khi có (ví dụ sau khi "
-                                                "nhập danh sách khen thưởng), bấm “Cập nhật đơn vị”.")
-                                     % {"group": saved.group_label})
+                    messages.warning(
+                        request,
+                        _(
+                            "Đã lưu. Nhóm “%(group)s” hiện chưa có đơn vị nào; khi có (ví dụ sau khi "
+                            "nhập danh sách khen thưởng), bấm “Cập nhật đơn vị”."
+                        )
+                        % {"group": saved.group_label},
+                    )
                 else:
                     messages.success(request, _("Đã lưu tham luận được giao."))
                 return redirect("submissions:conference", conference_pk=conference.pk)
-        return render(request, self.template_name, {"conference": conference, "assignment": assignment, "form": form},
-                      status=400)
+        return render(
+            request, self.template_name, {"conference": conference, "assignment": assignment, "form": form}, status=400
+        )
 
 
 @login_required
@@ -200,12 +238,15 @@ def assignment_sync(request, conference_pk, pk):
     conference = _managed_conference(request, conference_pk)
     assignment = selectors.assignment_get(user=request.user, conference_pk=conference.pk, pk=pk)
     added, removed = services.assignment_sync(actor=request.user, assignment=assignment)
-    messages.success(request, _("Đã cập nhật đơn vị theo nhóm: thêm %(added)d, bớt %(removed)d.")
-                     % {"added": added, "removed": removed})
+    messages.success(
+        request,
+        _("Đã cập nhật đơn vị theo nhóm: thêm %(added)d, bớt %(removed)d.") % {"added": added, "removed": removed},
+    )
     return redirect("submissions:conference", conference_pk=conference.pk)
 
 
 # --- Booklet ---------------------------------------------------------------------------------
+
 
 @login_required
 @require_POST

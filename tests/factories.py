@@ -54,6 +54,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 # --- Conferences -----------------------------------------------------------------
 
+
 def future(days=30):
     import datetime as dt
 
@@ -68,7 +69,9 @@ class ConferenceFactory(factory.django.DjangoModelFactory):
 
     province = factory.SubFactory(ProvinceFactory)
     title = factory.Sequence(lambda n: f"Hội nghị phân tích chỉ số CCHC số {n}")
-    issuing_authority = factory.LazyAttribute(lambda c: AgencyFactory(province=c.province, kind=AgencyKind.PROVINCIAL_COMMITTEE, name="UBND tỉnh"))
+    issuing_authority = factory.LazyAttribute(
+        lambda c: AgencyFactory(province=c.province, kind=AgencyKind.PROVINCIAL_COMMITTEE, name="UBND tỉnh")
+    )
     focal_agency = factory.LazyAttribute(lambda c: AgencyFactory(province=c.province, name="Sở Nội vụ"))
     date = factory.LazyFunction(future)
     start_time = factory.LazyFunction(lambda: __import__("datetime").time(14, 0))
@@ -87,6 +90,7 @@ class InviteeLineFactory(factory.django.DjangoModelFactory):
 
 
 # --- Presentations ------------------------------------------------------------------
+
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:

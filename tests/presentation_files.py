@@ -19,8 +19,10 @@ def pdf_bytes(marker: str = "", pages: int = 1) -> bytes:
     if marker:
         from weasyprint import HTML
 
-        body = "".join(f'<p style="break-after: page">{marker} trang {n}</p>' for n in range(1, pages)) + \
-            f"<p>{marker} trang {pages}</p>"
+        body = (
+            "".join(f'<p style="break-after: page">{marker} trang {n}</p>' for n in range(1, pages))
+            + f"<p>{marker} trang {pages}</p>"
+        )
         return HTML(string=f'<html><body style="font-family: Liberation Serif">{body}</body></html>').write_pdf()
     writer = PdfWriter()
     for _ in range(pages):
@@ -52,9 +54,13 @@ def docx_bytes(text: str = "Tham luận") -> bytes:
 def _ooxml(main_type: str, parts: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            f'content-types"><Override PartName="/main.xml" ContentType="{main_type}"/></Types>'))
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                f'content-types"><Override PartName="/main.xml" ContentType="{main_type}"/></Types>'
+            ),
+        )
         for name, data in parts.items():
             archive.writestr(name, data)
     return out.getvalue()

@@ -39,9 +39,14 @@ class Mailbox:
             if self.answers:
                 return self.answers.pop(0)
             message = email.message_from_bytes(envelope.content)
-            self.delivered.append({"to": envelope.rcpt_tos, "subject": str(email.header.make_header(
-                email.header.decode_header(message["Subject"]))), "message_id": message["Message-ID"],
-                "message": message})
+            self.delivered.append(
+                {
+                    "to": envelope.rcpt_tos,
+                    "subject": str(email.header.make_header(email.header.decode_header(message["Subject"]))),
+                    "message_id": message["Message-ID"],
+                    "message": message,
+                }
+            )
         return "250 OK"
 
 

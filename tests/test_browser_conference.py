@@ -108,7 +108,9 @@ def test_conference_from_creation_to_check_in(page, live_server):
     page.click("main a:has-text('Kết luận')")
     page.click("main button[type=submit]")  # empty: refused beside the field
     assert page.locator(".invalid-feedback, .is-invalid").count() >= 1
-    page.fill("#id_conclusions", "Giao các xã, phường khắc phục các tiêu chí chưa đạt điểm tối đa trước ngày 30/6/2027.")
+    page.fill(
+        "#id_conclusions", "Giao các xã, phường khắc phục các tiêu chí chưa đạt điểm tối đa trước ngày 30/6/2027."
+    )
     page.click("main button[type=submit]")
     page.wait_for_selector("text=Đã lưu kết luận; hội nghị đã kết thúc.")
     assert page.locator(".status-steps li.current").inner_text().endswith("Đã kết luận")

@@ -54,8 +54,9 @@ def test_organiser_imports_sees_losses_and_publishes(page, live_server, tmp_path
     assert "D8" in page.inner_text(".import-errors") and "vượt điểm tối đa" in page.inner_text(".import-errors")
 
     # The corrected file: every department loses a quarter point on its first criterion, text "0,25" style.
-    good = _filled(template, lambda row, column, maximum: f"{maximum - 0.25:.2f}".replace(".", ",")
-                   if column == 4 else maximum)
+    good = _filled(
+        template, lambda row, column, maximum: f"{maximum - 0.25:.2f}".replace(".", ",") if column == 4 else maximum
+    )
     (tmp_path / "ket-qua.xlsx").write_bytes(good)
     page.set_input_files("input[name=file]", str(tmp_path / "ket-qua.xlsx"))
     page.click("text=Kiểm tra và xem trước")
@@ -75,8 +76,11 @@ def test_organiser_imports_sees_losses_and_publishes(page, live_server, tmp_path
     page.click("text=Xếp hạng")
     page.click("text=Công bố kết quả")
     page.wait_for_selector("text=Soạn dự thảo quyết định")
-    assert set(Assessment.objects.filter(framework=framework, agency__province__code="lang-son")
-               .values_list("status", flat=True)) == {"published"}
+    assert set(
+        Assessment.objects.filter(framework=framework, agency__province__code="lang-son").values_list(
+            "status", flat=True
+        )
+    ) == {"published"}
     page.click("text=Soạn dự thảo quyết định")
     page.wait_for_selector("text=PHỤ LỤC")
     decision = Document.objects.filter(purpose="decision", province__code="lang-son").latest("pk")

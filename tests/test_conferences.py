@@ -39,7 +39,9 @@ def communes(lang_son):
 def conference(lang_son, organiser, communes):
     conference = ConferenceFactory(province=lang_son, issuing_authority=organiser.agency, focal_agency=organiser.agency)
     ContentItem.objects.create(conference=conference, order=1, text="Báo cáo phân tích kết quả chỉ số.")
-    InviteeLineFactory(conference=conference, group_kinds=["xa", "phuong"], quota=2, quota_text="Lãnh đạo và 01 công chức")
+    InviteeLineFactory(
+        conference=conference, group_kinds=["xa", "phuong"], quota=2, quota_text="Lãnh đạo và 01 công chức"
+    )
     return conference
 
 
@@ -53,6 +55,7 @@ def commune_official(agency, name="xa"):
 
 
 # --- Transitions ---------------------------------------------------------------------------
+
 
 def test_plan_requires_content_and_a_time(lang_son, organiser):
     conference = ConferenceFactory(province=lang_son, date=None)
@@ -72,7 +75,8 @@ def test_invite_refused_without_invitees_date_or_venue(lang_son, organiser):
     with pytest.raises(Refused) as refused:
         services.conference_invite(actor=organiser, conference=conference)
     assert set(refused.value.reasons) >= {
-        "Hãy nhập ngày tổ chức trước khi gửi giấy mời.", "Hãy nhập địa điểm trước khi gửi giấy mời.",
+        "Hãy nhập ngày tổ chức trước khi gửi giấy mời.",
+        "Hãy nhập địa điểm trước khi gửi giấy mời.",
         "Chưa có thành phần mời nào.",
     }
     conference.refresh_from_db()
@@ -88,8 +92,9 @@ def test_invite_refused_when_a_group_resolves_to_nothing(lang_son, organiser):
 
 
 def test_invite_refused_when_a_deadline_is_not_before_the_day(conference, organiser):
-    Duty.objects.create(conference=conference, lead_agency=organiser.agency, task="Chuẩn bị tài liệu",
-                        due_date=conference.date)
+    Duty.objects.create(
+        conference=conference, lead_agency=organiser.agency, task="Chuẩn bị tài liệu", due_date=conference.date
+    )
     conference.reply_deadline = conference.date + dt.timedelta(days=1)
     conference.save()
     with pytest.raises(Refused) as refused:
@@ -113,25 +118,28 @@ def test_invite_freezes_the_group(invited, communes, lang_son):
     AgencyFactory(province=lang_son, kind=AgencyKind.COMMUNE, name="UBND xã Mới")
     assert invited.invitations.count() == 3
     with pytest.raises(Refused, match="Giấy mời đã được gửi"):
-        services.conference_invite(actor=UserFactory(role=Role.ORGANISER, agency=invited.focal_agency, username="o2"),
-                                   conference=invited)
+        services.conference_invite(
+            actor=UserFactory(role=Role.ORGANISER, agency=invited.focal_agency, username="o2"), conference=invited
+        )
 
 
 def test_group_follows_the_directory_until_invitations_go_out(conference, lang_son):
     from conferences.selectors import invitee_lines_with_agencies
 
-    (_, before), = invitee_lines_with_agencies(conference)
+    ((_, before),) = invitee_lines_with_agencies(conference)
     assert len(before) == 3
     ward = AgencyFactory(province=lang_son, kind=AgencyKind.WARD, name="UBND phường Mới")
-    closed = AgencyFactory(province=lang_son, kind=AgencyKind.COMMUNE, name="UBND xã Đã sáp nhập",
-                           active_to=dt.date(2025, 6, 30))
-    (_, after), = invitee_lines_with_agencies(conference)
+    closed = AgencyFactory(
+        province=lang_son, kind=AgencyKind.COMMUNE, name="UBND xã Đã sáp nhập", active_to=dt.date(2025, 6, 30)
+    )
+    ((_, after),) = invitee_lines_with_agencies(conference)
     assert ward in after and closed not in after and len(after) == 4
 
 
 def test_a_line_in_another_province_is_refused(conference, lao_cai):
-    line = InviteeLine(conference=conference, text="Sở Nội vụ Lào Cai", target="agency",
-                       agency=AgencyFactory(province=lao_cai))
+    line = InviteeLine(
+        conference=conference, text="Sở Nội vụ Lào Cai", target="agency", agency=AgencyFactory(province=lao_cai)
+    )
     with pytest.raises(Exception) as error:
         line.full_clean()
     assert "Cơ quan phải thuộc tỉnh của hội nghị." in str(error.value)
@@ -179,8 +187,12 @@ def test_transitions_refused_to_officials_and_other_provinces(conference, offici
 
 
 def test_saving_dates_after_invitation_rechecks_deadlines(invited, organiser):
-    Duty.objects.create(conference=invited, lead_agency=organiser.agency, task="Trình kịch bản",
-                        due_date=invited.date - dt.timedelta(days=2))
+    Duty.objects.create(
+        conference=invited,
+        lead_agency=organiser.agency,
+        task="Trình kịch bản",
+        due_date=invited.date - dt.timedelta(days=2),
+    )
     invited.date = invited.date - dt.timedelta(days=3)
     with pytest.raises(Refused):
         services.conference_save(actor=organiser, conference=invited)
@@ -190,15 +202,28 @@ def test_saving_dates_after_invitation_rechecks_deadlines(invited, organiser):
 
 # --- Editing invitees after invitation -------------------------------------------------------
 
+
 def _lines_formset(conference, data_rows, delete=()):
     from conferences.forms import InviteeLineForm, part_formset
 
     existing = list(conference.invitee_lines.all())
-    data = {"rows-TOTAL_FORMS": str(len(existing) + len(data_rows)), "rows-INITIAL_FORMS": str(len(existing)),
-            "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "1000"}
+    data = {
+        "rows-TOTAL_FORMS": str(len(existing) + len(data_rows)),
+        "rows-INITIAL_FORMS": str(len(existing)),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+    }
     for i, line in enumerate(existing):
-        data.update({f"rows-{i}-id": str(line.pk), f"rows-{i}-order": str(line.order), f"rows-{i}-text": line.text,
-                     f"rows-{i}-target": line.target, f"rows-{i}-role": line.role, f"rows-{i}-quota": str(line.quota)})
+        data.update(
+            {
+                f"rows-{i}-id": str(line.pk),
+                f"rows-{i}-order": str(line.order),
+                f"rows-{i}-text": line.text,
+                f"rows-{i}-target": line.target,
+                f"rows-{i}-role": line.role,
+                f"rows-{i}-quota": str(line.quota),
+            }
+        )
         data[f"rows-{i}-group_kinds"] = line.group_kinds
         if line.agency_id:
             data[f"rows-{i}-agency"] = str(line.agency_id)
@@ -214,23 +239,51 @@ def _lines_formset(conference, data_rows, delete=()):
             query.setlist(key, value)
         else:
             query[key] = value
-    formset = part_formset(InviteeLine, InviteeLineForm, "conference")(query, instance=conference, prefix="rows",
-                                                                      form_kwargs={"province_id": conference.province_id})
+    formset = part_formset(InviteeLine, InviteeLineForm, "conference")(
+        query, instance=conference, prefix="rows", form_kwargs={"province_id": conference.province_id}
+    )
     assert formset.is_valid(), formset.errors
     return formset
 
 
 def test_changing_invitees_after_invitation_needs_a_reason(invited, organiser, lang_son):
     post = AgencyFactory(province=lang_son, kind=AgencyKind.POST, name="Bưu điện tỉnh")
-    formset = _lines_formset(invited, [{"text": "Giám đốc Bưu điện tỉnh", "target": "agency", "agency": str(post.pk),
-                                        "role": "delegate", "quota": "1", "order": "2"}])
+    formset = _lines_formset(
+        invited,
+        [
+            {
+                "text": "Giám đốc Bưu điện tỉnh",
+                "target": "agency",
+                "agency": str(post.pk),
+                "role": "delegate",
+                "quota": "1",
+                "order": "2",
+            }
+        ],
+    )
     with pytest.raises(Refused, match="hãy ghi lý do"):
         services.conference_part_save(actor=organiser, conference=invited, part="invitees", formset=formset)
     assert invited.invitee_lines.count() == 1
-    formset = _lines_formset(invited, [{"text": "Giám đốc Bưu điện tỉnh", "target": "agency", "agency": str(post.pk),
-                                        "role": "delegate", "quota": "1", "order": "2"}])
-    services.conference_part_save(actor=organiser, conference=invited, part="invitees", formset=formset,
-                                  reason="Bổ sung theo chỉ đạo của lãnh đạo UBND tỉnh")
+    formset = _lines_formset(
+        invited,
+        [
+            {
+                "text": "Giám đốc Bưu điện tỉnh",
+                "target": "agency",
+                "agency": str(post.pk),
+                "role": "delegate",
+                "quota": "1",
+                "order": "2",
+            }
+        ],
+    )
+    services.conference_part_save(
+        actor=organiser,
+        conference=invited,
+        part="invitees",
+        formset=formset,
+        reason="Bổ sung theo chỉ đạo của lãnh đạo UBND tỉnh",
+    )
     change = InviteeChange.objects.get(conference=invited)
     assert change.reason == "Bổ sung theo chỉ đạo của lãnh đạo UBND tỉnh" and change.actor == organiser
     assert "thêm 1 đơn vị" in change.summary
@@ -242,17 +295,21 @@ def test_changing_invitees_after_invitation_needs_a_reason(invited, organiser, l
 def test_removing_a_line_after_invitation_withdraws_its_agencies(invited, organiser):
     line = invited.invitee_lines.get()
     formset = _lines_formset(invited, [], delete=[line])
-    services.conference_part_save(actor=organiser, conference=invited, part="invitees", formset=formset,
-                                  reason="Nhầm thành phần")
+    services.conference_part_save(
+        actor=organiser, conference=invited, part="invitees", formset=formset, reason="Nhầm thành phần"
+    )
     assert not invited.invitations.filter(withdrawn=False).exists()
     assert invited.invitations.filter(withdrawn=True).count() == 3
 
 
 # --- Replies ----------------------------------------------------------------------------------------
 
+
 def _delegates(n):
-    return [{"full_name": f"Nguyễn Văn {i}", "position": "Phó Chủ tịch UBND xã", "phone": "0912000000", "email": ""}
-            for i in range(n)]
+    return [
+        {"full_name": f"Nguyễn Văn {i}", "position": "Phó Chủ tịch UBND xã", "phone": "0912000000", "email": ""}
+        for i in range(n)
+    ]
 
 
 def test_official_replies_with_delegates_within_quota(invited, communes):
@@ -283,7 +340,9 @@ def test_changing_a_reply_keeps_a_delegates_qr_token(invited, communes):
 def test_attending_needs_a_delegate(invited, communes):
     invitation = invited.invitations.get(agency=communes[0])
     with pytest.raises(Refused, match="ít nhất 01 đại biểu"):
-        services.invitation_reply(actor=commune_official(communes[0]), invitation=invitation, reply="attending", delegates=[])
+        services.invitation_reply(
+            actor=commune_official(communes[0]), invitation=invitation, reply="attending", delegates=[]
+        )
 
 
 def test_nobody_replies_for_another_agency_or_province(invited, communes, official, other_organiser):
@@ -295,9 +354,15 @@ def test_nobody_replies_for_another_agency_or_province(invited, communes, offici
 
 def test_organiser_replies_on_behalf_and_it_is_recorded(invited, communes, organiser):
     invitation = invited.invitations.get(agency=communes[1])
-    services.invitation_reply(actor=organiser, invitation=invitation, reply="declined", note="Báo qua điện thoại", delegates=[])
+    services.invitation_reply(
+        actor=organiser, invitation=invitation, reply="declined", note="Báo qua điện thoại", delegates=[]
+    )
     invitation.refresh_from_db()
-    assert invitation.replied_on_behalf and invitation.replied_by == organiser and invitation.reply_note == "Báo qua điện thoại"
+    assert (
+        invitation.replied_on_behalf
+        and invitation.replied_by == organiser
+        and invitation.reply_note == "Báo qua điện thoại"
+    )
 
 
 def test_reply_closed_after_the_deadline_for_officials(invited, communes, organiser):
@@ -305,7 +370,9 @@ def test_reply_closed_after_the_deadline_for_officials(invited, communes, organi
     invited.save()
     invitation = invited.invitations.get(agency=communes[0])
     with pytest.raises(Refused, match="Đã hết hạn xác nhận tham dự"):
-        services.invitation_reply(actor=commune_official(communes[0]), invitation=invitation, reply="declined", delegates=[])
+        services.invitation_reply(
+            actor=commune_official(communes[0]), invitation=invitation, reply="declined", delegates=[]
+        )
     services.invitation_reply(actor=organiser, invitation=invitation, reply="declined", delegates=[])
 
 
@@ -325,8 +392,14 @@ def test_reply_page_posts_delegates(client, invited, communes):
     invitation = invited.invitations.get(agency=communes[0])
     client.force_login(commune_official(communes[0]))
     url = reverse("conferences:invitation-reply", args=[invitation.pk])
-    data = {"reply": "attending", "note": "", "delegates-TOTAL_FORMS": "3", "delegates-INITIAL_FORMS": "0",
-            "delegates-MIN_NUM_FORMS": "0", "delegates-MAX_NUM_FORMS": "2"}
+    data = {
+        "reply": "attending",
+        "note": "",
+        "delegates-TOTAL_FORMS": "3",
+        "delegates-INITIAL_FORMS": "0",
+        "delegates-MIN_NUM_FORMS": "0",
+        "delegates-MAX_NUM_FORMS": "2",
+    }
     for i in range(3):
         data.update({f"delegates-{i}-full_name": f"Người {i}", f"delegates-{i}-position": "Công chức"})
     response = client.post(url, data)
@@ -343,11 +416,13 @@ def test_reply_page_posts_delegates(client, invited, communes):
 
 # --- Check-in ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def attending(invited, communes):
     invitation = invited.invitations.get(agency=communes[0])
-    services.invitation_reply(actor=commune_official(communes[0]), invitation=invitation, reply="attending",
-                              delegates=_delegates(2))
+    services.invitation_reply(
+        actor=commune_official(communes[0]), invitation=invitation, reply="attending", delegates=_delegates(2)
+    )
     return Invitation.objects.get(pk=invitation.pk)
 
 
@@ -363,7 +438,12 @@ def test_check_in_refused_for_officials_and_declined_agencies(attending, organis
     delegate = attending.delegates.first()
     with pytest.raises(PermissionDenied):
         services.delegate_check_in(actor=commune_official(communes[0], name="x2"), delegate=delegate)
-    services.invitation_reply(actor=organiser, invitation=attending, reply="attending", delegates=[{"id": delegate.pk, "full_name": delegate.full_name, "position": delegate.position}])
+    services.invitation_reply(
+        actor=organiser,
+        invitation=attending,
+        reply="attending",
+        delegates=[{"id": delegate.pk, "full_name": delegate.full_name, "position": delegate.position}],
+    )
     Invitation.objects.filter(pk=attending.pk).update(reply="declined")
     delegate.refresh_from_db()
     with pytest.raises(Refused):
@@ -376,7 +456,9 @@ def test_check_in_by_qr_link_and_search(client, attending, organiser, other_orga
     page = client.get(reverse("conferences:checkin", args=[attending.conference_id]), {"q": "nguyen van 1"})
     assert "Nguyễn Văn 1" in page.content.decode() and "Nguyễn Văn 0" not in page.content.decode()
     assert client.get(reverse("conferences:checkin-token", args=[delegate.token])).status_code == 200
-    response = client.post(reverse("conferences:checkin-mark", args=[delegate.token]), {"present": "1"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("conferences:checkin-mark", args=[delegate.token]), {"present": "1"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and "1</strong> / 2" in response.content.decode()
     delegate.refresh_from_db()
     assert delegate.checked_in_at is not None
@@ -387,9 +469,14 @@ def test_check_in_by_qr_link_and_search(client, attending, organiser, other_orga
 
 # --- Duties ----------------------------------------------------------------------------------------
 
+
 def test_group_duty_gets_one_assignment_per_agency(conference, communes, organiser):
-    duty = Duty.objects.create(conference=conference, lead_kinds=["xa"], task="Xây dựng báo cáo tham luận",
-                               due_date=conference.date - dt.timedelta(days=2))
+    duty = Duty.objects.create(
+        conference=conference,
+        lead_kinds=["xa"],
+        task="Xây dựng báo cáo tham luận",
+        due_date=conference.date - dt.timedelta(days=2),
+    )
     services.duty_sync_assignments(duty=duty)
     assert set(duty.assignments.values_list("agency", flat=True)) == {a.pk for a in communes}
 
@@ -398,8 +485,12 @@ def test_lead_official_reports_progress_others_cannot(invited, communes, organis
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
-    duty = Duty.objects.create(conference=invited, lead_agency=communes[0], task="Chuẩn bị tham luận",
-                               due_date=timezone.localdate() - dt.timedelta(days=1))
+    duty = Duty.objects.create(
+        conference=invited,
+        lead_agency=communes[0],
+        task="Chuẩn bị tham luận",
+        due_date=timezone.localdate() - dt.timedelta(days=1),
+    )
     services.duty_sync_assignments(duty=duty)
     assignment = duty.assignments.get()
     assert assignment.is_overdue
@@ -408,8 +499,13 @@ def test_lead_official_reports_progress_others_cannot(invited, communes, organis
     with pytest.raises(Refused, match="Hãy ghi nội dung"):
         services.duty_report(actor=commune_official(communes[0]), assignment=assignment, status="done", note=" ")
     upload = SimpleUploadedFile("Báo cáo tham luận.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
-    update = services.duty_report(actor=commune_official(communes[0], name="lead"), assignment=assignment,
-                                  status="done", note="Đã gửi tham luận", upload=upload)
+    update = services.duty_report(
+        actor=commune_official(communes[0], name="lead"),
+        assignment=assignment,
+        status="done",
+        note="Đã gửi tham luận",
+        upload=upload,
+    )
     assignment.refresh_from_db()
     assert assignment.status == "done" and assignment.completed_at and not assignment.is_overdue
     assert update.original_name == "Báo cáo tham luận.pdf" and "Báo" not in update.file.name
@@ -422,22 +518,37 @@ def test_duty_file_download_is_scoped(client, invited, communes, organiser, tmp_
     duty = Duty.objects.create(conference=invited, lead_agency=communes[0], task="Báo cáo")
     services.duty_sync_assignments(duty=duty)
     assignment = duty.assignments.get()
-    update = services.duty_report(actor=organiser, assignment=assignment, status="in_progress", note="Đang làm",
-                                  upload=SimpleUploadedFile("Tiến độ.docx", b"PK\x03\x04"))
+    update = services.duty_report(
+        actor=organiser,
+        assignment=assignment,
+        status="in_progress",
+        note="Đang làm",
+        upload=SimpleUploadedFile("Tiến độ.docx", b"PK\x03\x04"),
+    )
     url = reverse("conferences:duty-file", args=[assignment.pk, update.pk])
     client.force_login(commune_official(communes[0]))
     response = client.get(url)
-    assert response.status_code == 200 and "filename*=utf-8''Ti%E1%BA%BFn%20%C4%91%E1%BB%99.docx" in response["Content-Disposition"]
+    assert (
+        response.status_code == 200
+        and "filename*=utf-8''Ti%E1%BA%BFn%20%C4%91%E1%BB%99.docx" in response["Content-Disposition"]
+    )
     client.force_login(commune_official(communes[1]))
     assert client.get(url).status_code == 404
 
 
 # --- Pages, scoping, exports --------------------------------------------------------------------------
 
+
 def test_nobody_reaches_another_provinces_conference(client, invited, other_organiser):
     client.force_login(other_organiser)
-    for name in ("conferences:detail", "conferences:board", "conferences:checkin", "conferences:ics",
-                 "conferences:board-xlsx", "conferences:update"):
+    for name in (
+        "conferences:detail",
+        "conferences:board",
+        "conferences:checkin",
+        "conferences:ics",
+        "conferences:board-xlsx",
+        "conferences:update",
+    ):
         assert client.get(reverse(name, args=[invited.pk])).status_code == 404, name
     assert client.post(reverse("conferences:transition", args=[invited.pk, "da-to-chuc"])).status_code == 404
 
@@ -481,7 +592,9 @@ def test_delegate_xlsx_and_attendance_pdf(client, attending, organiser, tmp_path
     from openpyxl import load_workbook
 
     client.force_login(organiser)
-    workbook = load_workbook(io.BytesIO(client.get(reverse("conferences:board-xlsx", args=[attending.conference_id])).content))
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("conferences:board-xlsx", args=[attending.conference_id])).content)
+    )
     rows = [r for r in workbook.active.iter_rows(values_only=True)]
     assert ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Điện thoại", "Thư điện tử", "Có mặt lúc") in rows
     assert (1, "Nguyễn Văn 0", "Phó Chủ tịch UBND xã", attending.agency.name, "0912000000", None, None) in rows
@@ -501,8 +614,9 @@ def _board_with(n, lang_son, organiser):
     InviteeLineFactory(conference=conference, group_kinds=["phuong"], quota=2)
     ContentItem.objects.create(conference=conference, text="Nội dung")
     conference = services.conference_invite(actor=organiser, conference=conference)
-    duty = Duty.objects.create(conference=conference, lead_kinds=["phuong"], task="Báo cáo",
-                               due_date=conference.date - dt.timedelta(days=3))
+    duty = Duty.objects.create(
+        conference=conference, lead_kinds=["phuong"], task="Báo cáo", due_date=conference.date - dt.timedelta(days=3)
+    )
     services.duty_sync_assignments(duty=duty)
     for agency in agencies:
         invitation = conference.invitations.get(agency=agency)
@@ -546,14 +660,25 @@ def test_board_filters(client, lang_son, organiser):
 
 # --- Plans ---------------------------------------------------------------------------------------------
 
+
 def test_plan_activation_needs_duties_and_a_report_deadline(lang_son, organiser, communes):
-    plan = ImprovementPlan.objects.create(province=lang_son, title="Kế hoạch cải thiện PAR INDEX", year=2025,
-                                          issuing_authority=organiser.agency, focal_agency=organiser.agency)
+    plan = ImprovementPlan.objects.create(
+        province=lang_son,
+        title="Kế hoạch cải thiện PAR INDEX",
+        year=2025,
+        issuing_authority=organiser.agency,
+        focal_agency=organiser.agency,
+    )
     with pytest.raises(Refused) as refused:
         services.plan_activate(actor=organiser, plan=plan)
     assert refused.value.reasons == ["Hãy giao ít nhất một nhiệm vụ.", "Hãy nhập hạn báo cáo kết quả."]
-    duty = Duty.objects.create(plan=plan, lead_kinds=["xa"], lead_label="Thủ trưởng cơ quan, đơn vị, địa phương",
-                               task="Rà soát các tiêu chí chưa đạt điểm tối đa", due_date=dt.date(2025, 12, 15))
+    duty = Duty.objects.create(
+        plan=plan,
+        lead_kinds=["xa"],
+        lead_label="Thủ trưởng cơ quan, đơn vị, địa phương",
+        task="Rà soát các tiêu chí chưa đạt điểm tối đa",
+        due_date=dt.date(2025, 12, 15),
+    )
     services.duty_sync_assignments(duty=duty)
     plan.report_deadline = dt.date(2025, 12, 15)
     plan.save()
@@ -571,6 +696,7 @@ def test_plan_activation_needs_duties_and_a_report_deadline(lang_son, organiser,
 
 
 # --- Demo data from the seeds ----------------------------------------------------------------------
+
 
 def test_seed_demo_holds_the_three_seed_documents():
     from django.core.management import call_command

@@ -28,32 +28,56 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def committee(lang_son):
-    return AgencyFactory(province=lang_son, code="UBND", short_name="UBND", kind=AgencyKind.PROVINCIAL_COMMITTEE,
-                         name="Ủy ban nhân dân tỉnh Lạng Sơn")
+    return AgencyFactory(
+        province=lang_son,
+        code="UBND",
+        short_name="UBND",
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        name="Ủy ban nhân dân tỉnh Lạng Sơn",
+    )
 
 
 @pytest.fixture
 def communes(lang_son):
-    return [AgencyFactory(province=lang_son, kind=AgencyKind.COMMUNE, name=f"UBND xã Thử {i}",
-                          email=f"xa{i}@example.gov.vn") for i in range(3)]
+    return [
+        AgencyFactory(
+            province=lang_son, kind=AgencyKind.COMMUNE, name=f"UBND xã Thử {i}", email=f"xa{i}@example.gov.vn"
+        )
+        for i in range(3)
+    ]
 
 
 @pytest.fixture
 def conference(lang_son, organiser, committee, communes):
     day = future(40)
-    conference = ConferenceFactory(province=lang_son, issuing_authority=committee, focal_agency=organiser.agency,
-                                   date=day, index_years=[day.year - 1], created_by=organiser)
+    conference = ConferenceFactory(
+        province=lang_son,
+        issuing_authority=committee,
+        focal_agency=organiser.agency,
+        date=day,
+        index_years=[day.year - 1],
+        created_by=organiser,
+    )
     ContentItem.objects.create(conference=conference, order=1, text="Báo cáo phân tích kết quả chỉ số.")
     InviteeLineFactory(conference=conference, text="Chủ tịch UBND các xã, phường", group_kinds=["xa", "phuong"])
-    Duty.objects.create(conference=conference, order=1, lead_agency=organiser.agency, task="Chuẩn bị tài liệu",
-                        due_date=day - dt.timedelta(days=3))
+    Duty.objects.create(
+        conference=conference,
+        order=1,
+        lead_agency=organiser.agency,
+        task="Chuẩn bị tài liệu",
+        due_date=day - dt.timedelta(days=3),
+    )
     return conference
 
 
 def ready(document, **fields):
     """Fill what a Văn phòng fills by hand before issue."""
-    values = {"signer_title": "PHÓ CHỦ TỊCH", "signer_name": "Nguyễn Văn A", "authority_lines": "KT. CHỦ TỊCH",
-              "recipients": "Như thành phần mời;\nLưu: VT, NC."} | fields
+    values = {
+        "signer_title": "PHÓ CHỦ TỊCH",
+        "signer_name": "Nguyễn Văn A",
+        "authority_lines": "KT. CHỦ TỊCH",
+        "recipients": "Như thành phần mời;\nLưu: VT, NC.",
+    } | fields
     for name, value in values.items():
         setattr(document, name, value)
     document.save()
@@ -69,9 +93,11 @@ def invitation(conference, organiser):
 def committed(django_capture_on_commit_callbacks):
     """Run what the services hand to `on_commit` (the rendering tasks, eager
     here) as if their transaction had committed."""
+
     def run(function, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return function(**kwargs)
+
     return run
 
 
@@ -80,6 +106,7 @@ def section(document, label):
 
 
 # --- Checks -----------------------------------------------------------------------------------
+
 
 def test_a_clean_draft_passes_every_check(invitation):
     assert checks.run_checks(invitation) == []
@@ -100,7 +127,9 @@ def test_weekday_that_does_not_match_its_date_blocks_issue(invitation, organiser
 
 def test_bold_deadline_on_or_after_the_conference_blocks_issue(invitation, organiser):
     late = invitation.source.date + dt.timedelta(days=1)
-    extra = Section.objects.create(document=invitation, order=50, text=f"Gửi báo cáo **chậm nhất ngày {late:%d/%m/%Y}**.")
+    extra = Section.objects.create(
+        document=invitation, order=50, text=f"Gửi báo cáo **chậm nhất ngày {late:%d/%m/%Y}**."
+    )
     with pytest.raises(Refused) as refused:
         services.issue(actor=organiser, document=invitation)
     assert any("không trước ngày diễn ra" in r for r in refused.value.reasons)
@@ -110,8 +139,14 @@ def test_bold_deadline_on_or_after_the_conference_blocks_issue(invitation, organ
 
 def test_follow_up_deadline_after_the_conference_is_allowed(invitation, conference):
     late = conference.date + dt.timedelta(days=20)
-    Duty.objects.create(conference=conference, order=2, lead_agency=conference.focal_agency, task="Báo cáo kết quả",
-                        due_date=late, phase=Duty.Phase.FOLLOW_UP)
+    Duty.objects.create(
+        conference=conference,
+        order=2,
+        lead_agency=conference.focal_agency,
+        task="Báo cáo kết quả",
+        due_date=late,
+        phase=Duty.Phase.FOLLOW_UP,
+    )
     Section.objects.create(document=invitation, order=50, text=f"Báo cáo **trước ngày {late:%d/%m/%Y}**.")
     assert checks.run_checks(invitation) == []
 
@@ -160,8 +195,10 @@ def test_files_offered_are_those_of_the_current_text(invitation, organiser, comm
 
 def test_citations_comparisons_and_periods_are_not_year_slips():
     facts = checks.sources.Facts(years={2025})
-    text = ("Kế hoạch số 1550/KH-UBND ngày 14/4/2023 về giai đoạn 2021-2025; tăng 0,19 điểm so với năm 2023; "
-            "Nghị định số 61/2018/NĐ-CP.")
+    text = (
+        "Kế hoạch số 1550/KH-UBND ngày 14/4/2023 về giai đoạn 2021-2025; tăng 0,19 điểm so với năm 2023; "
+        "Nghị định số 61/2018/NĐ-CP."
+    )
     assert checks.check_years(text, facts) == []
     assert checks.check_years("trong năm 2019 và ngày 05/02/2019", facts)
 
@@ -183,6 +220,7 @@ def test_group_line_that_resolves_to_nothing_blocks_issue(invitation, conference
 
 
 # --- Issue, numbers, immutability -----------------------------------------------------------
+
 
 def test_issue_numbers_dates_renders_and_records_checksum(invitation, organiser, committee, committed):
     document = committed(services.issue, actor=organiser, document=invitation)
@@ -226,10 +264,19 @@ def test_twenty_organisers_issuing_at_once_get_twenty_consecutive_numbers(lang_s
     # The queue is the boundary: rendering is tested elsewhere; here only numbers matter.
     queued = []
     monkeypatch.setattr(tasks.render_file, "delay", lambda pk: queued.append(pk))
-    documents = [services.document_create(
-        actor=organiser, issuer=committee, doc_type="GM", title=f"Dự hội nghị {i}", signer_title="CHỦ TỊCH",
-        signer_name="Nguyễn Văn A", recipients="Lưu: VT.", sections=[{"text": "Trân trọng kính mời./."}])
-        for i in range(20)]
+    documents = [
+        services.document_create(
+            actor=organiser,
+            issuer=committee,
+            doc_type="GM",
+            title=f"Dự hội nghị {i}",
+            signer_title="CHỦ TỊCH",
+            signer_name="Nguyễn Văn A",
+            recipients="Lưu: VT.",
+            sections=[{"text": "Trân trọng kính mời./."}],
+        )
+        for i in range(20)
+    ]
     barrier = threading.Barrier(20)
     errors = []
 
@@ -254,6 +301,7 @@ def test_twenty_organisers_issuing_at_once_get_twenty_consecutive_numbers(lang_s
 
 
 # --- Rendering, cache, task -------------------------------------------------------------------
+
 
 def test_same_content_is_rendered_once_and_a_change_renders_again(invitation, committed):
     first = committed(services.request_file, document=invitation, kind="pdf")
@@ -302,6 +350,7 @@ def test_docx_holds_the_same_text(invitation, committed):
 
 # --- Personal invitations ---------------------------------------------------------------------------
 
+
 def test_personal_invitations_one_per_agency_merged_and_zipped(invitation, conference, organiser, communes, committed):
     conference_invite(actor=organiser, conference=conference)
     batch = committed(services.request_batch, actor=organiser, document=invitation)
@@ -322,9 +371,10 @@ def test_personal_invitations_one_per_agency_merged_and_zipped(invitation, confe
 
 # --- Text safety --------------------------------------------------------------------------------------
 
+
 def test_typed_markup_is_escaped_and_links_are_not_made(invitation, client, organiser):
     body = section(invitation, "Kết")
-    body.text = '<script>alert(1)</script> <img src=x onerror=alert(1)> [bấm](javascript:alert(1)) **đậm**'
+    body.text = "<script>alert(1)</script> <img src=x onerror=alert(1)> [bấm](javascript:alert(1)) **đậm**"
     body.save()
     client.force_login(organiser)
     html = client.get(reverse("documents:detail", args=[invitation.pk])).content.decode()
@@ -353,6 +403,7 @@ def test_preview_shows_typed_text_and_saves_nothing(invitation, client, organise
 
 # --- Scoping ------------------------------------------------------------------------------------------
 
+
 def test_who_sees_what(invitation, client, organiser, official, other_organiser, committed):
     detail = reverse("documents:detail", args=[invitation.pk])
     client.force_login(official)
@@ -368,7 +419,10 @@ def test_who_sees_what(invitation, client, organiser, official, other_organiser,
     download = reverse("documents:file-download", args=[document.pk, document.issued_file_id])
     response = client.get(download)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert "filename*=utf-8''01-GM-UBND.pdf" in response["Content-Disposition"] or "01-GM-UBND.pdf" in response["Content-Disposition"]
+    assert (
+        "filename*=utf-8''01-GM-UBND.pdf" in response["Content-Disposition"]
+        or "01-GM-UBND.pdf" in response["Content-Disposition"]
+    )
     client.force_login(other_organiser)
     assert client.get(download).status_code == 404
 
@@ -388,8 +442,9 @@ def test_document_list_query_count_does_not_grow(client, organiser, committee):
     assert counts[1] == counts[3] == counts[30], counts
 
 
-def test_personal_invitations_are_emailed_once_each_with_their_pdf(invitation, conference, organiser, communes,
-                                                                   committed):
+def test_personal_invitations_are_emailed_once_each_with_their_pdf(
+    invitation, conference, organiser, communes, committed
+):
     from django.core import mail
 
     from notifications.models import Message
@@ -404,7 +459,7 @@ def test_personal_invitations_are_emailed_once_each_with_their_pdf(invitation, c
     assert (sent, missing) == (3, 0) and len(mail.outbox) == 3
     first = sorted(mail.outbox, key=lambda m: m.to[0])[0]
     assert first.to == ["xa0@example.gov.vn"] and first.subject.startswith("Giấy mời số 01/GM-UBND")
-    (name, data, kind), = first.attachments
+    ((name, data, kind),) = first.attachments
     assert kind == "application/pdf" and data.startswith(b"%PDF") and "UBND xã Thử 0" in name
     assert "Kính gửi: UBND xã Thử 0" in first.body
     assert Message.objects.filter(scope=f"conferences.conference:{conference.pk}", state="sent").count() == 3

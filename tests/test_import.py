@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 HEADER = "Mã đơn vị,Tên đơn vị,Tên viết tắt,Loại đơn vị,Tỉnh,Mã đơn vị cấp trên\n"
 GOOD = HEADER + (
     "UBND,Ủy ban nhân dân tỉnh Lạng Sơn,UBND,UBND tỉnh,Lạng Sơn,\n"
-    "SNV,Sở Nội vụ tỉnh Lạng Sơn,SNV,\"Sở, ban, ngành\",Lạng Sơn,UBND\n"
+    'SNV,Sở Nội vụ tỉnh Lạng Sơn,SNV,"Sở, ban, ngành",Lạng Sơn,UBND\n'
     "X-THATKHE,UBND xã Thất Khê,UBND,Xã,lang son,\n"
 )
 
@@ -71,7 +71,7 @@ def test_import_updates_changed_row_by_code(lang_son):
 
 
 def test_import_parent_defined_later_in_file(lang_son):
-    text = HEADER + "SNV,Sở Nội vụ,SNV,\"Sở, ban, ngành\",,UBND\nUBND,UBND tỉnh,UBND,UBND tỉnh,,\n"
+    text = HEADER + 'SNV,Sở Nội vụ,SNV,"Sở, ban, ngành",,UBND\nUBND,UBND tỉnh,UBND,UBND tỉnh,,\n'
     apply(lang_son, text)
     assert Agency.objects.get(code="SNV").parent.code == "UBND"
 
@@ -129,17 +129,17 @@ def test_import_broken_xlsx_refused(lang_son):
 
 
 def test_import_duplicate_code_refused(lang_son):
-    text = GOOD + "snv,Sở Nội vụ (trùng),SNV,\"Sở, ban, ngành\",,\n"
+    text = GOOD + 'snv,Sở Nội vụ (trùng),SNV,"Sở, ban, ngành",,\n'
     assert_rows_refused(lang_son, text, {5: "trùng với dòng 3"})
 
 
 def test_import_unknown_parent_refused(lang_son):
-    text = HEADER + "SNV,Sở Nội vụ,SNV,\"Sở, ban, ngành\",,KHONGCO\n"
+    text = HEADER + 'SNV,Sở Nội vụ,SNV,"Sở, ban, ngành",,KHONGCO\n'
     assert_rows_refused(lang_son, text, {2: "Không tìm thấy đơn vị cấp trên có mã “KHONGCO”"})
 
 
 def test_import_wrong_province_refused(lang_son, lao_cai):
-    text = GOOD + "STP,Sở Tư pháp tỉnh Lào Cai,STP,\"Sở, ban, ngành\",Lào Cai,\n"
+    text = GOOD + 'STP,Sở Tư pháp tỉnh Lào Cai,STP,"Sở, ban, ngành",Lào Cai,\n'
     assert_rows_refused(lang_son, text, {5: "Dòng thuộc tỉnh Lào Cai, không thuộc tỉnh Lạng Sơn"})
 
 
@@ -239,7 +239,11 @@ def test_import_page_file_error_shown_next_to_field(client, organiser):
 
 def test_import_page_of_other_province_answers_404(client, organiser, other_organiser, lao_cai):
     record = services.directory_import_create(
-        actor=other_organiser, province=lao_cai, kind="agencies", name="x.csv", data=GOOD.replace("Lạng Sơn", "Lào Cai").encode()
+        actor=other_organiser,
+        province=lao_cai,
+        kind="agencies",
+        name="x.csv",
+        data=GOOD.replace("Lạng Sơn", "Lào Cai").encode(),
     )
     client.force_login(organiser)
     assert client.get(reverse("agencies:import-preview", args=[record.pk])).status_code == 404

@@ -17,11 +17,26 @@ from .factories import AgencyFactory, ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"code": "THU", "year": 2025, "name": "Bộ chỉ số thử", "index": "par", "subject": "commune", "maximum": "10",
-         "criteria": [
-             {"code": "1", "name": "Chỉ đạo, điều hành", "maximum": "4", "children": [
-                 {"code": "1.1", "name": "Kế hoạch", "maximum": "2,5"}, {"code": "1.2", "name": "Báo cáo", "maximum": "1.5"}]},
-             {"code": "2", "name": "Thủ tục hành chính", "maximum": "6", "method": "survey"}]}
+SMALL = {
+    "code": "THU",
+    "year": 2025,
+    "name": "Bộ chỉ số thử",
+    "index": "par",
+    "subject": "commune",
+    "maximum": "10",
+    "criteria": [
+        {
+            "code": "1",
+            "name": "Chỉ đạo, điều hành",
+            "maximum": "4",
+            "children": [
+                {"code": "1.1", "name": "Kế hoạch", "maximum": "2,5"},
+                {"code": "1.2", "name": "Báo cáo", "maximum": "1.5"},
+            ],
+        },
+        {"code": "2", "name": "Thủ tục hành chính", "maximum": "6", "method": "survey"},
+    ],
+}
 
 
 def test_every_shipped_framework_loads_and_adds_up():
@@ -46,15 +61,21 @@ def test_framework_accepts_decimal_commas_and_keeps_the_tree():
     assert Criterion.objects.get(framework=framework, code="2").method == "survey"
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d["criteria"][0]["children"][0].update(maximum="3"), "tổng điểm các tiêu chí con là 4.50, khác điểm tối đa 4.00"),
-    (lambda d: d.update(maximum="12"), "Tổng điểm các lĩnh vực là 10.00, khác điểm tối đa của bộ chỉ số 12.00"),
-    (lambda d: d["criteria"][0]["children"][1].update(code="1.1"), "Mã tiêu chí 1.1 bị trùng"),
-    (lambda d: d["criteria"][0]["children"][1].update(code="2.9"), "Mã 2.9 không nằm dưới tiêu chí cha 1"),
-    (lambda d: d["criteria"][1].update(maximum="sáu"), "“sáu” không phải là số"),
-    (lambda d: d["criteria"][1].update(method="đoán"), "cách chấm “đoán” không hợp lệ"),
-    (lambda d: d.pop("criteria"), "Thiếu mục “criteria”"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["criteria"][0]["children"][0].update(maximum="3"),
+            "tổng điểm các tiêu chí con là 4.50, khác điểm tối đa 4.00",
+        ),
+        (lambda d: d.update(maximum="12"), "Tổng điểm các lĩnh vực là 10.00, khác điểm tối đa của bộ chỉ số 12.00"),
+        (lambda d: d["criteria"][0]["children"][1].update(code="1.1"), "Mã tiêu chí 1.1 bị trùng"),
+        (lambda d: d["criteria"][0]["children"][1].update(code="2.9"), "Mã 2.9 không nằm dưới tiêu chí cha 1"),
+        (lambda d: d["criteria"][1].update(maximum="sáu"), "“sáu” không phải là số"),
+        (lambda d: d["criteria"][1].update(method="đoán"), "cách chấm “đoán” không hợp lệ"),
+        (lambda d: d.pop("criteria"), "Thiếu mục “criteria”"),
+    ],
+)
 def test_framework_that_does_not_add_up_is_refused_and_nothing_saved(change, message):
     data = copy.deepcopy(SMALL)
     change(data)
@@ -80,15 +101,21 @@ def test_ranking_shares_ranks_on_ties_and_counts_leaves_only():
     leaves = {c.code: c for c in framework.criteria.filter(children__isnull=True)}
     totals = {"A": ("2.5", "1.5", "6"), "B": ("2", "1.25", "5"), "C": ("2.25", "1", "5"), "D": ("1", "1", "5")}
     for name, values in totals.items():
-        assessment = Assessment.objects.create(framework=framework, agency=AgencyFactory(
-            province=province, kind=AgencyKind.COMMUNE, name=f"UBND xã {name}"))
+        assessment = Assessment.objects.create(
+            framework=framework,
+            agency=AgencyFactory(province=province, kind=AgencyKind.COMMUNE, name=f"UBND xã {name}"),
+        )
         for code, value in zip(("1.1", "1.2", "2"), values, strict=True):
             Score.objects.create(assessment=assessment, criterion=leaves[code], round="appraised", value=Decimal(value))
             Score.objects.create(assessment=assessment, criterion=leaves[code], round="self", value=Decimal("0.5"))
     services.totals_refresh(Assessment.objects.all())
     rows = [(a.agency.name, a.score, a.rank) for a in selectors.ranking(framework)]
-    assert rows == [("UBND xã A", Decimal("10.00"), 1), ("UBND xã B", Decimal("8.25"), 2),
-                    ("UBND xã C", Decimal("8.25"), 2), ("UBND xã D", Decimal("7.00"), 4)]
+    assert rows == [
+        ("UBND xã A", Decimal("10.00"), 1),
+        ("UBND xã B", Decimal("8.25"), 2),
+        ("UBND xã C", Decimal("8.25"), 2),
+        ("UBND xã D", Decimal("7.00"), 4),
+    ]
     assert [a.score for a in selectors.ranking(framework, round="self")] == [Decimal("1.50")] * 4
 
 
@@ -101,26 +128,39 @@ def test_published_figures_round_half_up_to_two_places():
 SEED_002_OPENING = (
     "Chỉ số PAR INDEX tỉnh Lai Châu đạt 85,97 điểm, tăng 0,19 điểm so với năm 2023, xếp vị trí thứ 56/63 tỉnh, "
     "thành phố, giảm 7 hạng so với năm 2023; Chỉ số SIPAS đạt 81,51%, tăng 1,69% so với năm 2023; xếp hạng "
-    "55/63 tỉnh, thành phố, giảm 05 hạng so với năm 2023")
+    "55/63 tỉnh, thành phố, giảm 05 hạng so với năm 2023"
+)
 
 
 def test_national_summary_gives_seed_002_opening():
     province = ProvinceFactory(code="lai-chau", name="Lai Châu")
-    for index, year, score, rank in ((IndexKind.PAR, 2024, "85.97", 56), (IndexKind.PAR, 2023, "85.78", 49),
-                                     (IndexKind.SIPAS, 2024, "81.51", 55), (IndexKind.SIPAS, 2023, "79.82", 50)):
-        NationalResult.objects.create(province=province, index=index, year=year, score=Decimal(score), rank=rank,
-                                      out_of=63)
+    for index, year, score, rank in (
+        (IndexKind.PAR, 2024, "85.97", 56),
+        (IndexKind.PAR, 2023, "85.78", 49),
+        (IndexKind.SIPAS, 2024, "81.51", 55),
+        (IndexKind.SIPAS, 2023, "79.82", 50),
+    ):
+        NationalResult.objects.create(
+            province=province, index=index, year=year, score=Decimal(score), rank=rank, out_of=63
+        )
     assert selectors.national_summary(province, 2024) == SEED_002_OPENING
 
 
 def test_national_summary_says_when_a_rank_held_or_rose():
     province = ProvinceFactory(code="lai-chau", name="Lai Châu")
     for year, score, rank in ((2025, "88.10", 20), (2024, "85.97", 20)):
-        NationalResult.objects.create(province=province, index=IndexKind.PAR, year=year, score=Decimal(score),
-                                      rank=rank, out_of=63 if year < 2025 else 34)
+        NationalResult.objects.create(
+            province=province,
+            index=IndexKind.PAR,
+            year=year,
+            score=Decimal(score),
+            rank=rank,
+            out_of=63 if year < 2025 else 34,
+        )
     assert selectors.national_summary(province, 2025) == (
         "Chỉ số PAR INDEX tỉnh Lai Châu đạt 88,10 điểm, tăng 2,13 điểm so với năm 2024, xếp vị trí thứ 20/34 tỉnh, "
-        "thành phố, giữ nguyên thứ hạng so với năm 2024")
+        "thành phố, giữ nguyên thứ hạng so với năm 2024"
+    )
 
 
 def test_demo_seeds_frameworks_and_lai_chau_results_whose_summary_is_the_seed():

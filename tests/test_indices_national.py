@@ -27,9 +27,11 @@ LAI_CHAU_LIKE = [
     [2024, "Par Index", "85,97", "56/63", None, "Quyết định số 268/QĐ-BNV ngày 28/3/2025"],
     [2024, "sipas", 81.51, 55, 63, "Quyết định số 268/QĐ-BNV ngày 28/3/2025"],
 ]
-OPENING = ("Chỉ số PAR INDEX tỉnh Lạng Sơn đạt 85,97 điểm, tăng 0,19 điểm so với năm 2023, xếp vị trí thứ 56/63 "
-           "tỉnh, thành phố, giảm 7 hạng so với năm 2023; Chỉ số SIPAS đạt 81,51%, tăng 1,69% so với năm 2023; "
-           "xếp hạng 55/63 tỉnh, thành phố, giảm 05 hạng so với năm 2023")
+OPENING = (
+    "Chỉ số PAR INDEX tỉnh Lạng Sơn đạt 85,97 điểm, tăng 0,19 điểm so với năm 2023, xếp vị trí thứ 56/63 "
+    "tỉnh, thành phố, giảm 7 hạng so với năm 2023; Chỉ số SIPAS đạt 81,51%, tăng 1,69% so với năm 2023; "
+    "xếp hạng 55/63 tỉnh, thành phố, giảm 05 hạng so với năm 2023"
+)
 
 
 def table(rows, header=HEADER, title=True) -> bytes:
@@ -57,23 +59,25 @@ def test_a_table_as_offices_write_it_gives_the_summary_sentence(lang_son, organi
     assert selectors.national_summary(lang_son, 2024) == OPENING
 
 
-@pytest.mark.parametrize(("row", "expected"), [
-    ([2024, "PAR INDEX", "abc", 56, 63, ""], "Ô C4: “abc” không phải là số."),
-    ([2024, "PAR INDEX", 185.5, 56, 63, ""], "Ô C4: kết quả 185,5 phải từ 0 đến 100."),
-    ([2010, "PAR INDEX", 85.97, 56, 63, ""], "Ô A4: năm “2010” không hợp lệ"),
-    ([2024, "PCI", 85.97, 56, 63, ""], "Ô B4: chỉ số “PCI” không rõ: ghi PAR INDEX hoặc SIPAS."),
-    ([2024, "SIPAS", 81.51, 0, 63, ""], "Ô D4: xếp hạng “0” phải là số nguyên dương."),
-    ([2024, "SIPAS", 81.51, 55.5, 63, ""], "Ô D4: xếp hạng “55,5” phải là số nguyên dương."),
-    ([2024, "SIPAS", 81.51, 55, 34, ""], "Ô E4: năm 2024 xếp hạng trên 63 tỉnh, thành phố, không phải 34."),
-    ([2025, "SIPAS", 81.51, "20/63", None, ""], "Ô D4: năm 2025 xếp hạng trên 34 tỉnh, thành phố, không phải 63."),
-    ([2025, "PAR INDEX", 85.2, 40, 34, ""], "Ô D4: xếp hạng 40 lớn hơn tổng số 34."),
-    ([2024, None, 85.97, 56, 63, ""], "Ô B4: chưa ghi chỉ số."),
-    ([2024, "SIPAS", "%", 55, 63, ""], "Ô C4: chưa ghi kết quả."),
-    ([2024, "SIPAS", 81.51, "55/63", 34, ""], "Ô D4: xếp hạng ghi “55/63” nhưng cột tổng số ghi 34."),
-])
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ([2024, "PAR INDEX", "abc", 56, 63, ""], "Ô C4: “abc” không phải là số."),
+        ([2024, "PAR INDEX", 185.5, 56, 63, ""], "Ô C4: kết quả 185,5 phải từ 0 đến 100."),
+        ([2010, "PAR INDEX", 85.97, 56, 63, ""], "Ô A4: năm “2010” không hợp lệ"),
+        ([2024, "PCI", 85.97, 56, 63, ""], "Ô B4: chỉ số “PCI” không rõ: ghi PAR INDEX hoặc SIPAS."),
+        ([2024, "SIPAS", 81.51, 0, 63, ""], "Ô D4: xếp hạng “0” phải là số nguyên dương."),
+        ([2024, "SIPAS", 81.51, 55.5, 63, ""], "Ô D4: xếp hạng “55,5” phải là số nguyên dương."),
+        ([2024, "SIPAS", 81.51, 55, 34, ""], "Ô E4: năm 2024 xếp hạng trên 63 tỉnh, thành phố, không phải 34."),
+        ([2025, "SIPAS", 81.51, "20/63", None, ""], "Ô D4: năm 2025 xếp hạng trên 34 tỉnh, thành phố, không phải 63."),
+        ([2025, "PAR INDEX", 85.2, 40, 34, ""], "Ô D4: xếp hạng 40 lớn hơn tổng số 34."),
+        ([2024, None, 85.97, 56, 63, ""], "Ô B4: chưa ghi chỉ số."),
+        ([2024, "SIPAS", "%", 55, 63, ""], "Ô C4: chưa ghi kết quả."),
+        ([2024, "SIPAS", 81.51, "55/63", 34, ""], "Ô D4: xếp hạng ghi “55/63” nhưng cột tổng số ghi 34."),
+    ],
+)
 def test_each_problem_names_its_cell_and_nothing_is_written(lang_son, organiser, row, expected):
-    NationalResult.objects.create(province=lang_son, year=2023, index="par", score=Decimal("85.78"), rank=49,
-                                  out_of=63)
+    NationalResult.objects.create(province=lang_son, year=2023, index="par", score=Decimal("85.78"), rank=49, out_of=63)
     before = list(NationalResult.objects.values())
     data = table([row])
     preview = national_sheet.read(lang_son, data)

@@ -27,14 +27,33 @@ from .factories import AgencyFactory
 pytestmark = pytest.mark.django_db
 
 FRAMEWORK = {
-    "code": "PAR-SO", "year": 2025, "name": "Chỉ số CCHC các sở", "index": "par", "subject": "department",
-    "maximum": "20", "criteria": [
-        {"code": "1", "name": "Chỉ đạo, điều hành", "maximum": "8", "children": [
-            {"code": "1.1", "name": "Kế hoạch CCHC", "maximum": "4"},
-            {"code": "1.2", "name": "Báo cáo CCHC", "maximum": "4"}]},
-        {"code": "2", "name": "Thủ tục hành chính", "maximum": "12", "children": [
-            {"code": "2.1", "name": "Công khai thủ tục", "maximum": "5"},
-            {"code": "2.2", "name": "Giải quyết đúng hạn", "maximum": "7", "method": "survey"}]}]}
+    "code": "PAR-SO",
+    "year": 2025,
+    "name": "Chỉ số CCHC các sở",
+    "index": "par",
+    "subject": "department",
+    "maximum": "20",
+    "criteria": [
+        {
+            "code": "1",
+            "name": "Chỉ đạo, điều hành",
+            "maximum": "8",
+            "children": [
+                {"code": "1.1", "name": "Kế hoạch CCHC", "maximum": "4"},
+                {"code": "1.2", "name": "Báo cáo CCHC", "maximum": "4"},
+            ],
+        },
+        {
+            "code": "2",
+            "name": "Thủ tục hành chính",
+            "maximum": "12",
+            "children": [
+                {"code": "2.1", "name": "Công khai thủ tục", "maximum": "5"},
+                {"code": "2.2", "name": "Giải quyết đúng hạn", "maximum": "7", "method": "survey"},
+            ],
+        },
+    ],
+}
 
 
 @pytest.fixture
@@ -47,15 +66,23 @@ def leaf(framework, code):
 
 
 def departments(province, count, start=0):
-    return [AgencyFactory(province=province, kind=AgencyKind.DEPARTMENT, code=f"S{start + i:03d}",
-                          name=f"Sở Thử {start + i:03d} tỉnh {province.name}") for i in range(count)]
+    return [
+        AgencyFactory(
+            province=province,
+            kind=AgencyKind.DEPARTMENT,
+            code=f"S{start + i:03d}",
+            name=f"Sở Thử {start + i:03d} tỉnh {province.name}",
+        )
+        for i in range(count)
+    ]
 
 
 def score(framework, agency, values: dict, round="appraised", status=Assessment.Status.APPRAISED):
     assessment, _ = Assessment.objects.get_or_create(framework=framework, agency=agency, defaults={"status": status})
     for code, value in values.items():
-        Score.objects.update_or_create(assessment=assessment, criterion=leaf(framework, code), round=round,
-                                       defaults={"value": Decimal(value)})
+        Score.objects.update_or_create(
+            assessment=assessment, criterion=leaf(framework, code), round=round, defaults={"value": Decimal(value)}
+        )
     services.totals_refresh(Assessment.objects.filter(pk=assessment.pk))
     assessment.refresh_from_db()
     return assessment
@@ -63,14 +90,26 @@ def score(framework, agency, values: dict, round="appraised", status=Assessment.
 
 # --- Scores ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "value"), [("85,97", "85.97"), ("85.97", "85.97"), (85.97, "85.97"),
-                                            (3, "3.00"), (" 2,5 ", "2.50"), ("1.234,5", "1234.50"), ("", None)])
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("85,97", "85.97"),
+        ("85.97", "85.97"),
+        (85.97, "85.97"),
+        (3, "3.00"),
+        (" 2,5 ", "2.50"),
+        ("1.234,5", "1234.50"),
+        ("", None),
+    ],
+)
 def test_scores_are_read_as_people_type_them(raw, value):
     assert services.parse_score(raw) == (Decimal(value) if value else None)
 
 
-@pytest.mark.parametrize(("raw", "message"), [("abc", "“abc” không phải là số"), ("2,555", "quá hai chữ số"),
-                                              ("NaN", "không phải là số")])
+@pytest.mark.parametrize(
+    ("raw", "message"), [("abc", "“abc” không phải là số"), ("2,555", "quá hai chữ số"), ("NaN", "không phải là số")]
+)
 def test_scores_that_are_not_numbers_say_why(raw, message):
     with pytest.raises(ValueError, match=message):
         services.parse_score(raw)
@@ -78,28 +117,44 @@ def test_scores_that_are_not_numbers_say_why(raw, message):
 
 def test_self_assessment_checks_every_score_and_saves_none_when_one_is_wrong(framework, lang_son, official, organiser):
     assessment = Assessment.objects.create(framework=framework, agency=official.agency)
-    inputs = [services.ScoreInput(leaf(framework, "1.1").pk, "3,5", "Có kế hoạch"),
-              services.ScoreInput(leaf(framework, "1.2").pk, "4,5"),
-              services.ScoreInput(leaf(framework, "2.1").pk, "-1")]
+    inputs = [
+        services.ScoreInput(leaf(framework, "1.1").pk, "3,5", "Có kế hoạch"),
+        services.ScoreInput(leaf(framework, "1.2").pk, "4,5"),
+        services.ScoreInput(leaf(framework, "2.1").pk, "-1"),
+    ]
     errors = services.scores_save(actor=official, assessment=assessment, round="self", inputs=inputs)
-    assert errors == {leaf(framework, "1.2").pk: "Điểm 4,50 vượt điểm tối đa 4,00 của tiêu chí 1.2.",
-                      leaf(framework, "2.1").pk: "Điểm không được âm."}
+    assert errors == {
+        leaf(framework, "1.2").pk: "Điểm 4,50 vượt điểm tối đa 4,00 của tiêu chí 1.2.",
+        leaf(framework, "2.1").pk: "Điểm không được âm.",
+    }
     assert not Score.objects.exists()
-    inputs[1:] = [services.ScoreInput(leaf(framework, "1.2").pk, "4"), services.ScoreInput(leaf(framework, "2.1").pk, "5")]
+    inputs[1:] = [
+        services.ScoreInput(leaf(framework, "1.2").pk, "4"),
+        services.ScoreInput(leaf(framework, "2.1").pk, "5"),
+    ]
     assert services.scores_save(actor=official, assessment=assessment, round="self", inputs=inputs) == {}
     assessment.refresh_from_db()
     assert assessment.self_total == Decimal("12.50") and assessment.total is None
     # 2.2 is measured by survey: the agency does not score it, and may submit without it.
     assert services.assessment_submit(actor=official, assessment=assessment).status == "submitted"
     # The Sở appraises: a round of its own, the agency's scores kept.
-    services.scores_save(actor=organiser, assessment=assessment, round="appraised",
-                         inputs=[services.ScoreInput(leaf(framework, "1.1").pk, "3")])
+    services.scores_save(
+        actor=organiser,
+        assessment=assessment,
+        round="appraised",
+        inputs=[services.ScoreInput(leaf(framework, "1.1").pk, "3")],
+    )
     assessment.refresh_from_db()
-    assert (assessment.self_total, assessment.total, assessment.status) == (Decimal("12.50"), Decimal("3.00"), "appraised")
+    assert (assessment.self_total, assessment.total, assessment.status) == (
+        Decimal("12.50"),
+        Decimal("3.00"),
+        "appraised",
+    )
 
 
-def test_only_the_agency_self_assesses_and_only_the_province_appraises(framework, lang_son, lao_cai, official,
-                                                                       other_organiser):
+def test_only_the_agency_self_assesses_and_only_the_province_appraises(
+    framework, lang_son, lao_cai, official, other_organiser
+):
     mine = Assessment.objects.create(framework=framework, agency=official.agency)
     other = Assessment.objects.create(framework=framework, agency=departments(lang_son, 1)[0])
     item = [services.ScoreInput(leaf(framework, "1.1").pk, "1")]
@@ -126,20 +181,29 @@ def test_opening_the_self_assessment_reminds_each_agency_until_it_submits(framew
     item = DeadlineItem.objects.get(key=f"indices.assessment:{mine.pk}")
     assert item.due_at.date() == deadline and item.done_at is None and item.what == "Hạn gửi tự đánh giá"
     assert list(item.recipients.values_list("recipient_key", flat=True)) == [f"{official.pk}|{official.email}"]
-    services.scores_save(actor=official, assessment=mine, round="self", inputs=[
-        services.ScoreInput(c.pk, str(c.maximum)) for c in framework.criteria.filter(children__isnull=True)])
+    services.scores_save(
+        actor=official,
+        assessment=mine,
+        round="self",
+        inputs=[services.ScoreInput(c.pk, str(c.maximum)) for c in framework.criteria.filter(children__isnull=True)],
+    )
     services.assessment_submit(actor=official, assessment=mine)
     item.refresh_from_db()
     assert item.done_at is not None
     # Opening again adds no one twice; a past deadline is refused.
     assert services.assessments_open(actor=organiser, framework=framework, province=lang_son, deadline=deadline) == 0
     with pytest.raises(Refused, match="đã qua"):
-        services.assessments_open(actor=organiser, framework=framework, province=lang_son,
-                                  deadline=timezone.localdate() - dt.timedelta(days=1))
+        services.assessments_open(
+            actor=organiser,
+            framework=framework,
+            province=lang_son,
+            deadline=timezone.localdate() - dt.timedelta(days=1),
+        )
     assert others
 
 
 # --- Excel ------------------------------------------------------------------------------------------
+
 
 def filled(framework, province, rows: dict[str, dict[str, object]]) -> bytes:
     """The downloaded template with `rows` (agency code → criterion code → cell value) typed in."""
@@ -164,7 +228,15 @@ def test_template_lists_the_covered_agencies_under_the_criteria_and_their_maxima
     agencies = departments(lang_son, 2)
     book = load_workbook(io.BytesIO(excel.workbook(framework, lang_son, with_results=False)))
     sheet = book.active
-    assert [sheet.cell(5, c).value for c in range(1, 8)] == ["STT", "Mã đơn vị", "Tên đơn vị", "1.1", "1.2", "2.1", "2.2"]
+    assert [sheet.cell(5, c).value for c in range(1, 8)] == [
+        "STT",
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "1.1",
+        "1.2",
+        "2.1",
+        "2.2",
+    ]
     assert sheet.cell(4, 4).value == "1. Chỉ đạo, điều hành" and sheet.cell(7, 3).value == "Điểm tối đa"
     assert [sheet.cell(7, c).value for c in range(4, 8)] == [4, 4, 5, 7]
     assert {sheet.cell(r, 2).value for r in range(8, sheet.max_row + 1)} == {"SNV", *(a.code for a in agencies)}
@@ -172,8 +244,14 @@ def test_template_lists_the_covered_agencies_under_the_criteria_and_their_maxima
 
 def test_import_previews_then_writes_scores_totals_and_the_ranking(framework, lang_son, organiser):
     a, b = departments(lang_son, 2)
-    data = filled(framework, lang_son, {a.code: {"1.1": "3,5", "1.2": 4, "2.1": "4.25", "2.2": 6.5},
-                                        b.code: {"1.1": 4, "1.2": "4", "2.1": 5, "2.2": "7"}})
+    data = filled(
+        framework,
+        lang_son,
+        {
+            a.code: {"1.1": "3,5", "1.2": 4, "2.1": "4.25", "2.2": 6.5},
+            b.code: {"1.1": 4, "1.2": "4", "2.1": 5, "2.2": "7"},
+        },
+    )
     preview = excel.read(framework, lang_son, data)
     assert preview.ok and preview.cells == 8 and not Score.objects.exists()  # reading writes nothing
     assert len(preview.rows) == 2 and preview.blanks == 0  # the Sở's own row, left blank, changes nothing
@@ -182,19 +260,26 @@ def test_import_previews_then_writes_scores_totals_and_the_ranking(framework, la
     assert rows == [(b.code, Decimal("20.00"), 1), (a.code, Decimal("18.25"), 2)]
     assert set(Assessment.objects.values_list("status", flat=True)) == {"appraised"}
     # A second import of a corrected file changes the values, not the number of rows.
-    excel.apply(actor=organiser, framework=framework, province=lang_son,
-                data=filled(framework, lang_son, {a.code: {"2.2": "7"}}))
+    excel.apply(
+        actor=organiser,
+        framework=framework,
+        province=lang_son,
+        data=filled(framework, lang_son, {a.code: {"2.2": "7"}}),
+    )
     assert Score.objects.count() == 8
     assert Assessment.objects.get(agency=a).total == Decimal("18.75")
 
 
-@pytest.mark.parametrize(("rows", "expected"), [
-    ({"S000": {"1.1": "abc"}}, "Ô D9: “abc” không phải là số."),
-    ({"S000": {"1.2": "4,5"}}, "Ô E9: Điểm 4,50 vượt điểm tối đa 4,00 của tiêu chí 1.2."),
-    ({"S000": {"2.1": -1}}, "Ô F9: Điểm không được âm."),
-    ({"S000": {"2.2": "6,555"}}, "Ô G9: “6,555” có quá hai chữ số thập phân."),
-    ({"S999": {"1.1": 1}}, "Ô B10: không có đơn vị mã “S999” thuộc đối tượng sở, ban, ngành của tỉnh Lạng Sơn"),
-])
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ({"S000": {"1.1": "abc"}}, "Ô D9: “abc” không phải là số."),
+        ({"S000": {"1.2": "4,5"}}, "Ô E9: Điểm 4,50 vượt điểm tối đa 4,00 của tiêu chí 1.2."),
+        ({"S000": {"2.1": -1}}, "Ô F9: Điểm không được âm."),
+        ({"S000": {"2.2": "6,555"}}, "Ô G9: “6,555” có quá hai chữ số thập phân."),
+        ({"S999": {"1.1": 1}}, "Ô B10: không có đơn vị mã “S999” thuộc đối tượng sở, ban, ngành của tỉnh Lạng Sơn"),
+    ],
+)
 def test_each_import_error_names_its_cell_and_nothing_is_written(framework, lang_son, organiser, rows, expected):
     departments(lang_son, 1)
     score(framework, organiser.agency, {"1.1": "2"})
@@ -229,8 +314,12 @@ def test_published_results_are_not_overwritten_by_an_import(framework, lang_son,
     score(framework, organiser.agency, {"1.1": "4", "1.2": "4", "2.1": "5", "2.2": "6"})
     services.results_publish(actor=organiser, framework=framework, province=lang_son)
     with pytest.raises(Refused, match="đã công bố"):
-        excel.apply(actor=organiser, framework=framework, province=lang_son,
-                    data=filled(framework, lang_son, {agency.code: {"1.1": 1}}))
+        excel.apply(
+            actor=organiser,
+            framework=framework,
+            province=lang_son,
+            data=filled(framework, lang_son, {agency.code: {"1.1": 1}}),
+        )
     assert Assessment.objects.get(agency=agency).total == Decimal("20.00")
 
 
@@ -268,13 +357,17 @@ def test_export_carries_scores_field_totals_total_and_rank(framework, lang_son, 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [sheet.cell(5, c).value for c in range(8, 12)] == ["Lĩnh vực 1", "Lĩnh vực 2", "Tổng điểm", "Xếp hạng"]
     assert [[sheet.cell(r, c).value for c in (2, 8, 9, 10, 11)] for r in (8, 9)] == [
-        [a.code, 8, 12, 20, 1], [b.code, 8, 12, 20, 1]]  # a tie shares the rank
+        [a.code, 8, 12, 20, 1],
+        [b.code, 8, 12, 20, 1],
+    ]  # a tie shares the rank
 
 
 # --- Scoping and pages -------------------------------------------------------------------------------
 
-def test_an_official_sees_their_own_result_before_publication_and_the_province_after(framework, lang_son, lao_cai,
-                                                                                    organiser, official):
+
+def test_an_official_sees_their_own_result_before_publication_and_the_province_after(
+    framework, lang_son, lao_cai, organiser, official
+):
     other = departments(lang_son, 1)[0]
     mine = score(framework, official.agency, {"1.1": "3"})
     theirs = score(framework, other, {"1.1": "4"})
@@ -307,9 +400,12 @@ def test_ranking_and_agency_pages_keep_their_query_count_as_agencies_grow(framew
     client = client_for(organiser)
 
     def counts():
-        pages = [f"/chi-so/bo/{framework.pk}/xep-hang/", f"/chi-so/bo/{framework.pk}/phan-tich/",
-                 f"/chi-so/bo/{framework.pk}/",
-                 f"/chi-so/danh-gia/{Assessment.objects.filter(framework=framework).first().pk}/"]
+        pages = [
+            f"/chi-so/bo/{framework.pk}/xep-hang/",
+            f"/chi-so/bo/{framework.pk}/phan-tich/",
+            f"/chi-so/bo/{framework.pk}/",
+            f"/chi-so/danh-gia/{Assessment.objects.filter(framework=framework).first().pk}/",
+        ]
         found = []
         for url in pages:
             with CaptureQueriesContext(connection) as queries:
@@ -325,10 +421,16 @@ def test_ranking_and_agency_pages_keep_their_query_count_as_agencies_grow(framew
 
 def test_ranking_page_shows_changes_losses_and_who_answers(framework, lang_son, organiser):
     previous = loading.framework_copy(framework=framework, year=2024)
-    office = AgencyFactory(province=lang_son, kind=AgencyKind.COMMITTEE_OFFICE, code="VPUBND",
-                           name="Văn phòng UBND tỉnh Lạng Sơn", short_name="VP")
-    services.responsibilities_save(actor=organiser, province=lang_son, framework=framework,
-                                   mapping={"2": office, "1": organiser.agency})
+    office = AgencyFactory(
+        province=lang_son,
+        kind=AgencyKind.COMMITTEE_OFFICE,
+        code="VPUBND",
+        name="Văn phòng UBND tỉnh Lạng Sơn",
+        short_name="VP",
+    )
+    services.responsibilities_save(
+        actor=organiser, province=lang_son, framework=framework, mapping={"2": office, "1": organiser.agency}
+    )
     a, b = departments(lang_son, 2)
     score(previous, a, {"1.1": "4", "1.2": "4", "2.1": "5", "2.2": "7"})
     score(previous, b, {"1.1": "3", "1.2": "4", "2.1": "5", "2.2": "7"})
@@ -339,11 +441,15 @@ def test_ranking_page_shows_changes_losses_and_who_answers(framework, lang_son, 
     assert (rows[b.code].rank, rows[b.code].score_change, rows[b.code].rank_change) == (1, Decimal("1.00"), 1)
     assert (rows[a.code].rank, rows[a.code].score_change, rows[a.code].rank_change) == (2, Decimal("-2.25"), -1)
     assert [(loss.code, loss.lost, loss.responsible) for loss in rows[a.code].losses] == [
-        ("2.2", Decimal("1.75"), office), ("2.1", Decimal("0.50"), office)]
+        ("2.2", Decimal("1.75"), office),
+        ("2.1", Decimal("0.50"), office),
+    ]
     assert "<svg" in page.content.decode()
     analysis = client_for(organiser).get(f"/chi-so/bo/{framework.pk}/phan-tich/").context
     assert [(loss.code, loss.lost, loss.below) for loss in analysis["losses"]] == [
-        ("2.2", Decimal("1.75"), 1), ("2.1", Decimal("0.50"), 1)]
+        ("2.2", Decimal("1.75"), 1),
+        ("2.1", Decimal("0.50"), 1),
+    ]
 
 
 def test_province_page_opens_with_the_summary_sentence_from_the_national_results(lang_son, organiser):
@@ -351,25 +457,39 @@ def test_province_page_opens_with_the_summary_sentence_from_the_national_results
 
     lang_son.name = "Lai Châu"
     lang_son.save()
-    for index, year, value, rank in (("par", 2024, "85.97", 56), ("par", 2023, "85.78", 49),
-                                     ("sipas", 2024, "81.51", 55), ("sipas", 2023, "79.82", 50)):
-        NationalResult.objects.create(province=lang_son, index=index, year=year, score=Decimal(value), rank=rank,
-                                      out_of=63)
+    for index, year, value, rank in (
+        ("par", 2024, "85.97", 56),
+        ("par", 2023, "85.78", 49),
+        ("sipas", 2024, "81.51", 55),
+        ("sipas", 2023, "79.82", 50),
+    ):
+        NationalResult.objects.create(
+            province=lang_son, index=index, year=year, score=Decimal(value), rank=rank, out_of=63
+        )
     page = client_for(organiser).get("/chi-so/").content.decode()
     assert SEED_002_OPENING in page and "<svg" in page
-    response = client_for(organiser).post("/chi-so/toan-quoc/", {"year": 2025, "index": "par", "score": "86,40",
-                                                                  "rank": 40, "out_of": 34, "source": ""})
+    response = client_for(organiser).post(
+        "/chi-so/toan-quoc/", {"year": 2025, "index": "par", "score": "86,40", "rank": 40, "out_of": 34, "source": ""}
+    )
     assert "Xếp hạng 40 lớn hơn tổng số 34" in response.content.decode()
-    client_for(organiser).post("/chi-so/toan-quoc/", {"year": 2025, "index": "par", "score": "86,40", "rank": 20,
-                                                       "out_of": 34, "source": "Quyết định số 1/QĐ-BNV"})
+    client_for(organiser).post(
+        "/chi-so/toan-quoc/",
+        {"year": 2025, "index": "par", "score": "86,40", "rank": 20, "out_of": 34, "source": "Quyết định số 1/QĐ-BNV"},
+    )
     assert NationalResult.objects.get(year=2025).score == Decimal("86.40")
 
 
 # --- Publication and what others take from the results ------------------------------------------------
 
+
 def test_publishing_drafts_the_decision_with_the_ranking_appendix_and_chart(framework, lang_son, organiser):
-    AgencyFactory(province=lang_son, kind=AgencyKind.PROVINCIAL_COMMITTEE, code="UBND", name="UBND tỉnh Lạng Sơn",
-                  short_name="UBND")
+    AgencyFactory(
+        province=lang_son,
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        code="UBND",
+        name="UBND tỉnh Lạng Sơn",
+        short_name="UBND",
+    )
     a, b = departments(lang_son, 2)
     score(framework, a, {"1.1": "4", "1.2": "4", "2.1": "5", "2.2": "6"})
     score(framework, b, {"1.1": "4", "1.2": "4", "2.1": "5", "2.2": "7"})
@@ -406,16 +526,22 @@ def test_plan_gets_one_duty_per_responsible_agency_for_the_provinces_lost_points
     from conferences import services as conference_services
     from conferences.models import ImprovementPlan
 
-    province_framework = loading.framework_load({**copy.deepcopy(FRAMEWORK), "code": "PAR-TINH", "year": 2024,
-                                                 "subject": "province"})
+    province_framework = loading.framework_load(
+        {**copy.deepcopy(FRAMEWORK), "code": "PAR-TINH", "year": 2024, "subject": "province"}
+    )
     committee = AgencyFactory(province=lang_son, kind=AgencyKind.PROVINCIAL_COMMITTEE, code="UBND")
     justice = AgencyFactory(province=lang_son, code="STP", name="Sở Tư pháp tỉnh Lạng Sơn")
     score(province_framework, committee, {"1.1": "3.5", "1.2": "4", "2.1": "4", "2.2": "6.5"})
     Responsibility.objects.create(province=lang_son, framework_code="PAR-TINH", code="1", agency=organiser.agency)
     Responsibility.objects.create(province=lang_son, framework_code="PAR-TINH", code="2", agency=justice)
-    plan = ImprovementPlan.objects.create(province=lang_son, title="Kế hoạch nâng cao chỉ số", year=2025,
-                                          issuing_authority=committee, focal_agency=organiser.agency,
-                                          index_years=[2024])
+    plan = ImprovementPlan.objects.create(
+        province=lang_son,
+        title="Kế hoạch nâng cao chỉ số",
+        year=2025,
+        issuing_authority=committee,
+        focal_agency=organiser.agency,
+        index_years=[2024],
+    )
     made, warning = conference_services.plan_duties_from_index(actor=organiser, plan=plan)
     assert (made, warning) == (2, "")
     tasks = {d.lead_agency: d.task for d in plan.duties.all()}
@@ -441,7 +567,8 @@ def test_presentation_guidance_lists_the_assignees_criteria_below_maximum(framew
     assert text.splitlines() == [
         "Tập trung phân tích nguyên nhân và giải pháp cho các tiêu chí chưa đạt điểm tối đa năm 2025 (17,50/20,00 điểm):",
         "- 2.2. Giải quyết đúng hạn: đạt 5,00/7,00, mất 2,00 điểm;",
-        "- 1.2. Báo cáo CCHC: đạt 3,50/4,00, mất 0,50 điểm."]
+        "- 1.2. Báo cáo CCHC: đạt 3,50/4,00, mất 0,50 điểm.",
+    ]
 
 
 def test_conference_analysis_report_is_drafted_from_the_data(framework, lang_son, organiser):
@@ -471,8 +598,9 @@ def test_role_pages_refuse_what_a_role_may_not_do(framework, lang_son, official,
     assert not Publication.objects.exists()
 
 
-def test_self_assessment_page_keeps_evidence_files_and_refuses_bad_ones(framework, lang_son, official, organiser,
-                                                                       settings, tmp_path):
+def test_self_assessment_page_keeps_evidence_files_and_refuses_bad_ones(
+    framework, lang_son, official, organiser, settings, tmp_path
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = str(tmp_path)
@@ -480,13 +608,25 @@ def test_self_assessment_page_keeps_evidence_files_and_refuses_bad_ones(framewor
     client = client_for(official)
     first = leaf(framework, "1.1")
     url = f"/chi-so/danh-gia/{assessment.pk}/tu-danh-gia/"
-    response = client.post(url, {f"score-{first.pk}": "3,5", f"note-{first.pk}": "Kế hoạch số 12",
-                                 f"evidence-{first.pk}": SimpleUploadedFile("chuong-trinh.exe", b"MZ\x90")})
+    response = client.post(
+        url,
+        {
+            f"score-{first.pk}": "3,5",
+            f"note-{first.pk}": "Kế hoạch số 12",
+            f"evidence-{first.pk}": SimpleUploadedFile("chuong-trinh.exe", b"MZ\x90"),
+        },
+    )
     assert response.status_code == 400
     assert "chỉ nhận PDF, Word, Excel, ảnh JPG/PNG hoặc ZIP" in response.content.decode()
     assert not Score.objects.exists() and not list(tmp_path.rglob("*.exe"))
-    response = client.post(url, {f"score-{first.pk}": "3,5", f"note-{first.pk}": "Kế hoạch số 12",
-                                 f"evidence-{first.pk}": SimpleUploadedFile("Kế hoạch.pdf", "%PDF-1.4 thử".encode())})
+    response = client.post(
+        url,
+        {
+            f"score-{first.pk}": "3,5",
+            f"note-{first.pk}": "Kế hoạch số 12",
+            f"evidence-{first.pk}": SimpleUploadedFile("Kế hoạch.pdf", "%PDF-1.4 thử".encode()),
+        },
+    )
     assert response.status_code == 302
     saved = Score.objects.get()
     assert (saved.value, saved.note, saved.evidence_name) == (Decimal("3.50"), "Kế hoạch số 12", "Kế hoạch.pdf")

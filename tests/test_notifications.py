@@ -32,13 +32,19 @@ def policy(**values) -> ReminderPolicy:
 
 # --- Schedule -----------------------------------------------------------------------------
 
+
 def test_default_policy_reminds_7_3_1_days_before_on_the_day_then_every_2_days_3_times():
     # Due Friday 4/12/2026 at the end of the day.
     steps = schedule.steps_for(at("2026-12-04", 23, 59), policy(skip_weekends=False))
     assert [(code, when.astimezone(TZ).strftime("%a %d/%m %H:%M")) for code, when in steps] == [
-        ("truoc-7", "Fri 27/11 08:00"), ("truoc-3", "Tue 01/12 08:00"), ("truoc-1", "Thu 03/12 08:00"),
-        ("ngay-han", "Fri 04/12 08:00"), ("qua-han-1", "Sun 06/12 08:00"), ("qua-han-2", "Tue 08/12 08:00"),
-        ("qua-han-3", "Thu 10/12 08:00")]
+        ("truoc-7", "Fri 27/11 08:00"),
+        ("truoc-3", "Tue 01/12 08:00"),
+        ("truoc-1", "Thu 03/12 08:00"),
+        ("ngay-han", "Fri 04/12 08:00"),
+        ("qua-han-1", "Sun 06/12 08:00"),
+        ("qua-han-2", "Tue 08/12 08:00"),
+        ("qua-han-3", "Thu 10/12 08:00"),
+    ]
 
 
 def test_weekends_and_holidays_move_steps_to_a_working_day():
@@ -46,11 +52,17 @@ def test_weekends_and_holidays_move_steps_to_a_working_day():
     # Due Monday 7/12: 1 day before is Sunday → Friday 4/12; 3 days before is Friday too (one step);
     # 7 days before is Monday 30/11; overdue +2 is Wednesday 9/12; a holiday on Thursday 3/12 is skipped.
     assert {code: when.astimezone(TZ).date().isoformat() for code, when in steps.items()} == {
-        "truoc-7": "2026-11-30", "truoc-1": "2026-12-04", "ngay-han": "2026-12-07",
-        "qua-han-1": "2026-12-09", "qua-han-2": "2026-12-11", "qua-han-3": "2026-12-14"}
+        "truoc-7": "2026-11-30",
+        "truoc-1": "2026-12-04",
+        "ngay-han": "2026-12-07",
+        "qua-han-1": "2026-12-09",
+        "qua-han-2": "2026-12-11",
+        "qua-han-3": "2026-12-14",
+    }
 
 
 # --- Deadlines and the sweep ------------------------------------------------------------------
+
 
 @pytest.fixture
 def official(db):
@@ -59,10 +71,17 @@ def official(db):
 
 def _deadline(user, due="2026-12-04", key="submissions.presentation:1", now=None, **extra):
     return services.deadline_set(
-        key=key, scope="conferences.conference:1", due_at=at(due, 23, 59), what="Hạn gửi tham luận",
-        context="Hội nghị phân tích SIPAS, PAR INDEX 2025", link="/tham-luan/1/", agency_name="Sở Tài chính",
+        key=key,
+        scope="conferences.conference:1",
+        due_at=at(due, 23, 59),
+        what="Hạn gửi tham luận",
+        context="Hội nghị phân tích SIPAS, PAR INDEX 2025",
+        link="/tham-luan/1/",
+        agency_name="Sở Tài chính",
         recipients=[Recipient(email=user.email, name=user.full_name, user_id=user.pk)],
-        now=now or at("2026-11-20"), **extra)
+        now=now or at("2026-11-20"),
+        **extra,
+    )
 
 
 def test_due_step_is_sent_once_by_mail_and_in_the_portal(official, django_capture_on_commit_callbacks, monkeypatch):
@@ -170,6 +189,7 @@ def test_sweep_query_count_does_not_grow_with_items(official, django_capture_on_
 
 # --- Delivery against a real SMTP server -------------------------------------------------------
 
+
 @pytest.fixture
 def smtp(settings):
     with SMTPServer() as server:
@@ -224,8 +244,9 @@ def test_message_stuck_in_sending_is_queued_again_by_the_sweep(official, smtp, d
     assert message.state == MessageState.SENT and len(smtp.mailbox.delivered) == 1
 
 
-def test_the_database_refuses_a_second_message_for_the_same_step_and_person(official,
-                                                                           django_capture_on_commit_callbacks):
+def test_the_database_refuses_a_second_message_for_the_same_step_and_person(
+    official, django_capture_on_commit_callbacks
+):
     from django.db import IntegrityError, transaction
 
     _deadline(official)
@@ -233,5 +254,12 @@ def test_the_database_refuses_a_second_message_for_the_same_step_and_person(offi
         tasks.run_sweep(now=at("2026-11-27", 8, 1))
     sent = Message.objects.get(channel=Channel.EMAIL)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Message.objects.create(channel=Channel.EMAIL, step=sent.step, item=sent.item, email=sent.email,
-                               recipient_key=sent.recipient_key, subject="lần hai", body_text="")
+        Message.objects.create(
+            channel=Channel.EMAIL,
+            step=sent.step,
+            item=sent.item,
+            email=sent.email,
+            recipient_key=sent.recipient_key,
+            subject="lần hai",
+            body_text="",
+        )

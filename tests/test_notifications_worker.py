@@ -26,8 +26,10 @@ from .smtp_server import SMTPServer, free_port
 from .test_notifications import _deadline, at
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.django_db(transaction=True),
-              pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed"),
+]
 
 
 def wait_for(condition, timeout=30.0, step=0.1):
@@ -51,10 +53,17 @@ class Redis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        self.process = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-                                         "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        assert wait_for(lambda: subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True)
-                        .stdout.strip() == b"PONG", 10)
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        assert wait_for(
+            lambda: (
+                subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout.strip()
+                == b"PONG"
+            ),
+            10,
+        )
 
     def stop(self):
         self.process.terminate()
@@ -63,17 +72,40 @@ class Redis:
 
 class Worker:
     def __init__(self, redis: Redis, smtp: SMTPServer):
-        self.env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", CELERY_TASK_ALWAYS_EAGER="0",
-                        REDIS_URL=redis.url, EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
-                        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}")
+        self.env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            CELERY_TASK_ALWAYS_EAGER="0",
+            REDIS_URL=redis.url,
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        )
         self.process = None
 
     def start(self):
         # Its own session, so a kill takes the whole worker at once.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-n", f"notify{time.time_ns()}@%h",
-             "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=self.env, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-P",
+                "solo",
+                "-n",
+                f"notify{time.time_ns()}@%h",
+                "--loglevel",
+                "WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )
         assert wait_for(lambda: app.control.ping(timeout=0.5), 60), "the worker did not start"
 
     def kill(self):

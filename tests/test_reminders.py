@@ -27,7 +27,6 @@ from .factories import AgencyFactory, ConferenceFactory, InviteeLineFactory, Use
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def commune(lang_son):
     return AgencyFactory(province=lang_son, kind=AgencyKind.COMMUNE, name="UBND xã Thất Khê")
@@ -35,14 +34,20 @@ def commune(lang_son):
 
 @pytest.fixture
 def commune_official(commune):
-    return UserFactory(role=Role.OFFICIAL, agency=commune, username="xa.thatkhe", email="thatkhe@example.gov.vn",
-                       full_name="Lưu Văn Bình")
+    return UserFactory(
+        role=Role.OFFICIAL,
+        agency=commune,
+        username="xa.thatkhe",
+        email="thatkhe@example.gov.vn",
+        full_name="Lưu Văn Bình",
+    )
 
 
 @pytest.fixture
 def invited(lang_son, organiser, commune, commune_official):
-    conference = ConferenceFactory(province=lang_son, issuing_authority=organiser.agency,
-                                   focal_agency=organiser.agency, reply_deadline=future(20))
+    conference = ConferenceFactory(
+        province=lang_son, issuing_authority=organiser.agency, focal_agency=organiser.agency, reply_deadline=future(20)
+    )
     ContentItem.objects.create(conference=conference, order=1, text="Báo cáo phân tích kết quả chỉ số.")
     InviteeLineFactory(conference=conference, group_kinds=[AgencyKind.COMMUNE])
     return conferences.conference_invite(actor=organiser, conference=conference)
@@ -80,32 +85,44 @@ def test_cancelled_conference_stops_every_reminder(invited, organiser):
 
 def test_presentation_deadline_ends_with_the_first_upload(lang_son, organiser, official):
     conference = ConferenceFactory(province=lang_son)
-    assignment = submissions.assignment_save(actor=organiser, assignment=Assignment(
-        conference=conference, topic="Chuyển đổi số", agency=official.agency, due_date=future(10)))
+    assignment = submissions.assignment_save(
+        actor=organiser,
+        assignment=Assignment(
+            conference=conference, topic="Chuyển đổi số", agency=official.agency, due_date=future(10)
+        ),
+    )
     presentation = assignment.presentations.get()
     key = f"submissions.presentation:{presentation.pk}"
     item = DeadlineItem.objects.get(key=key)
     assert item.what == "Hạn gửi tham luận" and item.link == reverse("submissions:detail", args=[presentation.pk])
     assert list(item.recipients.values_list("user_id", flat=True)) == [official.pk]
-    submissions.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
+    submissions.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes())
+    )
     assert pending_steps(key) == 0
 
 
-def test_organiser_reminds_chosen_agencies_now(invited, organiser, commune_official, lang_son,
-                                               django_capture_on_commit_callbacks):
+def test_organiser_reminds_chosen_agencies_now(
+    invited, organiser, commune_official, lang_son, django_capture_on_commit_callbacks
+):
     invitation = Invitation.objects.get(conference=invited)
     other = ConferenceFactory(province=lang_son)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(organiser).post(reverse("conferences:remind-now", args=[invited.pk]), {
-            "key": [f"conferences.invitation:{invitation.pk}", "conferences.invitation:999999"],
-            "next": reverse("conferences:board", args=[invited.pk])})
+        response = client_for(organiser).post(
+            reverse("conferences:remind-now", args=[invited.pk]),
+            {
+                "key": [f"conferences.invitation:{invitation.pk}", "conferences.invitation:999999"],
+                "next": reverse("conferences:board", args=[invited.pk]),
+            },
+        )
     assert response.status_code == 302 and response["Location"] == reverse("conferences:board", args=[invited.pk])
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["thatkhe@example.gov.vn"]
     assert mail.outbox[0].subject.startswith("[Cần xử lý] Hạn xác nhận tham dự")
     # Keys of another conference are not this page's to remind.
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(organiser).post(reverse("conferences:remind-now", args=[other.pk]),
-                                   {"key": [f"conferences.invitation:{invitation.pk}"]})
+        client_for(organiser).post(
+            reverse("conferences:remind-now", args=[other.pk]), {"key": [f"conferences.invitation:{invitation.pk}"]}
+        )
     assert len(mail.outbox) == 1
 
 
@@ -115,11 +132,13 @@ def test_board_offers_remind_now_for_agencies_that_have_not_answered(invited, or
     assert f'value="conferences.invitation:{invitation.pk}" form="remind-form"' in html and "Nhắc ngay" in html
 
 
-def test_log_shows_failed_mail_with_its_error_and_resend_records_a_new_message(invited, organiser,
-                                                                                django_capture_on_commit_callbacks):
+def test_log_shows_failed_mail_with_its_error_and_resend_records_a_new_message(
+    invited, organiser, django_capture_on_commit_callbacks
+):
     invitation = Invitation.objects.get(conference=invited)
-    notifications.remind_now(keys=[f"conferences.invitation:{invitation.pk}"],
-                             scope=f"conferences.conference:{invited.pk}")
+    notifications.remind_now(
+        keys=[f"conferences.invitation:{invitation.pk}"], scope=f"conferences.conference:{invited.pk}"
+    )
     failed = Message.objects.get(channel=Channel.EMAIL)
     Message.objects.filter(pk=failed.pk).update(state=MessageState.FAILED, last_error="550 5.1.1 Hộp thư không tồn tại")
     url = reverse("conferences:reminders", args=[invited.pk])
@@ -144,9 +163,17 @@ def test_only_the_provinces_organisers_reach_the_reminder_pages(invited, request
 
 def test_policy_saved_for_a_conference_moves_its_pending_steps(invited, organiser):
     key = f"conferences.invitation:{Invitation.objects.get(conference=invited).pk}"
-    response = client_for(organiser).post(reverse("conferences:reminders", args=[invited.pk]), {
-        "days_before": "5, 0", "send_time": "07:30", "overdue_every": "1", "overdue_max": "1",
-        "skip_weekends": "", "holidays": ""})
+    response = client_for(organiser).post(
+        reverse("conferences:reminders", args=[invited.pk]),
+        {
+            "days_before": "5, 0",
+            "send_time": "07:30",
+            "overdue_every": "1",
+            "overdue_max": "1",
+            "skip_weekends": "",
+            "holidays": "",
+        },
+    )
     assert response.status_code == 302
     pending = dict(ReminderStep.objects.filter(item__key=key, state=StepState.PENDING).values_list("code", "send_at"))
     assert set(pending) == {"truoc-5", "ngay-han", "qua-han-1"}
@@ -154,14 +181,27 @@ def test_policy_saved_for_a_conference_moves_its_pending_steps(invited, organise
 
 
 def test_policy_form_refuses_bad_days_in_vietnamese(invited, organiser):
-    response = client_for(organiser).post(reverse("conferences:reminders", args=[invited.pk]), {
-        "days_before": "7, ba", "send_time": "08:00", "overdue_every": "2", "overdue_max": "3", "holidays": "30/02/2026"})
+    response = client_for(organiser).post(
+        reverse("conferences:reminders", args=[invited.pk]),
+        {
+            "days_before": "7, ba",
+            "send_time": "08:00",
+            "overdue_every": "2",
+            "overdue_max": "3",
+            "holidays": "30/02/2026",
+        },
+    )
     html = response.content.decode()
-    assert response.status_code == 400 and "“ba” không phải số ngày hợp lệ" in html and "“30/02/2026” không phải một ngày có thật" in html
+    assert (
+        response.status_code == 400
+        and "“ba” không phải số ngày hợp lệ" in html
+        and "“30/02/2026” không phải một ngày có thật" in html
+    )
 
 
-def test_official_sees_unread_notifications_and_opening_one_marks_it_read(invited, commune_official,
-                                                                          django_capture_on_commit_callbacks):
+def test_official_sees_unread_notifications_and_opening_one_marks_it_read(
+    invited, commune_official, django_capture_on_commit_callbacks
+):
     invitation = Invitation.objects.get(conference=invited)
     with django_capture_on_commit_callbacks(execute=True):
         tasks.run_sweep(now=timezone.now() + dt.timedelta(days=30))
@@ -173,7 +213,7 @@ def test_official_sees_unread_notifications_and_opening_one_marks_it_read(invite
     assert notice.subject in inbox
     response = client.get(reverse("notifications:open", args=[notice.pk]))
     assert response["Location"] == reverse("conferences:invitation-reply", args=[invitation.pk])
-    assert 'unread-count' not in client.get("/").content.decode()
+    assert "unread-count" not in client.get("/").content.decode()
 
 
 def test_official_chooses_a_daily_digest(commune_official):
@@ -184,8 +224,9 @@ def test_official_chooses_a_daily_digest(commune_official):
     assert Preference.objects.get(user=commune_official).email_mode == "digest"
 
 
-def test_another_persons_notification_cannot_be_opened(invited, commune_official, lang_son,
-                                                       django_capture_on_commit_callbacks):
+def test_another_persons_notification_cannot_be_opened(
+    invited, commune_official, lang_son, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         tasks.run_sweep(now=timezone.now() + dt.timedelta(days=30))
     notice = Message.objects.get(channel=Channel.PORTAL)
@@ -196,21 +237,33 @@ def test_another_persons_notification_cannot_be_opened(invited, commune_official
 
 def test_a_presentation_can_have_its_own_reminder_days(lang_son, organiser, official):
     conference = ConferenceFactory(province=lang_son, date=future(40))
-    response = client_for(organiser).post(reverse("submissions:assignment-create", args=[conference.pk]), {
-        "topic": "Chuyển đổi số", "assignee": "agency", "agency": official.agency.pk,
-        "due_date": future(20).strftime("%d/%m/%Y"), "allow_late": "on", "reminder_days": "5, 2"})
+    response = client_for(organiser).post(
+        reverse("submissions:assignment-create", args=[conference.pk]),
+        {
+            "topic": "Chuyển đổi số",
+            "assignee": "agency",
+            "agency": official.agency.pk,
+            "due_date": future(20).strftime("%d/%m/%Y"),
+            "allow_late": "on",
+            "reminder_days": "5, 2",
+        },
+    )
     assert response.status_code == 302
     presentation = Assignment.objects.get().presentations.get()
-    codes = set(ReminderStep.objects.filter(item__key=f"submissions.presentation:{presentation.pk}")
-                .values_list("code", flat=True))
+    codes = set(
+        ReminderStep.objects.filter(item__key=f"submissions.presentation:{presentation.pk}").values_list(
+            "code", flat=True
+        )
+    )
     assert {"truoc-5", "truoc-2"} <= codes and "truoc-7" not in codes
 
 
 def test_board_offers_to_remind_agencies_that_have_not_finished_a_duty(invited, organiser, commune):
     from conferences.models import Duty, DutyAssignment
 
-    duty = Duty.objects.create(conference=invited, task="Gửi báo cáo tự đánh giá", due_date=future(5),
-                               lead_agency=commune)
+    duty = Duty.objects.create(
+        conference=invited, task="Gửi báo cáo tự đánh giá", due_date=future(5), lead_agency=commune
+    )
     conferences.duty_sync_assignments(duty=duty)
     assignment = DutyAssignment.objects.get(duty=duty)
     html = client_for(organiser).get(reverse("conferences:board", args=[invited.pk])).content.decode()
@@ -220,8 +273,9 @@ def test_board_offers_to_remind_agencies_that_have_not_finished_a_duty(invited, 
 def test_resend_of_a_reminder_is_written_for_today(invited, organiser, django_capture_on_commit_callbacks):
     invitation = Invitation.objects.get(conference=invited)
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.remind_now(keys=[f"conferences.invitation:{invitation.pk}"],
-                                 scope=f"conferences.conference:{invited.pk}")
+        notifications.remind_now(
+            keys=[f"conferences.invitation:{invitation.pk}"], scope=f"conferences.conference:{invited.pk}"
+        )
     first = Message.objects.get(channel=Channel.EMAIL)
     Message.objects.filter(pk=first.pk).update(body_text="còn 99 ngày (cũ)")
     with django_capture_on_commit_callbacks(execute=True):

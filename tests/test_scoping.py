@@ -118,11 +118,17 @@ def test_search_folds_d_stroke(organiser, lang_son):
 
 def test_organiser_creates_agency_in_own_province(client, organiser, lang_son, lao_cai):
     client.force_login(organiser)
-    response = client.post(reverse("agencies:agency-create"), {
-        "province": lao_cai.pk,  # disabled field: ignored
-        "code": "X-MOI", "name": "UBND xã Mới", "short_name": "UBND", "kind": "xa",
-        "active_from": "01/07/2025",
-    })
+    response = client.post(
+        reverse("agencies:agency-create"),
+        {
+            "province": lao_cai.pk,  # disabled field: ignored
+            "code": "X-MOI",
+            "name": "UBND xã Mới",
+            "short_name": "UBND",
+            "kind": "xa",
+            "active_from": "01/07/2025",
+        },
+    )
     assert response.status_code == 302
     agency = Agency.objects.get(code="X-MOI")
     assert agency.province == lang_son
@@ -131,9 +137,15 @@ def test_organiser_creates_agency_in_own_province(client, organiser, lang_son, l
 
 def test_agency_form_errors_keep_input_and_speak_vietnamese(client, organiser, home_agency):
     client.force_login(organiser)
-    response = client.post(reverse("agencies:agency-create"), {
-        "code": "STP", "name": "Trùng mã", "kind": "so_ban_nganh", "active_from": "31/02/2025",
-    })
+    response = client.post(
+        reverse("agencies:agency-create"),
+        {
+            "code": "STP",
+            "name": "Trùng mã",
+            "kind": "so_ban_nganh",
+            "active_from": "31/02/2025",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors["code"] == ["Mã đơn vị này đã có trong danh bạ của tỉnh."]

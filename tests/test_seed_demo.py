@@ -34,7 +34,9 @@ def test_seed_demo_loads_three_provinces():
         assert agencies.filter(kind__in=["xa", "phuong", "dac_khu"]).count() >= 20
         roles = set(User.objects.filter(agency__province=province).values_list("role", flat=True))
         assert roles == {"organiser", "leader", "official"}
-        official_kinds = set(User.objects.filter(agency__province=province, role="official").values_list("agency__kind", flat=True))
+        official_kinds = set(
+            User.objects.filter(agency__province=province, role="official").values_list("agency__kind", flat=True)
+        )
         assert "so_ban_nganh" in official_kinds and official_kinds & {"xa", "phuong"}
     assert User.objects.filter(role="administrator").count() == 1
 

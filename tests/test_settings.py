@@ -26,7 +26,9 @@ def run(args, env):
     # production process never has it (check --deploy warns about it).
     dropped = {*PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_under_production_prints_no_warning():
@@ -53,8 +55,11 @@ def test_local_defaults_to_sqlite_and_eager_celery():
 
 def test_local_uses_postgres_and_workers_when_urls_are_set():
     code = "import django; django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"],
-           "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"],
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
+    }
     result = run(["-c", code], env)
     assert result.stdout.split() == ["django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/3"]
 
@@ -66,9 +71,13 @@ def test_language_time_zone_and_formats(settings):
     import datetime as dt
     from decimal import Decimal
 
-    template = Template("{% load vn l10n %}{{ score }}|{{ big }}|{{ day|date:'SHORT_DATE_FORMAT' }}|{{ day|vn_date }}|{{ early|vn_date }}|{{ day|vn_weekday }}")
+    template = Template(
+        "{% load vn l10n %}{{ score }}|{{ big }}|{{ day|date:'SHORT_DATE_FORMAT' }}|{{ day|vn_date }}|{{ early|vn_date }}|{{ day|vn_weekday }}"
+    )
     with translation.override("vi"):
-        out = template.render(Context({"score": Decimal("85.97"), "big": 1234, "day": dt.date(2026, 5, 29), "early": dt.date(2026, 2, 5)}))
+        out = template.render(
+            Context({"score": Decimal("85.97"), "big": 1234, "day": dt.date(2026, 5, 29), "early": dt.date(2026, 2, 5)})
+        )
     assert out == "85,97|1.234|29/05/2026|29/5/2026|05/02/2026|thứ Sáu"
 
 

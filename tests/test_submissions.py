@@ -49,9 +49,16 @@ def assignee(official):
 
 @pytest.fixture
 def assignment(conference, assignee, organiser):
-    return services.assignment_save(actor=organiser, assignment=Assignment(
-        conference=conference, topic="Đổi mới quản lý tài chính công gắn với cải cách hành chính", agency=assignee,
-        guidance="Tập trung vào các tiêu chí chưa đạt điểm tối đa.", due_date=future(10)))
+    return services.assignment_save(
+        actor=organiser,
+        assignment=Assignment(
+            conference=conference,
+            topic="Đổi mới quản lý tài chính công gắn với cải cách hành chính",
+            agency=assignee,
+            guidance="Tập trung vào các tiêu chí chưa đạt điểm tối đa.",
+            due_date=future(10),
+        ),
+    )
 
 
 @pytest.fixture
@@ -59,18 +66,25 @@ def presentation(assignment):
     return assignment.presentations.get()
 
 
-
 # --- Assignments ------------------------------------------------------------------------
+
 
 def test_assignment_to_an_agency_opens_one_presentation(presentation, assignee):
     assert presentation.agency == assignee and presentation.status == Status.AWAITING
 
 
 def test_assignment_to_awardees_is_resolved_when_awards_are_known(conference, organiser, lang_son):
-    assignment = services.assignment_save(actor=organiser, assignment=Assignment(
-        conference=conference, topic="Kinh nghiệm giải quyết thủ tục hành chính cấp xã", due_date=future(5),
-        assignee=Assignment.Assignee.AWARDEES, group_label="Các xã được tặng Bằng khen",
-        group_kinds=[AgencyKind.COMMUNE]))
+    assignment = services.assignment_save(
+        actor=organiser,
+        assignment=Assignment(
+            conference=conference,
+            topic="Kinh nghiệm giải quyết thủ tục hành chính cấp xã",
+            due_date=future(5),
+            assignee=Assignment.Assignee.AWARDEES,
+            group_label="Các xã được tặng Bằng khen",
+            group_kinds=[AgencyKind.COMMUNE],
+        ),
+    )
     assert assignment.presentations.count() == 0
 
     commune = AgencyFactory(province=lang_son, kind=AgencyKind.COMMUNE, name="UBND xã Thất Khê")
@@ -87,11 +101,19 @@ def test_assignment_to_awardees_is_resolved_when_awards_are_known(conference, or
 def test_group_member_who_sent_a_file_is_kept_when_the_group_changes(conference, organiser, lang_son):
     commune = AgencyFactory(province=lang_son, kind=AgencyKind.COMMUNE)
     award = Award.objects.create(conference=conference, agency=commune, award_name="Bằng khen")
-    assignment = services.assignment_save(actor=organiser, assignment=Assignment(
-        conference=conference, topic="Kinh nghiệm cấp xã", due_date=future(5), assignee=Assignment.Assignee.AWARDEES,
-        group_label="Các xã được khen"))
-    services.version_upload(actor=organiser, presentation=assignment.presentations.get(),
-                            upload=files.upload("tl.pdf", files.pdf_bytes()))
+    assignment = services.assignment_save(
+        actor=organiser,
+        assignment=Assignment(
+            conference=conference,
+            topic="Kinh nghiệm cấp xã",
+            due_date=future(5),
+            assignee=Assignment.Assignee.AWARDEES,
+            group_label="Các xã được khen",
+        ),
+    )
+    services.version_upload(
+        actor=organiser, presentation=assignment.presentations.get(), upload=files.upload("tl.pdf", files.pdf_bytes())
+    )
     award.delete()
     assert services.assignment_sync(actor=organiser, assignment=assignment) == (0, 0)
     assert assignment.presentations.count() == 1
@@ -104,8 +126,10 @@ def test_assignment_with_uploads_cannot_be_deleted(presentation, organiser, offi
 
 
 def test_assignment_form_requires_an_agency_or_a_group(conference, organiser):
-    response = client_for(organiser).post(reverse("submissions:assignment-create", args=[conference.pk]), {
-        "topic": "Chủ đề", "assignee": "agency", "due_date": "20/12/2026", "allow_late": "on"})
+    response = client_for(organiser).post(
+        reverse("submissions:assignment-create", args=[conference.pk]),
+        {"topic": "Chủ đề", "assignee": "agency", "due_date": "20/12/2026", "allow_late": "on"},
+    )
     assert response.status_code == 400
     assert "Chọn đơn vị tham luận." in response.content.decode()
     assert not Assignment.objects.exists()
@@ -119,8 +143,12 @@ def test_plan_appendix_lists_assignments_in_programme_order(conference, organise
     justice = AgencyFactory(province=lang_son, name="Sở Tư pháp tỉnh Lạng Sơn")
     police = AgencyFactory(province=lang_son, name="Công an tỉnh Lạng Sơn", kind=AgencyKind.POLICE)
     for topic, agency, slot in (("Thể chế", justice, late_slot), ("Đề án 06", police, early_slot)):
-        services.assignment_save(actor=organiser, assignment=Assignment(
-            conference=conference, topic=topic, agency=agency, programme_item=slot, due_date=future(5)))
+        services.assignment_save(
+            actor=organiser,
+            assignment=Assignment(
+                conference=conference, topic=topic, agency=agency, programme_item=slot, due_date=future(5)
+            ),
+        )
     assert drafting.presentation_rows(conference) == [("Đề án 06", "Công an tỉnh"), ("Thể chế", "Sở Tư pháp")]
     document = drafting.draft_conference_plan(actor=organiser, conference=conference)
     appendix = document.sections.get(part="appendix")
@@ -175,8 +203,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("case", "name", "make", "message"), BAD, ids=[b[0] for b in BAD])
-def test_bad_upload_is_refused_with_its_message_and_nothing_stored(presentation, official, settings, case, name, make,
-                                                                   message):
+def test_bad_upload_is_refused_with_its_message_and_nothing_stored(
+    presentation, official, settings, case, name, make, message
+):
     if case == "over the limit":
         settings.PRESENTATION_MAX_BYTES = len(files.pdf_bytes()) + 1024
     before = stored_files()
@@ -189,8 +218,9 @@ def test_bad_upload_is_refused_with_its_message_and_nothing_stored(presentation,
 
 
 def test_bad_upload_through_the_page_shows_the_message(presentation, official):
-    response = client_for(official).post(reverse("submissions:detail", args=[presentation.pk]),
-                                         {"file": files.upload("macro.docx", files.docm_bytes())})
+    response = client_for(official).post(
+        reverse("submissions:detail", args=[presentation.pk]), {"file": files.upload("macro.docx", files.docm_bytes())}
+    )
     assert response.status_code == 400
     assert "có chứa macro" in response.content.decode()
     assert not Version.objects.exists()
@@ -198,8 +228,10 @@ def test_bad_upload_through_the_page_shows_the_message(presentation, official):
 
 def test_path_in_a_posted_name_never_reaches_storage(presentation, official):
     # Django keeps only the last part of a posted file name; the stored name is ours.
-    response = client_for(official).post(reverse("submissions:detail", args=[presentation.pk]),
-                                         {"file": files.upload("../../../etc/tham-luan.pdf", files.pdf_bytes())})
+    response = client_for(official).post(
+        reverse("submissions:detail", args=[presentation.pk]),
+        {"file": files.upload("../../../etc/tham-luan.pdf", files.pdf_bytes())},
+    )
     assert response.status_code == 302
     version = Version.objects.get()
     assert version.original_name == "tham-luan.pdf" and ".." not in version.file.name
@@ -213,18 +245,23 @@ def test_failed_save_after_storing_removes_the_file(presentation, official, monk
 
     monkeypatch.setattr(Presentation, "save", fail)
     with pytest.raises(RuntimeError):
-        services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
+        services.version_upload(
+            actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes())
+        )
     assert stored_files() == before and not Version.objects.exists()
 
 
 def test_every_upload_is_a_new_version(presentation, official):
     first, second = files.pdf_bytes(pages=1), files.pdf_bytes(pages=3)
     v1 = services.version_upload(actor=official, presentation=presentation, upload=files.upload("ban 1.pdf", first))
-    v2 = services.version_upload(actor=official, presentation=presentation, upload=files.upload("ban 2.pdf", second),
-                                 note="Bổ sung số liệu")
+    v2 = services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("ban 2.pdf", second), note="Bổ sung số liệu"
+    )
     presentation.refresh_from_db()
     assert [(v.number, v.pages, v.uploaded_by_id) for v in presentation.versions.all()] == [
-        (1, 1, official.pk), (2, 3, official.pk)]
+        (1, 1, official.pk),
+        (2, 3, official.pk),
+    ]
     assert presentation.current_version == v2 and presentation.status == Status.SUBMITTED
     import hashlib
 
@@ -232,58 +269,82 @@ def test_every_upload_is_a_new_version(presentation, official):
 
 
 def test_late_upload_is_marked_late(presentation, official):
-    Assignment.objects.filter(pk=presentation.assignment_id).update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    Assignment.objects.filter(pk=presentation.assignment_id).update(
+        due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
     presentation.refresh_from_db()
-    version = services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
+    version = services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes())
+    )
     presentation.refresh_from_db()
     assert version.is_late and presentation.late
 
 
 def test_late_upload_is_refused_when_the_assignment_says_so(presentation, official):
     Assignment.objects.filter(pk=presentation.assignment_id).update(
-        due_date=timezone.localdate() - dt.timedelta(days=1), allow_late=False)
+        due_date=timezone.localdate() - dt.timedelta(days=1), allow_late=False
+    )
     presentation.refresh_from_db()
     before = stored_files()
     with pytest.raises(Refused, match="không nhận tệp gửi muộn"):
-        services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
+        services.version_upload(
+            actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes())
+        )
     assert stored_files() == before and not Version.objects.exists()
 
 
 def test_revision_asked_after_the_deadline_can_still_be_sent_on_time(presentation, official, organiser):
     services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
-    services.presentation_review(actor=organiser, presentation=presentation, decision="revise", comment="Bổ sung số liệu.")
+    services.presentation_review(
+        actor=organiser, presentation=presentation, decision="revise", comment="Bổ sung số liệu."
+    )
     Assignment.objects.filter(pk=presentation.assignment_id).update(
-        due_date=timezone.localdate() - dt.timedelta(days=1), allow_late=False)
+        due_date=timezone.localdate() - dt.timedelta(days=1), allow_late=False
+    )
     presentation.refresh_from_db()
-    version = services.version_upload(actor=official, presentation=presentation, upload=files.upload("b.pdf", files.pdf_bytes()))
+    version = services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("b.pdf", files.pdf_bytes())
+    )
     assert not version.is_late
 
 
 def test_official_of_another_agency_cannot_upload(presentation, lang_son):
     stranger = _staff_of(lang_son, Role.OFFICIAL, code="STP", name="Sở Tư pháp")
-    response = client_for(stranger).post(reverse("submissions:detail", args=[presentation.pk]),
-                                         {"file": files.upload("a.pdf", files.pdf_bytes())})
+    response = client_for(stranger).post(
+        reverse("submissions:detail", args=[presentation.pk]), {"file": files.upload("a.pdf", files.pdf_bytes())}
+    )
     assert response.status_code == 404 and not Version.objects.exists()
 
 
 # --- Review ---------------------------------------------------------------------------------
 
+
 def test_review_cycle_shows_decisions_and_comments_to_the_official(presentation, official, organiser):
-    services.version_upload(actor=official, presentation=presentation, upload=files.upload("ban 1.pdf", files.pdf_bytes()))
+    services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("ban 1.pdf", files.pdf_bytes())
+    )
     with pytest.raises(Refused, match="Hãy ghi nhận xét"):
         services.presentation_review(actor=organiser, presentation=presentation, decision="revise", comment=" ")
-    services.presentation_review(actor=organiser, presentation=presentation, decision="revise",
-                                 comment="Đề nghị nêu rõ chỉ số thành phần bị mất điểm.")
+    services.presentation_review(
+        actor=organiser,
+        presentation=presentation,
+        decision="revise",
+        comment="Đề nghị nêu rõ chỉ số thành phần bị mất điểm.",
+    )
     page = client_for(official).get(reverse("submissions:detail", args=[presentation.pk])).content.decode()
     assert "Sở Nội vụ đề nghị chỉnh sửa" in page and "chỉ số thành phần bị mất điểm" in page
 
-    services.version_upload(actor=official, presentation=presentation, upload=files.upload("ban 2.pdf", files.pdf_bytes()))
+    services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("ban 2.pdf", files.pdf_bytes())
+    )
     services.presentation_review(actor=organiser, presentation=presentation, decision="accept")
     presentation.refresh_from_db()
     assert presentation.status == Status.ACCEPTED
     assert [(r.decision, r.version.number) for r in presentation.reviews.all()] == [("revise", 1), ("accept", 2)]
     with pytest.raises(Refused, match="đã được chấp nhận"):
-        services.version_upload(actor=official, presentation=presentation, upload=files.upload("c.pdf", files.pdf_bytes()))
+        services.version_upload(
+            actor=official, presentation=presentation, upload=files.upload("c.pdf", files.pdf_bytes())
+        )
     for user in (official, organiser):
         page = client_for(user).get(reverse("submissions:detail", args=[presentation.pk])).content.decode()
         assert page.count("Lần gửi") >= 2 and "ban 1.pdf" in page and "ban 2.pdf" in page
@@ -303,14 +364,20 @@ def test_official_cannot_review(presentation, official):
 
 # --- Downloads ---------------------------------------------------------------------------------
 
+
 def test_download_sends_the_original_name_encoded_and_never_inline(presentation, official):
     name = "Tham luận Sở Tài chính (bản cuối).pdf"
-    version = services.version_upload(actor=official, presentation=presentation, upload=files.upload(name, files.pdf_bytes()))
+    version = services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload(name, files.pdf_bytes())
+    )
     response = client_for(official).get(reverse("submissions:download", args=[presentation.pk, version.pk]))
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=utf-8''Tham%20lu%E1%BA%ADn%20S%E1%BB%9F%20T%C3%A0i%20ch%C3%ADnh%20%28b%E1%BA%A3n%20cu%E1%BB%91i%29.pdf" in disposition
+    assert (
+        "filename*=utf-8''Tham%20lu%E1%BA%ADn%20S%E1%BB%9F%20T%C3%A0i%20ch%C3%ADnh%20%28b%E1%BA%A3n%20cu%E1%BB%91i%29.pdf"
+        in disposition
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == version.file.open("rb").read()
@@ -318,17 +385,28 @@ def test_download_sends_the_original_name_encoded_and_never_inline(presentation,
 
 # --- Who may see what: every URL, every role -------------------------------------------------
 
+
 @pytest.fixture
 def world(presentation, official, organiser, other_organiser, leader, administrator, lang_son, lao_cai):
-    version = services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
-    booklet = Booklet.objects.create(conference=presentation.assignment.conference, content_hash="0" * 64,
-                                     status=Booklet.Status.DONE, total=1, done=1)
+    version = services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes())
+    )
+    booklet = Booklet.objects.create(
+        conference=presentation.assignment.conference,
+        content_hash="0" * 64,
+        status=Booklet.Status.DONE,
+        total=1,
+        done=1,
+    )
     booklet.pdf.save("booklets/test.pdf", ContentFile(files.pdf_bytes()), save=False)
     booklet.zip.save("booklets/test.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
     booklet.save()
     conference_pk, assignment_pk = presentation.assignment.conference_id, presentation.assignment_id
     users = {
-        "organiser": organiser, "administrator": administrator, "assignee official": official, "leader": leader,
+        "organiser": organiser,
+        "administrator": administrator,
+        "assignee official": official,
+        "leader": leader,
         "other agency official": _staff_of(lang_son, Role.OFFICIAL, code="STP", name="Sở Tư pháp"),
         "other province organiser": other_organiser,
         "other province official": _staff_of(lao_cai, Role.OFFICIAL, code="STC", name="Sở Tài chính"),
@@ -356,18 +434,38 @@ ORGANISER_URLS = None  # every URL
 
 
 def _allowed(role: str) -> set[str] | None:
-    return {"organiser": ORGANISER_URLS, "administrator": ORGANISER_URLS, "assignee official": ASSIGNEE_URLS}.get(role, set())
+    return {"organiser": ORGANISER_URLS, "administrator": ORGANISER_URLS, "assignee official": ASSIGNEE_URLS}.get(
+        role, set()
+    )
 
 
-@pytest.mark.parametrize("role", ["organiser", "administrator", "assignee official", "leader", "other agency official",
-                                  "other province organiser", "other province official"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "organiser",
+        "administrator",
+        "assignee official",
+        "leader",
+        "other agency official",
+        "other province organiser",
+        "other province official",
+    ],
+)
 def test_only_organisers_and_the_assignee_reach_presentation_pages_and_files(world, role):
     users, urls = world
     allowed = _allowed(role)
     client = client_for(users[role])
     for name, (method, url) in urls.items():
-        data = {"file": files.upload("b.pdf", files.pdf_bytes()), "decision": "revise", "comment": "Sửa",
-                "version": Version.objects.order_by("-pk").first().pk} if method == "post" else None
+        data = (
+            {
+                "file": files.upload("b.pdf", files.pdf_bytes()),
+                "decision": "revise",
+                "comment": "Sửa",
+                "version": Version.objects.order_by("-pk").first().pk,
+            }
+            if method == "post"
+            else None
+        )
         response = getattr(client, method)(url, data) if data else client.get(url)
         ok = allowed is None or name in allowed
         if ok:
@@ -392,11 +490,16 @@ def test_denied_posts_change_nothing(world):
         for method, url in urls.values():
             if method == "post":
                 client.post(url, {"file": files.upload("b.pdf", files.pdf_bytes()), "decision": "accept"})
-    assert (Version.objects.count(), Review.objects.count(), Assignment.objects.count(),
-            Booklet.objects.count()) == counts
+    assert (
+        Version.objects.count(),
+        Review.objects.count(),
+        Assignment.objects.count(),
+        Booklet.objects.count(),
+    ) == counts
 
 
 # --- Booklet ----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def accepted(conference, organiser, lang_son):
@@ -404,18 +507,33 @@ def accepted(conference, organiser, lang_son):
     one of them a Word file; and one still waiting, which stays out."""
     afternoon = ProgrammeItem.objects.create(conference=conference, order=3, title="Tham luận buổi chiều")
     morning = ProgrammeItem.objects.create(conference=conference, order=1, title="Tham luận buổi sáng")
-    rows = [("Sở Tư pháp", afternoon, "TUPHAP", 2, "pdf"), ("Công an tỉnh", morning, "CONGAN", 3, "pdf"),
-            ("Sở Khoa học và Công nghệ", morning, "KHCN", 1, "docx"), ("Sở Y tế", morning, "YTE", 1, "pending")]
+    rows = [
+        ("Sở Tư pháp", afternoon, "TUPHAP", 2, "pdf"),
+        ("Công an tỉnh", morning, "CONGAN", 3, "pdf"),
+        ("Sở Khoa học và Công nghệ", morning, "KHCN", 1, "docx"),
+        ("Sở Y tế", morning, "YTE", 1, "pending"),
+    ]
     made = {}
     for order, (agency_name, slot, marker, pages, kind) in enumerate(rows, start=1):
         agency = AgencyFactory(province=lang_son, name=agency_name)
-        assignment = services.assignment_save(actor=organiser, assignment=Assignment(
-            conference=conference, topic=f"Chủ đề {marker}", agency=agency, programme_item=slot, order=order,
-            due_date=future(5)))
+        assignment = services.assignment_save(
+            actor=organiser,
+            assignment=Assignment(
+                conference=conference,
+                topic=f"Chủ đề {marker}",
+                agency=agency,
+                programme_item=slot,
+                order=order,
+                due_date=future(5),
+            ),
+        )
         presentation = assignment.presentations.get()
         data = files.docx_bytes(f"{marker} Word") if kind == "docx" else files.pdf_bytes(marker, pages)
-        services.version_upload(actor=organiser, presentation=presentation,
-                                upload=files.upload(f"{marker}.{'docx' if kind == 'docx' else 'pdf'}", data))
+        services.version_upload(
+            actor=organiser,
+            presentation=presentation,
+            upload=files.upload(f"{marker}.{'docx' if kind == 'docx' else 'pdf'}", data),
+        )
         if kind != "pending":
             services.presentation_review(actor=organiser, presentation=presentation, decision="accept")
         made[marker] = presentation
@@ -426,8 +544,9 @@ def _page_texts(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def test_booklet_binds_accepted_presentations_in_programme_order(conference, organiser, accepted,
-                                                                 django_capture_on_commit_callbacks):
+def test_booklet_binds_accepted_presentations_in_programme_order(
+    conference, organiser, accepted, django_capture_on_commit_callbacks
+):
     if not conversion.available():
         pytest.skip("LibreOffice is not installed")
     with django_capture_on_commit_callbacks(execute=True):
@@ -448,26 +567,37 @@ def test_booklet_binds_accepted_presentations_in_programme_order(conference, org
     assert [t.split()[-1] for t in texts[1:]] == [str(n) for n in range(2, len(texts) + 1)]
     reader = PdfReader(booklet.pdf.open("rb"))
     assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
-        ("Bìa và mục lục", 0), ("1. Công an tỉnh", 2), ("2. Sở Khoa học và Công nghệ", 5), ("3. Sở Tư pháp", 6)]
+        ("Bìa và mục lục", 0),
+        ("1. Công an tỉnh", 2),
+        ("2. Sở Khoa học và Công nghệ", 5),
+        ("3. Sở Tư pháp", 6),
+    ]
     names = zipfile.ZipFile(booklet.zip.open("rb")).namelist()
-    assert names == ["01 - Công an tỉnh - CONGAN.pdf", "02 - Sở Khoa học và Công nghệ - KHCN.docx",
-                     "03 - Sở Tư pháp - TUPHAP.pdf"]
+    assert names == [
+        "01 - Công an tỉnh - CONGAN.pdf",
+        "02 - Sở Khoa học và Công nghệ - KHCN.docx",
+        "03 - Sở Tư pháp - TUPHAP.pdf",
+    ]
 
 
-def test_booklet_without_libreoffice_lists_office_files(conference, organiser, accepted, monkeypatch,
-                                                        django_capture_on_commit_callbacks):
+def test_booklet_without_libreoffice_lists_office_files(
+    conference, organiser, accepted, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(conversion, "binary", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         booklet = services.booklet_request(actor=organiser, conference=conference)
     booklet.refresh_from_db()
     texts = _page_texts(booklet.pdf.open("rb").read())
     assert booklet.pages == 2 + 3 + 2
-    assert booklet.not_converted == [{"agency": "Sở Khoa học và Công nghệ", "name": "KHCN.docx", "reason": "no-converter"}]
+    assert booklet.not_converted == [
+        {"agency": "Sở Khoa học và Công nghệ", "name": "KHCN.docx", "reason": "no-converter"}
+    ]
     assert "chưa cài LibreOffice" in " ".join(texts[1].split())
 
 
-def test_booklet_asked_twice_is_built_once(conference, organiser, accepted, django_capture_on_commit_callbacks,
-                                           monkeypatch):
+def test_booklet_asked_twice_is_built_once(
+    conference, organiser, accepted, django_capture_on_commit_callbacks, monkeypatch
+):
     monkeypatch.setattr(conversion, "binary", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         first = services.booklet_request(actor=organiser, conference=conference)
@@ -490,17 +620,30 @@ def test_booklet_needs_an_accepted_presentation(conference, organiser, presentat
 
 # --- Board, dashboard, lists -------------------------------------------------------------------
 
+
 def test_board_shows_each_agency_and_the_totals(presentation, official, organiser):
-    Assignment.objects.filter(pk=presentation.assignment_id).update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    Assignment.objects.filter(pk=presentation.assignment_id).update(
+        due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
     services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
     services.presentation_review(actor=organiser, presentation=presentation, decision="revise", comment="Sửa lại.")
-    other = services.assignment_save(actor=organiser, assignment=AssignmentFactory.build(
-        conference=presentation.assignment.conference, due_date=timezone.localdate() - dt.timedelta(days=2)))
+    other = services.assignment_save(
+        actor=organiser,
+        assignment=AssignmentFactory.build(
+            conference=presentation.assignment.conference, due_date=timezone.localdate() - dt.timedelta(days=2)
+        ),
+    )
     from submissions import selectors
 
     totals = selectors.board_totals(presentation.assignment.conference)
     assert {k: totals[k] for k in ("assigned", "submitted", "late", "revision", "accepted", "overdue")} == {
-        "assigned": 2, "submitted": 1, "late": 1, "revision": 1, "accepted": 0, "overdue": 1}
+        "assigned": 2,
+        "submitted": 1,
+        "late": 1,
+        "revision": 1,
+        "accepted": 0,
+        "overdue": 1,
+    }
     page = client_for(organiser).get(reverse("conferences:board", args=[presentation.assignment.conference_id]))
     html = page.content.decode()
     assert "Tham luận theo đơn vị" in html and presentation.agency.name in html and other.agency.name in html
@@ -526,8 +669,9 @@ def test_presentation_list_query_count_does_not_grow(conference, organiser, offi
     counts = []
     for rows in (1, 3, 12):
         while Presentation.objects.filter(agency=official.agency).count() < rows:
-            services.assignment_save(actor=organiser, assignment=AssignmentFactory.build(
-                conference=conference, agency=official.agency))
+            services.assignment_save(
+                actor=organiser, assignment=AssignmentFactory.build(conference=conference, agency=official.agency)
+            )
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("submissions:list"))
         assert response.status_code == 200 and len(response.context["presentations"]) == rows
@@ -543,8 +687,10 @@ def test_conference_presentations_and_board_query_counts_do_not_grow(conference,
     counts = {"conference": [], "board": []}
     for rows in (1, 3, 12):
         _add_rows(conference, organiser, rows - Assignment.objects.count())
-        for name, url in (("conference", reverse("submissions:conference", args=[conference.pk])),
-                          ("board", reverse("conferences:board", args=[conference.pk]))):
+        for name, url in (
+            ("conference", reverse("submissions:conference", args=[conference.pk])),
+            ("board", reverse("conferences:board", args=[conference.pk])),
+        ):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts[name].append(len(queries))
@@ -574,8 +720,9 @@ def test_deadline_on_or_after_the_conference_is_refused(conference, organiser, a
     assert not Assignment.objects.filter(topic="Chủ đề").exists()
 
 
-def test_page_warns_when_the_booklet_no_longer_matches(conference, organiser, accepted, monkeypatch,
-                                                       django_capture_on_commit_callbacks):
+def test_page_warns_when_the_booklet_no_longer_matches(
+    conference, organiser, accepted, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(conversion, "binary", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         services.booklet_request(actor=organiser, conference=conference)
@@ -588,20 +735,27 @@ def test_page_warns_when_the_booklet_no_longer_matches(conference, organiser, ac
 
 
 def test_decision_on_a_version_the_organiser_did_not_see_is_refused(presentation, official, organiser):
-    seen = services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
+    seen = services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes())
+    )
     services.version_upload(actor=official, presentation=presentation, upload=files.upload("b.pdf", files.pdf_bytes()))
-    response = client_for(organiser).post(reverse("submissions:review", args=[presentation.pk]),
-                                          {"decision": "accept", "version": seen.pk})
+    response = client_for(organiser).post(
+        reverse("submissions:review", args=[presentation.pk]), {"decision": "accept", "version": seen.pk}
+    )
     assert response.status_code == 400 and "vừa gửi một bản mới" in response.content.decode()
     assert not Review.objects.exists()
 
 
-def test_stalled_booklet_is_built_again_when_asked(conference, organiser, accepted, monkeypatch,
-                                                   django_capture_on_commit_callbacks):
+def test_stalled_booklet_is_built_again_when_asked(
+    conference, organiser, accepted, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(conversion, "binary", lambda: None)
     booklet = Booklet.objects.create(
-        conference=conference, content_hash=binding.content_hash(conference, selectors.booklet_entries(conference)),
-        status=Booklet.Status.RUNNING, started_at=timezone.now() - dt.timedelta(hours=1))
+        conference=conference,
+        content_hash=binding.content_hash(conference, selectors.booklet_entries(conference)),
+        status=Booklet.Status.RUNNING,
+        started_at=timezone.now() - dt.timedelta(hours=1),
+    )
     from submissions.tasks import build_booklet
 
     build_booklet(booklet_id=booklet.pk)  # a stray duplicate while "running" would not touch it...
@@ -616,9 +770,12 @@ def test_stalled_booklet_is_built_again_when_asked(conference, organiser, accept
 def test_corrections_after_the_deadline_are_not_late(presentation, official, organiser):
     services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.pdf", files.pdf_bytes()))
     Assignment.objects.filter(pk=presentation.assignment_id).update(
-        due_date=timezone.localdate() - dt.timedelta(days=1), allow_late=False)
+        due_date=timezone.localdate() - dt.timedelta(days=1), allow_late=False
+    )
     presentation.refresh_from_db()
-    version = services.version_upload(actor=official, presentation=presentation, upload=files.upload("b.pdf", files.pdf_bytes()))
+    version = services.version_upload(
+        actor=official, presentation=presentation, upload=files.upload("b.pdf", files.pdf_bytes())
+    )
     assert not version.is_late
 
 
@@ -632,12 +789,17 @@ MACRO_DISGUISES = {
 def test_macros_hidden_behind_other_part_names_are_refused(presentation, official, disguise):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", f'<Types><Override PartName="/word/document.xml" '
-                                                f'ContentType="{files.DOCX_MAIN}"/>{MACRO_DISGUISES[disguise]}</Types>')
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<Types><Override PartName="/word/document.xml" '
+            f'ContentType="{files.DOCX_MAIN}"/>{MACRO_DISGUISES[disguise]}</Types>',
+        )
         archive.writestr("word/document.xml", "<w:document/>")
         archive.writestr("word/x.bin", "x")
     with pytest.raises(Refused, match="có chứa macro"):
-        services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.docx", out.getvalue()))
+        services.version_upload(
+            actor=official, presentation=presentation, upload=files.upload("a.docx", out.getvalue())
+        )
     assert not Version.objects.exists()
 
 
@@ -646,7 +808,7 @@ def test_zip_that_understates_its_size_is_refused(presentation, official):
     # Rewrite the central directory's claimed size of the big part to 1 kB.
     marker = b"word/document.xml"
     central = data.rfind(b"PK\x01\x02", 0, data.rfind(marker))
-    data[central + 24:central + 28] = (1024).to_bytes(4, "little")
+    data[central + 24 : central + 28] = (1024).to_bytes(4, "little")
     # Every part is read through a counter, so the lie shows (here as a checksum that does not match).
     with pytest.raises(Refused, match="bị hỏng"):
         services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.docx", bytes(data)))

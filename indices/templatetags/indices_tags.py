@@ -19,12 +19,19 @@ def rank_move(change):
     if change is None:
         return ""
     if change == 0:
-        return format_html('<span class="text-body-secondary" title="{0}"><i class="bi bi-dash-lg" aria-hidden="true">'
-                           '</i><span class="visually-hidden">{0}</span></span>', analysis.rank_words(0))
+        return format_html(
+            '<span class="text-body-secondary" title="{0}"><i class="bi bi-dash-lg" aria-hidden="true">'
+            '</i><span class="visually-hidden">{0}</span></span>',
+            analysis.rank_words(0),
+        )
     up = change > 0
-    return format_html('<span class="{}" title="{}"><i class="bi bi-arrow-{}"></i>{}</span>',
-                       "text-success" if up else "text-danger", analysis.rank_words(change),
-                       "up" if up else "down", abs(change))
+    return format_html(
+        '<span class="{}" title="{}"><i class="bi bi-arrow-{}"></i>{}</span>',
+        "text-success" if up else "text-danger",
+        analysis.rank_words(change),
+        "up" if up else "down",
+        abs(change),
+    )
 
 
 @register.filter

@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.simple_tag
 def due_phrase(presentation) -> str:
-    """"Còn 3 ngày", "Hạn là hôm nay", "Quá hạn 5 ngày": what an official reads first."""
+    """ "Còn 3 ngày", "Hạn là hôm nay", "Quá hạn 5 ngày": what an official reads first."""
     if presentation.status not in ("awaiting", "revision"):
         return ""
     days = (presentation.assignment.due_date - timezone.localdate()).days

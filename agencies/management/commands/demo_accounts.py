@@ -17,13 +17,15 @@ class Command(BaseCommand):
         users = User.objects.filter(username__in=wanted).order_by("pk")
         rows = []
         for user in users:
-            rows.append({
-                "username": user.username,
-                "password": wanted[user.username]["password"],
-                "role": user.role,
-                "agency": user.agency.name if user.agency else "",
-                "province": user.agency.province.name if user.agency else "",
-            })
+            rows.append(
+                {
+                    "username": user.username,
+                    "password": wanted[user.username]["password"],
+                    "role": user.role,
+                    "agency": user.agency.name if user.agency else "",
+                    "province": user.agency.province.name if user.agency else "",
+                }
+            )
         if options["json"]:
             for row in rows:
                 self.stdout.write(json.dumps(row, ensure_ascii=False))

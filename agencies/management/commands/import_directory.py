@@ -33,8 +33,10 @@ class Command(BaseCommand):
             for error in row.errors:
                 self.stderr.write(f"Dòng {row.line}: {error}")
         counts = preview.counts
-        summary = (f"{counts['create']} thêm mới, {counts['update']} cập nhật, "
-                   f"{counts['unchanged']} không đổi, {counts['error']} lỗi")
+        summary = (
+            f"{counts['create']} thêm mới, {counts['update']} cập nhật, "
+            f"{counts['unchanged']} không đổi, {counts['error']} lỗi"
+        )
         if not preview.ok:
             raise CommandError(f"Tệp có lỗi, chưa ghi gì ({summary}).")
         if dry_run:

@@ -6,8 +6,10 @@ from notifications.tasks import run_sweep
 
 
 class Command(BaseCommand):
-    help = ("Chạy một lượt nhắc hạn (gửi các lần nhắc đã đến giờ). Với --loop N: lặp lại mỗi N giây, thay cho "
-            "celery beat khi chạy không có Redis.")
+    help = (
+        "Chạy một lượt nhắc hạn (gửi các lần nhắc đã đến giờ). Với --loop N: lặp lại mỗi N giây, thay cho "
+        "celery beat khi chạy không có Redis."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", type=int, default=0, help="seconds between sweeps; 0 runs once")
@@ -16,8 +18,10 @@ class Command(BaseCommand):
         while True:
             result = run_sweep()
             if result["steps"] or result["dispatched"] or options["verbosity"] > 1:
-                self.stdout.write(f"Nhắc hạn: {result['steps']} lần nhắc, {result['messages']} thông báo, "
-                                  f"{result['dispatched']} thư chuyển đi gửi, {result['recovered']} thư gửi lại.")
+                self.stdout.write(
+                    f"Nhắc hạn: {result['steps']} lần nhắc, {result['messages']} thông báo, "
+                    f"{result['dispatched']} thư chuyển đi gửi, {result['recovered']} thư gửi lại."
+                )
             if not loop:
                 return
             time.sleep(loop)
