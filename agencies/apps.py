@@ -8,16 +8,19 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Danh bạ cơ quan, đơn vị")
 
     def ready(self):
-        from django.db.backends.signals import connection_created
+        from core import audit
 
-        from . import audit
-        from .lookups import install_sqlite_unaccent, register_lookups
+        from . import permissions  # noqa: F401  (registers the directory's permissions)
 
-        register_lookups()
-        connection_created.connect(install_sqlite_unaccent, dispatch_uid="agencies-unaccent")
-        audit.register_models()
-
-    def seed_demo(self, *, stdout):
-        from .demo import seed_directory
-
-        seed_directory(stdout=stdout)
+        audit.register_actions(
+            {
+                "agency.create": _("Thêm đơn vị"),
+                "agency.update": _("Sửa đơn vị"),
+                "person.create": _("Thêm cán bộ"),
+                "person.update": _("Sửa cán bộ"),
+                "directory_import.upload": _("Tải lên tệp danh bạ"),
+                "directory_import.apply": _("Nhập danh bạ từ tệp"),
+                "user.create": _("Thêm người dùng"),
+                "user.update": _("Sửa người dùng"),
+            }
+        )

@@ -4,16 +4,10 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, ScopedModelForm
+from core.spreadsheets import is_spreadsheet
+
 from .models import Agency, AgencyKind, DirectoryImport, Person, Province
-from .spreadsheets import is_spreadsheet
-
-
-class DateInput(forms.DateInput):
-    """dd/mm/yyyy text with the portal's date picker attached by static JS."""
-
-    def __init__(self, attrs=None):
-        base = {"class": "js-date", "placeholder": "dd/mm/yyyy", "autocomplete": "off", "inputmode": "numeric"}
-        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
 def group_agencies_by_kind(field: forms.ModelChoiceField) -> None:
@@ -71,8 +65,8 @@ class PersonFilterForm(AgencyFilterForm):
         self.fields["kind"].label = _("Loại đơn vị")
 
 
-class AgencyForm(forms.ModelForm):
-    class Meta:
+class AgencyForm(ScopedModelForm):
+    class Meta(ScopedModelForm.Meta):
         model = Agency
         fields = [
             "province",
@@ -118,8 +112,8 @@ class AgencyForm(forms.ModelForm):
         return code
 
 
-class PersonForm(forms.ModelForm):
-    class Meta:
+class PersonForm(ScopedModelForm):
+    class Meta(ScopedModelForm.Meta):
         model = Person
         fields = ["agency", "full_name", "position", "email", "phone", "is_focal_point"]
 

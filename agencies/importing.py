@@ -4,9 +4,7 @@ organiser can fix the file in Excel and try again; nothing here writes."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -14,13 +12,11 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.exceptions import ImportFileError
+from core.spreadsheets import table_rows
+from core.text import fold
+
 from .models import Agency, AgencyKind, DirectoryImport, Person, Province
-from .spreadsheets import UnreadableSpreadsheet, first_sheet_rows, is_spreadsheet
-from .text import fold
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: nothing row by row to show."""
 
 
 @dataclass(frozen=True)
@@ -116,19 +112,9 @@ class Preview:
 
 
 def read_table(name: str, data: bytes) -> Table:
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if not data:
         raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))
-    if suffix == "csv":
-        raw_rows = _read_csv(data)
-    elif is_spreadsheet(name):
-        try:
-            raw_rows = first_sheet_rows(data)
-        except UnreadableSpreadsheet as error:
-            raise ImportFileError(str(error)) from error
-    else:
-        raise ImportFileError(_("Chỉ nhận tệp .csv, .xlsx, .xls hoặc .ods (tệp đã chọn: “%(name)s”).") % {"name": name})
-
+    raw_rows = table_rows(name, data)
     numbered = [(i, row) for i, row in enumerate(raw_rows, start=1) if any(_text(c) for c in row)]
     if not numbered:
         raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))
@@ -140,25 +126,6 @@ def read_table(name: str, data: bytes) -> Table:
     if not data_rows:
         raise ImportFileError(_("Tệp chỉ có dòng tiêu đề, chưa có dữ liệu."))
     return Table(headers=headers, rows=data_rows)
-
-
-def _read_csv(data: bytes) -> list[list]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _(
-                "Tệp CSV không dùng bảng mã UTF-8 nên tiếng Việt sẽ bị lỗi font. "
-                "Trong Excel, chọn Lưu thành → “CSV UTF-8 (phân tách bằng dấu phẩy)” rồi tải lên lại."
-            )
-        ) from None
-    if "\x00" in text:
-        raise ImportFileError(_("Tệp không phải tệp CSV dạng văn bản."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
 
 
 def _text(value) -> str:

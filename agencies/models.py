@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import province_scoped
+
 
 class Province(models.Model):
     """A province or centrally-run city. Units merged on 1/7/2025 (63 -> 34)
@@ -37,6 +39,11 @@ class Province(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def province_id(self) -> int:
+        # Permission predicates and the audit trail ask any row for its province.
+        return self.pk
 
     @property
     def full_name(self) -> str:
@@ -118,7 +125,7 @@ class Agency(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    objects = AgencyQuerySet.as_manager()
+    objects = province_scoped("province", models.Manager.from_queryset(AgencyQuerySet))
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
@@ -182,6 +189,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
+    objects = province_scoped("agency__province")
+
     class Meta:
         verbose_name = _("cán bộ")
         verbose_name_plural = _("cán bộ")
@@ -190,6 +199,10 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.position})" if self.position else self.full_name
+
+    @property
+    def province_id(self):
+        return self.agency.province_id if self.agency_id else None
 
 
 class Role(models.TextChoices):
@@ -296,6 +309,8 @@ class DirectoryImport(models.Model):
     )
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     applied_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
+
+    objects = province_scoped("province")
 
     class Meta:
         verbose_name = _("lần nhập danh bạ")

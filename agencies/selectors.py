@@ -6,12 +6,12 @@ never query a model directly; they go through a selector that applies
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
+from core.lookups import search_q
 from notifications.services import Recipient
 
 from .models import LOCAL_UNIT_KINDS, Agency, AgencyKind, DirectoryImport, Person, Province, User
-from .text import fold
 
 
 def scope_to_province(queryset: QuerySet, *, user, path: str = "province") -> QuerySet:
@@ -31,15 +31,6 @@ def province_list(*, user) -> QuerySet[Province]:
     if user.is_administrator:
         return qs
     return qs.filter(pk=user.province_id) if user.province_id else qs.none()
-
-
-def search_q(term: str, *fields: str) -> Q:
-    """Diacritic- and case-folding match of `term` on any of `fields`."""
-    folded = fold(term)
-    query = Q()
-    for field in fields:
-        query |= Q(**{f"{field}__unaccent__icontains": folded})
-    return query
 
 
 def agency_list(*, user, search: str = "", kind: str = "", province=None, active: str = "") -> QuerySet[Agency]:
@@ -137,6 +128,4 @@ def agency_contacts(agency_ids) -> dict[int, list[dict]]:
 def agency_recipients(agency_ids) -> dict[int, list[Recipient]]:
     """agency_contacts as the notifications app's recipients, for any app that
     hands it deadlines."""
-    from notifications.services import Recipient
-
     return {pk: [Recipient(**row) for row in rows] for pk, rows in agency_contacts(list(agency_ids)).items()}

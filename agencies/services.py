@@ -1,48 +1,54 @@
-"""Every change to the directory goes through here: checked, atomic, audited
-(django-auditlog records who changed what on each save)."""
+"""Every change to the directory goes through here: checked, atomic, and
+written to the audit trail (who, when, what, before and after)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.exceptions import Refused
+from core.permissions import require
+
 from .importing import Preview, build_preview, person_key, read_table
 from .models import Agency, DirectoryImport, Person, Province
+from .workflows import DIRECTORY_IMPORT
+
+AGENCY_FIELDS = [
+    "code", "name", "short_name", "kind", "parent", "email", "phone", "address", "active_from", "active_to",
+    "successor",
+]  # fmt: skip
+PERSON_FIELDS = ["agency", "full_name", "position", "email", "phone", "is_focal_point"]
+DENIED = _("Bạn không có quyền sửa danh bạ của tỉnh này.")
 
 
-class ImportRejected(Exception):
-    """The import cannot be applied; the message says why, in Vietnamese."""
-
-
-def can_manage_directory(user, province_id) -> bool:
-    if user.is_administrator:
-        return True
-    return user.is_organiser and province_id is not None and user.province_id == province_id
-
-
-def _require_manager(user, province_id):
-    if not can_manage_directory(user, province_id):
-        raise PermissionDenied(_("Bạn không có quyền sửa danh bạ của tỉnh này."))
-
-
-# --- Agencies and people --------------------------------------------------------
+def _saved(*, actor, instance, fields: list[str], action: str) -> None:
+    """Validate, save and audit one directory row."""
+    require(actor, "agencies.manage_directory", instance, DENIED)
+    instance.full_clean()
+    with transaction.atomic():
+        before = audit.snapshot(type(instance)._base_manager.get(pk=instance.pk), fields) if instance.pk else {}
+        created = instance.pk is None
+        instance.save()
+        audit.record(
+            actor=actor,
+            action=f"{action}.{'create' if created else 'update'}",
+            target=instance,
+            before=before,
+            after=audit.snapshot(instance, fields),
+        )
 
 
 def agency_save(*, actor, agency: Agency) -> Agency:
     """Create or update an agency the form has filled in."""
-    _require_manager(actor, agency.province_id)
-    agency.full_clean()
-    agency.save()
+    _saved(actor=actor, instance=agency, fields=AGENCY_FIELDS, action="agency")
     return agency
 
 
 def person_save(*, actor, person: Person) -> Person:
-    _require_manager(actor, person.agency.province_id)
-    person.full_clean()
-    person.save()
+    _saved(actor=actor, instance=person, fields=PERSON_FIELDS, action="person")
     return person
 
 
@@ -54,31 +60,12 @@ def directory_preview(*, kind: str, province: Province, name: str, data: bytes) 
     return build_preview(kind=kind, province=province, table=read_table(name, data))
 
 
-def directory_apply(*, kind: str, province: Province, name: str, data: bytes) -> Preview:
-    """Apply a whole file or nothing. The province row is locked so that two
-    imports of one province cannot interleave; the file is checked again
-    inside the lock, against the directory as it is now."""
-    with transaction.atomic():
-        Province.objects.select_for_update().get(pk=province.pk)
-        preview = directory_preview(kind=kind, province=province, name=name, data=data)
-        if not preview.ok:
-            raise ImportRejected(
-                _("Tệp còn %(n)d dòng lỗi; chưa có thay đổi nào được ghi.") % {"n": len(preview.error_rows)}
-            )
-        if kind == DirectoryImport.Kind.AGENCIES:
-            _apply_agencies(province, preview)
-        else:
-            _apply_people(province, preview)
-    return preview
-
-
 AGENCY_IMPORT_FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "active_from", "active_to")
 PERSON_IMPORT_FIELDS = ("full_name", "position", "email", "phone", "is_focal_point")
 
 
 def _apply_agencies(province: Province, preview: Preview):
-    """Rows were fully checked by the preview; write them in bulk. The
-    DirectoryImport row (with its file) is the audit record of the change."""
+    """Rows were fully checked by the preview; write them in bulk."""
     now = timezone.now()
     by_code = {a.code.upper(): a for a in Agency.objects.filter(province=province)}
     created, updated, touched = [], [], []
@@ -140,11 +127,13 @@ def _apply_people(province: Province, preview: Preview):
 def directory_import_create(*, actor, province: Province, kind: str, name: str, data: bytes) -> DirectoryImport:
     """Keep an uploaded file for preview. The file must be readable; rows
     with errors are shown on the preview and block applying it."""
-    _require_manager(actor, province.pk)
+    require(actor, "agencies.manage_directory", province, DENIED)
     directory_preview(kind=kind, province=province, name=name, data=data)  # raises ImportFileError
     record = DirectoryImport(province=province, kind=kind, original_name=name[:255], created_by=actor)
     record.file.save(name, ContentFile(data), save=False)
-    record.save()
+    with transaction.atomic():
+        record.save()
+        audit.record(actor=actor, action="directory_import.upload", target=record, after={"kind": kind})
     return record
 
 
@@ -154,16 +143,31 @@ def directory_import_read(record: DirectoryImport) -> bytes:
 
 
 def directory_import_apply(*, actor, record: DirectoryImport) -> DirectoryImport:
-    _require_manager(actor, record.province_id)
-    with transaction.atomic():
-        record = DirectoryImport.objects.select_for_update().get(pk=record.pk)
-        if record.status == DirectoryImport.Status.APPLIED:
-            raise ImportRejected(_("Tệp này đã được nhập lúc trước; không nhập lại lần hai."))
-        preview = directory_apply(
-            kind=record.kind, province=record.province, name=record.original_name, data=directory_import_read(record)
+    """Apply a whole file or nothing. The province row is locked so that two
+    imports of one province cannot interleave; the file is checked again
+    inside the lock, against the directory as it is now. The DirectoryImport
+    row (with its file) and its audit row record the change."""
+    require(actor, "agencies.manage_directory", record, DENIED)
+    with DIRECTORY_IMPORT.step(record, "apply", actor=actor, fields=["summary"]) as locked:
+        Province.objects.select_for_update().get(pk=locked.province_id)
+        preview = directory_preview(
+            kind=locked.kind, province=locked.province, name=locked.original_name, data=directory_import_read(locked)
         )
-        record.status = DirectoryImport.Status.APPLIED
-        record.applied_at = timezone.now()
-        record.summary = preview.counts
-        record.save(update_fields=["status", "applied_at", "summary"])
+        if not preview.ok:
+            raise Refused(_("Tệp còn %(n)d dòng lỗi; chưa có thay đổi nào được ghi.") % {"n": len(preview.error_rows)})
+        if locked.kind == DirectoryImport.Kind.AGENCIES:
+            _apply_agencies(locked.province, preview)
+        else:
+            _apply_people(locked.province, preview)
+        locked.summary = preview.counts
     return record
+
+
+def directory_import(*, actor, province: Province, kind: str, name: str, data: bytes) -> DirectoryImport:
+    """Upload and apply in one go (the command line): refused with nothing
+    stored when a row is wrong; otherwise recorded as any upload is."""
+    preview = directory_preview(kind=kind, province=province, name=name, data=data)
+    if not preview.ok:
+        raise Refused(_("Tệp còn %(n)d dòng lỗi; chưa có thay đổi nào được ghi.") % {"n": len(preview.error_rows)})
+    record = directory_import_create(actor=actor, province=province, kind=kind, name=name, data=data)
+    return directory_import_apply(actor=actor, record=record)

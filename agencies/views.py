@@ -1,6 +1,6 @@
+"""The directory's pages: read through selectors, write through services."""
+
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -8,22 +8,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.exceptions import ImportFileError
+from core.permissions import PermissionMixin
+from core.views import call_service, xlsx_response
+
 from . import exporting, selectors, services
 from .forms import AgencyFilterForm, AgencyForm, DirectoryImportForm, PersonFilterForm, PersonForm
-from .importing import ImportFileError
 from .models import Agency, DirectoryImport, Person
-from .permissions import DirectoryManagerMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class FilteredListMixin(LoginRequiredMixin):
+class FilteredListMixin(PermissionMixin):
+    permission = "agencies.view_directory"
     filter_form_class = AgencyFilterForm
     paginate_by = 50
 
@@ -45,7 +40,7 @@ class FilteredListMixin(LoginRequiredMixin):
         context.update(
             filter_form=self.get_filter_form(),
             querystring=query.urlencode(),
-            can_manage=self.request.user.is_administrator or self.request.user.is_organiser,
+            can_manage=self.request.user.has_perm("agencies.manage_directory", self.request.user.province),
         )
         return context
 
@@ -71,12 +66,16 @@ class AgencyExportView(AgencyListView):
         return xlsx_response(exporting.agencies_xlsx(self.get_queryset()), f"danh-ba-don-vi-{stamp}.xlsx")
 
 
-class AgencyDetailView(LoginRequiredMixin, DetailView):
+class AgencyDetailView(PermissionMixin, DetailView):
+    permission = "agencies.view_directory"
     template_name = "agencies/agency_detail.html"
     context_object_name = "agency"
 
-    def get_object(self, queryset=None):
+    def permission_object(self):
         return selectors.agency_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_object(self, queryset=None):
+        return self.object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,34 +85,41 @@ class AgencyDetailView(LoginRequiredMixin, DetailView):
             people=selectors.person_list(user=user, agency=agency),
             children=selectors.agency_list(user=user).filter(parent=agency),
             predecessors=selectors.agency_list(user=user).filter(successor=agency),
-            can_manage=services.can_manage_directory(user, agency.province_id),
+            can_manage=user.has_perm("agencies.manage_directory", agency),
         )
         return context
 
 
-class AgencyFormMixin(DirectoryManagerMixin):
-    form_class = AgencyForm
-    template_name = "agencies/agency_form.html"
+class DirectoryFormView(PermissionMixin, FormView):
+    """Create or edit one directory row: the form, then one service."""
+
+    permission = "agencies.manage_directory"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
 
     def form_valid(self, form):
-        agency = form.save(commit=False)
-        services.agency_save(actor=self.request.user, agency=agency)
-        messages.success(self.request, _("Đã lưu đơn vị “%(name)s”.") % {"name": agency.name})
-        return redirect("agencies:agency-detail", pk=agency.pk)
+        row = form.save(commit=False)
+        if not call_service(self.request, self.save, row=row, form=form).ok:
+            return self.form_invalid(form)
+        return redirect("agencies:agency-detail", pk=self.agency_of(row).pk)
 
 
-class AgencyCreateView(AgencyFormMixin, FormView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Agency(province_id=self.request.user.province_id)}
+class AgencyFormView(DirectoryFormView):
+    template_name = "agencies/agency_form.html"
+    form_class = AgencyForm
 
+    def save(self, row):
+        services.agency_save(actor=self.request.user, agency=row)
+        messages.success(self.request, _("Đã lưu đơn vị “%(name)s”.") % {"name": row.name})
 
-class AgencyUpdateView(AgencyFormMixin, FormView):
-    def get_form_kwargs(self):
-        agency = selectors.agency_get(user=self.request.user, pk=self.kwargs["pk"])
-        return {**super().get_form_kwargs(), "instance": agency}
+    def agency_of(self, row):
+        return row
+
+    def permission_object(self):
+        if "pk" in self.kwargs:
+            return selectors.agency_get(user=self.request.user, pk=self.kwargs["pk"])
+        return Agency(province_id=self.request.user.province_id)
 
 
 class PersonListView(FilteredListMixin, ListView):
@@ -134,40 +140,41 @@ class PersonExportView(PersonListView):
         return xlsx_response(exporting.people_xlsx(self.get_queryset()), f"danh-ba-can-bo-{stamp}.xlsx")
 
 
-class PersonFormMixin(DirectoryManagerMixin):
-    form_class = PersonForm
+class PersonFormView(DirectoryFormView):
     template_name = "agencies/person_form.html"
+    form_class = PersonForm
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.get_instance()}
+    def save(self, row):
+        services.person_save(actor=self.request.user, person=row)
+        messages.success(self.request, _("Đã lưu cán bộ “%(name)s”.") % {"name": row.full_name})
 
-    def form_valid(self, form):
-        person = form.save(commit=False)
-        services.person_save(actor=self.request.user, person=person)
-        messages.success(self.request, _("Đã lưu cán bộ “%(name)s”.") % {"name": person.full_name})
-        return redirect("agencies:agency-detail", pk=person.agency_id)
+    def agency_of(self, row):
+        return row.agency
 
-
-class PersonCreateView(PersonFormMixin, FormView):
-    def get_instance(self):
+    def permission_object(self):
+        if "pk" in self.kwargs:
+            return selectors.person_get(user=self.request.user, pk=self.kwargs["pk"])
         person = Person()
         agency_pk = self.request.GET.get("agency")
         if agency_pk and agency_pk.isdigit():
             person.agency = selectors.agency_get(user=self.request.user, pk=agency_pk)
         return person
 
-
-class PersonUpdateView(PersonFormMixin, FormView):
-    def get_instance(self):
-        return selectors.person_get(user=self.request.user, pk=self.kwargs["pk"])
+    def permission_target(self):
+        # A new person of no agency yet belongs to the user's province.
+        return self.object if self.object.agency_id else self.request.user.province
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "person": self.get_instance()}
+        return {**super().get_context_data(**kwargs), "person": self.object if self.object.pk else None}
 
 
-class DirectoryImportView(DirectoryManagerMixin, FormView):
+class DirectoryImportView(PermissionMixin, FormView):
+    permission = "agencies.manage_directory"
     form_class = DirectoryImportForm
     template_name = "agencies/import_upload.html"
+
+    def permission_object(self):
+        return self.request.user.province
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -194,15 +201,16 @@ class DirectoryImportView(DirectoryManagerMixin, FormView):
         return redirect("agencies:import-preview", pk=record.pk)
 
 
-class DirectoryImportPreviewView(DirectoryManagerMixin, TemplateView):
+class DirectoryImportPreviewView(PermissionMixin, TemplateView):
+    permission = "agencies.manage_directory"
     template_name = "agencies/import_preview.html"
 
-    def get_record(self) -> DirectoryImport:
+    def permission_object(self) -> DirectoryImport:
         return selectors.directory_import_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        record = self.get_record()
+        record = self.object
         preview, file_error = None, None
         try:
             preview = services.directory_preview(
@@ -217,22 +225,28 @@ class DirectoryImportPreviewView(DirectoryManagerMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        record = self.get_record()
+        record = self.object
         try:
-            record = services.directory_import_apply(actor=request.user, record=record)
-        except (services.ImportRejected, ImportFileError) as exc:
+            outcome = call_service(request, services.directory_import_apply, actor=request.user, record=record)
+        except ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("agencies:import-preview", pk=record.pk)
-        counts = record.summary
+        if not outcome.ok:
+            return redirect("agencies:import-preview", pk=record.pk)
         messages.success(
             request,
-            _("Đã nhập xong: %(create)d thêm mới, %(update)d cập nhật, %(unchanged)d không đổi.") % counts,
+            _("Đã nhập xong: %(create)d thêm mới, %(update)d cập nhật, %(unchanged)d không đổi.") % record.summary,
         )
         target = "agencies:agency-list" if record.kind == DirectoryImport.Kind.AGENCIES else "agencies:person-list"
         return redirect(reverse(target))
 
 
-class ImportTemplateView(DirectoryManagerMixin, View):
+class ImportTemplateView(PermissionMixin, View):
+    permission = "agencies.manage_directory"
+
+    def permission_object(self):
+        return self.request.user.province
+
     def get(self, request, kind):
         if kind not in DirectoryImport.Kind.values:
             kind = DirectoryImport.Kind.AGENCIES

@@ -88,7 +88,7 @@ def run():
 
     tracemalloc.start()
     started = time.perf_counter()
-    services.directory_apply(kind="agencies", province=province, name="bench.csv", data=data)
+    services.directory_import(actor=None, kind="agencies", province=province, name="bench.csv", data=data)
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
-from agencies.templatetags.vn import vn_date, vn_number, vn_weekday
+from core.formatting import vn_date, vn_number, vn_weekday
 from documents import services as documents
 from documents import sources
 from documents.models import DocType

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from agencies.templatetags.vn import vn_date, vn_weekday
+from core.formatting import vn_date, vn_weekday
 
 from . import selectors
 

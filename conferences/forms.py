@@ -8,8 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput
 from agencies.models import Agency, AgencyKind, Person
+from core.forms import DateInput, ScopedModelForm
 
 from .models import (
     Award,
@@ -60,10 +60,10 @@ class IndexYearsField(forms.CharField):
         return sorted(set(years))
 
 
-class ConferenceForm(forms.ModelForm):
+class ConferenceForm(ScopedModelForm):
     index_years = IndexYearsField(label=_("Năm chỉ số"))
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Conference
         fields = [
             "title",
@@ -160,7 +160,7 @@ class BoardFilterForm(forms.Form):
 # --- Lists edited as formsets -------------------------------------------------------------
 
 
-class _ProvinceScopedForm(forms.ModelForm):
+class _ProvinceScopedForm(ScopedModelForm):
     """Agency and person choices limited to the owner's province."""
 
     wide_fields = ("text", "task", "title", "group_kinds", "lead_kinds")
@@ -193,21 +193,21 @@ class _ProvinceScopedForm(forms.ModelForm):
 
 
 class BasisDocumentForm(_ProvinceScopedForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = BasisDocument
         fields = ["order", "lead", "doc_type", "number", "issued_on", "issuer", "title"]
         widgets = {"issued_on": DateInput(), "title": forms.Textarea(attrs={"rows": 2})}
 
 
 class ContentItemForm(_ProvinceScopedForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = ContentItem
         fields = ["order", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
 class ProgrammeItemForm(_ProvinceScopedForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = ProgrammeItem
         fields = ["order", "starts_at", "title", "speaker", "agency"]
         widgets = {"starts_at": TimeInput(), "title": forms.Textarea(attrs={"rows": 2})}
@@ -226,7 +226,7 @@ class InviteeLineForm(_ProvinceScopedForm):
 
     shown_for = {"group_kinds": "group awardees", "agency": "agency", "person": "person"}
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = InviteeLine
         fields = [
             "order",
@@ -251,7 +251,7 @@ class DutyForm(_ProvinceScopedForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}),
     )
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Duty
         fields = [
             "order",
@@ -278,7 +278,7 @@ class PlanDutyForm(DutyForm):
 class AwardForm(_ProvinceScopedForm):
     shown_for = {"recipient_name": "individual", "recipient_position": "individual"}
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Award
         fields = [
             "order",
@@ -335,8 +335,8 @@ class ReplyForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú gửi Sở Nội vụ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DelegateForm(forms.ModelForm):
-    class Meta:
+class DelegateForm(ScopedModelForm):
+    class Meta(ScopedModelForm.Meta):
         model = Delegate
         fields = ["full_name", "position", "phone", "email"]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
@@ -408,10 +408,10 @@ class DutyReportForm(forms.Form):
 # --- Plans ------------------------------------------------------------------------------------------------
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ScopedModelForm):
     index_years = IndexYearsField(label=_("Năm chỉ số"))
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = ImprovementPlan
         fields = [
             "title",

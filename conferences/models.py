@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Person, Province
+from core.scoping import province_scoped
 
 
 def weekday_name(day: dt.date) -> str:
     """'thứ Hai' … 'Chủ nhật': derived from the date, never typed."""
-    from agencies.templatetags.vn import vn_weekday
+    from core.formatting import vn_weekday
 
     return vn_weekday(day)
 
@@ -99,6 +100,8 @@ class Conference(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = province_scoped("province")
 
     class Meta:
         verbose_name = _("hội nghị")
@@ -210,6 +213,8 @@ class ImprovementPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = province_scoped("province")
+
     class Meta:
         verbose_name = _("kế hoạch cải thiện chỉ số")
         verbose_name_plural = _("kế hoạch cải thiện chỉ số")
@@ -230,21 +235,31 @@ class ImprovementPlan(models.Model):
 
 
 class _OwnedByConferenceOrPlan(models.Model):
-    """Rows that belong to a conference or to an improvement plan, never both."""
+    """Rows that belong to a conference or to an improvement plan, never both.
+    They carry their owner's province as a column of their own, copied on
+    save, so that the province scope needs one path whichever the owner."""
 
+    province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = province_scoped("province")
 
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
 
+    def save(self, *args, **kwargs):
+        self.province_id = self.owner.province_id
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        if self.conference_id or self.plan_id:
+            self.province_id = self.owner.province_id
+        super().clean_fields(exclude)
+
     @property
     def owner(self):
         return self.conference or self.plan
-
-    @property
-    def province_id(self):
-        return (self.conference or self.plan).province_id
 
 
 def _one_owner(name: str) -> models.CheckConstraint:
@@ -288,7 +303,7 @@ class BasisDocument(_OwnedByConferenceOrPlan):
     @property
     def citation(self) -> str:
         """As a document cites it: 'Kế hoạch số 35/KH-UBND ngày 30/01/2026 của UBND tỉnh về …'."""
-        from agencies.templatetags.vn import vn_date
+        from core.formatting import vn_date
 
         parts = [self.doc_type]
         if self.number:
@@ -329,6 +344,8 @@ class ProgrammeItem(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị trình bày"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = province_scoped("conference__province")
 
     class Meta:
         verbose_name = _("mục chương trình")
@@ -378,6 +395,8 @@ class InviteeLine(models.Model):
     quota_text = models.CharField(
         _("thành phần cử đi"), max_length=200, blank=True, help_text=_("Ví dụ: Lãnh đạo và 01 công chức.")
     )
+
+    objects = province_scoped("conference__province")
 
     class Meta:
         verbose_name = _("thành phần mời")
@@ -439,6 +458,8 @@ class Invitation(models.Model):
     )
     replied_on_behalf = models.BooleanField(_("Sở Nội vụ trả lời thay"), default=False)
 
+    objects = province_scoped("conference__province")
+
     class Meta:
         verbose_name = _("giấy mời đơn vị")
         verbose_name_plural = _("giấy mời đơn vị")
@@ -464,6 +485,8 @@ class Delegate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = province_scoped("invitation__conference__province")
+
     class Meta:
         verbose_name = _("đại biểu")
         verbose_name_plural = _("đại biểu")
@@ -481,6 +504,8 @@ class InviteeChange(models.Model):
     summary = models.TextField(_("thay đổi"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = province_scoped("conference__province")
 
     class Meta:
         verbose_name = _("thay đổi thành phần mời")
@@ -584,6 +609,8 @@ class DutyAssignment(models.Model):
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = province_scoped("agency__province")
+
     class Meta:
         verbose_name = _("phân công nhiệm vụ")
         verbose_name_plural = _("phân công nhiệm vụ")
@@ -610,6 +637,8 @@ class DutyUpdate(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = province_scoped("assignment__agency__province")
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")
@@ -649,6 +678,8 @@ class Award(models.Model):
         help_text=_("Ví dụ: Quyết định số 512/QĐ-UBND ngày 20/3/2026."),
     )
     citation = models.CharField(_("thành tích"), max_length=400, blank=True)
+
+    objects = province_scoped("conference__province")
 
     class Meta:
         verbose_name = _("khen thưởng")

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.permissions import can_see_province_work
-from agencies.selectors import scope_to_province, search_q
+from agencies.selectors import scope_to_province
+from core.lookups import search_q
 
 from .models import (
     Conference,

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from agencies.permissions import Refused, can_organise  # noqa: F401  (re-exported for views and tests)
-from agencies.templatetags.vn import vn_number
+from agencies.permissions import can_organise
+from core.exceptions import Refused
+from core.formatting import vn_number
 from indices.selectors import losses_by_responsible
 
 from . import reminders, selectors
@@ -59,7 +60,7 @@ def deadline_problems(conference: Conference) -> list[str]:
         return []
     problems = []
     day = conference.date
-    from agencies.templatetags.vn import vn_date
+    from core.formatting import vn_date
 
     if conference.reply_deadline and conference.reply_deadline >= day:
         problems.append(

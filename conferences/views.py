@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from agencies.models import Agency, AgencyKind
-from agencies.permissions import show_refusal
+from core.views import show_refusal
 from documents.selectors import documents_for_source
 from notifications import forms as notification_forms
 from notifications import models as notification_models

@@ -3,12 +3,23 @@ make every task eager so the portal runs on one machine with no services."""
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import worker_ready
+from django_scopes import scopes_disabled
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-app = Celery("cchc")
+
+class PortalTask(Task):
+    """Tasks act for the system on the ids a scoped request handed them, so
+    they run with the province scope disabled (core.scoping)."""
+
+    def __call__(self, *args, **kwargs):
+        with scopes_disabled():
+            return super().__call__(*args, **kwargs)
+
+
+app = Celery("cchc", task_cls=PortalTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("tai-khoan/", include(auth_patterns)),
+    path("", include("core.urls")),
     path("danh-ba/", include("agencies.urls")),
     path("", include("conferences.urls")),
     path("", include("documents.urls")),

@@ -8,10 +8,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Văn bản")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from . import models as m
-
-        # Issue, revocation and every edit of a draft: who, when, what.
-        auditlog.register(m.Document)
-        auditlog.register(m.Section)
+        from . import permissions  # noqa: F401  (registers the documents' permissions)

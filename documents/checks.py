@@ -13,7 +13,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.templatetags.vn import vn_date, vn_weekday
+from core.formatting import vn_date, vn_weekday
 
 from . import richtext, sources
 

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput
+from core.forms import DateInput, ScopedModelForm
 
 from .models import Document, Section
 
 
-class DocumentForm(forms.ModelForm):
-    class Meta:
+class DocumentForm(ScopedModelForm):
+    class Meta(ScopedModelForm.Meta):
         model = Document
         fields = [
             "doc_type",
@@ -35,8 +35,8 @@ class DocumentForm(forms.ModelForm):
         }
 
 
-class SectionForm(forms.ModelForm):
-    class Meta:
+class SectionForm(ScopedModelForm):
+    class Meta(ScopedModelForm.Meta):
         model = Section
         fields = ["part", "label", "heading", "landscape", "text"]
         widgets = {

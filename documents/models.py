@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
+from core.scoping import province_scoped
 
 
 class DocType(models.TextChoices):
@@ -116,6 +117,8 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = province_scoped("province")
+
     class Meta:
         verbose_name = _("văn bản")
         verbose_name_plural = _("văn bản")
@@ -169,6 +172,8 @@ class NumberCounter(models.Model):
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    objects = province_scoped("issuer__province")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="number_counter_once")]
 
@@ -191,6 +196,8 @@ class Section(models.Model):
     # A chart (SVG) the drafter drew from data, printed after the text. Never
     # editable in the form, so no user markup reaches the page.
     figure = models.TextField(_("biểu đồ"), blank=True, editable=False)
+
+    objects = province_scoped("document__province")
 
     class Meta:
         verbose_name = _("mục văn bản")
@@ -229,6 +236,8 @@ class RenderBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = province_scoped("document__province")
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["document", "content_hash"], name="render_batch_once")]
@@ -263,6 +272,8 @@ class RenderedFile(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = province_scoped("document__province")
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -15,7 +15,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from agencies.templatetags.vn import vn_date
+from core.formatting import vn_date
 
 from . import richtext
 from .models import DocType, Document, Section

@@ -7,7 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from agencies.permissions import can_see_province_work
-from agencies.selectors import scope_to_province, search_q
+from agencies.selectors import scope_to_province
+from core.lookups import search_q
 
 from .models import Document, RenderBatch, RenderedFile
 

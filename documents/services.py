@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from agencies.permissions import Refused, can_organise
+from agencies.permissions import can_organise
+from core.exceptions import Refused
 from notifications.services import Recipient, notify
 
 from . import checks, rendering, sources

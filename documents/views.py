@@ -14,7 +14,9 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from agencies.permissions import Refused, can_organise, can_see_province_work, show_refusal
+from agencies.permissions import can_organise, can_see_province_work
+from core.exceptions import Refused
+from core.views import show_refusal
 
 from . import checks, rendering, selectors, services
 from .forms import DocumentForm, ReasonForm, SectionFormSet

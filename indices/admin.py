@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from agencies.permissions import Refused
+from core.exceptions import Refused
 
 from . import loading
 from .models import Criterion, Framework, NationalResult, Responsibility

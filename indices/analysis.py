@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from agencies.templatetags.vn import vn_number
+from core.formatting import vn_number
 
 from . import charts, selectors
 from .models import Assessment, Framework, IndexKind, NationalResult, Score

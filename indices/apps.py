@@ -7,12 +7,8 @@ class IndicesConfig(AppConfig):
     name = "indices"
     verbose_name = _("Chỉ số PAR INDEX, SIPAS")
 
-    def seed_demo(self, *, stdout):
-        from .demo import seed_indices
-
-        seed_indices(stdout=stdout)
-
     def ready(self):
+        from . import permissions  # noqa: F401  (registers the indices' permissions)
         from .drafting import register_hooks
 
         register_hooks()

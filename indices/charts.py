@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
-from agencies.templatetags.vn import vn_number
+from core.formatting import vn_number
 
 OWN = "#1f5fa8"
 MEAN = "#a9c1dc"

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
-from agencies.permissions import Refused
-from agencies.templatetags.vn import vn_number
+from core.exceptions import Refused
+from core.formatting import vn_number
 from documents import services as documents
 from documents import sources
 from documents.models import DocType, Document

@@ -22,9 +22,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from agencies.models import Agency
-from agencies.permissions import Refused, can_organise
-from agencies.spreadsheets import UnreadableSpreadsheet, first_sheet_rows
-from agencies.text import fold
+from agencies.permissions import can_organise
+from core.exceptions import ImportFileError, Refused
+from core.spreadsheets import first_sheet_rows
+from core.text import fold
 
 from . import selectors
 from .models import Assessment, Criterion, Framework, Score
@@ -45,10 +46,6 @@ LOCKED = PatternFill("solid", fgColor="F2F2F2")
 
 
 _UNSEEN = object()
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read."""
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -241,19 +238,9 @@ def _code_text(value) -> str:
     return str(value).strip()
 
 
-def uploaded_rows(data: bytes) -> list[list]:
-    """The first sheet of an upload, or ImportFileError saying why not."""
-    if not data:
-        raise ImportFileError(_("Tệp trống."))
-    try:
-        return first_sheet_rows(data)
-    except UnreadableSpreadsheet as error:
-        raise ImportFileError(str(error)) from error
-
-
 def read(framework: Framework, province, data: bytes, *, round: str = Score.Round.APPRAISED) -> Preview:
     """Read and check a filled-in sheet; writes nothing."""
-    return _read_sheet(framework, province, uploaded_rows(data), round)
+    return _read_sheet(framework, province, first_sheet_rows(data), round)
 
 
 def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput, group_agencies_by_kind
+from agencies.forms import group_agencies_by_kind
 from agencies.models import Agency
+from core.forms import DateInput, ScopedModelForm
 
 from .models import IndexKind, NationalResult, Score
 from .services import parse_score
@@ -30,10 +31,10 @@ class ImportForm(forms.Form):
     )
 
 
-class NationalResultForm(forms.ModelForm):
+class NationalResultForm(ScopedModelForm):
     score = forms.CharField(label=_("Kết quả"), help_text=_("Điểm (PAR INDEX) hoặc phần trăm (SIPAS): 85,97."))
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = NationalResult
         fields = ["year", "index", "score", "rank", "out_of", "source"]
         widgets = {"index": forms.Select(choices=IndexKind.choices)}

@@ -11,8 +11,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from agencies.permissions import Refused
-from agencies.spreadsheets import UnreadableSpreadsheet, first_sheet_rows
+from core.exceptions import ImportFileError, Refused
+from core.spreadsheets import first_sheet_rows
 
 from .models import Criterion, Framework, IndexKind
 
@@ -201,7 +201,7 @@ def framework_from_xlsx(data: bytes) -> dict:
     """Read the sheet `framework_xlsx` writes back into the data `framework_load` takes."""
     try:
         sheet_rows = first_sheet_rows(data)
-    except UnreadableSpreadsheet as error:
+    except ImportFileError as error:
         raise Refused(str(error)) from error
     labels = {label: key for key, label in XLSX_FIELDS}
     result: dict = {}

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
+from core.scoping import province_scoped
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
 
@@ -108,6 +109,8 @@ class NationalResult(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = province_scoped("province")
+
     class Meta:
         ordering = ["province", "index", "-year"]
         constraints = [
@@ -149,6 +152,8 @@ class Assessment(models.Model):
     published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = province_scoped("agency__province")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["framework", "agency"], name="assessment_once")]
         indexes = [models.Index(fields=["framework", "status"])]
@@ -177,6 +182,8 @@ class Score(models.Model):
     evidence = models.FileField(_("tệp minh chứng"), upload_to="indices/evidence/%Y/", blank=True)
     evidence_name = models.CharField(max_length=255, blank=True)
 
+    objects = province_scoped("assessment__agency__province")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion", "round"], name="score_once")]
         indexes = [models.Index(fields=["criterion", "round"])]
@@ -201,6 +208,8 @@ class Responsibility(models.Model):
         Agency, verbose_name=_("cơ quan chủ trì"), on_delete=models.CASCADE, related_name="index_responsibilities"
     )
 
+    objects = province_scoped("province")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["province", "framework_code", "code"], name="responsibility_once")
@@ -224,6 +233,8 @@ class Publication(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = province_scoped("province")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["province", "year"], name="publication_once")]

@@ -20,10 +20,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from agencies.permissions import Refused, can_organise
-from agencies.text import fold
+from agencies.permissions import can_organise
+from core.exceptions import ImportFileError, Refused
+from core.spreadsheets import first_sheet_rows
+from core.text import fold
 
-from .excel import BOX, HEAD, Checked, ImportFileError, Problem, uploaded_rows
+from .excel import BOX, HEAD, Checked, Problem
 from .models import IndexKind, NationalResult
 from .services import parse_score
 
@@ -162,7 +164,7 @@ def _headers(rows: list[list]) -> tuple[int, dict[str, int]]:
 
 def read(province, data: bytes) -> NationalPreview:
     """Read and check the table; writes nothing."""
-    rows = uploaded_rows(data)
+    rows = first_sheet_rows(data)
     header_line, columns = _headers(rows)
     missing = [LABELS[key] for key in REQUIRED if key not in columns]
     if missing:

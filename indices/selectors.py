@@ -10,7 +10,7 @@ from django.db.models.functions import Rank
 
 from agencies.models import Agency
 from agencies.permissions import can_see_province_work
-from agencies.templatetags.vn import vn_number
+from core.formatting import vn_number
 
 from .models import SCORE, Assessment, Criterion, Framework, IndexKind, NationalResult, Responsibility, Score
 

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind
-from agencies.permissions import Refused, can_organise
-from agencies.templatetags.vn import vn_number
+from agencies.permissions import can_organise
+from core.exceptions import Refused
+from core.formatting import vn_number
 
 from . import reminders
 from .models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility, Score

@@ -17,9 +17,11 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.downloads import private_attachment
 from agencies.models import Province
-from agencies.permissions import Refused, can_organise, can_see_province_work, show_refusal
+from agencies.permissions import can_organise, can_see_province_work
+from core.exceptions import ImportFileError, Refused
+from core.storage import private_attachment
+from core.views import show_refusal
 
 from . import analysis, drafting, excel, forms, loading, national_sheet, selectors, services
 from .models import Assessment, Framework, NationalResult, Publication, Score
@@ -237,7 +239,7 @@ def import_results(request, pk):
         data, name, (round,) = stashed
         try:
             result = excel.apply(actor=request.user, framework=framework, province=province, data=data, round=round)
-        except (Refused, excel.ImportFileError) as error:
+        except (Refused, ImportFileError) as error:
             default_storage.delete(name)  # refused once, refused again: nothing to keep it for
             show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
             return redirect(_here(request, province, "indices:import", framework.pk))
@@ -257,7 +259,7 @@ def import_results(request, pk):
             round = form.cleaned_data["round"]
             try:
                 preview = excel.read(framework, province, data, round=round)
-            except excel.ImportFileError as error:
+            except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
                 if preview.ok:
@@ -547,7 +549,7 @@ def national_import(request):
         data, name, _extra = stashed
         try:
             result = national_sheet.apply(actor=request.user, province=province, data=data)
-        except (Refused, excel.ImportFileError) as error:
+        except (Refused, ImportFileError) as error:
             default_storage.delete(name)
             show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
             return redirect(_here(request, province, "indices:national-import"))
@@ -565,7 +567,7 @@ def national_import(request):
             data = form.cleaned_data["file"].read()
             try:
                 preview = national_sheet.read(province, data)
-            except excel.ImportFileError as error:
+            except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
                 if preview.ok:

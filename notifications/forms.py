@@ -6,6 +6,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ScopedModelForm
+
 from .models import Preference, ReminderPolicy
 
 
@@ -60,20 +62,20 @@ class HolidaysField(TokenListField):
         return dt.date.fromisoformat(item).strftime("%d/%m/%Y")
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(ScopedModelForm):
     days_before = DaysField(label=_("Nhắc trước hạn (số ngày)"), help_text=_("Ví dụ: 7, 3, 1, 0 — 0 là đúng ngày hạn."))
     holidays = HolidaysField(
         label=_("Ngày nghỉ lễ không gửi"), required=False, help_text=_("Dạng dd/mm/yyyy, cách nhau bởi dấu phẩy.")
     )
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = ReminderPolicy
         fields = ["days_before", "send_time", "overdue_every", "overdue_max", "skip_weekends", "holidays"]
         widgets = {"send_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
 
-class PreferenceForm(forms.ModelForm):
-    class Meta:
+class PreferenceForm(ScopedModelForm):
+    class Meta(ScopedModelForm.Meta):
         model = Preference
         fields = ["email_mode"]
         widgets = {"email_mode": forms.RadioSelect}

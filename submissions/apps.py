@@ -8,19 +8,6 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Tham luận")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from . import models as m
-
-        # Assignments, uploads and decisions: who, when, what.
-        for model in (m.Assignment, m.Presentation, m.Version, m.Review):
-            auditlog.register(model)
-
-        from . import hooks
+        from . import hooks, permissions  # noqa: F401  (permissions registers the presentations' permissions)
 
         hooks.register()
-
-    def seed_demo(self, *, stdout):
-        from .demo import seed_presentations
-
-        seed_presentations(stdout=stdout)

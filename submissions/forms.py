@@ -5,16 +5,17 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput, group_agencies_by_kind
+from agencies.forms import group_agencies_by_kind
 from agencies.models import Agency, AgencyKind
 from conferences.forms import TimeInput
+from core.forms import DateInput, ScopedModelForm
 from notifications.forms import DaysField
 
 from .models import Assignment, Review
 from .validation import EXTENSIONS
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(ScopedModelForm):
     reminder_days = DaysField(
         label=_("Nhắc riêng cho tham luận này (số ngày trước hạn)"),
         required=False,
@@ -24,7 +25,7 @@ class AssignmentForm(forms.ModelForm):
         label=_("Các loại đơn vị"), choices=AgencyKind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Assignment
         fields = [
             "topic",

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind
-from agencies.templatetags.vn import vn_date
 from conferences.models import Conference, ProgrammeItem
+from core.formatting import vn_date
+from core.scoping import province_scoped
 from documents.models import RenderStatus
 
 
@@ -69,6 +70,8 @@ class Assignment(models.Model):
     reminder_days = models.JSONField(_("nhắc riêng (số ngày trước hạn)"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = province_scoped("conference__province")
 
     class Meta:
         ordering = ["conference", "order", "pk"]
@@ -138,6 +141,8 @@ class Presentation(models.Model):
     first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = province_scoped("agency__province")
+
     class Meta:
         ordering = ["assignment", "agency__name"]
         constraints = [models.UniqueConstraint(fields=["assignment", "agency"], name="presentation_once_per_agency")]
@@ -185,6 +190,8 @@ class Version(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
 
+    objects = province_scoped("presentation__agency__province")
+
     class Meta:
         ordering = ["presentation", "number"]
         constraints = [models.UniqueConstraint(fields=["presentation", "number"], name="version_number_once")]
@@ -207,6 +214,8 @@ class Review(models.Model):
     comment = models.TextField(_("nhận xét"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    objects = province_scoped("presentation__agency__province")
 
     class Meta:
         ordering = ["presentation", "created_at", "pk"]
@@ -242,6 +251,8 @@ class Booklet(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = province_scoped("conference__province")
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.permissions import Refused
-from agencies.templatetags.vn import vn_date
 from conferences.models import Conference
 from conferences.selectors import group_agencies
+from core.exceptions import Refused
+from core.formatting import vn_date
 
 from . import booklet as binding
 from . import reminders, selectors

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.tasks import store_file
+from core.storage import store_file
 
 from . import booklet as binding
 from . import selectors

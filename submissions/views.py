@@ -15,9 +15,10 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from agencies.downloads import private_attachment as _attachment
-from agencies.permissions import Refused, show_refusal
 from conferences.selectors import conference_get
+from core.exceptions import Refused
+from core.storage import private_attachment as _attachment
+from core.views import show_refusal
 
 from . import forms, selectors, services
 from .models import FileType, Presentation

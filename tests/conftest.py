@@ -2,8 +2,17 @@ import pytest
 from django.core.cache import cache
 
 from agencies.models import AgencyKind, Role
+from core.scoping import scopes_disabled
 
 from .factories import AgencyFactory, ProvinceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_scope():
+    # Tests arrange rows of several provinces and assert across them; the
+    # pages they ask run in their user's scope (the middleware), as in use.
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

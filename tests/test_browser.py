@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from agencies.demo import DEMO_PASSWORD
+from demo.directory import DEMO_PASSWORD
 
 from .browser import screenshot
 

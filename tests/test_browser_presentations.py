@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from agencies.demo import DEMO_PASSWORD
+from demo.directory import DEMO_PASSWORD
 from submissions.models import Presentation
 
 from . import presentation_files as files

@@ -131,7 +131,7 @@ def test_pdf_and_docx_hold_the_seed_lines(seeded, purpose, lines):
 
 
 def test_appendix_table_rows_of_seed_004(seeded):
-    from conferences.demo import PRESENTATIONS_004
+    from demo.conferences import PRESENTATIONS_004
 
     with pdfplumber.open(io.BytesIO(seeded["plan"][0])) as document:
         rows = [row for page in document.pages for table in page.extract_tables() for row in table]

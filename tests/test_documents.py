@@ -14,10 +14,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agencies.models import AgencyKind
-from agencies.permissions import Refused
 from conferences import drafting
 from conferences.models import ContentItem, Duty
 from conferences.services import conference_invite
+from core.exceptions import Refused
+from core.scoping import user_scope
 from documents import checks, services, tasks
 from documents.models import Document, RenderedFile, Section
 
@@ -283,7 +284,8 @@ def test_twenty_organisers_issuing_at_once_get_twenty_consecutive_numbers(lang_s
     def press(document):
         try:
             barrier.wait()
-            services.issue(actor=organiser, document=document)
+            with user_scope(organiser):  # each thread is a request of its own
+                services.issue(actor=organiser, document=document)
         except Exception as error:  # noqa: BLE001
             errors.append(error)
         finally:

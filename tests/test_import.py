@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from agencies import services
-from agencies.importing import ImportFileError
 from agencies.models import Agency, DirectoryImport, Person
+from core.exceptions import ImportFileError, Refused
 
 from .factories import AgencyFactory
 
@@ -34,12 +34,12 @@ def snapshot():
 
 
 def apply(province, text, kind="agencies", name="don-vi.csv", encoding="utf-8"):
-    return services.directory_apply(kind=kind, province=province, name=name, data=text.encode(encoding))
+    return services.directory_import(actor=None, kind=kind, province=province, name=name, data=text.encode(encoding))
 
 
 def test_import_good_file_creates_agencies_with_parents(lang_son):
     preview = apply(lang_son, GOOD)
-    assert preview.counts == {"create": 3, "update": 0, "unchanged": 0, "error": 0}
+    assert preview.summary == {"create": 3, "update": 0, "unchanged": 0, "error": 0}
     snv = Agency.objects.get(province=lang_son, code="SNV")
     assert snv.parent.code == "UBND"
     assert snv.kind == "so_ban_nganh"
@@ -49,8 +49,8 @@ def test_import_good_file_creates_agencies_with_parents(lang_son):
 @pytest.mark.parametrize("name", ["danh-ba.xls", "danh-ba.ods"])
 def test_import_reads_xls_and_ods(lang_son, name):
     data = (Path(__file__).parent / "fixtures" / name).read_bytes()
-    preview = services.directory_apply(kind="agencies", province=lang_son, name=name, data=data)
-    assert preview.counts == {"create": 3, "update": 0, "unchanged": 0, "error": 0}
+    preview = services.directory_import(actor=None, kind="agencies", province=lang_son, name=name, data=data)
+    assert preview.summary == {"create": 3, "update": 0, "unchanged": 0, "error": 0}
     assert Agency.objects.get(province=lang_son, code="SNV").parent.code == "UBND"
 
 
@@ -58,14 +58,14 @@ def test_import_twice_is_idempotent(lang_son):
     apply(lang_son, GOOD)
     before = list(Agency.objects.order_by("pk").values())
     preview = apply(lang_son, GOOD)
-    assert preview.counts == {"create": 0, "update": 0, "unchanged": 3, "error": 0}
+    assert preview.summary == {"create": 0, "update": 0, "unchanged": 3, "error": 0}
     assert list(Agency.objects.order_by("pk").values()) == before
 
 
 def test_import_updates_changed_row_by_code(lang_son):
     apply(lang_son, GOOD)
     preview = apply(lang_son, GOOD.replace("UBND xã Thất Khê", "UBND xã Thất Khê mới"))
-    assert preview.counts["update"] == 1
+    assert preview.summary["update"] == 1
     assert Agency.objects.get(code="X-THATKHE").name == "UBND xã Thất Khê mới"
     assert Agency.objects.count() == 3
 
@@ -79,7 +79,7 @@ def test_import_parent_defined_later_in_file(lang_son):
 def assert_file_refused(province, data: bytes, name: str, message_part: str):
     before = snapshot()
     with pytest.raises(ImportFileError) as excinfo:
-        services.directory_apply(kind="agencies", province=province, name=name, data=data)
+        services.directory_import(actor=None, kind="agencies", province=province, name=name, data=data)
     assert message_part in str(excinfo.value)
     assert snapshot() == before
 
@@ -91,7 +91,7 @@ def assert_rows_refused(province, text: str, expected: dict[int, str]):
     assert set(errors) == set(expected)
     for line, part in expected.items():
         assert part in errors[line]
-    with pytest.raises(services.ImportRejected) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         apply(province, text)
     assert "chưa có thay đổi nào được ghi" in str(excinfo.value)
     assert snapshot() == before
@@ -163,7 +163,7 @@ def test_import_xlsx_with_dates_and_folded_headers(lang_son):
     sheet.append(["P-TAMTHANH", "UBND phường Tam Thanh", "Phường", dt.datetime(2025, 7, 1)])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    services.directory_apply(kind="agencies", province=lang_son, name="x.xlsx", data=buffer.getvalue())
+    services.directory_import(actor=None, kind="agencies", province=lang_son, name="x.xlsx", data=buffer.getvalue())
     agency = Agency.objects.get(code="P-TAMTHANH")
     assert agency.kind == "phuong"
     assert agency.active_from == dt.date(2025, 7, 1)
@@ -177,11 +177,11 @@ def test_import_people_matches_by_email_then_name(lang_son):
         "Lê Thị Bình,Phó Giám đốc,SNV,,\n"
     )
     preview = apply(lang_son, text, kind="people")
-    assert preview.counts["create"] == 2
+    assert preview.summary["create"] == 2
     assert Person.objects.get(full_name="Nguyễn Văn An").is_focal_point is True
     moved = text.replace("Chuyên viên,SNV", "Trưởng phòng,UBND")
     preview = apply(lang_son, moved, kind="people")
-    assert preview.counts == {"create": 0, "update": 1, "unchanged": 1, "error": 0}
+    assert preview.summary == {"create": 0, "update": 1, "unchanged": 1, "error": 0}
     person = Person.objects.get(email="an@snv.example")
     assert (person.position, person.agency.code) == ("Trưởng phòng", "UBND")
     assert Person.objects.count() == 2
@@ -191,7 +191,7 @@ def test_import_people_unknown_agency_refused(lang_son):
     text = "Họ và tên,Mã đơn vị\nNguyễn Văn An,KHONGCO\n"
     preview = services.directory_preview(kind="people", province=lang_son, name="p.csv", data=text.encode())
     assert "Không tìm thấy đơn vị có mã “KHONGCO”" in preview.rows[0].errors[0]
-    with pytest.raises(services.ImportRejected):
+    with pytest.raises(Refused):
         apply(lang_son, text, kind="people")
     assert Person.objects.count() == 0
 
@@ -202,10 +202,12 @@ def test_export_then_import_round_trips(client, organiser, lang_son):
     exported = client.get(reverse("agencies:agency-export")).content
     rows = list(load_workbook(io.BytesIO(exported)).active.iter_rows(values_only=True))
     assert rows[0][0] == "Mã đơn vị"
-    preview = services.directory_apply(kind="agencies", province=lang_son, name="export.xlsx", data=exported)
-    assert preview.ok
+    preview = services.directory_import(
+        actor=None, kind="agencies", province=lang_son, name="export.xlsx", data=exported
+    )
+    assert preview.status == "applied"
     # The organiser's own agency (SNV, from the fixture) is updated by code, not duplicated.
-    assert preview.counts["create"] == 0
+    assert preview.summary["create"] == 0
 
 
 def test_import_page_preview_then_apply(client, organiser, lang_son):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from agencies.models import AgencyKind
-from agencies.permissions import Refused
+from core.exceptions import Refused
 from indices import loading, selectors, services
 from indices.models import Assessment, Criterion, Framework, IndexKind, NationalResult, Score
 

@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from agencies.permissions import Refused
-from indices import excel, forms, national_sheet, selectors
+from core.exceptions import ImportFileError, Refused
+from indices import forms, national_sheet, selectors
 from indices.models import NationalResult
 
 from .conftest import client_for
@@ -91,11 +91,11 @@ def test_each_problem_names_its_cell_and_nothing_is_written(lang_son, organiser,
 def test_a_repeated_line_a_missing_column_and_a_file_that_is_no_sheet(lang_son):
     problems = national_sheet.read(lang_son, table([LAI_CHAU_LIKE[2], LAI_CHAU_LIKE[2]])).problems
     assert [str(p) for p in problems] == ["Ô A5: PAR INDEX năm 2024 đã có ở dòng 4."]
-    with pytest.raises(excel.ImportFileError, match="Thiếu cột: Kết quả, Xếp hạng"):
+    with pytest.raises(ImportFileError, match="Thiếu cột: Kết quả, Xếp hạng"):
         national_sheet.read(lang_son, table([[2024, "SIPAS"]], header=["Năm", "Chỉ số"]))
-    with pytest.raises(excel.ImportFileError, match="cột “Năm” và “Chỉ số”"):
+    with pytest.raises(ImportFileError, match="cột “Năm” và “Chỉ số”"):
         national_sheet.read(lang_son, table([[1, 2]], header=["A", "B"]))
-    with pytest.raises(excel.ImportFileError, match="không phải tệp Excel"):
+    with pytest.raises(ImportFileError, match="không phải tệp Excel"):
         national_sheet.read(lang_son, b"Nam,Chi so\n2024,PAR\n")
 
 

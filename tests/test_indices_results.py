@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from agencies.models import AgencyKind
-from agencies.permissions import Refused
+from core.exceptions import ImportFileError, Refused
 from indices import excel, loading, selectors, services
 from indices.models import Assessment, NationalResult, Publication, Responsibility, Score
 from notifications.models import DeadlineItem
@@ -294,7 +294,7 @@ def test_each_import_error_names_its_cell_and_nothing_is_written(framework, lang
 
 
 def test_import_refuses_a_file_that_is_not_the_template_and_a_duplicate_row(framework, lang_son, organiser):
-    with pytest.raises(excel.ImportFileError, match="không phải tệp Excel"):
+    with pytest.raises(ImportFileError, match="không phải tệp Excel"):
         excel.read(framework, lang_son, b"STT;Ma don vi\n1;SNV\n")
     (agency,) = departments(lang_son, 1)
     data = filled(framework, lang_son, {agency.code: {"1.1": 1}})

@@ -11,14 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 def database_state():
-    from auditlog.models import LogEntry
+    from core.models import AuditEntry
 
     return {
         "provinces": list(Province.objects.order_by("pk").values()),
         "agencies": list(Agency.objects.order_by("pk").values()),
         "people": list(Person.objects.order_by("pk").values()),
         "users": list(User.objects.order_by("pk").values()),
-        "audit": LogEntry.objects.count(),
+        "audit": AuditEntry.objects.count(),
     }
 
 

@@ -84,7 +84,7 @@ def test_language_time_zone_and_formats(settings):
 def test_vn_number_stays_vietnamese_in_english_interface():
     from decimal import Decimal
 
-    from agencies.templatetags.vn import vn_number
+    from core.formatting import vn_number
 
     with translation.override("en"):
         assert vn_number(Decimal("81.51"), 2) == "81,51"

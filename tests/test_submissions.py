@@ -18,8 +18,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from agencies.models import AgencyKind, Role
-from agencies.permissions import Refused
 from conferences.models import Award, ProgrammeItem
+from core.exceptions import Refused
 from submissions import booklet as binding
 from submissions import conversion, selectors, services
 from submissions.models import Assignment, Booklet, Presentation, Review, Version

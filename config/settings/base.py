@@ -29,11 +29,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "django_htmx",
     "django_celery_beat",
-    "auditlog",
     # Own apps, base first: later apps may import earlier ones, never the reverse.
+    "core",
     "agencies",
     "documents",
     "indices",
@@ -50,15 +49,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "agencies.User"
+# Object permissions are named predicates (the `rules` library), asked by
+# views and asserted by services alike.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -191,7 +196,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Audit ------------------------------------------------------------------------
-AUDITLOG_INCLUDE_ALL_MODELS = False
+# How many proxies of ours (nginx…) append to X-Forwarded-For in front of the
+# portal: the audit trail records the address the nearest untrusted hop gave.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 PORTAL_NAME = env("PORTAL_NAME", default="Cổng CCHC")
 # Links in e-mails point here (the address officials open the portal at).

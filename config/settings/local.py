@@ -9,6 +9,9 @@ SECRET_KEY = env("SECRET_KEY", default="local-only-not-secret-0b7c1f0e9a4d4a1f8c
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 DEMO_DATA_ALLOWED = True
 
+# Demo data from the seed documents (`manage.py seed_demo`), never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 # Serve static files straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -31,6 +31,8 @@ if not env("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_DATA_ALLOWED = True
 
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 # Serve static files straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

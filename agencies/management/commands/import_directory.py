@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from agencies import services
-from agencies.importing import ImportFileError
 from agencies.models import DirectoryImport, Province
+from core.commands import SystemCommand
+from core.exceptions import ImportFileError, Refused
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "Nhập danh sách đơn vị hoặc cán bộ của một tỉnh từ tệp CSV/XLSX (cả tệp hoặc không gì cả)."
 
     def add_arguments(self, parser):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Kiểm tra xong, chưa ghi: {summary}.")
             return
         try:
-            services.directory_apply(kind=kind, province=province_obj, name=source.name, data=data)
-        except (services.ImportRejected, ImportFileError) as exc:
+            services.directory_import(actor=None, kind=kind, province=province_obj, name=source.name, data=data)
+        except (Refused, ImportFileError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Đã nhập: {summary}."))

@@ -1,12 +1,13 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from agencies.permissions import Refused
+from core.commands import SystemCommand
+from core.exceptions import Refused
 from indices.loading import framework_from_xlsx, framework_load
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "Nạp một bộ chỉ số từ tệp JSON hoặc Excel .xlsx (cây lĩnh vực → tiêu chí → tiêu chí thành phần, có điểm tối đa)."
 
     def add_arguments(self, parser):

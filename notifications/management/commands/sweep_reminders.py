@@ -1,11 +1,10 @@
 import time
 
-from django.core.management.base import BaseCommand
-
+from core.commands import SystemCommand
 from notifications.tasks import run_sweep
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = (
         "Chạy một lượt nhắc hạn (gửi các lần nhắc đã đến giờ). Với --loop N: lặp lại mỗi N giây, thay cho "
         "celery beat khi chạy không có Redis."

@@ -16,9 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Province, User
-
-from . import reminders, selectors, services
-from .models import (
+from conferences import reminders, selectors, services
+from conferences.models import (
     Award,
     BasisDocument,
     Conference,
@@ -874,10 +873,9 @@ def seed_documents() -> int:
     """Seeds 001, 004 and 002 as drafts, with the seeds' own signature blocks
     and recipients, rendered at once. Seed 001 keeps its slip ("tháng 5 năm
     2024"): its page shows the check that blocks issue until it is fixed."""
+    from conferences import drafting
     from documents import services as documents
     from documents.models import Document, RenderedFile, Section
-
-    from . import drafting
 
     made = []
     c001 = Conference.objects.filter(title=TITLE_001).first()

@@ -1,4 +1,4 @@
-"""Text helpers shared by search and import: Vietnamese folding."""
+"""Vietnamese text folding, shared by search and imports."""
 
 import unicodedata
 

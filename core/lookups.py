@@ -2,7 +2,7 @@
 and on SQLite (a Python function registered per connection), so that search
 folds diacritics the same way on the embedded and the real database."""
 
-from django.db.models import CharField, TextField, Transform
+from django.db.models import CharField, Q, TextField, Transform
 
 from .text import fold
 
@@ -20,3 +20,12 @@ def register_lookups():
 def install_sqlite_unaccent(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
         connection.connection.create_function("UNACCENT", 1, fold, deterministic=True)
+
+
+def search_q(term: str, *fields: str) -> Q:
+    """Diacritic- and case-folding match of `term` on any of `fields`."""
+    folded = fold(term)
+    query = Q()
+    for field in fields:
+        query |= Q(**{f"{field}__unaccent__icontains": folded})
+    return query

@@ -10,8 +10,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from .models import Agency, AgencyKind, Person, Province, Role, User
-from .text import fold
+from agencies.models import Agency, AgencyKind, Person, Province, Role, User
+from core.text import fold
 
 DEMO_PASSWORD = "cchc-demo-2026"
 MERGER_DAY = dt.date(2025, 7, 1)

@@ -21,11 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Province
-
-from .loading import framework_copy, framework_load, shipped
-from .models import Assessment, Framework, IndexKind, NationalResult, Publication, Responsibility, Score
-from .reminders import schedule
-from .services import covered_agencies, totals_refresh
+from indices.loading import framework_copy, framework_load, shipped
+from indices.models import Assessment, Framework, IndexKind, NationalResult, Publication, Responsibility, Score
+from indices.reminders import schedule
+from indices.services import covered_agencies, totals_refresh
 
 # Seed 002: 2024 PAR INDEX 85,97 (+0,19, 56/63, down 7) and SIPAS 81,51% (+1,69, 55/63, down 5).
 LAI_CHAU = [

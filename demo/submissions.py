@@ -11,13 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, User
-from conferences.demo import PRESENTATIONS_004, TITLE_004
 from conferences.models import Conference
 from conferences.reminders import scope_of
+from demo.conferences import PRESENTATIONS_004, TITLE_004
 from notifications import services as notifications
-
-from . import reminders, services
-from .models import Assignment, Presentation, Review, Version
+from submissions import reminders, services
+from submissions.models import Assignment, Presentation, Review, Version
 
 GUIDANCE = (
     "Tập trung phân tích những nội dung chưa đạt điểm tối đa trong năm 2025, xác định rõ trách nhiệm của cơ quan, "

@@ -1,12 +1,11 @@
 import json
 
-from django.core.management.base import BaseCommand
-
-from agencies.demo import demo_accounts
 from agencies.models import User
+from core.commands import SystemCommand
+from demo.directory import demo_accounts
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "Liệt kê tài khoản mẫu (tên đăng nhập, mật khẩu, vai trò, đơn vị, tỉnh)."
 
     def add_arguments(self, parser):

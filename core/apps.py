@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "core"
+    verbose_name = _("Dùng chung")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from . import permissions  # noqa: F401  (registers core's permissions)
+        from .lookups import install_sqlite_unaccent, register_lookups
+
+        register_lookups()
+        connection_created.connect(install_sqlite_unaccent, dispatch_uid="core-unaccent")

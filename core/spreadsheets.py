@@ -1,0 +1,76 @@
+"""Reading the tables people upload (.xlsx, .xls, .ods and, where an import
+takes it, .csv), for every import in the portal.
+
+Spreadsheets are read through calamine (a Rust reader): it reads a
+3,400-row by 100-column sheet about fifteen times faster than openpyxl, and
+it also opens the .xls files and LibreOffice sheets that offices still keep,
+so nobody has to re-save a file before uploading it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .exceptions import ImportFileError
+
+SUFFIXES = ("xlsx", "xlsm", "xls", "ods")
+
+
+def suffix(name: str) -> str:
+    return name.lower().rsplit(".", 1)[-1] if "." in name else ""
+
+
+def is_spreadsheet(name: str) -> bool:
+    return suffix(name) in SUFFIXES
+
+
+def first_sheet_rows(data: bytes) -> list[list]:
+    """The first sheet's cells, each at its real place: rows[0] is row 1 and
+    rows[r][0] column A, so problems can name their cell ("Ô E9") even when
+    the sheet starts lower down. An empty cell is ""; numbers are floats (as
+    Excel stores them); a formula gives its last computed value."""
+    if not data:
+        raise ImportFileError(_("Tệp trống."))
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        finally:
+            book.close()
+    except (CalamineError, ValueError, IndexError) as error:
+        # calamine names the format problem in English ("Cannot detect file format"): keep it for the log only.
+        raise ImportFileError(
+            _("Không đọc được tệp bảng tính: tệp bị hỏng hoặc không phải tệp Excel (.xlsx, .xls) hay .ods.")
+        ) from error
+
+
+def csv_rows(data: bytes) -> list[list]:
+    """A CSV file's rows; the delimiter (comma, semicolon, tab) is guessed."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _(
+                "Tệp CSV không dùng bảng mã UTF-8 nên tiếng Việt sẽ bị lỗi font. "
+                "Trong Excel, chọn Lưu thành → “CSV UTF-8 (phân tách bằng dấu phẩy)” rồi tải lên lại."
+            )
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError(_("Tệp không phải tệp CSV dạng văn bản."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def table_rows(name: str, data: bytes) -> list[list]:
+    """The rows of a CSV file or of a spreadsheet's first sheet, by the file's name."""
+    if suffix(name) == "csv":
+        return csv_rows(data)
+    if is_spreadsheet(name):
+        return first_sheet_rows(data)
+    raise ImportFileError(_("Chỉ nhận tệp .csv, .xlsx, .xls hoặc .ods (tệp đã chọn: “%(name)s”).") % {"name": name})

@@ -1,0 +1,20 @@
+"""Who may do what with index results."""
+
+import rules
+
+from core.permissions import organises, sees_province_work
+
+
+@rules.predicate
+def of_own_agency(user, assessment) -> bool:
+    return user.is_authenticated and assessment is not None and user.agency_id == assessment.agency_id
+
+
+# The province's results before publication, its analysis and exports.
+rules.add_perm("indices.view_province", sees_province_work)
+# Open self-assessment, appraise, import, publish, enter national results,
+# assign responsibilities: the object is a province or an assessment.
+rules.add_perm("indices.organise", organises)
+# Fill in the self-assessment (the Sở may help), and read its evidence files.
+rules.add_perm("indices.self_assess", of_own_agency | organises)
+rules.add_perm("indices.view_evidence", of_own_agency | organises)
