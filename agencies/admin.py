@@ -1,12 +1,20 @@
+"""The directory in the admin: every save goes through the directory's
+services (checks and the audit trail); import records are read-only."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin
+
+from . import services
 from .models import Agency, DirectoryImport, Person, Province, User
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ServiceAdmin):
+    save_service = services.province_save
+    service_argument = "province"
     list_display = ["name", "code", "kind", "active_to", "successor"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -14,14 +22,15 @@ class ProvinceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["successor"]
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(ReadOnlyTabularInline):
     model = Person
-    extra = 0
     fields = ["full_name", "position", "email", "phone", "is_focal_point"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ServiceAdmin):
+    save_service = services.agency_save
+    service_argument = "agency"
     list_display = ["name", "short_name", "kind", "province", "code", "parent", "active_to"]
     list_filter = ["province", "kind"]
     search_fields = ["name", "short_name", "code"]
@@ -31,7 +40,9 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ServiceAdmin):
+    save_service = services.person_save
+    service_argument = "person"
     list_display = ["full_name", "position", "agency", "email", "phone", "is_focal_point"]
     list_filter = ["agency__province", "agency__kind", "is_focal_point"]
     search_fields = ["full_name", "email", "phone", "agency__name"]
@@ -40,7 +51,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
+    save_service = services.user_save
+    service_argument = "user"
     list_display = ["username", "full_name", "role", "agency", "email", "is_active", "last_login"]
     list_filter = ["role", "agency__province", "is_active"]
     search_fields = ["username", "full_name", "email", "agency__name"]
@@ -66,22 +79,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(DirectoryImport)
-class DirectoryImportAdmin(admin.ModelAdmin):
+class DirectoryImportAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "kind", "province", "status", "created_by", "created_at", "applied_at"]
     list_filter = ["kind", "status", "province"]
     search_fields = ["original_name"]
     list_select_related = ["province", "created_by"]
-    readonly_fields = [
-        "province",
-        "kind",
-        "file",
-        "original_name",
-        "status",
-        "summary",
-        "created_by",
-        "created_at",
-        "applied_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False

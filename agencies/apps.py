@@ -20,6 +20,8 @@ class AgenciesConfig(AppConfig):
                 "person.update": _("Sửa cán bộ"),
                 "directory_import.upload": _("Tải lên tệp danh bạ"),
                 "directory_import.apply": _("Nhập danh bạ từ tệp"),
+                "province.create": _("Thêm tỉnh, thành phố"),
+                "province.update": _("Sửa tỉnh, thành phố"),
                 "user.create": _("Thêm người dùng"),
                 "user.update": _("Sửa người dùng"),
             }

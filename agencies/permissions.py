@@ -4,12 +4,14 @@ changes."""
 
 import rules
 
-from core.permissions import organises, sees_province_work
+from core.permissions import is_administrator, organises, sees_province_work
 
 # Anyone signed in reads their province's directory.
 rules.add_perm("agencies.view_directory", rules.is_authenticated)
 # The object is a province, an agency or a person.
 rules.add_perm("agencies.manage_directory", organises)
+# Provinces and user accounts: the administrators (in the admin).
+rules.add_perm("agencies.administer", is_administrator)
 
 
 def can_organise(user, province_id) -> bool:

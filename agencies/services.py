@@ -52,6 +52,39 @@ def person_save(*, actor, person: Person) -> Person:
     return person
 
 
+PROVINCE_FIELDS = ["code", "name", "kind", "active_from", "active_to", "successor"]
+USER_FIELDS = ["username", "full_name", "position", "email", "phone", "role", "agency", "is_active", "is_staff",
+               "is_superuser"]  # fmt: skip
+
+
+def _admin_saved(*, actor, instance, fields: list[str], action: str) -> None:
+    """Rows only administrators change (in the admin): validated, saved, audited."""
+    require(actor, "agencies.administer", instance)
+    instance.full_clean(exclude=["password"] if action == "user" else None)
+    with transaction.atomic():
+        before = audit.snapshot(type(instance)._base_manager.get(pk=instance.pk), fields) if instance.pk else {}
+        created = instance.pk is None
+        instance.save()
+        audit.record(
+            actor=actor,
+            action=f"{action}.{'create' if created else 'update'}",
+            target=instance,
+            before=before,
+            after=audit.snapshot(instance, fields),
+        )
+
+
+def province_save(*, actor, province: Province) -> Province:
+    _admin_saved(actor=actor, instance=province, fields=PROVINCE_FIELDS, action="province")
+    return province
+
+
+def user_save(*, actor, user) -> object:
+    """Create or change an account (the password is never written to the trail)."""
+    _admin_saved(actor=actor, instance=user, fields=USER_FIELDS, action="user")
+    return user
+
+
 # --- Import ---------------------------------------------------------------------------
 
 

@@ -9,8 +9,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView
 
 from . import audit, selectors
@@ -106,3 +108,32 @@ class AuditListView(PermissionMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return {**context, "form": self.form, "querystring": query.urlencode()}
+
+
+class ServiceActionView(PermissionMixin, View):
+    """A button: a POST that calls one service on the row the view reads,
+    shows its refusal or its success, and goes back to a page."""
+
+    http_method_names = ["post"]
+    done = ""
+
+    def act(self):
+        raise NotImplementedError
+
+    def done_message(self, result) -> str:
+        return str(self.done)
+
+    def success_url(self, result) -> str:
+        raise NotImplementedError
+
+    def refused_url(self) -> str:
+        return self.success_url(None)
+
+    def post(self, request, *args, **kwargs):
+        outcome = call_service(request, self.act)
+        if not outcome.ok:
+            return redirect(self.refused_url())
+        message = self.done_message(outcome.value)
+        if message:
+            messages.success(request, message)
+        return redirect(self.success_url(outcome.value))

@@ -8,4 +8,18 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Văn bản")
 
     def ready(self):
+        from core import audit
+
         from . import permissions  # noqa: F401  (registers the documents' permissions)
+
+        audit.register_actions(
+            {
+                "document.create": _("Soạn văn bản"),
+                "document.update": _("Sửa dự thảo văn bản"),
+                "document.issue": _("Ban hành văn bản"),
+                "document.revoke": _("Thu hồi văn bản"),
+                "document.replace": _("Tạo văn bản thay thế"),
+                "document.copies": _("Tạo giấy mời riêng"),
+                "document.email": _("Gửi giấy mời qua thư điện tử"),
+            }
+        )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from agencies.permissions import can_see_province_work
 from agencies.selectors import scope_to_province
 from core.lookups import search_q
 
@@ -15,7 +14,7 @@ from .models import Document, RenderBatch, RenderedFile
 
 def visible_documents(user) -> QuerySet[Document]:
     qs = scope_to_province(Document.objects.all(), user=user)
-    if not can_see_province_work(user):
+    if not user.has_perm("documents.view_drafts"):
         qs = qs.exclude(status=Document.Status.DRAFT)
     return qs
 
@@ -63,13 +62,12 @@ def current_files(document: Document) -> dict[str, RenderedFile]:
     return files
 
 
-def file_get(*, user, document_pk, pk) -> RenderedFile:
-    document = document_get(user=user, pk=document_pk)
+def file_get(*, document: Document, pk) -> RenderedFile:
+    """A file of a document the caller has already read through document_get."""
     return get_object_or_404(document.files.all(), pk=pk)
 
 
-def batch_get(*, user, document_pk, pk) -> RenderBatch:
-    document = document_get(user=user, pk=document_pk)
+def batch_get(*, document: Document, pk) -> RenderBatch:
     qs = document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
     return get_object_or_404(qs, pk=pk)
 

@@ -4,33 +4,32 @@ a refusal is shown as it is, in Vietnamese."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
 
-from agencies.permissions import can_organise, can_see_province_work
-from core.exceptions import Refused
-from core.views import show_refusal
+from core.permissions import PermissionMixin
+from core.views import ServiceActionView, call_service
 
 from . import checks, rendering, selectors, services
 from .forms import DocumentForm, ReasonForm, SectionFormSet
 from .models import DocType, Document, RenderedFile
+from .workflows import DOCUMENT
 
 
-def _organiser_document(request, pk) -> Document:
-    document = selectors.document_get(user=request.user, pk=pk)
-    if not can_organise(request.user, document.province_id):
-        raise PermissionDenied
-    return document
+class DocumentMixin(PermissionMixin):
+    """A page of one document the user may see; organiser pages ask more."""
+
+    permission = "documents.organise"
+
+    def permission_object(self) -> Document:
+        return selectors.document_get(user=self.request.user, pk=self.kwargs["pk"])
 
 
-class DocumentListView(LoginRequiredMixin, ListView):
+class DocumentListView(PermissionMixin, ListView):
     template_name = "documents/document_list.html"
     context_object_name = "documents"
     paginate_by = 50
@@ -45,50 +44,51 @@ class DocumentListView(LoginRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, doc_types=DocType.choices, statuses=Document.Status.choices)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            **kwargs, doc_types=DocType.choices, statuses=Document.Status.choices, querystring=query.urlencode()
+        )
 
 
-class DocumentDetailView(LoginRequiredMixin, DetailView):
+class DocumentDetailView(DocumentMixin, DetailView):
+    permission = ""  # whoever may see the document reads its page
     template_name = "documents/document_detail.html"
     context_object_name = "document"
 
-    def get_object(self):
-        return selectors.document_get(user=self.request.user, pk=self.kwargs["pk"])
+    def get_object(self, queryset=None):
+        return self.object
 
     def get_context_data(self, **kwargs):
         document = self.object
+        user = self.request.user
         sections = list(document.sections.all())
-        organiser = can_organise(self.request.user, document.province_id)
+        organiser = user.has_perm("documents.organise", document)
         return super().get_context_data(
             **kwargs,
             paper=rendering.paper_html(document, sections=sections),
             problems=checks.run_checks(document, sections) if document.is_draft and organiser else [],
             can_organise=organiser,
+            actions=DOCUMENT.allowed(document, user),
             files=selectors.current_files(document),
             batch=selectors.latest_batch(document) if organiser else None,
             has_addressees=document.doc_type == DocType.GM,
             replaced_by=document.replaced_by.all(),
-            source=selectors.source_link(document) if can_see_province_work(self.request.user) else None,
+            source=selectors.source_link(document) if user.has_perm("documents.view_drafts") else None,
         )
 
 
-class DocumentEditView(LoginRequiredMixin, View):
+class DocumentEditView(DocumentMixin, View):
     template_name = "documents/document_edit.html"
 
-    def _forms(self, document, data=None):
+    def _forms(self, data=None):
+        document = self.object
         return DocumentForm(data, instance=document), SectionFormSet(data, instance=document, prefix="sections")
 
-    def get(self, request, pk):
-        document = _organiser_document(request, pk)
-        if not document.is_draft:
-            messages.info(request, _("Văn bản đã ban hành thì không sửa được; hãy tạo văn bản thay thế."))
-            return redirect("documents:detail", pk=pk)
-        form, formset = self._forms(document)
-        return self._render(request, document, form, formset)
-
-    def _render(self, request, document, form, formset):
+    def _render(self, form, formset):
+        document = self.object
         return render(
-            request,
+            self.request,
             self.template_name,
             {
                 "document": document,
@@ -99,100 +99,101 @@ class DocumentEditView(LoginRequiredMixin, View):
             },
         )
 
-    def post(self, request, pk):
-        document = _organiser_document(request, pk)
-        form, formset = self._forms(document, request.POST)
-        if form.is_valid() and formset.is_valid():
-            # Validation already put the typed values on each instance; the
-            # order on the page is the order of the document.
-            deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
-            sections = [
-                f.instance
-                for f in formset.forms
-                if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
-            ]
-            try:
-                services.document_save(
-                    actor=request.user, document=form.save(commit=False), sections=sections, deleted=deleted
-                )
-            except Refused as error:
-                show_refusal(request, error)
-                return self._render(request, document, form, formset)
-            messages.success(request, _("Đã lưu dự thảo."))
-            if "continue" in request.POST:
-                return redirect("documents:edit", pk=pk)
+    def get(self, request, pk):
+        if not self.object.is_draft:
+            messages.info(request, _("Văn bản đã ban hành thì không sửa được; hãy tạo văn bản thay thế."))
             return redirect("documents:detail", pk=pk)
-        messages.error(request, _("Chưa lưu: hãy sửa các ô được đánh dấu."))
-        return self._render(request, document, form, formset)
+        return self._render(*self._forms())
 
-
-@login_required
-@require_POST
-def preview(request, pk):
-    """The paper as it would print from the form as typed, saving nothing."""
-    document = _organiser_document(request, pk)
-    form = DocumentForm(request.POST, instance=document)
-    formset = SectionFormSet(request.POST, instance=document, prefix="sections")
-    form.is_valid()
-    # Unsaved values: the valid ones replace the stored ones, the rest stay.
-    for name, value in form.cleaned_data.items():
-        setattr(document, name, value)
-    sections = []
-    for sub in formset.forms:
-        sub.is_valid()
-        if sub.cleaned_data.get("DELETE"):
-            continue
-        section = sub.instance
-        for name, value in sub.cleaned_data.items():
-            if name in ("part", "label", "heading", "landscape", "text"):
-                setattr(section, name, value)
-        sections.append(section)
-    problems = checks.run_checks(document, sections)
-    return render(
-        request,
-        "documents/_preview.html",
-        {"paper": rendering.paper_html(document, sections=sections), "problems": problems},
-    )
-
-
-@login_required
-@require_POST
-def issue(request, pk):
-    document = _organiser_document(request, pk)
-    try:
-        document = services.issue(actor=request.user, document=document)
-    except Refused as error:
-        show_refusal(request, error)
-    else:
-        messages.success(request, _("Đã ban hành văn bản số %(number)s.") % {"number": document.symbol_display})
-    return redirect("documents:detail", pk=pk)
-
-
-class RevokeView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        document = _organiser_document(request, pk)
-        form = ReasonForm(request.POST)
+        form, formset = self._forms(request.POST)
+        if not (form.is_valid() and formset.is_valid()):
+            messages.error(request, _("Chưa lưu: hãy sửa các ô được đánh dấu."))
+            return self._render(form, formset)
+        # Validation already put the typed values on each instance; the
+        # order on the page is the order of the document.
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        sections = [
+            f.instance for f in formset.forms if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
+        ]
+        outcome = call_service(
+            request,
+            services.document_save,
+            actor=request.user,
+            document=form.save(commit=False),
+            sections=sections,
+            deleted=deleted,
+            done=_("Đã lưu dự thảo."),
+        )
+        if not outcome.ok:
+            return self._render(form, formset)
+        return redirect("documents:edit" if "continue" in request.POST else "documents:detail", pk=pk)
+
+
+class PreviewView(DocumentMixin, View):
+    """The paper as it would print from the form as typed, saving nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        document = self.object
+        form = DocumentForm(request.POST, instance=document)
+        formset = SectionFormSet(request.POST, instance=document, prefix="sections")
+        form.is_valid()
+        # Unsaved values: the valid ones replace the stored ones, the rest stay.
+        for name, value in form.cleaned_data.items():
+            setattr(document, name, value)
+        sections = []
+        for sub in formset.forms:
+            sub.is_valid()
+            if sub.cleaned_data.get("DELETE"):
+                continue
+            section = sub.instance
+            for name, value in sub.cleaned_data.items():
+                if name in ("part", "label", "heading", "landscape", "text"):
+                    setattr(section, name, value)
+            sections.append(section)
+        return render(
+            request,
+            "documents/_preview.html",
+            {
+                "paper": rendering.paper_html(document, sections=sections),
+                "problems": checks.run_checks(document, sections),
+            },
+        )
+
+
+class DocumentActionView(DocumentMixin, ServiceActionView):
+    def success_url(self, result):
+        return reverse("documents:detail", args=[self.object.pk])
+
+
+class IssueView(DocumentActionView):
+    def act(self):
+        return services.issue(actor=self.request.user, document=self.object)
+
+    def done_message(self, document):
+        return _("Đã ban hành văn bản số %(number)s.") % {"number": document.symbol_display}
+
+
+class RevokeView(DocumentActionView):
+    done = _("Đã thu hồi văn bản.")
+
+    def act(self):
+        form = ReasonForm(self.request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        try:
-            services.revoke(actor=request.user, document=document, reason=reason)
-        except Refused as error:
-            show_refusal(request, error)
-        else:
-            messages.success(request, _("Đã thu hồi văn bản."))
-        return redirect("documents:detail", pk=pk)
+        return services.revoke(actor=self.request.user, document=self.object, reason=reason)
 
 
-@login_required
-@require_POST
-def replace(request, pk):
-    document = _organiser_document(request, pk)
-    try:
-        copy = services.replacement_create(actor=request.user, document=document)
-    except Refused as error:
-        show_refusal(request, error)
-        return redirect("documents:detail", pk=pk)
-    messages.success(request, _("Đã tạo dự thảo thay thế văn bản %(number)s.") % {"number": document.symbol_display})
-    return redirect("documents:edit", pk=copy.pk)
+class ReplaceView(DocumentActionView):
+    def act(self):
+        return services.replacement_create(actor=self.request.user, document=self.object)
+
+    def done_message(self, copy):
+        return _("Đã tạo dự thảo thay thế văn bản %(number)s.") % {"number": self.object.symbol_display}
+
+    def success_url(self, copy):
+        return reverse("documents:edit", args=[copy.pk]) if copy else super().success_url(copy)
 
 
 def _files_context(request, document):
@@ -202,28 +203,34 @@ def _files_context(request, document):
         "document": document,
         "files": files,
         "pending": pending,
-        "can_organise": can_organise(request.user, document.province_id),
+        "can_organise": request.user.has_perm("documents.organise", document),
     }
 
 
-@login_required
-def files_panel(request, pk):
-    document = selectors.document_get(user=request.user, pk=pk)
-    return render(request, "documents/_files.html", _files_context(request, document))
+class FilesPanelView(DocumentMixin, View):
+    permission = ""
+
+    def get(self, request, pk):
+        return render(request, "documents/_files.html", _files_context(request, self.object))
 
 
-@login_required
-@require_POST
-def file_request(request, pk, kind):
-    document = selectors.document_get(user=request.user, pk=pk)
-    if kind not in RenderedFile.Kind.values:
-        raise Http404
-    if document.is_draft and not can_organise(request.user, document.province_id):
-        raise PermissionDenied
-    services.request_file(document=document, kind=kind)
-    if request.htmx:
-        return render(request, "documents/_files.html", _files_context(request, document))
-    return redirect("documents:detail", pk=pk)
+class FileRequestView(DocumentMixin, View):
+    """Ask for the PDF or Word file; anyone who sees an issued document may,
+    only organisers for a draft."""
+
+    permission = ""
+    http_method_names = ["post"]
+
+    def post(self, request, pk, kind):
+        document = self.object
+        if kind not in RenderedFile.Kind.values:
+            raise Http404
+        if document.is_draft and not request.user.has_perm("documents.organise", document):
+            raise PermissionDenied
+        services.request_file(document=document, kind=kind)
+        if request.htmx:
+            return render(request, "documents/_files.html", _files_context(request, document))
+        return redirect("documents:detail", pk=pk)
 
 
 def _download_name(document: Document, kind: str, addressee: str = "") -> str:
@@ -233,70 +240,68 @@ def _download_name(document: Document, kind: str, addressee: str = "") -> str:
     return f"{base}.{kind}"
 
 
-@login_required
-def file_download(request, pk, file_pk):
-    row = selectors.file_get(user=request.user, document_pk=pk, pk=file_pk)
-    if not row.is_done or not row.file:
-        raise Http404
-    response = FileResponse(
-        row.file.open("rb"), as_attachment=True, filename=_download_name(row.document, row.kind, row.addressee)
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    if row.sha256:
-        response["Digest"] = f"sha-256={row.sha256}"
-    return response
+class FileDownloadView(DocumentMixin, View):
+    permission = ""
 
-
-@login_required
-@require_POST
-def batch_request(request, pk):
-    document = _organiser_document(request, pk)
-    try:
-        batch = services.request_batch(actor=request.user, document=document)
-    except Refused as error:
-        show_refusal(request, error)
-        return redirect("documents:detail", pk=pk)
-    if request.htmx:
-        return batch_panel(request, pk, batch.pk)
-    return redirect("documents:detail", pk=pk)
-
-
-@login_required
-@require_POST
-def batch_email(request, pk, batch_pk):
-    batch = selectors.batch_get(user=request.user, document_pk=pk, pk=batch_pk)
-    try:
-        sent, missing = services.batch_email(actor=request.user, batch=batch)
-    except Refused as error:
-        show_refusal(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã đưa %(sent)d giấy mời vào hàng gửi thư điện tử; theo dõi ở mục Nhắc hạn của hội nghị.")
-            % {"sent": sent},
+    def get(self, request, pk, file_pk):
+        row = selectors.file_get(document=self.object, pk=file_pk)
+        if not row.is_done or not row.file:
+            raise Http404
+        response = FileResponse(
+            row.file.open("rb"), as_attachment=True, filename=_download_name(row.document, row.kind, row.addressee)
         )
-        if missing:
-            messages.warning(
-                request, _("%(n)d đơn vị chưa có địa chỉ thư điện tử trong danh bạ nên chưa được gửi.") % {"n": missing}
+        response["X-Content-Type-Options"] = "nosniff"
+        if row.sha256:
+            response["Digest"] = f"sha-256={row.sha256}"
+        return response
+
+
+class BatchRequestView(DocumentActionView):
+    def act(self):
+        return services.request_batch(actor=self.request.user, document=self.object)
+
+    def post(self, request, *args, **kwargs):
+        outcome = call_service(request, self.act)
+        if outcome.ok and request.htmx:
+            return render(request, "documents/_batch.html", {"batch": outcome.value, "document": self.object})
+        return redirect(self.success_url(None))
+
+
+class BatchMixin(DocumentMixin):
+    def batch(self):
+        return selectors.batch_get(document=self.object, pk=self.kwargs["batch_pk"])
+
+
+class BatchEmailView(BatchMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk, batch_pk):
+        outcome = call_service(request, services.batch_email, actor=request.user, batch=self.batch())
+        if outcome.ok:
+            sent, missing = outcome.value
+            messages.success(
+                request,
+                _("Đã đưa %(sent)d giấy mời vào hàng gửi thư điện tử; theo dõi ở mục Nhắc hạn của hội nghị.")
+                % {"sent": sent},
             )
-    return redirect("documents:detail", pk=pk)
+            if missing:
+                messages.warning(
+                    request,
+                    _("%(n)d đơn vị chưa có địa chỉ thư điện tử trong danh bạ nên chưa được gửi.") % {"n": missing},
+                )
+        return redirect("documents:detail", pk=pk)
 
 
-@login_required
-def batch_panel(request, pk, batch_pk):
-    batch = selectors.batch_get(user=request.user, document_pk=pk, pk=batch_pk)
-    if not can_organise(request.user, batch.document.province_id):
-        raise PermissionDenied
-    return render(request, "documents/_batch.html", {"batch": batch, "document": batch.document})
+class BatchPanelView(BatchMixin, View):
+    def get(self, request, pk, batch_pk):
+        return render(request, "documents/_batch.html", {"batch": self.batch(), "document": self.object})
 
 
-@login_required
-def batch_download(request, pk, batch_pk, fmt):
-    batch = selectors.batch_get(user=request.user, document_pk=pk, pk=batch_pk)
-    if not can_organise(request.user, batch.document.province_id):
-        raise PermissionDenied
-    field = {"pdf": batch.merged_file, "zip": batch.zip_file}.get(fmt)
-    if not field:
-        raise Http404
-    name = f"{_download_name(batch.document, fmt).rsplit('.', 1)[0]} - giay-moi-rieng.{fmt}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+class BatchDownloadView(BatchMixin, View):
+    def get(self, request, pk, batch_pk, fmt):
+        batch = self.batch()
+        field = {"pdf": batch.merged_file, "zip": batch.zip_file}.get(fmt)
+        if not field:
+            raise Http404
+        name = f"{_download_name(self.object, fmt).rsplit('.', 1)[0]} - giay-moi-rieng.{fmt}"
+        return FileResponse(field.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,32 @@
+"""Every change to a document (drafts.py) and every file made of one
+(files.py). Callers use this package's names."""
+
+from .drafts import (
+    HEADER_FIELDS,
+    allocate_number,
+    document_create,
+    document_save,
+    issue,
+    issuer_defaults,
+    replacement_create,
+    revoke,
+)
+from .files import addressees_for, batch_email, batch_finish, batch_start, file_render, request_batch, request_file
+
+__all__ = [
+    "HEADER_FIELDS",
+    "addressees_for",
+    "allocate_number",
+    "batch_email",
+    "batch_finish",
+    "batch_start",
+    "document_create",
+    "document_save",
+    "file_render",
+    "issue",
+    "issuer_defaults",
+    "replacement_create",
+    "request_batch",
+    "request_file",
+    "revoke",
+]
