@@ -4,7 +4,7 @@ changes."""
 
 import rules
 
-from core.permissions import is_administrator, organises, sees_province_work
+from core.permissions import is_administrator, organises
 
 # Anyone signed in reads their province's directory.
 rules.add_perm("agencies.view_directory", rules.is_authenticated)
@@ -12,12 +12,3 @@ rules.add_perm("agencies.view_directory", rules.is_authenticated)
 rules.add_perm("agencies.manage_directory", organises)
 # Provinces and user accounts: the administrators (in the admin).
 rules.add_perm("agencies.administer", is_administrator)
-
-
-def can_organise(user, province_id) -> bool:
-    """Transitional: the province's organisers and the administrators."""
-    return organises(user, province_id)
-
-
-def can_see_province_work(user) -> bool:
-    return sees_province_work(user)

@@ -349,7 +349,7 @@ def bench_reminders():
     """One sweep over 100,000 deadline items of which 1 % are due: the due
     steps become messages and are published to the real Redis for workers."""
     from config.celery import app
-    from notifications import clock, tasks
+    from notifications import clock, services
 
     now = clock.now()
     app.conf.task_always_eager = False  # publish to Redis as in production; the bench's queue is purged after
@@ -364,7 +364,7 @@ def bench_reminders():
             _reminder_items(0, size, 0.01, now)
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                result = tasks.run_sweep(now=now)
+                result = services.run_sweep(now=now)
                 elapsed = time.perf_counter() - started
             assert result["steps"] == size // 100 and result["dispatched"] == 0, result
             if size == 100_000:
@@ -411,8 +411,7 @@ def bench_indices():
     from openpyxl import load_workbook
 
     from agencies.models import Agency, AgencyKind, Province, Role, User
-    from indices import excel
-    from indices.loading import framework_load
+    from indices.services import framework_load, scores_import
 
     province = Province.objects.create(code="bench-indices", name="Chỉ Số")
     Agency.objects.bulk_create(
@@ -457,15 +456,15 @@ def bench_indices():
         book.close()
 
     read = _median(lambda _run: read_alone(sheets[1]), runs=3)
-    excel.apply(actor=user, framework=frameworks[0], province=province, data=sheets[0])
+    scores_import(actor=user, framework=frameworks[0], province=province, data=sheets[0])
     started = time.perf_counter()
-    excel.apply(actor=user, framework=frameworks[1], province=province, data=sheets[1])
+    scores_import(actor=user, framework=frameworks[1], province=province, data=sheets[1])
     imported = time.perf_counter() - started
     report("indices_openpyxl_read_3400x100", read, "s")
     report("indices_import_3400x100", imported, "s")
     report("indices_import_vs_openpyxl_read", imported / read, "×")
     started = time.perf_counter()  # the same file again, as after a correction: most rows unchanged
-    excel.apply(actor=user, framework=frameworks[1], province=province, data=sheets[1])
+    scores_import(actor=user, framework=frameworks[1], province=province, data=sheets[1])
     report("indices_reimport_vs_openpyxl_read", (time.perf_counter() - started) / read, "×")
 
     client = Client()

@@ -496,12 +496,13 @@ def draft_analysis_report(*, actor, conference: Conference):
     )
 
 
-# URL slug → (purpose recorded on the document, drafter).
+# URL slug → (purpose recorded on the document, drafter(actor, owner)).
 DRAFTERS = {
-    "giay-moi": ("invitation", draft_invitation),
-    "ke-hoach": ("plan", draft_conference_plan),
-    "bao-cao-phan-tich": ("analysis", draft_analysis_report),
+    "giay-moi": ("invitation", lambda actor, c: draft_invitation(actor=actor, conference=c)),
+    "ke-hoach": ("plan", lambda actor, c: draft_conference_plan(actor=actor, conference=c)),
+    "bao-cao-phan-tich": ("analysis", lambda actor, c: draft_analysis_report(actor=actor, conference=c)),
 }
+PLAN_DRAFTERS = {"ke-hoach": ("improvement_plan", lambda actor, p: draft_improvement_plan(actor=actor, plan=p))}
 
 
 # --- Hooks for the documents app -------------------------------------------------------------
@@ -534,9 +535,7 @@ def conference_facts(conference: Conference) -> sources.Facts:
 
 
 def conference_checks(conference: Conference) -> list[str]:
-    from .services import deadline_problems
-
-    problems = list(deadline_problems(conference))
+    problems = list(selectors.deadline_problems(conference))
     for line, agencies in selectors.line_expansions(conference):
         if line.target in (InviteeLine.Target.GROUP, InviteeLine.Target.AWARDEES) and not agencies:
             problems.append(

@@ -470,6 +470,22 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.conference} — {self.agency}"
 
+    @property
+    def province_id(self):
+        return self.conference.province_id
+
+    @property
+    def is_pending(self) -> bool:
+        return self.reply == self.Reply.PENDING
+
+    @property
+    def is_attending(self) -> bool:
+        return self.reply == self.Reply.ATTENDING
+
+    @property
+    def is_declined(self) -> bool:
+        return self.reply == self.Reply.DECLINED
+
 
 class Delegate(models.Model):
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="delegates")
@@ -527,6 +543,10 @@ class Duty(_OwnedByConferenceOrPlan):
         NO_LATER_THAN = "cham_nhat", _("chậm nhất ngày")
         BEFORE = "truoc", _("trước ngày")
 
+    class Origin(models.TextChoices):
+        TYPED = "typed", _("Nhập trên cổng")
+        INDEX_LOSSES = "index_losses", _("Lập từ các tiêu chí bị mất điểm")
+
     conference = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.CASCADE, related_name="duties")
     plan = models.ForeignKey(ImprovementPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="duties")
     section = models.CharField(_("mục"), max_length=200, blank=True, help_text=_("Ví dụ: Trách nhiệm của Sở Nội vụ."))
@@ -553,6 +573,9 @@ class Duty(_OwnedByConferenceOrPlan):
     )
     deliverable = models.CharField(_("sản phẩm"), max_length=255, blank=True)
     phase = models.CharField(_("giai đoạn"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION)
+    # How the duty came to be: a plan's duties drafted from the index losses
+    # are recognised by this, never by their wording.
+    origin = models.CharField(_("nguồn"), max_length=20, choices=Origin.choices, default=Origin.TYPED, editable=False)
 
     class Meta(_OwnedByConferenceOrPlan.Meta):
         verbose_name = _("nhiệm vụ")
@@ -620,6 +643,14 @@ class DutyAssignment(models.Model):
 
     def __str__(self):
         return f"{self.duty} — {self.agency}"
+
+    @property
+    def province_id(self):
+        return self.agency.province_id
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
 
     @property
     def is_overdue(self) -> bool:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.selectors import agency_recipients
 from notifications import services as notifications
+from notifications.owners import ReminderOwner
 from notifications.services import Deadline
 
+from . import selectors
 from .models import Conference, ConferenceStatus, DutyAssignment, ImprovementPlan, Invitation
 
 S = ConferenceStatus
@@ -107,3 +110,25 @@ def duty_reported(assignment: DutyAssignment) -> None:
 
 def owner_over(owner) -> None:
     notifications.deadline_done_scope(scope=scope_of(owner))
+
+
+def reminder_owner(kind: str):
+    """The reminder pages' owner for a conference or a plan (see
+    notifications.views): read in the user's scope, managed by its organisers."""
+    conference = kind == "conference"
+
+    def resolve(request, pk) -> ReminderOwner:
+        owner = (selectors.conference_get if conference else selectors.plan_get)(user=request.user, pk=pk)
+        if not request.user.has_perm("conferences.organise", owner):
+            raise PermissionDenied
+        return ReminderOwner(
+            scope=scope_of(owner),
+            title=owner.title,
+            detail_url=reverse("conferences:detail" if conference else "conferences:plan-detail", args=[pk]),
+            reminders_url=reverse("conferences:reminders" if conference else "conferences:plan-reminders", args=[pk]),
+            resend_url_name="conferences:reminder-resend" if conference else "conferences:plan-reminder-resend",
+            pk=owner.pk,
+            province_id=owner.province_id,
+        )
+
+    return resolve

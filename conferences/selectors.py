@@ -10,10 +10,11 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from agencies.permissions import can_see_province_work
 from agencies.selectors import scope_to_province
+from core.formatting import vn_date
 from core.lookups import search_q
 
 from .models import (
@@ -31,10 +32,38 @@ from .models import (
 # --- Conferences --------------------------------------------------------------------
 
 
+def deadline_problems(conference: Conference) -> list[str]:
+    """Every preparation deadline must fall before the conference day."""
+    if not conference.date:
+        return []
+    problems = []
+    day = conference.date
+    if conference.reply_deadline and conference.reply_deadline >= day:
+        problems.append(
+            _("Hạn xác nhận tham dự (%(due)s) phải trước ngày hội nghị (%(day)s).")
+            % {"due": vn_date(conference.reply_deadline), "day": vn_date(day)}
+        )
+    for duty in conference.duties.filter(phase=Duty.Phase.PREPARATION, due_date__gte=day):
+        problems.append(
+            _("Hạn của nhiệm vụ “%(task)s” (%(due)s) phải trước ngày hội nghị (%(day)s).")
+            % {"task": duty.task[:60], "due": vn_date(duty.due_date), "day": vn_date(day)}
+        )
+    return problems
+
+
+def replies_open_for(user, invitation: Invitation) -> bool:
+    """Officials answer until the reply deadline; the organiser may answer on
+    the agency's behalf while the conference is invited or held."""
+    conference = invitation.conference
+    if user.agency_id != invitation.agency_id:
+        return conference.status in (ConferenceStatus.INVITED, ConferenceStatus.HELD)
+    return conference.replies_open
+
+
 def conference_list(
     *, user, search: str = "", status: str = "", kind: str = "", year: int | None = None
 ) -> QuerySet[Conference]:
-    if not can_see_province_work(user):
+    if not user.has_perm("conferences.view_work"):
         return Conference.objects.none()
     qs = scope_to_province(Conference.objects.all(), user=user).select_related("province", "focal_agency")
     if search:
@@ -55,7 +84,7 @@ def conference_list(
 
 
 def conference_get(*, user, pk) -> Conference:
-    if not can_see_province_work(user):
+    if not user.has_perm("conferences.view_work"):
         qs = Conference.objects.none()
     else:
         qs = scope_to_province(Conference.objects.all(), user=user)
@@ -64,7 +93,7 @@ def conference_get(*, user, pk) -> Conference:
 
 def conference_for_invitee(*, user, pk) -> Conference:
     """An official may open a conference their agency is invited to (for its .ics)."""
-    if can_see_province_work(user):
+    if user.has_perm("conferences.view_work"):
         return conference_get(user=user, pk=pk)
     qs = Conference.objects.filter(invitations__agency_id=user.agency_id, invitations__withdrawn=False)
     return get_object_or_404(qs.select_related("province"), pk=pk)
@@ -270,7 +299,7 @@ def assignment_get(*, user, pk) -> DutyAssignment:
     )
     if user.is_administrator:
         pass
-    elif can_see_province_work(user):
+    elif user.has_perm("conferences.view_work"):
         qs = scope_to_province(qs, user=user, path="agency__province")
     elif user.agency_id:
         qs = qs.filter(agency_id=user.agency_id)
@@ -287,7 +316,7 @@ def assignment_history(assignment: DutyAssignment) -> QuerySet[DutyUpdate]:
 
 
 def plan_list(*, user, search: str = "") -> QuerySet[ImprovementPlan]:
-    if not can_see_province_work(user):
+    if not user.has_perm("conferences.view_work"):
         return ImprovementPlan.objects.none()
     qs = scope_to_province(ImprovementPlan.objects.all(), user=user).select_related("province", "focal_agency")
     if search:
@@ -304,7 +333,7 @@ def plan_list(*, user, search: str = "") -> QuerySet[ImprovementPlan]:
 def plan_get(*, user, pk) -> ImprovementPlan:
     qs = (
         scope_to_province(ImprovementPlan.objects.all(), user=user)
-        if can_see_province_work(user)
+        if user.has_perm("conferences.view_work")
         else ImprovementPlan.objects.none()
     )
     return get_object_or_404(qs.select_related("province", "issuing_authority", "focal_agency"), pk=pk)
@@ -330,7 +359,7 @@ def plan_board_rows(plan: ImprovementPlan) -> list[dict]:
 
 def open_assignments(*, user) -> QuerySet[DutyAssignment]:
     """Unfinished duties of the province with a deadline, soonest first (for dashboards)."""
-    if not can_see_province_work(user):
+    if not user.has_perm("conferences.view_work"):
         return DutyAssignment.objects.none()
     qs = scope_to_province(DutyAssignment.objects.all(), user=user, path="agency__province")
     return (

@@ -30,3 +30,25 @@ class ScopedModelForm(forms.ModelForm):
 
     class Meta:
         formfield_callback = staticmethod(_scoped_formfield)
+
+
+def formset_rows(formset) -> tuple[list[dict], list[int]]:
+    """What a model formset carries, as plain data for a service: each
+    changed row's cleaned values (with its "id", None for a new row) and the
+    ids of the rows to delete. Untouched rows are left out."""
+    fk = getattr(formset, "fk", None)
+    rows, deleted = [], []
+    for form in formset.forms:
+        if form in formset.deleted_forms:
+            if form.instance.pk:
+                deleted.append(form.instance.pk)
+            continue
+        if not form.has_changed():
+            continue
+        values = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in ("id", "DELETE") and (fk is None or name != fk.name)
+        }
+        rows.append({"id": form.instance.pk, **values})
+    return rows, deleted

@@ -23,12 +23,13 @@ from .permissions import PermissionMixin
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def show_refusal(request, refused: Refused, form=None) -> None:
+def show_refusal(request, refused: Refused, form=None, field: str | None = None) -> None:
     """Every reason of a refusal: on the form when there is one (beside what
-    was typed), else as error messages on the next page."""
+    was typed, under `field` when it speaks of one), else as error messages
+    on the next page."""
     for reason in refused.reasons:
         if form is not None:
-            form.add_error(None, reason)
+            form.add_error(field, reason)
         else:
             messages.error(request, reason)
 
@@ -39,13 +40,13 @@ class Outcome:
     value: Any = None
 
 
-def call_service(request, service, /, *, done: str = "", form=None, **kwargs) -> Outcome:
+def call_service(request, service, /, *, done: str = "", form=None, field=None, **kwargs) -> Outcome:
     """Call one service. A refusal becomes messages (or the form's errors) and
     `ok` is False; otherwise `done`, when given, is shown as a success."""
     try:
         value = service(**kwargs)
     except Refused as refused:
-        show_refusal(request, refused, form=form)
+        show_refusal(request, refused, form=form, field=field)
         return Outcome(ok=False)
     if done:
         messages.success(request, done)

@@ -38,7 +38,9 @@ class Transition:
     confirm: str = ""  # the question asked before (empty: none)
     style: str = "primary"  # the button's Bootstrap colour
     text_field: str = ""  # the text the step asks for (a reason, the conclusions), when any
-    url_name: str = ""  # the page or POST target of the button; the row's pk is its argument
+    url_name: str = ""  # the page or POST target of the button: args (pk, slug), or (pk) without a slug
+    slug: str = ""  # the step's name in its URL ("gui-giay-moi")
+    icon: str = ""  # a Bootstrap icon name
     stamp: str = ""  # a datetime field set to now when the step is taken
 
     def __post_init__(self):

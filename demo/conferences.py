@@ -268,9 +268,12 @@ def _seed_001(province: Province):
 
 
 def _send_invitations(conference: Conference, *, invited_at):
-    services.invitations_freeze(
-        conference=conference, expansions=selectors.line_expansions(conference), invited_at=invited_at
-    )
+    """Invitations that went out in the past: frozen as the service freezes
+    them, dated as they were."""
+    organiser = conference.created_by
+    services.invitations_freeze(actor=organiser, conference=conference, expansions=selectors.line_expansions(conference))
+    conference.status, conference.invited_at = ConferenceStatus.INVITED, invited_at
+    conference.save(update_fields=["status", "invited_at"])
 
 
 def _replies(conference, agencies, *, attending, declined, checked_in):

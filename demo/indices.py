@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Province
-from indices.loading import framework_copy, framework_load, shipped
+from indices.loading import shipped
 from indices.models import Assessment, Framework, IndexKind, NationalResult, Publication, Responsibility, Score
 from indices.reminders import schedule
-from indices.services import covered_agencies, totals_refresh
+from indices.selectors import covered_agencies
+from indices.services import framework_copy, framework_load, totals_refresh
 
 # Seed 002: 2024 PAR INDEX 85,97 (+0,19, 56/63, down 7) and SIPAS 81,51% (+1,69, 55/63, down 5).
 LAI_CHAU = [

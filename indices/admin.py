@@ -6,17 +6,16 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from core.exceptions import Refused
 
-from . import loading
-from .models import Criterion, Framework, NationalResult, Responsibility
+from . import loading, services
+from .models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ReadOnlyTabularInline):
     model = Criterion
     fields = ["code", "name", "maximum", "method", "level"]
-    readonly_fields = ["level"]
-    extra = 0
 
 
 class LoadForm(forms.Form):
@@ -27,7 +26,10 @@ class LoadForm(forms.Form):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ReadOnlyAdmin):
+    """A framework is loaded whole and checked (its maxima add up): from a
+    file here, or copied to a new year; never edited row by row."""
+
     list_display = ["name", "year", "index", "subject", "maximum", "is_example"]
     list_filter = ["index", "subject", "year", "is_example"]
     inlines = [CriterionInline]
@@ -51,7 +53,7 @@ class FrameworkAdmin(admin.ModelAdmin):
                     if upload.name.lower().endswith(".xlsx")
                     else json.loads(raw.decode("utf-8"))
                 )
-                framework = loading.framework_load(data)
+                framework = services.framework_load(data, actor=request.user)
             except (ValueError, UnicodeDecodeError):
                 form.add_error("file", _("Không đọc được tệp: chỉ nhận JSON (UTF-8) hoặc Excel .xlsx."))
             except Refused as refused:
@@ -77,12 +79,24 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(NationalResult)
-class NationalResultAdmin(admin.ModelAdmin):
+class NationalResultAdmin(ReadOnlyAdmin):
     list_display = ["province", "index", "year", "score", "rank", "out_of", "source"]
     list_filter = ["index", "year", "province"]
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(ReadOnlyAdmin):
     list_display = ["province", "framework_code", "code", "agency"]
     list_filter = ["province", "framework_code"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["agency", "framework", "status", "self_total", "total"]
+    list_filter = ["status", "framework"]
+    search_fields = ["agency__name"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["province", "year", "published_at", "published_by"]

@@ -8,7 +8,28 @@ class IndicesConfig(AppConfig):
     verbose_name = _("Chỉ số PAR INDEX, SIPAS")
 
     def ready(self):
+        from core import audit
+
         from . import permissions  # noqa: F401  (registers the indices' permissions)
         from .drafting import register_hooks
 
         register_hooks()
+
+        audit.register_actions(
+            {
+                "framework.load": _("Nạp bộ chỉ số"),
+                "assessment.open": _("Mở tự đánh giá"),
+                "assessment.scores.self": _("Chấm điểm tự đánh giá"),
+                "assessment.scores.appraised": _("Chấm điểm thẩm định"),
+                "assessment.submit": _("Gửi bản tự đánh giá"),
+                "assessment.reopen": _("Trả lại bản tự đánh giá"),
+                "assessment.appraise": _("Thẩm định kết quả"),
+                "assessment.publish": _("Công bố kết quả chỉ số"),
+                "assessment.import.self": _("Nhập điểm tự đánh giá từ tệp"),
+                "assessment.import.appraised": _("Nhập điểm thẩm định từ tệp"),
+                "national_result.create": _("Thêm kết quả công bố toàn quốc"),
+                "national_result.update": _("Sửa kết quả công bố toàn quốc"),
+                "national_result.import": _("Nhập bảng kết quả toàn quốc"),
+                "responsibility.save": _("Phân công cơ quan chủ trì tiêu chí"),
+            }
+        )

@@ -14,29 +14,26 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from agencies.models import Agency
-from agencies.permissions import can_organise
-from core.exceptions import ImportFileError, Refused
+from core.exceptions import ImportFileError
 from core.spreadsheets import first_sheet_rows
 from core.text import fold
 
 from . import selectors
 from .models import Assessment, Criterion, Framework, Score
-from .services import SUBJECT_KINDS, check_score, covered_agencies, parse_score, totals_refresh
+from .scoring import check_score, parse_score
+from .selectors import SUBJECT_KINDS, covered_agencies
 
 CODE_HEADER = "Mã đơn vị"
 NAME_HEADER = "Tên đơn vị"
 MAXIMUM_LABEL = "Điểm tối đa"
 FIXED = ("STT", CODE_HEADER, NAME_HEADER)
 MAX_ERRORS_SHOWN = 300
-ANALYZE_AFTER_CELLS = 20_000  # a large import changes the table's shape
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -356,89 +353,3 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
     for row in preview.rows:
         row.current_total = current.get(row.agency.pk)
     return preview
-
-
-# --- Applying -----------------------------------------------------------------------------------
-
-
-def apply(*, actor, framework: Framework, province, data: bytes, round: str = Score.Round.APPRAISED) -> Preview:
-    """Read, check and write the whole sheet in one transaction, or refuse
-    with the problems and write nothing."""
-    if not can_organise(actor, province.pk):
-        raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả."))
-    preview = read(framework, province, data, round=round)
-    if not preview.ok:
-        raise Refused(*[str(p) for p in preview.problems[:20]])
-    with transaction.atomic():
-        if (
-            round == Score.Round.APPRAISED
-            and Assessment.objects.filter(
-                framework=framework, agency__province=province, status=Assessment.Status.PUBLISHED
-            ).exists()
-        ):
-            raise Refused(_("Kết quả năm %(year)s đã công bố: không nhập đè được.") % {"year": framework.year})
-        agency_ids = [row.agency.pk for row in preview.rows]
-        have = set(
-            Assessment.objects.filter(framework=framework, agency_id__in=agency_ids).values_list("agency_id", flat=True)
-        )
-        Assessment.objects.bulk_create(
-            [Assessment(framework=framework, agency_id=pk) for pk in agency_ids if pk not in have]
-        )
-        ids = dict(
-            Assessment.objects.filter(framework=framework, agency_id__in=agency_ids).values_list("agency_id", "pk")
-        )
-        _upsert(
-            (
-                (ids[row.agency.pk], criterion_id, value)
-                for row in preview.rows
-                for criterion_id, value in row.values.items()
-            ),
-            round,
-        )
-        touched = Assessment.objects.filter(pk__in=list(ids.values()))
-        totals_refresh(touched, rounds=[round])
-        if round == Score.Round.APPRAISED:
-            touched.exclude(status=Assessment.Status.PUBLISHED).update(
-                status=Assessment.Status.APPRAISED, appraised_at=timezone.now()
-            )
-    if connection.vendor == "postgresql" and preview.cells >= ANALYZE_AFTER_CELLS:
-        # The organiser opens the ranking next; until autovacuum gets round to
-        # it the planner would still think the table small and walk every
-        # criterion's scores instead of the page's agencies (0.2 s a query).
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Score._meta.db_table}")
-    return preview
-
-
-def _upsert(rows, round: str) -> None:
-    """(assessment id, criterion id, value) rows into Score: notes and
-    evidence already there stay."""
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for assessment_id, criterion_id, value in rows:
-            buffer.write(f"{assessment_id}\t{criterion_id}\t{value}\n")
-        buffer.seek(0)
-        table = Score._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS score_import")
-            cursor.execute(
-                "CREATE TEMPORARY TABLE score_import (assessment_id bigint, criterion_id bigint, "
-                "value numeric(7, 2)) ON COMMIT DROP"
-            )
-            cursor.cursor.copy_expert("COPY score_import FROM STDIN", buffer)
-            cursor.execute(
-                f"INSERT INTO {table} (assessment_id, criterion_id, round, value, note, evidence, evidence_name) "
-                f"SELECT assessment_id, criterion_id, %s, value, '', '', '' FROM score_import "
-                f"ON CONFLICT (assessment_id, criterion_id, round) DO UPDATE SET value = EXCLUDED.value "
-                # A re-import mostly repeats the scores already there: leave those rows unwritten.
-                f"WHERE {table}.value IS DISTINCT FROM EXCLUDED.value",
-                [round],
-            )
-        return
-    Score.objects.bulk_create(
-        [Score(assessment_id=a, criterion_id=c, round=round, value=v) for a, c, v in rows],
-        update_conflicts=True,
-        unique_fields=["assessment", "criterion", "round"],
-        update_fields=["value"],
-        batch_size=500,
-    )

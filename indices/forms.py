@@ -8,7 +8,7 @@ from agencies.models import Agency
 from core.forms import DateInput, ScopedModelForm
 
 from .models import IndexKind, NationalResult, Score
-from .services import parse_score
+from .scoring import parse_score
 
 
 class OpenForm(forms.Form):

@@ -8,7 +8,6 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import ImportFileError, Refused
@@ -59,15 +58,15 @@ def _walk(nodes: list[dict], parent_code: str, level: int, seen: set, problems: 
             _walk(children, code, level + 1, seen, problems, out)
 
 
-@transaction.atomic
-def framework_load(data: dict) -> Framework:
-    """Create a framework from its data, or raise Refused with every problem."""
+def framework_check(data: dict) -> tuple[Decimal, list[tuple], list[str]]:
+    """Check a framework's data without writing: (its maximum, its criteria as
+    rows (code, parent code, name, maximum, method, level), every problem)."""
     problems: list[str] = []
     for key in ("code", "year", "name", "index", "subject", "maximum", "criteria"):
         if key not in data:
             problems.append(_("Thiếu mục “%(key)s”.") % {"key": key})
     if problems:
-        raise Refused(*problems)
+        return Decimal("0"), [], problems
     if data["index"] not in IndexKind.values:
         problems.append(_("Chỉ số “%(index)s” không hợp lệ.") % {"index": data["index"]})
     if data["subject"] not in Framework.Subject.values:
@@ -83,33 +82,7 @@ def framework_load(data: dict) -> Framework:
         )
     if Framework.objects.filter(code=data["code"], year=data["year"]).exists():
         problems.append(_("Bộ chỉ số %(code)s năm %(year)s đã có.") % {"code": data["code"], "year": data["year"]})
-    if problems:
-        raise Refused(*problems)
-    framework = Framework.objects.create(
-        code=data["code"],
-        year=int(data["year"]),
-        name=data["name"],
-        index=data["index"],
-        subject=data["subject"],
-        unit=data.get("unit", Framework.Unit.POINTS),
-        maximum=maximum,
-        legal_basis=data.get("legal_basis", ""),
-        is_example=bool(data.get("is_example")),
-        note=data.get("note", ""),
-    )
-    by_code: dict[str, Criterion] = {}
-    for order, (code, parent, name, top, method, level) in enumerate(rows, start=1):
-        by_code[code] = Criterion.objects.create(
-            framework=framework,
-            parent=by_code.get(parent),
-            code=code,
-            name=name,
-            maximum=top,
-            method=method,
-            level=level,
-            order=order,
-        )
-    return framework
+    return maximum, rows, problems
 
 
 def framework_data(framework: Framework) -> dict:
@@ -137,10 +110,6 @@ def framework_data(framework: Framework) -> dict:
         "note": framework.note,
         "criteria": tree(None),
     }
-
-
-def framework_copy(*, framework: Framework, year: int) -> Framework:
-    return framework_load({**framework_data(framework), "year": year})
 
 
 def shipped() -> list[dict]:

@@ -163,6 +163,10 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.agency} — {self.framework}"
 
+    @property
+    def province_id(self):
+        return self.agency.province_id
+
 
 class Score(models.Model):
     """A score of one criterion in one round. Rounds are kept, never overwritten."""

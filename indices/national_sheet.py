@@ -13,21 +13,19 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from agencies.permissions import can_organise
-from core.exceptions import ImportFileError, Refused
+from core.exceptions import ImportFileError
 from core.spreadsheets import first_sheet_rows
 from core.text import fold
 
 from .excel import BOX, HEAD, Checked, Problem
 from .models import IndexKind, NationalResult
-from .services import parse_score
+from .scoring import parse_score
 
 FIRST_YEAR = 2012  # the Ministry's first PAR INDEX
 COLUMNS = (  # (field, header the template writes, other headers people use)
@@ -271,24 +269,4 @@ def read(province, data: bytes) -> NationalPreview:
     current = {(r.year, r.index): r for r in NationalResult.objects.filter(province=province)}
     for row in preview.rows:
         row.current = current.get((row.values["year"], row.values["index"]))
-    return preview
-
-
-@transaction.atomic
-def apply(*, actor, province, data: bytes) -> NationalPreview:
-    """Add and update every line of the table, or refuse with the problems and write nothing."""
-    if not can_organise(actor, province.pk):
-        raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả công bố."))
-    preview = read(province, data)
-    if not preview.ok:
-        raise Refused(*[str(p) for p in preview.problems[:20]])
-    for row in preview.rows:
-        if row.action == "unchanged":
-            continue
-        NationalResult.objects.update_or_create(
-            province=province,
-            year=row.values["year"],
-            index=row.values["index"],
-            defaults={**{key: row.values[key] for key in FIELDS if key in row.values}, "entered_by": actor},
-        )
     return preview

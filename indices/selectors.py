@@ -5,16 +5,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet, StdDev, Sum, Window
 from django.db.models.functions import Rank
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from agencies.models import Agency
-from agencies.permissions import can_see_province_work
+from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind, Province
+from agencies.selectors import scope_to_province
 from core.formatting import vn_number
 
-from .models import SCORE, Assessment, Criterion, Framework, IndexKind, NationalResult, Responsibility, Score
+from .models import (
+    SCORE,
+    Assessment,
+    Criterion,
+    Framework,
+    IndexKind,
+    NationalResult,
+    Publication,
+    Responsibility,
+    Score,
+)
 
 TWO = Decimal("0.01")
+
+# Which agencies a framework's subject covers.
+SUBJECT_KINDS = {
+    Framework.Subject.DEPARTMENT: PROVINCIAL_BODY_KINDS,
+    Framework.Subject.COMMUNE: LOCAL_UNIT_KINDS,
+    Framework.Subject.PROVINCE: (AgencyKind.PROVINCIAL_COMMITTEE,),
+}
+
+
+def covered_agencies(framework: Framework, province) -> QuerySet[Agency]:
+    return Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject]).exclude(
+        active_to__lt=timezone.localdate()
+    )
 
 
 def published(value: Decimal) -> Decimal:
@@ -22,24 +49,75 @@ def published(value: Decimal) -> Decimal:
     return Decimal(value).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+# --- What a user may read ---------------------------------------------------------------------
+
+
+def province_for(*, user, code: str = "") -> Province:
+    """The province a page shows: the user's own; an administrator picks one
+    (?tinh=code), the first by name when none is picked."""
+    if user.is_administrator:
+        province = (Province.objects.filter(code=code).first() if code else None) or Province.objects.order_by(
+            "name"
+        ).first()
+        if province is None:
+            raise Http404
+        return province
+    if user.province is None:
+        raise PermissionDenied
+    return user.province
+
+
 def visible_assessments(user) -> QuerySet[Assessment]:
     """Organisers and leaders see their province's results; an official sees
     their own agency's at every stage and the province's once published."""
-    assessments = Assessment.objects.all()
-    if user.is_administrator:
+    assessments = scope_to_province(Assessment.objects.all(), user=user, path="agency__province")
+    if user.has_perm("indices.view_province"):
         return assessments
-    if can_see_province_work(user):
-        return assessments.filter(agency__province_id=user.province_id)
-    return assessments.filter(
-        Q(agency_id=user.agency_id) | Q(agency__province_id=user.province_id, status=Assessment.Status.PUBLISHED)
-    )
+    return assessments.filter(Q(agency_id=user.agency_id) | Q(status=Assessment.Status.PUBLISHED))
+
+
+def assessment_get(*, user, pk) -> Assessment:
+    return get_object_or_404(visible_assessments(user).select_related("agency", "agency__province", "framework"), pk=pk)
 
 
 def frameworks_for(user) -> QuerySet[Framework]:
+    """Frameworks are the same for every province; an official sees those
+    their agency has a result under."""
     frameworks = Framework.objects.all()
-    if not user.is_administrator and not can_see_province_work(user):
+    if not user.has_perm("indices.view_province"):
         frameworks = frameworks.filter(assessments__in=visible_assessments(user)).distinct()
     return frameworks
+
+
+def framework_get(*, user, pk) -> Framework:
+    return get_object_or_404(frameworks_for(user), pk=pk)
+
+
+def publication_get(*, user, pk) -> Publication:
+    if not user.has_perm("indices.view_province"):
+        raise Http404
+    qs = scope_to_province(Publication.objects.select_related("province"), user=user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def publication_of(framework: Framework, province) -> Publication | None:
+    return Publication.objects.filter(province=province, year=framework.year, frameworks=framework).first()
+
+
+def national_result_get(*, province, pk) -> NationalResult:
+    return get_object_or_404(NationalResult, pk=pk, province=province)
+
+
+def evidence_get(*, assessment: Assessment, pk) -> Score:
+    score = get_object_or_404(Score, pk=pk, assessment=assessment)
+    if not score.evidence:
+        raise Http404
+    return score
+
+
+def can_self_assess(user, assessment: Assessment) -> bool:
+    """The agency's own people while it is self-assessing (the Sở may help)."""
+    return assessment.status == Assessment.Status.SELF and user.has_perm("indices.self_assess", assessment)
 
 
 def previous(framework: Framework) -> Framework | None:

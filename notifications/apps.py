@@ -6,3 +6,14 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notifications"
     verbose_name = _("Thông báo, nhắc hạn")
+
+    def ready(self):
+        from core import audit
+
+        audit.register_actions(
+            {
+                "reminder.policy": _("Sửa lịch nhắc hạn"),
+                "reminder.remind_now": _("Nhắc ngay"),
+                "message.resend": _("Gửi lại thư"),
+            }
+        )

@@ -186,6 +186,24 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_channel_display()} → {self.email or self.user_id}: {self.subject}"
 
+    @property
+    def is_failed(self) -> bool:
+        return self.state == MessageState.FAILED
+
+    @property
+    def can_resend(self) -> bool:
+        """A message that went out, or failed, may be sent again (as a new one)."""
+        return self.state in (MessageState.SENT, MessageState.FAILED)
+
+    @property
+    def state_style(self) -> str:
+        """The badge colour of its state on the log."""
+        return {
+            MessageState.SENT: "success",
+            MessageState.FAILED: "danger",
+            MessageState.MERGED: "secondary",
+        }.get(self.state, "warning")
+
 
 class Preference(models.Model):
     class Mode(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Channel, Message, MessageState, ReminderStep, StepState
+from .models import Channel, Message, MessageState, Preference, ReminderStep, StepState
 
 
 def inbox(user) -> QuerySet[Message]:
@@ -42,3 +42,8 @@ def upcoming_steps(scope: str) -> QuerySet[ReminderStep]:
         .select_related("item")
         .order_by("send_at")
     )
+
+
+def preference_of(user) -> Preference:
+    """The user's e-mail preference (an unsaved default when none was chosen)."""
+    return Preference.objects.filter(user=user).first() or Preference(user=user)

@@ -5,7 +5,7 @@ from . import views
 app_name = "notifications"
 
 urlpatterns = [
-    path("thong-bao/", views.inbox, name="inbox"),
-    path("thong-bao/<int:pk>/", views.open_notice, name="open"),
-    path("thong-bao/da-doc/", views.read_all, name="read-all"),
+    path("thong-bao/", views.InboxView.as_view(), name="inbox"),
+    path("thong-bao/<int:pk>/", views.OpenNoticeView.as_view(), name="open"),
+    path("thong-bao/da-doc/", views.ReadAllView.as_view(), name="read-all"),
 ]

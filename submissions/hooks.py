@@ -10,7 +10,7 @@ from . import selectors
 
 
 def detail_panel(conference, user):
-    if not selectors.can_manage(user, conference):
+    if not user.has_perm("submissions.manage", conference):
         return None
     return {
         "template": "submissions/_conference_panel.html",
@@ -21,7 +21,7 @@ def detail_panel(conference, user):
 
 
 def board_panel(conference, user):
-    if not selectors.can_manage(user, conference):
+    if not user.has_perm("submissions.manage", conference):
         return None
     return {
         "template": "submissions/_board_panel.html",

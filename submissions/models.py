@@ -106,6 +106,10 @@ class Assignment(models.Model):
             raise ValidationError(errors)
 
     @property
+    def province_id(self):
+        return self.conference.province_id
+
+    @property
     def is_group(self) -> bool:
         return self.assignee != self.Assignee.AGENCY
 
@@ -152,6 +156,10 @@ class Presentation(models.Model):
 
     def __str__(self):
         return f"{self.assignment} — {self.agency}"
+
+    @property
+    def province_id(self):
+        return self.agency.province_id
 
     @property
     def can_upload_now(self) -> bool:

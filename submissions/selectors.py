@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from agencies.permissions import can_organise
+from agencies.selectors import scope_to_province
 from conferences.models import Conference
 from indices import selectors as indices_selectors
 
@@ -30,18 +30,12 @@ PRESENTATION_PROGRAMME_ORDER = [
 ]
 
 
-def can_manage(user, conference: Conference) -> bool:
-    return can_organise(user, conference.province_id)
-
-
 def visible_presentations(user) -> QuerySet[Presentation]:
-    qs = Presentation.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_administrator:
+    """The province's organisers see its presentations; an agency's officials
+    their own; leaders none (working drafts between two offices)."""
+    qs = scope_to_province(Presentation.objects.all(), user=user, path="agency__province")
+    if user.is_administrator or user.is_organiser:
         return qs
-    if user.is_organiser and user.province_id:
-        return qs.filter(assignment__conference__province_id=user.province_id)
     if user.is_official and user.agency_id:
         return qs.filter(agency_id=user.agency_id)
     return qs.none()
@@ -118,10 +112,11 @@ def assignment_list(conference: Conference) -> list[Assignment]:
 
 
 def assignment_get(*, user, conference_pk, pk) -> Assignment:
+    qs = scope_to_province(Assignment.objects.all(), user=user, path="conference__province")
     assignment = get_object_or_404(
-        Assignment.objects.select_related("conference", "agency", "programme_item"), pk=pk, conference_id=conference_pk
+        qs.select_related("conference", "agency", "programme_item"), pk=pk, conference_id=conference_pk
     )
-    if not can_manage(user, assignment.conference):
+    if not user.has_perm("submissions.manage", assignment.conference):
         # Another province's assignment does not exist for this user.
         raise Http404
     return assignment
@@ -195,8 +190,9 @@ def latest_booklet(conference: Conference) -> Booklet | None:
 
 
 def booklet_get(*, user, conference_pk, pk) -> Booklet:
-    booklet = get_object_or_404(Booklet.objects.select_related("conference"), pk=pk, conference_id=conference_pk)
-    if not can_manage(user, booklet.conference):
+    qs = scope_to_province(Booklet.objects.all(), user=user, path="conference__province")
+    booklet = get_object_or_404(qs.select_related("conference"), pk=pk, conference_id=conference_pk)
+    if not user.has_perm("submissions.manage", booklet.conference):
         raise Http404
     return booklet
 

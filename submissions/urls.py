@@ -7,8 +7,8 @@ app_name = "submissions"
 urlpatterns = [
     path("tham-luan/", views.PresentationListView.as_view(), name="list"),
     path("tham-luan/<int:pk>/", views.PresentationView.as_view(), name="detail"),
-    path("tham-luan/<int:pk>/xem-xet/", views.presentation_review, name="review"),
-    path("tham-luan/<int:pk>/tep/<int:version_pk>/", views.version_download, name="download"),
+    path("tham-luan/<int:pk>/xem-xet/", views.ReviewView.as_view(), name="review"),
+    path("tham-luan/<int:pk>/tep/<int:version_pk>/", views.VersionDownloadView.as_view(), name="download"),
     path("hoi-nghi/<int:conference_pk>/tham-luan/", views.ConferencePresentationsView.as_view(), name="conference"),
     path("hoi-nghi/<int:conference_pk>/tham-luan/giao/", views.AssignmentFormView.as_view(), name="assignment-create"),
     path(
@@ -17,18 +17,20 @@ urlpatterns = [
         name="assignment-update",
     ),
     path(
-        "hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/xoa/", views.assignment_delete, name="assignment-delete"
+        "hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/xoa/",
+        views.AssignmentDeleteView.as_view(),
+        name="assignment-delete",
     ),
     path(
         "hoi-nghi/<int:conference_pk>/tham-luan/giao/<int:pk>/cap-nhat-don-vi/",
-        views.assignment_sync,
+        views.AssignmentSyncView.as_view(),
         name="assignment-sync",
     ),
-    path("hoi-nghi/<int:conference_pk>/tai-lieu/", views.booklet_request, name="booklet-request"),
-    path("hoi-nghi/<int:conference_pk>/tai-lieu/<int:pk>/", views.booklet_panel, name="booklet"),
+    path("hoi-nghi/<int:conference_pk>/tai-lieu/", views.BookletRequestView.as_view(), name="booklet-request"),
+    path("hoi-nghi/<int:conference_pk>/tai-lieu/<int:pk>/", views.BookletPanelView.as_view(), name="booklet"),
     path(
         "hoi-nghi/<int:conference_pk>/tai-lieu/<int:pk>/tai-ve.<str:fmt>",
-        views.booklet_download,
+        views.BookletDownloadView.as_view(),
         name="booklet-download",
     ),
 ]

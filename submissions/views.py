@@ -4,21 +4,18 @@ with a message. A `Refused` becomes the message it carries."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from conferences.selectors import conference_get
-from core.exceptions import Refused
-from core.storage import private_attachment as _attachment
-from core.views import show_refusal
+from core.permissions import PermissionMixin
+from core.storage import private_attachment
+from core.views import ServiceActionView, call_service
 
 from . import forms, selectors, services
 from .models import FileType, Presentation
@@ -32,17 +29,10 @@ CONTENT_TYPES = {
 }
 
 
-def _managed_conference(request, pk):
-    conference = conference_get(user=request.user, pk=pk)
-    if not selectors.can_manage(request.user, conference):
-        raise PermissionDenied
-    return conference
-
-
 # --- Officials and organisers: one presentation ---------------------------------------------
 
 
-class PresentationListView(LoginRequiredMixin, ListView):
+class PresentationListView(PermissionMixin, ListView):
     template_name = "submissions/presentation_list.html"
     context_object_name = "presentations"
     paginate_by = 50
@@ -65,15 +55,16 @@ class PresentationListView(LoginRequiredMixin, ListView):
         )
 
 
-class PresentationView(LoginRequiredMixin, View):
-    template_name = "submissions/presentation_detail.html"
+class PresentationMixin(PermissionMixin):
+    def permission_object(self) -> Presentation:
+        return selectors.presentation_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def page(self, presentation, *, upload_form=None, review_form=None, status=200):
-        user = self.request.user
-        can_upload = services.can_upload(user, presentation)
+    def page(self, *, upload_form=None, review_form=None, status=200):
+        presentation, user = self.object, self.request.user
+        can_upload = user.has_perm("submissions.upload", presentation)
         return render(
             self.request,
-            self.template_name,
+            "submissions/presentation_detail.html",
             {
                 "presentation": presentation,
                 "assignment": presentation.assignment,
@@ -82,7 +73,7 @@ class PresentationView(LoginRequiredMixin, View):
                 "index_guidance": selectors.index_guidance(presentation),
                 "can_upload": can_upload and presentation.can_upload_now,
                 "upload_refusal": services.upload_deadline_refusal(presentation) if can_upload else None,
-                "can_review": selectors.can_manage(user, presentation.assignment.conference),
+                "can_review": user.has_perm("submissions.manage", presentation),
                 "upload_form": upload_form or forms.UploadForm(on_behalf=not user.is_official),
                 "review_form": review_form or forms.ReviewForm(initial={"version": presentation.current_version_id}),
                 "last_review": selectors.last_review(presentation),
@@ -90,81 +81,92 @@ class PresentationView(LoginRequiredMixin, View):
             status=status,
         )
 
+
+class PresentationView(PresentationMixin, View):
     def get(self, request, pk):
-        return self.page(selectors.presentation_get(user=request.user, pk=pk))
+        return self.page()
 
     def post(self, request, pk):
-        presentation = selectors.presentation_get(user=request.user, pk=pk)
-        if not services.can_upload(request.user, presentation):
+        presentation = self.object
+        if not request.user.has_perm("submissions.upload", presentation):
             raise PermissionDenied
         form = forms.UploadForm(request.POST, request.FILES, on_behalf=not request.user.is_official)
         if not form.is_valid():
-            return self.page(presentation, upload_form=form, status=400)
-        try:
-            version = services.version_upload(
-                actor=request.user,
-                presentation=presentation,
-                upload=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            )
-        except Refused as refused:
-            for reason in refused.reasons:
-                form.add_error("file", reason)
-            return self.page(presentation, upload_form=form, status=400)
+            return self.page(upload_form=form, status=400)
+        outcome = call_service(
+            request,
+            services.version_upload,
+            actor=request.user,
+            presentation=presentation,
+            upload=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+            form=form,
+            field="file",  # the refusal speaks of the file: shown beside it
+        )
+        if not outcome.ok:
+            return self.page(upload_form=form, status=400)
+        version = outcome.value
+        words = {"name": version.original_name, "n": version.number}
         if version.is_late:
             messages.warning(
-                request,
-                _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Tệp được ghi nhận là gửi muộn.")
-                % {"name": version.original_name, "n": version.number},
+                request, _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Tệp được ghi nhận là gửi muộn.") % words
             )
         else:
             messages.success(
                 request,
-                _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Sở Nội vụ sẽ xem xét và phản hồi tại trang này.")
-                % {"name": version.original_name, "n": version.number},
+                _("Đã nhận tệp “%(name)s” (lần gửi %(n)d). Sở Nội vụ sẽ xem xét và phản hồi tại trang này.") % words,
             )
         return redirect(reverse("submissions:detail", args=[pk]) + "#main")
 
 
-@login_required
-@require_POST
-def presentation_review(request, pk):
-    presentation = selectors.presentation_get(user=request.user, pk=pk)
-    if not selectors.can_manage(request.user, presentation.assignment.conference):
-        raise PermissionDenied
-    form = forms.ReviewForm(request.POST)
-    if not form.is_valid():
-        return PresentationView(request=request).page(presentation, review_form=form, status=400)
-    try:
-        review = services.presentation_review(
+class ReviewView(PresentationMixin, View):
+    permission = "submissions.manage"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = forms.ReviewForm(request.POST)
+        if not form.is_valid():
+            return self.page(review_form=form, status=400)
+        outcome = call_service(
+            request,
+            services.presentation_review,
             actor=request.user,
-            presentation=presentation,
+            presentation=self.object,
             decision=form.cleaned_data["decision"],
             comment=form.cleaned_data["comment"],
             version_id=form.cleaned_data["version"],
+            form=form,
         )
-    except Refused as refused:
-        for reason in refused.reasons:
-            form.add_error(None, reason)
-        return PresentationView(request=request).page(presentation, review_form=form, status=400)
-    messages.success(request, _("Đã ghi nhận: %(decision)s.") % {"decision": review.get_decision_display()})
-    return redirect("submissions:detail", pk=pk)
+        if not outcome.ok:
+            return self.page(review_form=form, status=400)
+        messages.success(request, _("Đã ghi nhận: %(decision)s.") % {"decision": outcome.value.get_decision_display()})
+        return redirect("submissions:detail", pk=pk)
 
 
-@login_required
-def version_download(request, pk, version_pk):
-    version = selectors.version_get(user=request.user, presentation_pk=pk, pk=version_pk)
-    return _attachment(version.file, version.original_name, CONTENT_TYPES[version.file_type])
+class VersionDownloadView(PermissionMixin, View):
+    def get(self, request, pk, version_pk):
+        version = selectors.version_get(user=request.user, presentation_pk=pk, pk=version_pk)
+        return private_attachment(version.file, version.original_name, CONTENT_TYPES[version.file_type])
 
 
 # --- Organisers: a conference's presentations ----------------------------------------------
 
 
-class ConferencePresentationsView(LoginRequiredMixin, View):
+class ConferenceMixin(PermissionMixin):
+    permission = "submissions.manage"
+
+    def permission_object(self):
+        return conference_get(user=self.request.user, pk=self.kwargs["conference_pk"])
+
+    def conference_url(self):
+        return reverse("submissions:conference", kwargs={"conference_pk": self.object.pk})
+
+
+class ConferencePresentationsView(ConferenceMixin, View):
     template_name = "submissions/conference_presentations.html"
 
     def get(self, request, conference_pk):
-        conference = _managed_conference(request, conference_pk)
+        conference = self.object
         booklet = selectors.latest_booklet(conference)
         return render(
             request,
@@ -179,30 +181,31 @@ class ConferencePresentationsView(LoginRequiredMixin, View):
         )
 
 
-class AssignmentFormView(LoginRequiredMixin, View):
+class AssignmentFormView(ConferenceMixin, View):
     template_name = "submissions/assignment_form.html"
 
-    def get_objects(self, request, conference_pk, pk):
-        conference = _managed_conference(request, conference_pk)
-        assignment = selectors.assignment_get(user=request.user, conference_pk=conference.pk, pk=pk) if pk else None
-        return conference, assignment
+    def assignment(self):
+        pk = self.kwargs.get("pk")
+        return selectors.assignment_get(user=self.request.user, conference_pk=self.object.pk, pk=pk) if pk else None
+
+    def page(self, form, assignment, status=200):
+        context = {"conference": self.object, "assignment": assignment, "form": form}
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, conference_pk, pk=None):
-        conference, assignment = self.get_objects(request, conference_pk, pk)
-        form = forms.AssignmentForm(instance=assignment, conference=conference)
-        return render(request, self.template_name, {"conference": conference, "assignment": assignment, "form": form})
+        assignment = self.assignment()
+        return self.page(forms.AssignmentForm(instance=assignment, conference=self.object), assignment)
 
     def post(self, request, conference_pk, pk=None):
-        conference, assignment = self.get_objects(request, conference_pk, pk)
-        form = forms.AssignmentForm(request.POST, instance=assignment, conference=conference)
+        assignment = self.assignment()
+        form = forms.AssignmentForm(request.POST, instance=assignment, conference=self.object)
         if form.is_valid():
-            try:
-                saved = services.assignment_save(actor=request.user, assignment=form.save(commit=False))
-            except Refused as refused:
-                show_refusal(request, refused)
-            else:
-                count = saved.presentations.count()
-                if saved.is_group and not count:
+            outcome = call_service(
+                request, services.assignment_save, actor=request.user, assignment=form.save(commit=False)
+            )
+            if outcome.ok:
+                saved = outcome.value
+                if saved.is_group and not saved.presentations.exists():
                     messages.warning(
                         request,
                         _(
@@ -213,71 +216,74 @@ class AssignmentFormView(LoginRequiredMixin, View):
                     )
                 else:
                     messages.success(request, _("Đã lưu tham luận được giao."))
-                return redirect("submissions:conference", conference_pk=conference.pk)
-        return render(
-            request, self.template_name, {"conference": conference, "assignment": assignment, "form": form}, status=400
-        )
+                return redirect(self.conference_url())
+        return self.page(form, assignment, status=400)
 
 
-@login_required
-@require_POST
-def assignment_delete(request, conference_pk, pk):
-    conference = _managed_conference(request, conference_pk)
-    assignment = selectors.assignment_get(user=request.user, conference_pk=conference.pk, pk=pk)
-    try:
-        services.assignment_delete(actor=request.user, assignment=assignment)
-    except Refused as refused:
-        show_refusal(request, refused)
-    else:
-        messages.success(request, _("Đã xóa tham luận được giao."))
-    return redirect("submissions:conference", conference_pk=conference.pk)
+class AssignmentActionView(ConferenceMixin, ServiceActionView):
+    def assignment(self):
+        return selectors.assignment_get(user=self.request.user, conference_pk=self.object.pk, pk=self.kwargs["pk"])
+
+    def success_url(self, result):
+        return self.conference_url()
 
 
-@login_required
-@require_POST
-def assignment_sync(request, conference_pk, pk):
-    conference = _managed_conference(request, conference_pk)
-    assignment = selectors.assignment_get(user=request.user, conference_pk=conference.pk, pk=pk)
-    added, removed = services.assignment_sync(actor=request.user, assignment=assignment)
-    messages.success(
-        request,
-        _("Đã cập nhật đơn vị theo nhóm: thêm %(added)d, bớt %(removed)d.") % {"added": added, "removed": removed},
-    )
-    return redirect("submissions:conference", conference_pk=conference.pk)
+class AssignmentDeleteView(AssignmentActionView):
+    done = _("Đã xóa tham luận được giao.")
+
+    def act(self):
+        return services.assignment_delete(actor=self.request.user, assignment=self.assignment())
+
+
+class AssignmentSyncView(AssignmentActionView):
+    def act(self):
+        return services.assignment_sync(actor=self.request.user, assignment=self.assignment())
+
+    def done_message(self, result):
+        added, removed = result
+        return _("Đã cập nhật đơn vị theo nhóm: thêm %(added)d, bớt %(removed)d.") % {
+            "added": added,
+            "removed": removed,
+        }
 
 
 # --- Booklet ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def booklet_request(request, conference_pk):
-    conference = _managed_conference(request, conference_pk)
-    try:
-        booklet = services.booklet_request(actor=request.user, conference=conference)
-    except Refused as refused:
-        show_refusal(request, refused)
-        return redirect("submissions:conference", conference_pk=conference.pk)
-    if request.htmx:
-        booklet.refresh_from_db()
-        return render(request, "submissions/_booklet.html", {"conference": conference, "booklet": booklet})
-    return redirect("submissions:conference", conference_pk=conference.pk)
+class BookletRequestView(ConferenceMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, conference_pk):
+        conference = self.object
+        outcome = call_service(request, services.booklet_request, actor=request.user, conference=conference)
+        if outcome.ok and request.htmx:
+            booklet = outcome.value
+            booklet.refresh_from_db()
+            return render(request, "submissions/_booklet.html", {"conference": conference, "booklet": booklet})
+        return redirect(self.conference_url())
 
 
-@login_required
-def booklet_panel(request, conference_pk, pk):
-    booklet = selectors.booklet_get(user=request.user, conference_pk=conference_pk, pk=pk)
-    return render(request, "submissions/_booklet.html", {"conference": booklet.conference, "booklet": booklet})
+class BookletMixin(PermissionMixin):
+    def permission_object(self):
+        return selectors.booklet_get(
+            user=self.request.user, conference_pk=self.kwargs["conference_pk"], pk=self.kwargs["pk"]
+        )
 
 
-@login_required
-def booklet_download(request, conference_pk, pk, fmt):
-    booklet = selectors.booklet_get(user=request.user, conference_pk=conference_pk, pk=pk)
-    field = {"pdf": booklet.pdf, "zip": booklet.zip}.get(fmt)
-    if booklet.status != booklet.Status.DONE or not field:
-        raise Http404
-    title = booklet.conference.title
-    if len(title) > 80:
-        title = title[:80].rsplit(" ", 1)[0] + "…"
-    name = f"Tài liệu hội nghị - {title}.{fmt}"
-    return _attachment(field, name, "application/pdf" if fmt == "pdf" else "application/zip")
+class BookletPanelView(BookletMixin, View):
+    def get(self, request, conference_pk, pk):
+        booklet = self.object
+        return render(request, "submissions/_booklet.html", {"conference": booklet.conference, "booklet": booklet})
+
+
+class BookletDownloadView(BookletMixin, View):
+    def get(self, request, conference_pk, pk, fmt):
+        booklet = self.object
+        field = {"pdf": booklet.pdf, "zip": booklet.zip}.get(fmt)
+        if booklet.status != booklet.Status.DONE or not field:
+            raise Http404
+        title = booklet.conference.title
+        if len(title) > 80:
+            title = title[:80].rsplit(" ", 1)[0] + "…"
+        name = f"Tài liệu hội nghị - {title}.{fmt}"
+        return private_attachment(field, name, "application/pdf" if fmt == "pdf" else "application/zip")

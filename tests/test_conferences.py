@@ -22,7 +22,8 @@ from conferences.models import (
     InviteeChange,
     InviteeLine,
 )
-from conferences.services import Refused
+from core.exceptions import Refused
+from core.forms import formset_rows
 
 from .factories import AgencyFactory, ConferenceFactory, InviteeLineFactory, UserFactory, future
 
@@ -64,6 +65,7 @@ def test_plan_requires_content_and_a_time(lang_son, organiser):
     assert "Hãy nhập ít nhất một nội dung hội nghị." in refused.value.reasons
     assert "Hãy nhập ngày tổ chức, hoặc ghi chú thời gian dự kiến." in refused.value.reasons
     conference.schedule_note = "Dự kiến trước ngày 31/3/2026"
+    conference.save(update_fields=["schedule_note"])  # the step checks the row as stored, locked
     ContentItem.objects.create(conference=conference, text="Công bố chỉ số.")
     assert services.conference_plan(actor=organiser, conference=conference).status == S.PLANNED
     with pytest.raises(Refused):
@@ -243,7 +245,8 @@ def _lines_formset(conference, data_rows, delete=()):
         query, instance=conference, prefix="rows", form_kwargs={"province_id": conference.province_id}
     )
     assert formset.is_valid(), formset.errors
-    return formset
+    rows, deleted = formset_rows(formset)
+    return {"rows": rows, "deleted": deleted}
 
 
 def test_changing_invitees_after_invitation_needs_a_reason(invited, organiser, lang_son):
@@ -262,7 +265,7 @@ def test_changing_invitees_after_invitation_needs_a_reason(invited, organiser, l
         ],
     )
     with pytest.raises(Refused, match="hãy ghi lý do"):
-        services.conference_part_save(actor=organiser, conference=invited, part="invitees", formset=formset)
+        services.conference_part_save(actor=organiser, conference=invited, part="invitees", **formset)
     assert invited.invitee_lines.count() == 1
     formset = _lines_formset(
         invited,
@@ -281,7 +284,7 @@ def test_changing_invitees_after_invitation_needs_a_reason(invited, organiser, l
         actor=organiser,
         conference=invited,
         part="invitees",
-        formset=formset,
+        **formset,
         reason="Bổ sung theo chỉ đạo của lãnh đạo UBND tỉnh",
     )
     change = InviteeChange.objects.get(conference=invited)
@@ -296,7 +299,7 @@ def test_removing_a_line_after_invitation_withdraws_its_agencies(invited, organi
     line = invited.invitee_lines.get()
     formset = _lines_formset(invited, [], delete=[line])
     services.conference_part_save(
-        actor=organiser, conference=invited, part="invitees", formset=formset, reason="Nhầm thành phần"
+        actor=organiser, conference=invited, part="invitees", **formset, reason="Nhầm thành phần"
     )
     assert not invited.invitations.filter(withdrawn=False).exists()
     assert invited.invitations.filter(withdrawn=True).count() == 3

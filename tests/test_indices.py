@@ -41,7 +41,7 @@ SMALL = {
 
 def test_every_shipped_framework_loads_and_adds_up():
     for data in loading.shipped():
-        framework = loading.framework_load(data)
+        framework = services.framework_load(data)
         fields = framework.criteria.filter(level=1)
         assert sum(c.maximum for c in fields) == framework.maximum
         for criterion in framework.criteria.all():
@@ -55,7 +55,7 @@ def test_every_shipped_framework_loads_and_adds_up():
 
 
 def test_framework_accepts_decimal_commas_and_keeps_the_tree():
-    framework = loading.framework_load(SMALL)
+    framework = services.framework_load(SMALL)
     assert Criterion.objects.get(framework=framework, code="1.1").maximum == Decimal("2.50")
     assert Criterion.objects.get(framework=framework, code="1.2").parent.code == "1"
     assert Criterion.objects.get(framework=framework, code="2").method == "survey"
@@ -80,23 +80,23 @@ def test_framework_that_does_not_add_up_is_refused_and_nothing_saved(change, mes
     data = copy.deepcopy(SMALL)
     change(data)
     with pytest.raises(Refused) as refused:
-        loading.framework_load(data)
+        services.framework_load(data)
     assert any(message in reason for reason in refused.value.reasons), refused.value.reasons
     assert not Framework.objects.exists() and not Criterion.objects.exists()
 
 
 def test_framework_is_copied_to_a_new_year_and_the_copy_edited_alone():
-    framework = loading.framework_load(SMALL)
-    copy_ = loading.framework_copy(framework=framework, year=2026)
+    framework = services.framework_load(SMALL)
+    copy_ = services.framework_copy(framework=framework, year=2026)
     assert copy_.year == 2026 and copy_.criteria.count() == framework.criteria.count() == 4
     Criterion.objects.filter(framework=copy_, code="2").update(name="Thủ tục hành chính (sửa)")
     assert Criterion.objects.get(framework=framework, code="2").name == "Thủ tục hành chính"
     with pytest.raises(Refused, match="đã có"):
-        loading.framework_copy(framework=framework, year=2026)
+        services.framework_copy(framework=framework, year=2026)
 
 
 def test_ranking_shares_ranks_on_ties_and_counts_leaves_only():
-    framework = loading.framework_load(SMALL)
+    framework = services.framework_load(SMALL)
     province = ProvinceFactory(code="lai-chau", name="Lai Châu")
     leaves = {c.code: c for c in framework.criteria.filter(children__isnull=True)}
     totals = {"A": ("2.5", "1.5", "6"), "B": ("2", "1.25", "5"), "C": ("2.25", "1", "5"), "D": ("1", "1", "5")}
@@ -202,7 +202,7 @@ def test_framework_goes_to_excel_and_back_and_a_bad_sheet_is_refused(tmp_path):
     from django.core.management import CommandError, call_command
     from openpyxl import load_workbook
 
-    framework = loading.framework_load(SMALL)
+    framework = services.framework_load(SMALL)
     data = loading.framework_xlsx(framework)
     again = loading.framework_from_xlsx(data)
     assert (again["code"], again["year"], [c["code"] for c in again["criteria"]]) == ("THU", 2025, ["1", "2"])

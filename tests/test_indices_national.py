@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from core.exceptions import ImportFileError, Refused
-from indices import forms, national_sheet, selectors
+from indices import forms, national_sheet, selectors, services
 from indices.models import NationalResult
 
 from .conftest import client_for
@@ -52,7 +52,7 @@ def test_a_table_as_offices_write_it_gives_the_summary_sentence(lang_son, organi
     preview = national_sheet.read(lang_son, table(LAI_CHAU_LIKE))
     assert preview.ok and preview.counts == {"create": 4, "update": 0, "unchanged": 0}
     assert not NationalResult.objects.exists()  # reading writes nothing
-    national_sheet.apply(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+    services.national_results_import(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
     sipas_2023 = NationalResult.objects.get(year=2023, index="sipas")
     assert (sipas_2023.score, sipas_2023.rank, sipas_2023.out_of) == (Decimal("79.82"), 50, 63)
     assert NationalResult.objects.get(year=2024, index="par").source == "Quyết định số 268/QĐ-BNV ngày 28/3/2025"
@@ -84,7 +84,7 @@ def test_each_problem_names_its_cell_and_nothing_is_written(lang_son, organiser,
     assert not preview.ok
     assert any(str(p).startswith(expected) for p in preview.problems), [str(p) for p in preview.problems]
     with pytest.raises(Refused):
-        national_sheet.apply(actor=organiser, province=lang_son, data=data)
+        services.national_results_import(actor=organiser, province=lang_son, data=data)
     assert list(NationalResult.objects.values()) == before
 
 
@@ -100,12 +100,12 @@ def test_a_repeated_line_a_missing_column_and_a_file_that_is_no_sheet(lang_son):
 
 
 def test_updates_are_told_apart_and_the_export_reads_back_unchanged(lang_son, organiser):
-    national_sheet.apply(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+    services.national_results_import(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
     corrected = [list(r) for r in LAI_CHAU_LIKE]
     corrected[0][2] = 85.8  # a corrected 2023 score
     preview = national_sheet.read(lang_son, table(corrected))
     assert preview.counts == {"create": 0, "update": 1, "unchanged": 3}
-    national_sheet.apply(actor=organiser, province=lang_son, data=table(corrected))
+    services.national_results_import(actor=organiser, province=lang_son, data=table(corrected))
     assert NationalResult.objects.count() == 4
     assert NationalResult.objects.get(year=2023, index="par").score == Decimal("85.80")
     exported = national_sheet.workbook(lang_son)
@@ -114,7 +114,7 @@ def test_updates_are_told_apart_and_the_export_reads_back_unchanged(lang_son, or
 
 def test_only_the_organiser_imports(lang_son, official, other_organiser):
     with pytest.raises(Refused):
-        national_sheet.apply(actor=other_organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+        services.national_results_import(actor=other_organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
     assert client_for(official).get("/chi-so/toan-quoc/nhap/").status_code == 403
     assert not NationalResult.objects.exists()
 
@@ -145,7 +145,7 @@ def test_the_entry_form_holds_the_number_of_provinces_to_the_year():
 
 
 def test_a_percent_cell_and_a_table_without_the_source_column(lang_son, organiser):
-    national_sheet.apply(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
+    services.national_results_import(actor=organiser, province=lang_son, data=table(LAI_CHAU_LIKE))
     book = Workbook()
     sheet = book.active
     sheet.append(["Năm", "Chỉ số", "Kết quả", "Xếp hạng"])
@@ -156,7 +156,7 @@ def test_a_percent_cell_and_a_table_without_the_source_column(lang_son, organise
     book.save(out)
     preview = national_sheet.read(lang_son, out.getvalue())
     assert preview.ok and preview.counts == {"create": 0, "update": 0, "unchanged": 2}
-    national_sheet.apply(actor=organiser, province=lang_son, data=out.getvalue())
+    services.national_results_import(actor=organiser, province=lang_son, data=out.getvalue())
     kept = NationalResult.objects.get(year=2024, index="par")
     assert kept.source == "Quyết định số 268/QĐ-BNV ngày 28/3/2025"  # no column: the source on record stays
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from agencies.models import AgencyKind
 from core.exceptions import ImportFileError, Refused
-from indices import excel, loading, selectors, services
+from indices import excel, scoring, selectors, services
 from indices.models import Assessment, NationalResult, Publication, Responsibility, Score
 from notifications.models import DeadlineItem
 
@@ -58,7 +58,7 @@ FRAMEWORK = {
 
 @pytest.fixture
 def framework(db):
-    return loading.framework_load(copy.deepcopy(FRAMEWORK))
+    return services.framework_load(copy.deepcopy(FRAMEWORK))
 
 
 def leaf(framework, code):
@@ -104,7 +104,7 @@ def score(framework, agency, values: dict, round="appraised", status=Assessment.
     ],
 )
 def test_scores_are_read_as_people_type_them(raw, value):
-    assert services.parse_score(raw) == (Decimal(value) if value else None)
+    assert scoring.parse_score(raw) == (Decimal(value) if value else None)
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_scores_are_read_as_people_type_them(raw, value):
 )
 def test_scores_that_are_not_numbers_say_why(raw, message):
     with pytest.raises(ValueError, match=message):
-        services.parse_score(raw)
+        scoring.parse_score(raw)
 
 
 def test_self_assessment_checks_every_score_and_saves_none_when_one_is_wrong(framework, lang_son, official, organiser):
@@ -255,12 +255,12 @@ def test_import_previews_then_writes_scores_totals_and_the_ranking(framework, la
     preview = excel.read(framework, lang_son, data)
     assert preview.ok and preview.cells == 8 and not Score.objects.exists()  # reading writes nothing
     assert len(preview.rows) == 2 and preview.blanks == 0  # the Sở's own row, left blank, changes nothing
-    excel.apply(actor=organiser, framework=framework, province=lang_son, data=data)
+    services.scores_import(actor=organiser, framework=framework, province=lang_son, data=data)
     rows = [(r.agency.code, r.score, r.rank) for r in selectors.ranking(framework, lang_son)]
     assert rows == [(b.code, Decimal("20.00"), 1), (a.code, Decimal("18.25"), 2)]
     assert set(Assessment.objects.values_list("status", flat=True)) == {"appraised"}
     # A second import of a corrected file changes the values, not the number of rows.
-    excel.apply(
+    services.scores_import(
         actor=organiser,
         framework=framework,
         province=lang_son,
@@ -289,7 +289,7 @@ def test_each_import_error_names_its_cell_and_nothing_is_written(framework, lang
     assert not preview.ok
     assert any(str(problem).startswith(expected) for problem in preview.problems), [str(p) for p in preview.problems]
     with pytest.raises(Refused):
-        excel.apply(actor=organiser, framework=framework, province=lang_son, data=data)
+        services.scores_import(actor=organiser, framework=framework, province=lang_son, data=data)
     assert list(Score.objects.values_list("pk", "value")) == before
 
 
@@ -314,7 +314,7 @@ def test_published_results_are_not_overwritten_by_an_import(framework, lang_son,
     score(framework, organiser.agency, {"1.1": "4", "1.2": "4", "2.1": "5", "2.2": "6"})
     services.results_publish(actor=organiser, framework=framework, province=lang_son)
     with pytest.raises(Refused, match="đã công bố"):
-        excel.apply(
+        services.scores_import(
             actor=organiser,
             framework=framework,
             province=lang_son,
@@ -388,7 +388,7 @@ def test_an_official_sees_their_own_result_before_publication_and_the_province_a
 
 
 def test_ranking_and_agency_pages_keep_their_query_count_as_agencies_grow(framework, lang_son, organiser):
-    previous = loading.framework_copy(framework=framework, year=2024)
+    previous = services.framework_copy(framework=framework, year=2024)
     Responsibility.objects.create(province=lang_son, framework_code="PAR-SO", code="2", agency=organiser.agency)
 
     def add(count, start):
@@ -420,7 +420,7 @@ def test_ranking_and_agency_pages_keep_their_query_count_as_agencies_grow(framew
 
 
 def test_ranking_page_shows_changes_losses_and_who_answers(framework, lang_son, organiser):
-    previous = loading.framework_copy(framework=framework, year=2024)
+    previous = services.framework_copy(framework=framework, year=2024)
     office = AgencyFactory(
         province=lang_son,
         kind=AgencyKind.COMMITTEE_OFFICE,
@@ -526,7 +526,7 @@ def test_plan_gets_one_duty_per_responsible_agency_for_the_provinces_lost_points
     from conferences import services as conference_services
     from conferences.models import ImprovementPlan
 
-    province_framework = loading.framework_load(
+    province_framework = services.framework_load(
         {**copy.deepcopy(FRAMEWORK), "code": "PAR-TINH", "year": 2024, "subject": "province"}
     )
     committee = AgencyFactory(province=lang_son, kind=AgencyKind.PROVINCIAL_COMMITTEE, code="UBND")
@@ -593,7 +593,7 @@ def test_role_pages_refuse_what_a_role_may_not_do(framework, lang_son, official,
         client = client_for(user)
         assert client.get(f"/chi-so/bo/{framework.pk}/nhap/").status_code == 403
         assert client.get(f"/chi-so/bo/{framework.pk}/mau-nhap-diem.xlsx").status_code == 403
-        assert client.post(f"/chi-so/bo/{framework.pk}/cong-bo/").status_code == 302
+        assert client.post(f"/chi-so/bo/{framework.pk}/cong-bo/").status_code == 403
     assert client_for(leader).get(f"/chi-so/danh-gia/{assessment.pk}/tham-dinh/").status_code == 403
     assert not Publication.objects.exists()
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from notifications import schedule, services, tasks
+from notifications import schedule, services
 from notifications.models import Channel, DeadlineItem, Message, MessageState, ReminderPolicy, ReminderStep, StepState
 from notifications.services import Recipient
 
@@ -90,7 +90,7 @@ def test_due_step_is_sent_once_by_mail_and_in_the_portal(official, django_captur
     monkeypatch.setattr(clock, "now", lambda: at("2026-11-27", 8, 1))  # the worker writes the body when it sends
     _deadline(official)
     with django_capture_on_commit_callbacks(execute=True):
-        result = tasks.run_sweep(now=at("2026-11-27", 8, 1))
+        result = services.run_sweep(now=at("2026-11-27", 8, 1))
     assert result["steps"] == 1 and len(mail.outbox) == 1
     sent = mail.outbox[0]
     assert sent.subject == ("[Cần xử lý] Hạn gửi tham luận: 4/12/2026 — Hội nghị phân tích SIPAS, PAR INDEX 2025")
@@ -99,7 +99,7 @@ def test_due_step_is_sent_once_by_mail_and_in_the_portal(official, django_captur
     assert Message.objects.get(channel=Channel.PORTAL).user == official
     assert Message.objects.get(channel=Channel.EMAIL).state == MessageState.SENT
     with django_capture_on_commit_callbacks(execute=True):
-        again = tasks.run_sweep(now=at("2026-11-27", 8, 3))
+        again = services.run_sweep(now=at("2026-11-27", 8, 3))
     assert again["steps"] == 0 and len(mail.outbox) == 1
 
 
@@ -120,7 +120,7 @@ def test_two_sweeps_at_once_send_each_step_once(official):
     def sweep():
         barrier.wait()
         try:
-            results.append(tasks.run_sweep(now=at("2026-11-27", 8, 1)))
+            results.append(services.run_sweep(now=at("2026-11-27", 8, 1)))
         finally:
             connection.close()
 
@@ -147,7 +147,7 @@ def test_finished_item_gets_no_more_reminders(official, django_capture_on_commit
     _deadline(official)
     services.deadline_done(keys=["submissions.presentation:1"], now=at("2026-11-21"))
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.run_sweep(now=at("2026-12-20"))
+        services.run_sweep(now=at("2026-12-20"))
     assert not Message.objects.exists() and not mail.outbox
     assert not ReminderStep.objects.filter(state=StepState.PENDING).exists()
 
@@ -157,7 +157,7 @@ def test_digest_gathers_a_persons_reminders_into_one_mail(official, django_captu
     _deadline(official, key="a")
     _deadline(official, key="b", due="2026-11-30")  # its 7-day step (23/11) is overtaken by the 3-day one
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.run_sweep(now=at("2026-11-27", 8, 1))
+        services.run_sweep(now=at("2026-11-27", 8, 1))
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "[Cần xử lý] 2 việc đến hạn — Cổng CCHC"
     assert Message.objects.filter(state=MessageState.MERGED).count() == 2
@@ -180,7 +180,7 @@ def test_sweep_query_count_does_not_grow_with_items(official, django_capture_on_
         for i in range(size):
             _deadline(official, key=f"q{n}:{i}")
         with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False):
-            result = tasks.run_sweep(now=at("2026-11-27", 8, 1))
+            result = services.run_sweep(now=at("2026-11-27", 8, 1))
         assert result["steps"] == size
         services.deadline_done(keys=[f"q{n}:{i}" for i in range(size)])
         counts.append(len(queries))
@@ -201,17 +201,17 @@ def smtp(settings):
 
 def _queued(official) -> Message:
     _deadline(official)
-    tasks.run_sweep(now=at("2026-11-27", 8, 1))  # on_commit not run: the message stays queued
+    services.run_sweep(now=at("2026-11-27", 8, 1))  # on_commit not run: the message stays queued
     return Message.objects.get(channel=Channel.EMAIL)
 
 
 def test_smtp_451_is_retried_then_sent(official, smtp):
     message = _queued(official)
     smtp.mailbox.answers = ["451 4.3.0 Hệ thống bận, thử lại sau"]
-    assert tasks.deliver(message.pk, now=at("2026-11-27", 8, 2)) == MessageState.QUEUED
+    assert services.deliver(message.pk, now=at("2026-11-27", 8, 2)) == MessageState.QUEUED
     message.refresh_from_db()
     assert message.attempts == 1 and "451" in message.last_error and message.next_attempt_at == at("2026-11-27", 8, 3)
-    assert tasks.deliver(message.pk, now=at("2026-11-27", 8, 3)) == MessageState.SENT
+    assert services.deliver(message.pk, now=at("2026-11-27", 8, 3)) == MessageState.SENT
     assert len(smtp.mailbox.delivered) == 1
     assert smtp.mailbox.delivered[0]["subject"].startswith("[Cần xử lý] Hạn gửi tham luận")
 
@@ -219,10 +219,10 @@ def test_smtp_451_is_retried_then_sent(official, smtp):
 def test_smtp_550_fails_and_is_kept_with_its_error(official, smtp):
     message = _queued(official)
     smtp.mailbox.answers = ["550 5.1.1 Hộp thư không tồn tại"]
-    assert tasks.deliver(message.pk) == MessageState.FAILED
+    assert services.deliver(message.pk) == MessageState.FAILED
     message.refresh_from_db()
     assert message.state == MessageState.FAILED and message.last_error.startswith("550")
-    assert tasks.deliver(message.pk) is None and not smtp.mailbox.delivered  # never sent twice by accident
+    assert services.deliver(message.pk) is None and not smtp.mailbox.delivered  # never sent twice by accident
     copy = services.message_resend(message=message, actor=None)
     assert copy.resend_of == message and copy.state == MessageState.QUEUED
 
@@ -231,14 +231,14 @@ def test_refused_connection_is_transient(official, settings):
     message = _queued(official)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
-    assert tasks.deliver(message.pk) == MessageState.QUEUED
+    assert services.deliver(message.pk) == MessageState.QUEUED
 
 
 def test_message_stuck_in_sending_is_queued_again_by_the_sweep(official, smtp, django_capture_on_commit_callbacks):
     message = _queued(official)
     Message.objects.filter(pk=message.pk).update(state=MessageState.SENDING, sending_since=at("2026-11-27", 8, 2))
     with django_capture_on_commit_callbacks(execute=True):
-        result = tasks.run_sweep(now=at("2026-11-27", 8, 30))
+        result = services.run_sweep(now=at("2026-11-27", 8, 30))
     assert result["recovered"] == 1
     message.refresh_from_db()
     assert message.state == MessageState.SENT and len(smtp.mailbox.delivered) == 1
@@ -251,7 +251,7 @@ def test_the_database_refuses_a_second_message_for_the_same_step_and_person(
 
     _deadline(official)
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.run_sweep(now=at("2026-11-27", 8, 1))
+        services.run_sweep(now=at("2026-11-27", 8, 1))
     sent = Message.objects.get(channel=Channel.EMAIL)
     with pytest.raises(IntegrityError), transaction.atomic():
         Message.objects.create(

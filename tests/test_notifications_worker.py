@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
-from notifications import tasks
+from notifications import services
 from notifications.models import Channel, Message, MessageState
 
 from .factories import UserFactory
@@ -156,10 +156,10 @@ def official(db):
 
 def test_real_worker_sends_a_due_step_once(official, worker, smtp):
     _deadline(official)
-    tasks.run_sweep(now=at("2026-11-27", 8, 1))
+    services.run_sweep(now=at("2026-11-27", 8, 1))
     assert wait_for(lambda: len(smtp.mailbox.delivered) == 1)
-    tasks.run_sweep(now=at("2026-11-27", 8, 5))
-    tasks.run_sweep(now=at("2026-11-27", 9, 0))
+    services.run_sweep(now=at("2026-11-27", 8, 5))
+    services.run_sweep(now=at("2026-11-27", 9, 0))
     time.sleep(1.5)
     assert len(smtp.mailbox.delivered) == 1
     assert Message.objects.get(channel=Channel.EMAIL).state == MessageState.SENT
@@ -168,7 +168,7 @@ def test_real_worker_sends_a_due_step_once(official, worker, smtp):
 def test_worker_killed_while_sending_gives_no_duplicate_and_no_loss(official, worker, smtp):
     _deadline(official)
     smtp.mailbox.pause = 3.0  # the server takes its time inside DATA
-    tasks.run_sweep(now=at("2026-11-27", 8, 1))
+    services.run_sweep(now=at("2026-11-27", 8, 1))
     message = Message.objects.get(channel=Channel.EMAIL)
     assert wait_for(lambda: Message.objects.get(pk=message.pk).state == MessageState.SENDING)
     worker.kill()
@@ -177,10 +177,10 @@ def test_worker_killed_while_sending_gives_no_duplicate_and_no_loss(official, wo
     assert smtp.mailbox.delivered == []
     worker.start()
     later = timezone.now() + dt.timedelta(minutes=10)  # past NOTIFICATION_SENDING_TIMEOUT
-    result = tasks.run_sweep(now=later)
+    result = services.run_sweep(now=later)
     assert result["recovered"] == 1
     assert wait_for(lambda: Message.objects.get(pk=message.pk).state == MessageState.SENT)
-    tasks.run_sweep(now=later + dt.timedelta(minutes=10))
+    services.run_sweep(now=later + dt.timedelta(minutes=10))
     time.sleep(1)
     assert len(smtp.mailbox.delivered) == 1
     assert Message.objects.get(pk=message.pk).attempts == 2
@@ -190,12 +190,12 @@ def test_redis_stopped_during_a_sweep_loses_nothing(official, worker, redis, smt
     for n in range(5):
         _deadline(official, key=f"item:{n}")
     redis.stop()
-    result = tasks.run_sweep(now=at("2026-11-27", 8, 1))  # the steps become messages; none can be handed over
+    result = services.run_sweep(now=at("2026-11-27", 8, 1))  # the steps become messages; none can be handed over
     assert result["messages"] == 10
     assert Message.objects.filter(channel=Channel.EMAIL, state=MessageState.QUEUED, dispatched_at=None).count() == 5
     redis.start()
     assert wait_for(lambda: app.control.ping(timeout=0.5), 60), "the worker did not reconnect"
-    tasks.run_sweep(now=at("2026-11-27", 8, 3))
+    services.run_sweep(now=at("2026-11-27", 8, 3))
     assert wait_for(lambda: len(smtp.mailbox.delivered) == 5)
     time.sleep(1)
     assert len(smtp.mailbox.delivered) == 5

@@ -15,7 +15,6 @@ from agencies.models import AgencyKind, Role
 from conferences import services as conferences
 from conferences.models import ContentItem, Invitation
 from notifications import services as notifications
-from notifications import tasks
 from notifications.models import Channel, DeadlineItem, Message, MessageState, ReminderStep, StepState
 from submissions import services as submissions
 from submissions.models import Assignment
@@ -204,7 +203,7 @@ def test_official_sees_unread_notifications_and_opening_one_marks_it_read(
 ):
     invitation = Invitation.objects.get(conference=invited)
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.run_sweep(now=timezone.now() + dt.timedelta(days=30))
+        notifications.run_sweep(now=timezone.now() + dt.timedelta(days=30))
     notice = Message.objects.get(channel=Channel.PORTAL, user=commune_official)
     client = client_for(commune_official)
     home = client.get("/").content.decode()
@@ -228,7 +227,7 @@ def test_another_persons_notification_cannot_be_opened(
     invited, commune_official, lang_son, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.run_sweep(now=timezone.now() + dt.timedelta(days=30))
+        notifications.run_sweep(now=timezone.now() + dt.timedelta(days=30))
     notice = Message.objects.get(channel=Channel.PORTAL)
     stranger = _staff_of(lang_son, Role.OFFICIAL, code="STP", name="Sở Tư pháp")
     assert client_for(stranger).get(reverse("notifications:open", args=[notice.pk])).status_code == 404

@@ -4,7 +4,8 @@ from django.core.management.base import CommandError
 
 from core.commands import SystemCommand
 from core.exceptions import Refused
-from indices.loading import framework_from_xlsx, framework_load
+from indices.loading import framework_from_xlsx
+from indices.services import framework_load
 
 
 class Command(SystemCommand):

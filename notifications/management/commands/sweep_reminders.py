@@ -1,7 +1,7 @@
 import time
 
 from core.commands import SystemCommand
-from notifications.tasks import run_sweep
+from notifications.services import run_sweep
 
 
 class Command(SystemCommand):

@@ -1,13 +1,13 @@
 """Writes for index results: scores by round, the assessment's path
-(self-assessing → submitted → appraised → published), totals kept by the
-database, national results and who answers for each criterion. Every refusal
-says why in Vietnamese and changes nothing."""
+(indices.workflows), totals kept by the database, publication, national
+results and who answers for each criterion. Every refusal says why in
+Vietnamese and changes nothing; every change is audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,61 +17,20 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind
-from agencies.permissions import can_organise
+from agencies.models import Agency
+from core import audit
 from core.exceptions import Refused
-from core.formatting import vn_number
+from core.permissions import require
 
-from . import reminders
-from .models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility, Score
+from .. import reminders
+from ..models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility, Score
+from ..scoring import check_score, parse_score
+from ..selectors import covered_agencies
+from ..workflows import ASSESSMENT
 
 S = Assessment.Status
 ROUND = Score.Round
-
-# Which agencies a framework's subject covers.
-SUBJECT_KINDS = {
-    Framework.Subject.DEPARTMENT: PROVINCIAL_BODY_KINDS,
-    Framework.Subject.COMMUNE: LOCAL_UNIT_KINDS,
-    Framework.Subject.PROVINCE: (AgencyKind.PROVINCIAL_COMMITTEE,),
-}
-
-
-def parse_score(raw) -> Decimal | None:
-    """A score as people type it: "85,97", "85.97", 85.97; blank is None.
-    Raises ValueError with the Vietnamese reason."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(_("“%(value)s” không phải là số.") % {"value": raw})
-    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
-    if isinstance(raw, str) and "," in text:
-        if "." in text:  # "1.234,5": dots group thousands
-            text = text.replace(".", "")
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("“%(value)s” không phải là số.") % {"value": raw}) from None
-    if not value.is_finite():
-        raise ValueError(_("“%(value)s” không phải là số.") % {"value": raw})
-    rounded = value.quantize(Decimal("0.01"))
-    # Excel stores 85.97 as 85.969999999999999: a float is rounded, typed text is not.
-    if not isinstance(raw, float) and rounded != value:
-        raise ValueError(_("“%(value)s” có quá hai chữ số thập phân.") % {"value": raw})
-    return rounded
-
-
-def check_score(value: Decimal, criterion: Criterion) -> str:
-    """'' when 0 ≤ value ≤ maximum, else the reason."""
-    if value < 0:
-        return _("Điểm không được âm.")
-    if value > criterion.maximum:
-        return _("Điểm %(value)s vượt điểm tối đa %(maximum)s của tiêu chí %(code)s.") % {
-            "value": vn_number(value, 2),
-            "maximum": vn_number(criterion.maximum, 2),
-            "code": criterion.code,
-        }
-    return ""
+ONLY_ORGANISERS = _("Chỉ Sở Nội vụ của tỉnh mới làm được việc này.")
 
 
 def totals_refresh(assessments: QuerySet[Assessment], rounds=(ROUND.SELF, ROUND.APPRAISED)) -> None:
@@ -92,17 +51,11 @@ def totals_refresh(assessments: QuerySet[Assessment], rounds=(ROUND.SELF, ROUND.
 # --- Opening the self-assessment --------------------------------------------------------------
 
 
-def covered_agencies(framework: Framework, province) -> QuerySet[Agency]:
-    return Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject]).exclude(
-        active_to__lt=timezone.localdate()
-    )
-
-
 @transaction.atomic
 def assessments_open(*, actor, framework: Framework, province, deadline: dt.date | None) -> int:
     """Open (or reschedule) the self-assessment of every agency the framework
     covers in the province; their officials are reminded of the deadline."""
-    if not can_organise(actor, province.pk):
+    if not actor.has_perm("indices.organise", province):
         raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới mở tự đánh giá."))
     if deadline is not None and deadline < timezone.localdate():
         raise Refused(_("Hạn tự đánh giá %(day)s đã qua.") % {"day": deadline.strftime("%d/%m/%Y")})
@@ -120,6 +73,15 @@ def assessments_open(*, actor, framework: Framework, province, deadline: dt.date
     )
     Assessment.objects.filter(framework=framework, agency__in=agencies, status=S.SELF).update(self_deadline=deadline)
     reminders.schedule(framework, province)
+    audit.record(
+        actor=actor,
+        action="assessment.open",
+        target=framework,
+        province_id=province.pk,
+        model=Assessment,
+        count=len(agencies),
+        after={"self_deadline": deadline},
+    )
     return len(agencies) - len(existing)
 
 
@@ -136,13 +98,12 @@ class ScoreInput:
 
 def _may_score(actor, assessment: Assessment, round: str) -> None:
     if round == ROUND.SELF:
-        own = actor.agency_id == assessment.agency_id
-        if not (own or can_organise(actor, assessment.agency.province_id)):
+        if not actor.has_perm("indices.self_assess", assessment):
             raise Refused(_("Chỉ cán bộ của đơn vị mới tự đánh giá."))
         if assessment.status != S.SELF:
             raise Refused(_("Bản tự đánh giá đã gửi, không sửa được nữa."))
     else:
-        if not can_organise(actor, assessment.agency.province_id):
+        if not actor.has_perm("indices.organise", assessment):
             raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới thẩm định."))
         if assessment.status == S.PUBLISHED:
             raise Refused(_("Kết quả đã công bố, không sửa được nữa."))
@@ -175,7 +136,8 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
         parsed.append((criterion, value, item))
     if errors:
         return errors
-    current = {s.criterion_id: s for s in assessment.scores.filter(round=round)}
+    current = {s.criterion_id: s for s in assessment.scores.filter(round=round).select_related("criterion")}
+    before = {code: str(score.value) for code, score in ((s.criterion.code, s) for s in current.values())}
     stored: list[str] = []
     try:
         for criterion, value, item in parsed:
@@ -199,8 +161,18 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
             default_storage.delete(name)
         raise
     totals_refresh(Assessment.objects.filter(pk=assessment.pk))
+    after = {s.criterion.code: str(s.value) for s in assessment.scores.filter(round=round).select_related("criterion")}
+    audit.record(
+        actor=actor,
+        action=f"assessment.scores.{round}",
+        target=assessment,
+        before=before,
+        after=after,
+        count=len(parsed),
+    )
     if round == ROUND.APPRAISED and assessment.status in (S.SELF, S.SUBMITTED):
-        Assessment.objects.filter(pk=assessment.pk).update(status=S.APPRAISED, appraised_at=timezone.now())
+        with ASSESSMENT.step(assessment, "appraise", actor=actor):
+            pass
     return {}
 
 
@@ -226,42 +198,37 @@ def _evidence_name(assessment: Assessment, criterion: Criterion, original: str) 
     return f"{assessment.pk}-{criterion.code}.{suffix[:8]}"
 
 
-@transaction.atomic
 def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
-    assessment = Assessment.objects.select_for_update().select_related("agency", "framework").get(pk=assessment.pk)
-    _may_score(actor, assessment, ROUND.SELF)
-    # Criteria scored by sociological survey are measured, not self-assessed.
-    missing = (
-        assessment.framework.criteria.filter(children__isnull=True)
-        .exclude(method=Criterion.Method.SURVEY)
-        .exclude(scores__assessment=assessment, scores__round=ROUND.SELF)
-        .order_by("order")
-    )
-    codes = [c.code for c in missing[:8]]
-    if codes:
-        raise Refused(_("Còn tiêu chí chưa chấm: %(codes)s.") % {"codes": ", ".join(codes)})
-    assessment.status, assessment.submitted_at = S.SUBMITTED, timezone.now()
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
-    reminders.done([assessment.pk])
+    require(actor, "indices.self_assess", assessment, _("Chỉ cán bộ của đơn vị mới tự đánh giá."))
+    with ASSESSMENT.step(assessment, "submit", actor=actor) as locked:
+        # Criteria scored by sociological survey are measured, not self-assessed.
+        missing = (
+            locked.framework.criteria.filter(children__isnull=True)
+            .exclude(method=Criterion.Method.SURVEY)
+            .exclude(scores__assessment=locked, scores__round=ROUND.SELF)
+            .order_by("order")
+        )
+        codes = [c.code for c in missing[:8]]
+        if codes:
+            raise Refused(_("Còn tiêu chí chưa chấm: %(codes)s.") % {"codes": ", ".join(codes)})
+        reminders.done([locked.pk])
     return assessment
 
 
-@transaction.atomic
 def assessment_reopen(*, actor, assessment: Assessment) -> Assessment:
     """Send a submitted self-assessment back to the agency for changes."""
-    if not can_organise(actor, assessment.agency.province_id):
+    if not actor.has_perm("indices.organise", assessment):
         raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới trả lại bản tự đánh giá."))
-    if assessment.status != S.SUBMITTED:
-        raise Refused(_("Chỉ trả lại được bản tự đánh giá đã gửi và chưa thẩm định."))
-    assessment.status, assessment.submitted_at = S.SELF, None
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    with ASSESSMENT.step(assessment, "reopen", actor=actor, fields=["submitted_at"]) as locked:
+        locked.submitted_at = None
     return assessment
 
 
 @transaction.atomic
 def results_publish(*, actor, framework: Framework, province) -> Publication:
-    """Publish the appraised results of the province's agencies under the framework."""
-    if not can_organise(actor, province.pk):
+    """Publish the appraised results of the province's agencies under the
+    framework: one change for all of them, audited as one."""
+    if not actor.has_perm("indices.organise", province):
         raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới công bố kết quả."))
     rows = Assessment.objects.filter(framework=framework, agency__province=province)
     if not rows.filter(total__isnull=False).exists():
@@ -269,22 +236,36 @@ def results_publish(*, actor, framework: Framework, province) -> Publication:
     waiting = rows.filter(total__isnull=True).count()
     if waiting:
         raise Refused(_("Còn %(count)s đơn vị chưa có điểm thẩm định.") % {"count": waiting})
-    rows.exclude(status=S.PUBLISHED).update(status=S.PUBLISHED, published_at=timezone.now())
+    published = rows.filter(status__in=ASSESSMENT["publish"].source).update(
+        status=S.PUBLISHED, published_at=timezone.now()
+    )
     publication, _created = Publication.objects.get_or_create(
         province=province, year=framework.year, defaults={"published_by": actor}
     )
     publication.frameworks.add(framework)
     reminders.done(list(rows.values_list("pk", flat=True)))
+    audit.record(
+        actor=actor,
+        action="assessment.publish",
+        target=publication,
+        model=Assessment,
+        count=published,
+        after={"framework": str(framework)},
+    )
     return publication
 
 
 # --- National results and responsibilities ----------------------------------------------------
 
 
+NATIONAL_FIELDS = ["year", "index", "score", "rank", "out_of", "source"]
+
+
 def national_result_save(*, actor, province, values: dict, instance: NationalResult | None = None) -> NationalResult:
-    if not can_organise(actor, province.pk):
+    if not actor.has_perm("indices.organise", province):
         raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả công bố."))
     result = instance or NationalResult(province=province)
+    before = audit.snapshot(result, NATIONAL_FIELDS) if result.pk else {}
     for key, value in values.items():
         setattr(result, key, value)
     result.entered_by = actor
@@ -292,30 +273,44 @@ def national_result_save(*, actor, province, values: dict, instance: NationalRes
         result.full_clean()
     except ValidationError as error:
         raise Refused(*[m for messages in error.message_dict.values() for m in messages]) from error
-    result.save()
+    with transaction.atomic():
+        created = result.pk is None
+        result.save()
+        audit.record(
+            actor=actor,
+            action="national_result.create" if created else "national_result.update",
+            target=result,
+            before=before,
+            after=audit.snapshot(result, NATIONAL_FIELDS),
+        )
     return result
 
 
 @transaction.atomic
 def responsibilities_save(*, actor, province, framework: Framework, mapping: dict[str, Agency | None]) -> int:
     """Replace who answers for each code of the framework's family in the province."""
-    if not can_organise(actor, province.pk):
+    if not actor.has_perm("indices.organise", province):
         raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới phân công trách nhiệm."))
     foreign = [a for a in mapping.values() if a is not None and a.province_id != province.pk]
     if foreign:
         raise Refused(_("Cơ quan chịu trách nhiệm phải thuộc tỉnh."))
-    Responsibility.objects.filter(province=province, framework_code=framework.code, code__in=list(mapping)).delete()
+    current = Responsibility.objects.filter(province=province, framework_code=framework.code, code__in=list(mapping))
+    before = {r.code: str(r.agency) for r in current.select_related("agency")}
+    current.delete()
     rows = [
         Responsibility(province=province, framework_code=framework.code, code=code, agency=agency)
         for code, agency in mapping.items()
         if agency is not None
     ]
     Responsibility.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action="responsibility.save",
+        target=framework,
+        province_id=province.pk,
+        model=Responsibility,
+        count=len(rows),
+        before=before,
+        after={r.code: str(r.agency) for r in rows},
+    )
     return len(rows)
-
-
-def can_self_assess(user, assessment: Assessment) -> bool:
-    """The agency's own people while it is self-assessing (the Sở may help)."""
-    if assessment.status != S.SELF:
-        return False
-    return user.agency_id == assessment.agency_id or can_organise(user, assessment.agency.province_id)

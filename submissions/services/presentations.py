@@ -1,4 +1,4 @@
-"""Every change to presentations: checked, atomic, audited (auditlog).
+"""Every change to presentations: checked, atomic, audited.
 
 An upload is validated from its bytes before anything is written; if the
 database refuses the row afterwards, the stored file is removed again, so
@@ -9,38 +9,24 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.models import Conference
 from conferences.selectors import group_agencies
+from core import audit
 from core.exceptions import Refused
 from core.formatting import vn_date
+from core.permissions import require
 
-from . import booklet as binding
-from . import reminders, selectors
-from .models import Assignment, Booklet, Presentation, Review, Version
-from .tasks import build_booklet
-from .validation import UploadRejected, inspect_upload
+from .. import reminders
+from ..models import Assignment, Presentation, Review, Version
+from ..validation import UploadRejected, inspect_upload
+from ..workflows import PRESENTATION
 
 Status = Presentation.Status
-
-
-def _require_manager(user, conference: Conference):
-    if not selectors.can_manage(user, conference):
-        raise PermissionDenied
-
-
-def can_upload(user, presentation: Presentation) -> bool:
-    """The assignee's officials, and the organisers, who may upload what
-    reached them by other means on the agency's behalf."""
-    if not user.is_authenticated:
-        return False
-    if user.is_official:
-        return user.agency_id == presentation.agency_id
-    return selectors.can_manage(user, presentation.assignment.conference)
+ASSIGNMENT_FIELDS = ["topic", "guidance", "assignee", "agency", "group_label", "group_kinds", "due_date", "due_time",
+                     "programme_item", "allow_late", "reminder_days"]  # fmt: skip
 
 
 # --- Assignments -------------------------------------------------------------------------
@@ -61,12 +47,22 @@ def assignment_agencies(assignment: Assignment):
 @transaction.atomic
 def assignment_save(*, actor, assignment: Assignment) -> Assignment:
     """Create or update an assignment and the presentations it stands for."""
-    _require_manager(actor, assignment.conference)
+    require(actor, "submissions.manage", assignment.conference)
+    before = audit.snapshot(Assignment.objects.get(pk=assignment.pk), ASSIGNMENT_FIELDS) if assignment.pk else {}
+    created = assignment.pk is None
     if assignment.pk is None and not assignment.order:
         last = assignment.conference.presentation_assignments.order_by("-order").first()
         assignment.order = (last.order + 1) if last else 1
     assignment.full_clean()
     assignment.save()
+    audit.record(
+        actor=actor,
+        action="assignment.create" if created else "assignment.update",
+        target=assignment,
+        province_id=assignment.conference.province_id,
+        before=before,
+        after=audit.snapshot(assignment, ASSIGNMENT_FIELDS),
+    )
     assignment_sync(actor=actor, assignment=assignment)
     return assignment
 
@@ -76,7 +72,7 @@ def assignment_sync(*, actor, assignment: Assignment) -> tuple[int, int]:
     """Match the presentations to the assignee as the directory (or the
     awards) now stand: add the new agencies; drop the ones no longer in it,
     unless they have sent something, which is never thrown away."""
-    _require_manager(actor, assignment.conference)
+    require(actor, "submissions.manage", assignment.conference)
     wanted = {agency.pk for agency in assignment_agencies(assignment)}
     existing = {p.agency_id: p for p in assignment.presentations.all()}
     added = [Presentation(assignment=assignment, agency_id=pk) for pk in wanted - existing.keys()]
@@ -86,15 +82,32 @@ def assignment_sync(*, actor, assignment: Assignment) -> tuple[int, int]:
     Presentation.objects.filter(pk__in=dropped).delete()
     reminders.done(dropped)
     reminders.schedule(assignment)
+    if added or dropped:
+        audit.record(
+            actor=actor,
+            action="assignment.sync",
+            target=assignment,
+            province_id=assignment.conference.province_id,
+            model=Presentation,
+            count=len(added) + len(dropped),
+            after={"added": len(added), "dropped": len(dropped)},
+        )
     return len(added), len(dropped)
 
 
 @transaction.atomic
 def assignment_delete(*, actor, assignment: Assignment) -> None:
-    _require_manager(actor, assignment.conference)
+    require(actor, "submissions.manage", assignment.conference)
     if Version.objects.filter(presentation__assignment=assignment).exists():
         raise Refused(_("Đã có đơn vị gửi tệp cho tham luận này nên không thể xóa. Có thể sửa nội dung hoặc hạn gửi."))
     reminders.done(list(assignment.presentations.values_list("pk", flat=True)))
+    audit.record(
+        actor=actor,
+        action="assignment.delete",
+        target=assignment,
+        province_id=assignment.conference.province_id,
+        before=audit.snapshot(assignment, ASSIGNMENT_FIELDS),
+    )
     assignment.delete()
 
 
@@ -118,50 +131,47 @@ def upload_deadline_refusal(presentation: Presentation, now=None) -> str | None:
 
 def version_upload(*, actor, presentation: Presentation, upload, note: str = "") -> Version:
     """A new version of the presentation, or a Refused with the reason."""
-    if not can_upload(actor, presentation):
-        raise PermissionDenied
+    require(actor, "submissions.upload", presentation)
     try:
         inspected = inspect_upload(upload, max_bytes=settings.PRESENTATION_MAX_BYTES)
     except UploadRejected as error:
         raise Refused(*error.messages) from None
     stored = None
+    fields = ["current_version", "first_submitted_at", "late"]
     try:
         with transaction.atomic():
-            locked = Presentation.objects.select_for_update().select_related("assignment").get(pk=presentation.pk)
-            refusal = upload_deadline_refusal(locked)
+            current = Presentation.objects.select_for_update().select_related("assignment").get(pk=presentation.pk)
+            refusal = upload_deadline_refusal(current)
             if refusal:
                 raise Refused(refusal)
-            now = timezone.now()
-            # Lateness is the first submission's: a correction sent later is not late.
-            late = now > locked.assignment.due_at and locked.first_submitted_at is None
-            last = locked.versions.order_by("-number").first()
-            version = Version(
-                presentation=locked,
-                number=(last.number + 1) if last else 1,
-                token=uuid.uuid4().hex,
-                original_name=inspected.name,
-                file_type=inspected.file_type,
-                size=inspected.size,
-                sha256=inspected.sha256,
-                pages=inspected.pages,
-                note=note.strip(),
-                is_late=late,
-                uploaded_by=actor,
-                uploaded_at=now,
-            )
-            upload.seek(0)
-            version.file.save(upload.name, upload, save=False)
-            stored = version.file.name
-            version.full_clean()
-            version.save()
-            locked.current_version = version
-            locked.status = Status.SUBMITTED
-            fields = ["current_version", "status", "updated_at"]
-            if locked.first_submitted_at is None:
-                locked.first_submitted_at, locked.late = now, late
-                fields += ["first_submitted_at", "late"]
-            locked.save(update_fields=fields)
-            reminders.done([locked.pk])
+            with PRESENTATION.step(current, "submit", actor=actor, fields=fields) as locked:
+                now = timezone.now()
+                # Lateness is the first submission's: a correction sent later is not late.
+                late = now > current.assignment.due_at and locked.first_submitted_at is None
+                last = locked.versions.order_by("-number").first()
+                version = Version(
+                    presentation=locked,
+                    number=(last.number + 1) if last else 1,
+                    token=uuid.uuid4().hex,
+                    original_name=inspected.name,
+                    file_type=inspected.file_type,
+                    size=inspected.size,
+                    sha256=inspected.sha256,
+                    pages=inspected.pages,
+                    note=note.strip(),
+                    is_late=late,
+                    uploaded_by=actor,
+                    uploaded_at=now,
+                )
+                upload.seek(0)
+                version.file.save(upload.name, upload, save=False)
+                stored = version.file.name
+                version.full_clean()
+                version.save()
+                locked.current_version = version
+                if locked.first_submitted_at is None:
+                    locked.first_submitted_at, locked.late = now, late
+                reminders.done([locked.pk])
     except BaseException:
         if stored:
             version.file.storage.delete(stored)
@@ -172,68 +182,34 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
 
 # --- Review ---------------------------------------------------------------------------------
 
-DECISION_STATUS = {
-    Review.Decision.ACCEPT: Status.ACCEPTED,
-    Review.Decision.REVISE: Status.REVISION,
-    Review.Decision.REJECT: Status.REJECTED,
+DECISION_STEP = {
+    Review.Decision.ACCEPT: "accept",
+    Review.Decision.REVISE: "revise",
+    Review.Decision.REJECT: "reject",
 }
 
 
-@transaction.atomic
 def presentation_review(
     *, actor, presentation: Presentation, decision: str, comment: str = "", version_id: int | None = None
 ) -> Review:
     """`version_id` is the version the organiser looked at: if the agency sent
     another meanwhile, the decision is refused rather than applied to a file
     nobody has read."""
-    _require_manager(actor, presentation.assignment.conference)
-    locked = Presentation.objects.select_for_update().get(pk=presentation.pk)
+    require(actor, "submissions.manage", presentation)
     comment = comment.strip()
-    if decision not in DECISION_STATUS:
+    if decision not in DECISION_STEP:
         raise Refused(_("Quyết định không hợp lệ."))
-    if locked.current_version_id is None:
-        raise Refused(_("Đơn vị chưa gửi tệp nào để xem xét."))
-    if version_id is not None and version_id != locked.current_version_id:
-        raise Refused(_("Đơn vị vừa gửi một bản mới. Hãy xem bản mới trước khi quyết định."))
-    if locked.status == DECISION_STATUS[decision]:
-        raise Refused(_("Tham luận đã ở trạng thái “%(status)s”.") % {"status": locked.get_status_display()})
     if decision != Review.Decision.ACCEPT and not comment:
         raise Refused(_("Hãy ghi nhận xét để đơn vị biết cần sửa gì hoặc vì sao không chấp nhận."))
-    review = Review(
-        presentation=locked, version_id=locked.current_version_id, decision=decision, comment=comment, actor=actor
-    )
-    review.full_clean()
-    review.save()
-    locked.status = DECISION_STATUS[decision]
-    locked.save(update_fields=["status", "updated_at"])
+    with PRESENTATION.step(presentation, DECISION_STEP[decision], actor=actor, note=comment) as locked:
+        if locked.current_version_id is None:
+            raise Refused(_("Đơn vị chưa gửi tệp nào để xem xét."))
+        if version_id is not None and version_id != locked.current_version_id:
+            raise Refused(_("Đơn vị vừa gửi một bản mới. Hãy xem bản mới trước khi quyết định."))
+        review = Review(
+            presentation=locked, version_id=locked.current_version_id, decision=decision, comment=comment, actor=actor
+        )
+        review.full_clean()
+        review.save()
     presentation.refresh_from_db()
     return review
-
-
-# --- Booklet --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def booklet_request(*, actor, conference: Conference) -> Booklet:
-    """The booklet of the accepted presentations as they are now. Asking
-    again for the same content returns the same row; a failed one is retried."""
-    _require_manager(actor, conference)
-    entries = selectors.booklet_entries(conference)
-    if not entries:
-        raise Refused(_("Chưa có tham luận nào được chấp nhận để đưa vào tài liệu hội nghị."))
-    booklet, created = Booklet.objects.select_for_update().get_or_create(
-        conference=conference,
-        content_hash=binding.content_hash(conference, entries),
-        defaults={"total": len(entries), "requested_by": actor},
-    )
-    if not created:
-        # Asked again: it becomes the conference's current booklet.
-        booklet.requested_at, booklet.requested_by = timezone.now(), actor
-        fields = ["requested_at", "requested_by"]
-        if booklet.status == Booklet.Status.FAILED or booklet.is_stalled:
-            booklet.status, booklet.error, booklet.done = Booklet.Status.QUEUED, "", 0
-            fields += ["status", "error", "done"]
-        booklet.save(update_fields=fields)
-    if booklet.status == Booklet.Status.QUEUED:
-        transaction.on_commit(lambda: build_booklet.delay(booklet_id=booklet.pk))
-    return booklet

@@ -1,5 +1,5 @@
-"""What other apps call: set a deadline, say it is done, remind now, send a
-message; and the organiser's resend. Every write is atomic; sending happens
+"""Deadlines other apps hand over, their reminder steps planned from the
+scope's policy, and "remind now". Every write is atomic; sending happens
 after commit, in the worker."""
 
 from __future__ import annotations
@@ -9,15 +9,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
-from . import clock, schedule
-from .models import (
-    Channel,
+from core import audit
+
+from .. import clock, schedule
+from ..models import (
     DeadlineItem,
     ItemRecipient,
-    Message,
-    Preference,
     ReminderPolicy,
     ReminderStep,
     StepState,
@@ -60,14 +58,26 @@ def _effective(policy: ReminderPolicy, override: dict | None) -> ReminderPolicy:
     return ReminderPolicy(scope=policy.scope, **values)
 
 
+POLICY_FIELDS = list(DEFAULT_POLICY)
+
+
 @transaction.atomic
-def policy_save(*, scope: str, values: dict) -> ReminderPolicy:
+def policy_save(*, actor=None, scope: str, values: dict, province_id: int | None = None) -> ReminderPolicy:
     """Save a scope's policy and move the pending steps of its open items."""
     policy, _created = ReminderPolicy.objects.get_or_create(scope=scope, defaults=DEFAULT_POLICY)
+    before = audit.snapshot(policy, POLICY_FIELDS)
     for field, value in values.items():
         setattr(policy, field, value)
     policy.full_clean()
     policy.save()
+    audit.record(
+        actor=actor,
+        action="reminder.policy",
+        target=policy,
+        province_id=province_id,
+        before=before,
+        after=audit.snapshot(policy, POLICY_FIELDS),
+    )
     _plan_steps(list(DeadlineItem.objects.filter(scope=scope, done_at__isnull=True).select_for_update()), clock.now())
     return policy
 
@@ -225,103 +235,24 @@ def deadline_done_scope(*, scope: str, now=None) -> int:
     )
 
 
-def remind_now(*, keys: list[str], scope: str, actor=None, now=None) -> int:
-    """ "Nhắc ngay": one step per open item of the scope, sent at once through
+def remind_now(*, keys: list[str], scope: str, actor=None, now=None, province_id: int | None = None) -> int:
+    """"Nhắc ngay": one step per open item of the scope, sent at once through
     the same path as the sweep. Returns the number of items reminded."""
-    from .tasks import send_steps
+    from .sweep import send_steps
 
     now = now or clock.now()
     code = f"nhac-ngay-{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         items = list(DeadlineItem.objects.filter(key__in=keys, scope=scope, done_at__isnull=True))
         steps = ReminderStep.objects.bulk_create([ReminderStep(item=item, code=code, send_at=now) for item in items])
+        if steps:
+            audit.record(
+                actor=actor,
+                action="reminder.remind_now",
+                model=DeadlineItem,
+                province_id=province_id,
+                count=len(steps),
+                note=", ".join(item.agency_name for item in items if item.agency_name)[:1000],
+            )
     send_steps([s.pk for s in steps], now=now, held=False, actor=actor)
     return len(steps)
-
-
-# --- Messages ---------------------------------------------------------------------------------
-
-
-def notify(
-    *,
-    recipients: list[Recipient],
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    link: str = "",
-    attachments: list[dict] | None = None,
-    scope: str = "",
-    dedupe_key: str | None = None,
-    actor=None,
-) -> list[Message]:
-    """Send a message now (an invitation with its PDF, say). With a
-    `dedupe_key` per recipient, asking twice sends once."""
-    from .tasks import dispatch_after_commit
-
-    made = []
-    with transaction.atomic():
-        for recipient in recipients:
-            if not recipient.email:
-                continue
-            key = f"{dedupe_key}:{recipient.email.lower()}" if dedupe_key else None
-            if key and Message.objects.filter(dedupe_key=key).exists():
-                continue
-            made.append(
-                Message.objects.create(
-                    channel=Channel.EMAIL,
-                    user_id=recipient.user_id,
-                    email=recipient.email,
-                    name=recipient.name,
-                    subject=subject[:300],
-                    body_text=body_text,
-                    body_html=body_html,
-                    link=link,
-                    attachments=attachments or [],
-                    scope=scope,
-                    dedupe_key=key,
-                    created_by=actor,
-                )
-            )
-        dispatch_after_commit([m.pk for m in made])
-    return made
-
-
-def message_resend(*, message: Message, actor) -> Message:
-    """A new, recorded message with the same content; the old row stays as it was."""
-    from . import content
-    from .tasks import dispatch_after_commit
-
-    # A reminder is written again for today ("còn 2 ngày", not the old count);
-    # any other message (an invitation) goes out as it was.
-    fresh = message.item is not None and message.step_id is not None
-    with transaction.atomic():
-        copy = Message.objects.create(
-            channel=Channel.EMAIL,
-            user_id=message.user_id,
-            email=message.email,
-            name=message.name,
-            recipient_key=message.recipient_key,
-            subject=content.subject(message.item, clock.now()) if fresh else message.subject,
-            body_text="" if fresh else message.body_text,
-            body_html="" if fresh else message.body_html,
-            link=message.link,
-            attachments=message.attachments,
-            scope=message.scope,
-            item=message.item,
-            resend_of=message,
-            created_by=actor,
-        )
-        dispatch_after_commit([copy.pk])
-    return copy
-
-
-def preference_set(*, user, mode: str) -> Preference:
-    preference, _created = Preference.objects.update_or_create(user=user, defaults={"email_mode": mode})
-    return preference
-
-
-def mark_read(*, user, message_ids: list[int] | None = None) -> int:
-    qs = Message.objects.filter(user=user, channel=Channel.PORTAL, read_at__isnull=True)
-    if message_ids is not None:
-        qs = qs.filter(pk__in=message_ids)
-    return qs.update(read_at=timezone.now())

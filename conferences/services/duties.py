@@ -1,0 +1,84 @@
+"""Duties: one assignment per lead agency, and the lead agencies' progress
+reports, each a step of the assignment's workflow."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from core.exceptions import Refused
+from core.permissions import require
+
+from .. import reminders
+from ..models import Conference, ConferenceStatus, Duty, DutyAssignment, DutyUpdate, ImprovementPlan
+from ..workflows import DUTY_ASSIGNMENT
+
+S = ConferenceStatus
+
+
+def duty_lead_agencies(duty: Duty):
+    owner = duty.conference if duty.conference_id else duty.plan
+    if duty.lead_agency_id:
+        return Agency.objects.filter(pk=duty.lead_agency_id)
+    if duty.lead_kinds:
+        return Agency.objects.filter(province_id=owner.province_id, kind__in=duty.lead_kinds).active()
+    return Agency.objects.none()
+
+
+def duty_sync_assignments(*, duty: Duty) -> None:
+    """One assignment per lead agency. An agency that no longer leads loses
+    its assignment only if nothing was reported on it. Part of the change
+    that saved the duty (and audited there)."""
+    wanted = set(duty_lead_agencies(duty).values_list("pk", flat=True))
+    existing = {a.agency_id: a for a in duty.assignments.all()}
+    DutyAssignment.objects.bulk_create(
+        [DutyAssignment(duty=duty, agency_id=pk) for pk in wanted - existing.keys()], ignore_conflicts=True
+    )
+    stale = [
+        a.pk
+        for agency_id, a in existing.items()
+        if agency_id not in wanted and a.status == DutyAssignment.Status.OPEN and not a.updates.exists()
+    ]
+    DutyAssignment.objects.filter(pk__in=stale).delete()
+
+
+def duty_report(*, actor, assignment: DutyAssignment, status: str, note: str, upload=None) -> DutyUpdate:
+    """Record progress or completion, with a note and an optional file."""
+    require(actor, "conferences.report_duty", assignment, _("Chỉ cán bộ của đơn vị chủ trì được báo cáo nhiệm vụ này."))
+    owner = assignment.duty.conference or assignment.duty.plan
+    if isinstance(owner, Conference) and owner.status in (S.CANCELLED, S.DRAFT):
+        raise Refused(_("Hội nghị chưa triển khai hoặc đã hủy."))
+    if isinstance(owner, ImprovementPlan) and owner.status != ImprovementPlan.Status.ACTIVE:
+        raise Refused(_("Kế hoạch chưa triển khai hoặc đã tổng kết."))
+    steps = {DutyAssignment.Status.IN_PROGRESS: "progress", DutyAssignment.Status.DONE: "complete"}
+    if status not in steps:
+        raise Refused(_("Hãy chọn đang thực hiện hoặc hoàn thành."))
+    if not note.strip():
+        raise Refused(_("Hãy ghi nội dung đã thực hiện."))
+    update = DutyUpdate(assignment=assignment, status=status, note=note.strip(), author=actor)
+    stored = None
+    try:
+        with DUTY_ASSIGNMENT.step(
+            assignment, steps[status], actor=actor, fields=["progress_note", "completed_at"], note=note.strip()
+        ) as locked:
+            if upload is not None:
+                suffix = PurePosixPath(upload.name).suffix.lower()[:10]
+                update.original_name = upload.name[:255]
+                # Stored under a generated name; the original is kept for display.
+                update.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+                stored = update.file.name
+            update.full_clean()
+            update.save()
+            locked.progress_note = update.note
+            locked.completed_at = timezone.now() if status == DutyAssignment.Status.DONE else None
+            locked.status = status
+            reminders.duty_reported(locked)
+    except BaseException:
+        if stored:
+            update.file.storage.delete(stored)
+        raise
+    return update

@@ -1,0 +1,32 @@
+"""Writes for index results (scores.py), their spreadsheet imports
+(imports.py) and frameworks (frameworks.py). Callers use this package's names."""
+
+from .frameworks import framework_copy, framework_load
+from .imports import national_results_import, scores_import
+from .scores import (
+    ScoreInput,
+    assessment_reopen,
+    assessment_submit,
+    assessments_open,
+    national_result_save,
+    responsibilities_save,
+    results_publish,
+    scores_save,
+    totals_refresh,
+)
+
+__all__ = [
+    "ScoreInput",
+    "assessment_reopen",
+    "assessment_submit",
+    "assessments_open",
+    "framework_copy",
+    "framework_load",
+    "national_result_save",
+    "national_results_import",
+    "responsibilities_save",
+    "results_publish",
+    "scores_import",
+    "scores_save",
+    "totals_refresh",
+]

@@ -1,0 +1,181 @@
+"""The province's national results (entered one by one or imported as a
+table), and the score import of a framework: upload → preview with every
+problem by cell → confirm. A previewed file waits in storage under a signed
+token (core.storage); nothing is written before the confirmation, and the
+confirmation checks the file again."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.exceptions import ImportFileError, Refused
+from core.storage import discard, stash_upload, unstash_upload
+from core.views import call_service, show_refusal, xlsx_response
+
+from .. import analysis, excel, forms, national_sheet, selectors, services
+from ..models import Score
+from ._base import here, province_view
+
+EXPIRED = _("Phiên nhập đã hết hạn hoặc tệp đã được nhập: hãy chọn lại tệp.")
+
+
+@province_view("indices.view_province")
+def national(request, province, pk=None):
+    instance = selectors.national_result_get(province=province, pk=pk) if pk else None
+    form = forms.NationalResultForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if not request.user.has_perm("indices.organise", province):
+            raise PermissionDenied
+        if form.is_valid():
+            values = {k: form.cleaned_data[k] for k in ("year", "index", "score", "rank", "out_of", "source")}
+            outcome = call_service(
+                request,
+                services.national_result_save,
+                actor=request.user,
+                province=province,
+                values=values,
+                instance=instance,
+                form=form,
+                done=_("Đã lưu kết quả công bố."),
+            )
+            if outcome.ok:
+                return redirect(here(request, province, "indices:national"))
+    return render(
+        request,
+        "indices/national.html",
+        {
+            "province": province,
+            "form": form,
+            "editing": instance,
+            "results": selectors.national_results(province),
+            "summary": analysis.national_sentence(province),
+            "can_organise": request.user.has_perm("indices.organise", province),
+        },
+    )
+
+
+@province_view("indices.view_province")
+def national_table(request, province):
+    return xlsx_response(national_sheet.workbook(province), national_sheet.filename(province))
+
+
+def _confirm(request, *, purpose: str, scope: list, back: str, service, **arguments):
+    """The second step of an import: the stashed file, written by `service`
+    or refused (the file is not kept either way)."""
+    stashed = unstash_upload(request.POST["token"], purpose=purpose, owner=request.user.pk, scope=scope)
+    if stashed is None:
+        messages.error(request, EXPIRED)
+        return None, redirect(back)
+    data, name, extra = stashed
+    try:
+        result = service(actor=request.user, data=data, **arguments, **({"round": extra[0]} if extra else {}))
+    except (Refused, ImportFileError) as error:
+        show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
+        return None, redirect(back)
+    finally:
+        discard(name)  # imported, or refused once and so refused again: nothing to keep it for
+    return (result, extra), None
+
+
+@province_view("indices.organise")
+def national_import(request, province):
+    """The national results as a table: upload → preview → confirm, as for scores."""
+    form, preview, token = forms.NationalImportForm(), None, ""
+    back = here(request, province, "indices:national-import")
+    if request.method == "POST" and "token" in request.POST:
+        done, refused = _confirm(
+            request,
+            purpose="indices-national",
+            scope=[province.pk],
+            back=back,
+            service=services.national_results_import,
+            province=province,
+        )
+        if refused:
+            return refused
+        counts = done[0].counts
+        messages.success(
+            request,
+            _("Đã nhập bảng kết quả: %(created)s dòng mới, %(updated)s dòng cập nhật, %(unchanged)s dòng không đổi.")
+            % {"created": counts["create"], "updated": counts["update"], "unchanged": counts["unchanged"]},
+        )
+        return redirect(here(request, province, "indices:national"))
+    if request.method == "POST":
+        form = forms.NationalImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                preview = national_sheet.read(province, data)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if preview.ok:
+                    token = stash_upload(data, purpose="indices-national", owner=request.user.pk, scope=[province.pk])
+    return render(
+        request,
+        "indices/national_import.html",
+        {
+            "province": province,
+            "form": form,
+            "preview": preview,
+            "token": token,
+            "template_url": here(request, province, "indices:national-table"),
+        },
+    )
+
+
+@province_view("indices.organise")
+def import_results(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    form, preview, token = forms.ImportForm(), None, ""
+    scope = [province.pk, framework.pk]
+    if request.method == "POST" and "token" in request.POST:
+        done, refused = _confirm(
+            request,
+            purpose="indices-import",
+            scope=scope,
+            back=here(request, province, "indices:import", framework.pk),
+            service=services.scores_import,
+            framework=framework,
+            province=province,
+        )
+        if refused:
+            return refused
+        result, (round,) = done
+        messages.success(
+            request,
+            _("Đã nhập %(cells)s điểm của %(agencies)s đơn vị.")
+            % {"cells": result.cells, "agencies": len(result.rows)},
+        )
+        suffix = "?vong=tu-danh-gia" if round == Score.Round.SELF else ""
+        return redirect(reverse("indices:ranking", args=[framework.pk]) + suffix)
+    if request.method == "POST":
+        form = forms.ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            round = form.cleaned_data["round"]
+            try:
+                preview = excel.read(framework, province, data, round=round)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if preview.ok:
+                    token = stash_upload(
+                        data, purpose="indices-import", owner=request.user.pk, scope=scope, extra=[round]
+                    )
+    return render(
+        request,
+        "indices/import.html",
+        {
+            "framework": framework,
+            "province": province,
+            "form": form,
+            "preview": preview,
+            "token": token,
+            "template_url": here(request, province, "indices:template", framework.pk),
+        },
+    )

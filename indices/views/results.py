@@ -1,0 +1,235 @@
+"""A province's results under a framework: the index home, the framework's
+page, the ranking, the analysis, the exports, responsibilities and
+publication."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.models import Province
+from core.views import call_service, xlsx_response
+
+from .. import analysis, drafting, excel, forms, loading, selectors, services
+from ..models import Assessment, Score
+from ._base import province_view, score_round
+
+RANKING_PAGE = 100
+
+
+@province_view()
+def home(request, province):
+    user = request.user
+    year_groups: dict[int, list] = {}
+    for framework in selectors.frameworks_for(user).order_by("-year", "index", "subject"):
+        year_groups.setdefault(framework.year, []).append(framework)
+    return render(
+        request,
+        "indices/home.html",
+        {
+            "province": province,
+            "provinces": Province.objects.order_by("name") if user.is_administrator else None,
+            "year_groups": sorted(year_groups.items(), reverse=True),
+            "counts": selectors.assessment_counts(province, visible=selectors.visible_assessments(user)),
+            "national": analysis.national_table(province),
+            "summary_year": analysis.latest_national_year(province),
+            "summary": analysis.national_sentence(province),
+            "national_chart": analysis.national_chart(province),
+            "can_organise": user.has_perm("indices.organise", province),
+            "own": selectors.own_assessments(user),
+        },
+    )
+
+
+@province_view()
+def framework_detail(request, province, pk):
+    user = request.user
+    framework = selectors.framework_get(user=user, pk=pk)
+    return render(
+        request,
+        "indices/framework_detail.html",
+        {
+            "framework": framework,
+            "province": province,
+            "tree": selectors.tree(framework),
+            "can_organise": user.has_perm("indices.organise", province),
+            "open_form": forms.OpenForm(),
+            "status_counts": selectors.status_counts(framework, province),
+            "assessments": selectors.visible_assessments(user)
+            .filter(framework=framework, agency__province=province)
+            .select_related("agency")
+            .order_by("agency__kind", "agency__name"),
+            "tab": "framework",
+        },
+    )
+
+
+@province_view()
+def ranking(request, province, pk):
+    user = request.user
+    framework = selectors.framework_get(user=user, pk=pk)
+    round = score_round(request)
+    visible = selectors.visible_assessments(user)
+    if not user.has_perm("indices.view_province"):
+        visible = visible.filter(status=Assessment.Status.PUBLISHED)
+        round = Score.Round.APPRAISED
+    rows = selectors.ranking(framework, province, round=round, assessments=visible)
+    page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
+    context = analysis.ranking_page(framework, province, list(page.object_list), round=round, visible=visible)
+    return render(
+        request,
+        "indices/ranking.html",
+        {
+            **context,
+            "framework": framework,
+            "province": province,
+            "page_obj": page,
+            "round": round,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "self_round": round == Score.Round.SELF,
+            "can_organise": user.has_perm("indices.organise", province),
+            "querystring": "vong=tu-danh-gia" if round == Score.Round.SELF else "",
+            "tab": "ranking",
+            "status_counts": selectors.status_counts(framework, province),
+            "publication": selectors.publication_of(framework, province),
+        },
+    )
+
+
+@province_view("indices.view_province")
+def analysis_page(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "indices/analysis.html",
+        {
+            **analysis.framework_analysis(framework, province),
+            "framework": framework,
+            "province": province,
+            "can_organise": request.user.has_perm("indices.organise", province),
+            "tab": "analysis",
+        },
+    )
+
+
+@province_view("indices.view_province")
+def export(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    data = excel.workbook(framework, province, with_results=True, round=score_round(request))
+    return xlsx_response(data, excel.filename(framework, province, with_results=True))
+
+
+@province_view()
+def framework_xlsx(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    return xlsx_response(loading.framework_xlsx(framework), f"bo-chi-so-{framework.code.lower()}-{framework.year}.xlsx")
+
+
+@province_view("indices.organise")
+def template(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    return xlsx_response(
+        excel.workbook(framework, province, with_results=False), excel.filename(framework, province, with_results=False)
+    )
+
+
+@require_POST
+@province_view("indices.organise")
+def open_self_assessment(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    form = forms.OpenForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("indices:framework", pk=pk)
+    outcome = call_service(
+        request,
+        services.assessments_open,
+        actor=request.user,
+        framework=framework,
+        province=province,
+        deadline=form.cleaned_data["deadline"],
+    )
+    if outcome.ok:
+        messages.success(
+            request,
+            _("Đã mở tự đánh giá cho %(count)s đơn vị mới; hạn và lịch nhắc đã cập nhật.") % {"count": outcome.value},
+        )
+    return redirect("indices:framework", pk=pk)
+
+
+@province_view("indices.organise")
+def responsibilities(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    criteria = [c for c in selectors.tree(framework) if c.level <= 2]
+    current = selectors.responsibilities(province, framework)
+    form = forms.ResponsibilityForm(request.POST or None, criteria=criteria, province=province, current=current)
+    if request.method == "POST" and form.is_valid():
+        outcome = call_service(
+            request,
+            services.responsibilities_save,
+            actor=request.user,
+            province=province,
+            framework=framework,
+            mapping=form.mapping(),
+        )
+        if outcome.ok:
+            messages.success(request, _("Đã lưu %(count)s phân công.") % {"count": outcome.value})
+            return redirect("indices:analysis", pk=pk)
+    return render(
+        request, "indices/responsibilities.html", {"framework": framework, "province": province, "form": form}
+    )
+
+
+@require_POST
+@province_view("indices.organise")
+def publish(request, province, pk):
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    outcome = call_service(
+        request,
+        services.results_publish,
+        actor=request.user,
+        framework=framework,
+        province=province,
+        done=_("Đã công bố kết quả. Cán bộ các đơn vị xem được bảng xếp hạng."),
+    )
+    if not outcome.ok:
+        return redirect("indices:ranking", pk=pk)
+    return redirect("indices:publication", pk=outcome.value.pk)
+
+
+@province_view("indices.view_province")
+def publication(request, province, pk):
+    item = selectors.publication_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "indices/publication.html",
+        {
+            "publication": item,
+            "frameworks": item.frameworks.all(),
+            "documents": drafting.documents_of(item),
+            "can_organise": request.user.has_perm("indices.organise", item),
+        },
+    )
+
+
+@require_POST
+@province_view("indices.view_province")
+def draft_decision(request, province, pk):
+    item = selectors.publication_get(user=request.user, pk=pk)
+    outcome = call_service(
+        request,
+        drafting.draft_decision,
+        actor=request.user,
+        publication=item,
+        done=_("Đã soạn dự thảo quyết định công bố kết quả."),
+    )
+    if not outcome.ok:
+        return redirect("indices:publication", pk=pk)
+    return redirect(reverse("documents:detail", args=[outcome.value.pk]))
