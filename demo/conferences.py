@@ -271,7 +271,9 @@ def _send_invitations(conference: Conference, *, invited_at):
     """Invitations that went out in the past: frozen as the service freezes
     them, dated as they were."""
     organiser = conference.created_by
-    services.invitations_freeze(actor=organiser, conference=conference, expansions=selectors.line_expansions(conference))
+    services.invitations_freeze(
+        actor=organiser, conference=conference, expansions=selectors.line_expansions(conference)
+    )
     conference.status, conference.invited_at = ConferenceStatus.INVITED, invited_at
     conference.save(update_fields=["status", "invited_at"])
 

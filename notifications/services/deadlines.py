@@ -236,7 +236,7 @@ def deadline_done_scope(*, scope: str, now=None) -> int:
 
 
 def remind_now(*, keys: list[str], scope: str, actor=None, now=None, province_id: int | None = None) -> int:
-    """"Nhắc ngay": one step per open item of the scope, sent at once through
+    """ "Nhắc ngay": one step per open item of the scope, sent at once through
     the same path as the sweep. Returns the number of items reminded."""
     from .sweep import send_steps
 
