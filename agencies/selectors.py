@@ -33,6 +33,11 @@ def province_list(*, user) -> QuerySet[Province]:
     return qs.filter(pk=user.province_id) if user.province_id else qs.none()
 
 
+def provincial_committee(province_id) -> Agency | None:
+    """The province's People's Committee: who issues most documents."""
+    return Agency.objects.filter(province_id=province_id, kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
+
+
 def agency_list(*, user, search: str = "", kind: str = "", province=None, active: str = "") -> QuerySet[Agency]:
     qs = scope_to_province(Agency.objects.all(), user=user).select_related("province", "parent", "successor")
     if search:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from agencies.models import Agency, AgencyKind
+from agencies.selectors import provincial_committee
 from core.permissions import PermissionMixin
 from core.views import ServiceActionView, call_service
 from documents.selectors import documents_for_source
@@ -92,7 +92,7 @@ class OwnerFormView(PermissionMixin, View):
             raise PermissionDenied
         # Usually the province's People's Committee issues, and the
         # organiser's own department (Sở Nội vụ) is the focal agency.
-        committee = Agency.objects.filter(province_id=user.province_id, kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
+        committee = provincial_committee(user.province_id)
         return self.new(province_id=user.province_id, issuing_authority=committee, focal_agency=user.agency)
 
     def page(self, form):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.models import Province
+from agencies.selectors import province_list
 from core.views import call_service, xlsx_response
 
 from .. import analysis, drafting, excel, forms, loading, selectors, services
@@ -32,7 +32,7 @@ def home(request, province):
         "indices/home.html",
         {
             "province": province,
-            "provinces": Province.objects.order_by("name") if user.is_administrator else None,
+            "provinces": province_list(user=user) if user.is_administrator else None,
             "year_groups": sorted(year_groups.items(), reverse=True),
             "counts": selectors.assessment_counts(province, visible=selectors.visible_assessments(user)),
             "national": analysis.national_table(province),
