@@ -304,7 +304,8 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
         elif not values["kind"]:
             errors.append(
                 _(
-                    "Loại đơn vị “%(value)s” không có trong danh mục (ví dụ hợp lệ: Sở, ban, ngành; Xã; Phường; Đặc khu)."
+                    "Loại đơn vị “%(value)s” không có trong danh mục (ví dụ hợp lệ: Sở, ban, ngành; Xã; Phường; Đặc "
+                    "khu)."
                 )
                 % {"value": kind_text}
             )
@@ -386,7 +387,8 @@ def _preview_people(province, keys, table) -> list[RowResult]:
         elif agency is None:
             errors.append(
                 _(
-                    "Không tìm thấy đơn vị có mã “%(code)s” trong danh bạ của %(province)s; hãy nhập danh sách đơn vị trước."
+                    "Không tìm thấy đơn vị có mã “%(code)s” trong danh bạ của %(province)s; hãy nhập danh sách đơn "
+                    "vị trước."
                 )
                 % {"code": values["agency"], "province": province.full_name}
             )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
-from core.formatting import vn_date, vn_number, vn_weekday
+from core.formatting import vn_date, vn_number, vn_time, vn_weekday
 from documents import services as documents
 from documents import sources
 from documents.models import DocType
@@ -73,7 +73,8 @@ def _deadline(duty: Duty) -> str:
         return ""
     when = f"{duty.get_due_wording_display()} {vn_date(duty.due_date)}"
     if duty.due_time:
-        when = f"{duty.get_due_wording_display().replace(' ngày', '')} {duty.due_time:%H} giờ {duty.due_time:%M} ngày {vn_date(duty.due_date)}"
+        wording = duty.get_due_wording_display().replace(" ngày", "")
+        when = f"{wording} {vn_time(duty.due_time)} ngày {vn_date(duty.due_date)}"
     return f"**{when}**"
 
 
@@ -187,9 +188,8 @@ def draft_invitation(*, actor, conference: Conference):
     if duties:
         duty_lines = ["5. Tổ chức thực hiện"]
         for index, duty in enumerate(duties):
-            duty_lines.append(
-                f"{letters[index % len(letters)]}) {_end(_duty_sentence(duty, with_lead=True), ';' if index < len(duties) - 1 else '.')}"
-            )
+            mark = ";" if index < len(duties) - 1 else "."
+            duty_lines.append(f"{letters[index % len(letters)]}) {_end(_duty_sentence(duty, with_lead=True), mark)}")
         sections.append({"label": _("Tổ chức thực hiện"), "text": "\n".join(duty_lines)})
     if conference.contact:
         sections.append({"label": _("Liên hệ"), "text": f"Thông tin liên hệ: {_end(conference.contact, '.')}"})
@@ -286,8 +286,10 @@ def draft_conference_plan(*, actor, conference: Conference):
         {
             "label": _("Kết"),
             "text": (
-                f"Trên đây là Kế hoạch {topic}. Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Trong quá trình "
-                f"thực hiện nếu có khó khăn, vướng mắc, đề nghị kịp thời phản ánh về {where} để tổng hợp, báo cáo Chủ tịch "
+                f"Trên đây là Kế hoạch {topic}. Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Trong "
+                f"quá trình "
+                f"thực hiện nếu có khó khăn, vướng mắc, đề nghị kịp thời phản ánh về {where} để tổng hợp, báo cáo "
+                f"Chủ tịch "
                 f"UBND tỉnh xem xét, quyết định./."
             ),
         }
@@ -412,8 +414,10 @@ def draft_analysis_report(*, actor, conference: Conference):
             "label": _("Mở đầu"),
             "text": "\n".join(
                 [
-                    f"Thực hiện {_lower_first(conference.title.strip())}, Sở Nội vụ báo cáo phân tích kết quả Chỉ số cải cách "
-                    f"hành chính (PAR INDEX) và Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {year} của tỉnh như sau:"
+                    f"Thực hiện {_lower_first(conference.title.strip())}, Sở Nội vụ báo cáo phân tích kết quả Chỉ số "
+                    f"cải cách "
+                    f"hành chính (PAR INDEX) và Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {year} của tỉnh "
+                    f"như sau:"
                 ]
             ),
         }
@@ -478,7 +482,8 @@ def draft_analysis_report(*, actor, conference: Conference):
                 [
                     f"**{['I', 'II', 'III', 'IV', 'V', 'VI'][number]}. ĐỀ XUẤT**",
                     "- Các cơ quan chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời hạn;",
-                    "- Các cơ quan, đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội nghị./.",
+                    "- Các cơ quan, đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội "
+                    "nghị./.",
                 ]
             ),
         }

@@ -211,8 +211,10 @@ def _seed_001(province: Province):
                 "due_date": dt.date(2026, 5, 27),
                 "due_wording": Duty.Wording.NO_LATER_THAN,
                 "deliverable": "Dự thảo kịch bản chương trình, bài phát biểu khai mạc, bế mạc trình UBND tỉnh",
-                "task": "Chủ trì, phối hợp với các cơ quan liên quan chuẩn bị tài liệu phục vụ Hội nghị; đôn đốc các đơn vị "
-                "chuẩn bị nội dung tham luận; phối hợp với Văn phòng UBND tỉnh chuẩn bị các điều kiện phục vụ Hội nghị; "
+                "task": "Chủ trì, phối hợp với các cơ quan liên quan chuẩn bị tài liệu phục vụ Hội nghị; đôn đốc các "
+                "đơn vị "
+                "chuẩn bị nội dung tham luận; phối hợp với Văn phòng UBND tỉnh chuẩn bị các điều kiện phục vụ Hội "
+                "nghị; "
                 "dự thảo kịch bản chương trình, bài phát biểu khai mạc, bế mạc của lãnh đạo UBND tỉnh, trình UBND tỉnh",
             },
             {"lead_agency": a["VPUBND"], "task": "Chuẩn bị các điều kiện phục vụ Hội nghị"},
@@ -221,13 +223,16 @@ def _seed_001(province: Province):
                 "due_date": dt.date(2026, 5, 27),
                 "due_wording": Duty.Wording.BEFORE,
                 "deliverable": "Nội dung tham luận gửi Sở Nội vụ tổng hợp",
-                "task": "Chuẩn bị nội dung tham luận theo yêu cầu (trong đó cần tập trung phân tích những nội dung chưa đạt "
-                "điểm tối đa trong năm 2025, xác định rõ trách nhiệm của cơ quan, đơn vị, cá nhân có liên quan; đề xuất "
+                "task": "Chuẩn bị nội dung tham luận theo yêu cầu (trong đó cần tập trung phân tích những nội dung "
+                "chưa đạt "
+                "điểm tối đa trong năm 2025, xác định rõ trách nhiệm của cơ quan, đơn vị, cá nhân có liên quan; đề "
+                "xuất "
                 "các giải pháp khắc phục trong năm 2026), gửi Sở Nội vụ tổng hợp",
             },
             {
                 "lead_label": "Các thành phần dự họp",
-                "task": "Chủ động nghiên cứu tài liệu, chuẩn bị các nội dung liên quan để phát biểu ý kiến tại cuộc họp",
+                "task": "Chủ động nghiên cứu tài liệu, chuẩn bị các nội dung liên quan để phát biểu ý kiến tại cuộc "
+                "họp",
             },
         ],
     )
@@ -337,22 +342,31 @@ def _seed_004(province: Province):
         venue_address="",
         purposes="\n".join(
             [
-                "1.1. Đánh giá toàn diện kết quả thực hiện các mục tiêu, nhiệm vụ công tác CCHC năm 2025; tập trung làm rõ "
+                "1.1. Đánh giá toàn diện kết quả thực hiện các mục tiêu, nhiệm vụ công tác CCHC năm 2025; tập trung "
+                "làm rõ "
                 "những kết quả nổi bật, những tồn tại, hạn chế, nguyên nhân và bài học kinh nghiệm.",
-                "1.2. Công bố Chỉ số cải cách hành chính (PAR INDEX) năm 2025 đối với các sở, ban ngành thuộc UBND tỉnh và "
+                "1.2. Công bố Chỉ số cải cách hành chính (PAR INDEX) năm 2025 đối với các sở, ban ngành thuộc UBND "
+                "tỉnh và "
                 "UBND các xã, phường trên địa bàn tỉnh.",
-                "1.3. Triển khai các giải pháp cụ thể nhằm cải thiện và nâng cao Chỉ số CCHC (PAR INDEX) năm 2026 của tỉnh.",
-                "1.4. Quán triệt, triển khai thực hiện Kế hoạch cải cách hành chính năm 2026 và Kế hoạch cải cách hành chính "
+                "1.3. Triển khai các giải pháp cụ thể nhằm cải thiện và nâng cao Chỉ số CCHC (PAR INDEX) năm 2026 "
+                "của tỉnh.",
+                "1.4. Quán triệt, triển khai thực hiện Kế hoạch cải cách hành chính năm 2026 và Kế hoạch cải cách "
+                "hành chính "
                 "giai đoạn 2026 - 2030 trên địa bàn tỉnh.",
-                "1.5. Biểu dương, khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong thực hiện công tác CCHC nhà "
-                "nước năm 2025, tạo động lực, khí thế thi đua sôi nổi trong toàn hệ thống chính trị, quyết tâm hoàn thành "
+                "1.5. Biểu dương, khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong thực hiện công tác "
+                "CCHC nhà "
+                "nước năm 2025, tạo động lực, khí thế thi đua sôi nổi trong toàn hệ thống chính trị, quyết tâm hoàn "
+                "thành "
                 "xuất sắc nhiệm vụ CCHC năm 2026 và các mục tiêu, nhiệm vụ giai đoạn 2026 - 2030.",
             ]
         ),
         requirements=(
-            "Việc tổ chức Hội nghị bảo đảm trang trọng, thiết thực, hiệu quả, tiết kiệm. Nội dung Hội nghị được chuẩn bị "
-            "kỹ lưỡng, đánh giá khách quan, trung thực, toàn diện; Các giải pháp đề ra phải cụ thể, khả thi, gắn với trách "
-            "nhiệm của từng cơ quan, đơn vị, địa phương. Công tác khen thưởng bảo đảm đúng quy định, công khai, minh bạch, "
+            "Việc tổ chức Hội nghị bảo đảm trang trọng, thiết thực, hiệu quả, tiết kiệm. Nội dung Hội nghị được "
+            "chuẩn bị "
+            "kỹ lưỡng, đánh giá khách quan, trung thực, toàn diện; Các giải pháp đề ra phải cụ thể, khả thi, gắn với "
+            "trách "
+            "nhiệm của từng cơ quan, đơn vị, địa phương. Công tác khen thưởng bảo đảm đúng quy định, công khai, minh "
+            "bạch, "
             "kịp thời."
         ),
         budget_note="Kinh phí tổ chức được bố trí trong dự toán ngân sách nhà nước năm 2026 theo quy định hiện hành.",
@@ -386,13 +400,17 @@ def _seed_004(province: Province):
         [
             "Đánh giá toàn diện các mục tiêu, nhiệm vụ công tác CCHC năm 2025, tập trung làm rõ những kết quả nổi bật, "
             "các mô hình, sáng kiến hiệu quả; những tồn tại, hạn chế, nguyên nhân và bài học kinh nghiệm;",
-            "Công bố Chỉ số cải cách hành chính (PAR INDEX) năm 2025 đối với các sở, ban ngành thuộc UBND tỉnh và UBND các "
+            "Công bố Chỉ số cải cách hành chính (PAR INDEX) năm 2025 đối với các sở, ban ngành thuộc UBND tỉnh và "
+            "UBND các "
             "xã, phường trên địa bàn tỉnh Lào Cai; phân tích, so sánh kết quả giữa các đơn vị, địa phương;",
-            "Triển khai các giải pháp trọng tâm, đột phá nhằm cải thiện và nâng cao Chỉ số CCHC (PAR INDEX) tỉnh Lào Cai "
+            "Triển khai các giải pháp trọng tâm, đột phá nhằm cải thiện và nâng cao Chỉ số CCHC (PAR INDEX) tỉnh Lào "
+            "Cai "
             "năm 2026; xác định rõ trách nhiệm của từng cơ quan, đơn vị, địa phương;",
-            "Tham luận của các đại biểu dự Hội nghị (dự kiến tham luận tại Phụ lục kèm theo Kế hoạch này), tập trung vào "
+            "Tham luận của các đại biểu dự Hội nghị (dự kiến tham luận tại Phụ lục kèm theo Kế hoạch này), tập trung "
+            "vào "
             "các lĩnh vực còn hạn chế hoặc có chỉ số thành phần thấp; chia sẻ kinh nghiệm, cách làm hay, sáng tạo;",
-            "Tổ chức khen thưởng, trao Bằng khen của Chủ tịch UBND tỉnh cho các tập thể, cá nhân có thành tích xuất sắc, "
+            "Tổ chức khen thưởng, trao Bằng khen của Chủ tịch UBND tỉnh cho các tập thể, cá nhân có thành tích xuất "
+            "sắc, "
             "tiêu biểu trong thực hiện công tác CCHC năm 2025;",
             "Triển khai Kế hoạch cải cách hành chính tỉnh Lào Cai năm 2026 và Kế hoạch cải cách hành chính giai đoạn "
             "2026 - 2030 trên địa bàn tỉnh Lào Cai.",
@@ -500,21 +518,25 @@ def _seed_004(province: Province):
                 "section": "Sở Nội vụ",
                 "lead_agency": snv,
                 "task": "Là cơ quan đầu mối, chủ trì tham mưu UBND tỉnh Lào Cai triển "
-                "khai thực hiện các nội dung Kế hoạch này; kịp thời báo cáo, đề xuất UBND tỉnh điều chỉnh, bổ sung nội dung Kế "
+                "khai thực hiện các nội dung Kế hoạch này; kịp thời báo cáo, đề xuất UBND tỉnh điều chỉnh, bổ sung "
+                "nội dung Kế "
                 "hoạch này khi cần thiết",
             },
             {
                 "section": "Sở Nội vụ",
                 "lead_agency": snv,
                 "task": "Chủ trì xây dựng: (i) Báo cáo kết quả thực hiện công tác CCHC "
-                "năm 2025, nhiệm vụ công tác cải cách hành chính năm 2026 và các năm tiếp theo; (ii) Báo cáo kết quả Chỉ số CCHC "
-                "(PAR INDEX) năm 2025 đối với các sở, ban ngành thuộc UBND tỉnh và UBND các xã, phường trên địa bàn tỉnh",
+                "năm 2025, nhiệm vụ công tác cải cách hành chính năm 2026 và các năm tiếp theo; (ii) Báo cáo kết quả "
+                "Chỉ số CCHC "
+                "(PAR INDEX) năm 2025 đối với các sở, ban ngành thuộc UBND tỉnh và UBND các xã, phường trên địa bàn "
+                "tỉnh",
             },
             {
                 "section": "Sở Nội vụ",
                 "lead_agency": snv,
                 "task": "Chủ trì chuẩn bị nội dung, tài liệu, bài phát biểu của lãnh đạo "
-                "tỉnh; xây dựng chương trình, kịch bản điều hành; chuẩn bị đầy đủ các điều kiện cần thiết để tổ chức thành công "
+                "tỉnh; xây dựng chương trình, kịch bản điều hành; chuẩn bị đầy đủ các điều kiện cần thiết để tổ chức "
+                "thành công "
                 "Hội nghị",
             },
             {
@@ -527,8 +549,10 @@ def _seed_004(province: Province):
                 "section": "Sở Nội vụ",
                 "lead_agency": snv,
                 "task": "Chủ trì tham mưu, hướng dẫn công tác khen thưởng; tổng hợp, "
-                "trình Chủ tịch UBND tỉnh tặng Bằng khen cho các tập thể, cá nhân có thành tích xuất sắc trong thực hiện công tác "
-                "CCHC năm 2025 (theo quy định của pháp luật về thi đua khen thưởng); xây dựng kịch bản, chuẩn bị các điều kiện "
+                "trình Chủ tịch UBND tỉnh tặng Bằng khen cho các tập thể, cá nhân có thành tích xuất sắc trong thực "
+                "hiện công tác "
+                "CCHC năm 2025 (theo quy định của pháp luật về thi đua khen thưởng); xây dựng kịch bản, chuẩn bị các "
+                "điều kiện "
                 "phục vụ trao thưởng theo quy định",
             },
             {
@@ -536,7 +560,8 @@ def _seed_004(province: Province):
                 "lead_agency": vp,
                 "coordinating": [snv],
                 "task": "Phối hợp với Sở Nội vụ chuẩn bị "
-                "hội trường, trang trí khánh tiết, công tác lễ tân; xây dựng phương án sắp xếp chỗ ngồi đại biểu tại Hội nghị",
+                "hội trường, trang trí khánh tiết, công tác lễ tân; xây dựng phương án sắp xếp chỗ ngồi đại biểu tại "
+                "Hội nghị",
             },
             {
                 "section": "Văn phòng UBND tỉnh",
@@ -553,8 +578,10 @@ def _seed_004(province: Province):
                 "section": "Báo và Phát thanh, Truyền hình tỉnh",
                 "lead_agency": press,
                 "coordinating": [snv],
-                "task": "Phối hợp với Sở Nội vụ và các cơ quan, đơn vị liên quan xây dựng phóng sự phản ánh kết quả nổi bật công "
-                "tác CCHC năm 2025, phương hướng, nhiệm vụ công tác CCHC năm 2026 và giai đoạn 2026 – 2030 trên địa bàn tỉnh Lào Cai",
+                "task": "Phối hợp với Sở Nội vụ và các cơ quan, đơn vị liên quan xây dựng phóng sự phản ánh kết quả "
+                "nổi bật công "
+                "tác CCHC năm 2025, phương hướng, nhiệm vụ công tác CCHC năm 2026 và giai đoạn 2026 – 2030 trên địa "
+                "bàn tỉnh Lào Cai",
             },
             {
                 "section": "Báo và Phát thanh, Truyền hình tỉnh",
@@ -583,13 +610,15 @@ def _seed_004(province: Province):
                 "section": "Các cơ quan, đơn vị cấp tỉnh; UBND các xã, phường",
                 "lead_kinds": all_units,
                 "lead_label": "Các cơ quan, đơn vị cấp tỉnh; UBND các xã, phường",
-                "task": "Chủ động xây dựng kế hoạch, giải pháp cụ thể nhằm khắc phục tồn tại, nâng cao Chỉ số cải cách hành chính "
+                "task": "Chủ động xây dựng kế hoạch, giải pháp cụ thể nhằm khắc phục tồn tại, nâng cao Chỉ số cải "
+                "cách hành chính "
                 "của cơ quan, đơn vị năm 2026",
             },
             {
                 "section": "Các cơ quan, đơn vị liên quan",
                 "lead_label": "Các cơ quan, đơn vị liên quan",
-                "task": "Căn cứ chức năng, nhiệm vụ được giao, chủ động phối hợp với Sở Nội vụ triển khai thực hiện hiệu quả các "
+                "task": "Căn cứ chức năng, nhiệm vụ được giao, chủ động phối hợp với Sở Nội vụ triển khai thực hiện "
+                "hiệu quả các "
                 "nội dung theo Kế hoạch này",
             },
         ],
@@ -611,80 +640,121 @@ def _seed_002(province: Province):
         year=2025,
         index_years=[2024, 2025],
         background=(
-            "Theo kết quả do Bộ Nội vụ công bố ngày 06/4/2025, năm 2024: Chỉ số PAR INDEX tỉnh Lai Châu đạt 85,97 điểm, "
+            "Theo kết quả do Bộ Nội vụ công bố ngày 06/4/2025, năm 2024: Chỉ số PAR INDEX tỉnh Lai Châu đạt 85,97 "
+            "điểm, "
             "tăng 0,19 điểm so với năm 2023, xếp vị trí thứ 56/63 tỉnh, thành phố, giảm 7 hạng so với năm 2023; Chỉ số "
-            "SIPAS đạt 81,51%, tăng 1,69% so với năm 2023; xếp hạng 55/63 tỉnh, thành phố, giảm 05 hạng so với năm 2023."
+            "SIPAS đạt 81,51%, tăng 1,69% so với năm 2023; xếp hạng 55/63 tỉnh, thành phố, giảm 05 hạng so với năm "
+            "2023."
         ),
         purposes="\n".join(
             [
-                "Duy trì những tiêu chí, tiêu chí thành phần của Chỉ số PAR INDEX được đánh giá tốt, đạt điểm cao; khắc phục, "
+                "Duy trì những tiêu chí, tiêu chí thành phần của Chỉ số PAR INDEX được đánh giá tốt, đạt điểm cao; "
+                "khắc phục, "
                 "cải thiện những tiêu chí, tiêu chí thành phần đánh giá chưa tốt, chưa đạt điểm hoặc có điểm số thấp.",
-                "Tiếp tục triển khai thực hiện tốt các nội dung đã được người dân đánh giá hài lòng cao, nhận định tốt; chấn "
-                "chỉnh, khắc phục những nội dung người dân chưa hài lòng cao, nhận định chưa tốt. Quan tâm, cải thiện những "
+                "Tiếp tục triển khai thực hiện tốt các nội dung đã được người dân đánh giá hài lòng cao, nhận định "
+                "tốt; chấn "
+                "chỉnh, khắc phục những nội dung người dân chưa hài lòng cao, nhận định chưa tốt. Quan tâm, cải "
+                "thiện những "
                 "nhu cầu, mong muốn của người dân đối với các cơ quan hành chính nhà nước trên địa bàn tỉnh.",
             ]
         ),
         requirements="\n".join(
             [
-                "Bám sát các tiêu chí đánh giá Chỉ số cải cách hành chính do Bộ Nội vụ ban hành và các văn bản hướng dẫn của "
-                "Bộ, ngành Trung ương về cải cách hành chính để chủ động triển khai thực hiện; phân công rõ trách nhiệm và nhiệm "
-                "vụ theo nguyên tắc “rõ người, rõ việc, rõ thời gian, rõ kết quả”, rõ trách nhiệm cơ quan chủ trì và cơ quan "
-                "phối hợp. Bố trí đủ nguồn lực và có các giải pháp triển khai cụ thể để đảm bảo tính thực tiễn, khả thi của "
+                "Bám sát các tiêu chí đánh giá Chỉ số cải cách hành chính do Bộ Nội vụ ban hành và các văn bản hướng "
+                "dẫn của "
+                "Bộ, ngành Trung ương về cải cách hành chính để chủ động triển khai thực hiện; phân công rõ trách "
+                "nhiệm và nhiệm "
+                "vụ theo nguyên tắc “rõ người, rõ việc, rõ thời gian, rõ kết quả”, rõ trách nhiệm cơ quan chủ trì và "
+                "cơ quan "
+                "phối hợp. Bố trí đủ nguồn lực và có các giải pháp triển khai cụ thể để đảm bảo tính thực tiễn, khả "
+                "thi của "
                 "Kế hoạch.",
-                "Các sở, ban, ngành, địa phương tổ chức phân tích, rà soát các tiêu chí/tiêu chí thành phần, nội dung chấm điểm "
-                "liên quan trực tiếp đến đơn vị mình để tiếp tục duy trì những tiêu chí/tiêu chí thành phần điểm cao, khắc "
+                "Các sở, ban, ngành, địa phương tổ chức phân tích, rà soát các tiêu chí/tiêu chí thành phần, nội "
+                "dung chấm điểm "
+                "liên quan trực tiếp đến đơn vị mình để tiếp tục duy trì những tiêu chí/tiêu chí thành phần điểm "
+                "cao, khắc "
                 "phục, cải thiện những tiêu chí/tiêu chí thành phần chưa đạt điểm hoặc đạt điểm thấp.",
-                "Tăng cường công tác quán triệt, tuyên truyền, phổ biến chính sách công, dịch vụ hành chính công đến người dân, "
-                "để người dân được biết, được tham gia góp ý, được thụ hưởng chính sách đầy đủ; được tiếp cận và sử dụng dịch "
+                "Tăng cường công tác quán triệt, tuyên truyền, phổ biến chính sách công, dịch vụ hành chính công đến "
+                "người dân, "
+                "để người dân được biết, được tham gia góp ý, được thụ hưởng chính sách đầy đủ; được tiếp cận và sử "
+                "dụng dịch "
                 "vụ hành chính công một cách tốt nhất.",
             ]
         ),
         goals="\n".join(
             [
-                "Chỉ số PAR INDEX: Tiếp tục duy trì những nội dung đánh giá đã đạt điểm tối đa; cải thiện, nâng cao các nội "
-                "dung đánh giá mà điểm chưa đạt hoặc đạt chưa được tối đa theo thang điểm chấm của Bộ Chỉ số cải cách hành "
+                "Chỉ số PAR INDEX: Tiếp tục duy trì những nội dung đánh giá đã đạt điểm tối đa; cải thiện, nâng cao "
+                "các nội "
+                "dung đánh giá mà điểm chưa đạt hoặc đạt chưa được tối đa theo thang điểm chấm của Bộ Chỉ số cải "
+                "cách hành "
                 "chính. Phấn đấu điểm Chỉ số PAR INDEX năm 2025 tăng hơn so với năm 2024.",
-                "Chỉ số SIPAS: Tiếp tục nâng cao mức độ hài lòng của người dân nói chung (Chỉ số SIPAS) và chỉ số hài lòng về "
-                "từng tiêu chí nói riêng (Chỉ số hài lòng về xây dựng, tổ chức thực hiện chính sách công; Chỉ số hài lòng về "
+                "Chỉ số SIPAS: Tiếp tục nâng cao mức độ hài lòng của người dân nói chung (Chỉ số SIPAS) và chỉ số "
+                "hài lòng về "
+                "từng tiêu chí nói riêng (Chỉ số hài lòng về xây dựng, tổ chức thực hiện chính sách công; Chỉ số hài "
+                "lòng về "
                 "cung ứng dịch vụ hành chính công) so với năm 2024.",
             ]
         ),
         measures="\n".join(
             [
-                "a) Chủ động, tích cực đổi mới phương thức lãnh, chỉ đạo điều hành nói chung, đặc biệt là trong tổ chức thực "
-                "hiện nhiệm vụ cải cách hành chính tại các cơ quan, đơn vị; chủ động nghiên cứu, thí điểm hoặc nhân rộng các mô "
-                "hình cải cách mới có hiệu quả, phù hợp với phạm vi, thẩm quyền được giao và các chủ trương, đường lối của "
+                "a) Chủ động, tích cực đổi mới phương thức lãnh, chỉ đạo điều hành nói chung, đặc biệt là trong tổ "
+                "chức thực "
+                "hiện nhiệm vụ cải cách hành chính tại các cơ quan, đơn vị; chủ động nghiên cứu, thí điểm hoặc nhân "
+                "rộng các mô "
+                "hình cải cách mới có hiệu quả, phù hợp với phạm vi, thẩm quyền được giao và các chủ trương, đường "
+                "lối của "
                 "Đảng, chính sách, pháp luật của Nhà nước về cải cách hành chính.",
-                "b) Tập trung nâng cao chất lượng xây dựng và tổ chức thực hiện chính sách. Đổi mới và nâng cao hiệu quả công "
-                "tác theo dõi thi hành pháp luật, tập trung vào các lĩnh vực được xác định là trọng tâm phát triển kinh tế - xã "
+                "b) Tập trung nâng cao chất lượng xây dựng và tổ chức thực hiện chính sách. Đổi mới và nâng cao hiệu "
+                "quả công "
+                "tác theo dõi thi hành pháp luật, tập trung vào các lĩnh vực được xác định là trọng tâm phát triển "
+                "kinh tế - xã "
                 "hội của năm 2025, phù hợp với nhiệm vụ chung của cả giai đoạn 2021-2025.",
-                "c) Tiếp tục đẩy mạnh cải cách thủ tục hành chính gắn với thực hiện chuyển đổi số, bảo đảm tiết kiệm, hiệu quả. "
-                "Trong năm 2025, tiếp tục rà soát, đơn giản hóa thủ tục hành chính liên quan đến hoạt động sản xuất kinh doanh, "
-                "bãi bỏ ít nhất 30% điều kiện đầu tư kinh doanh không cần thiết; giảm ít nhất 30% thời gian giải quyết thủ tục "
-                "hành chính, 30% chi phí tuân thủ thủ tục hành chính. Tăng cường phân cấp thực hiện thủ tục hành chính, gắn với "
-                "phân bổ nguồn lực, đề cao trách nhiệm của các sở, ban, ngành, địa phương trong tỉnh. Tiếp tục đổi mới, nâng cao "
-                "hiệu quả hoạt động của Trung tâm Phục vụ hành chính công và Bộ phận một cửa các cấp; bảo đảm công khai, minh "
+                "c) Tiếp tục đẩy mạnh cải cách thủ tục hành chính gắn với thực hiện chuyển đổi số, bảo đảm tiết "
+                "kiệm, hiệu quả. "
+                "Trong năm 2025, tiếp tục rà soát, đơn giản hóa thủ tục hành chính liên quan đến hoạt động sản xuất "
+                "kinh doanh, "
+                "bãi bỏ ít nhất 30% điều kiện đầu tư kinh doanh không cần thiết; giảm ít nhất 30% thời gian giải "
+                "quyết thủ tục "
+                "hành chính, 30% chi phí tuân thủ thủ tục hành chính. Tăng cường phân cấp thực hiện thủ tục hành "
+                "chính, gắn với "
+                "phân bổ nguồn lực, đề cao trách nhiệm của các sở, ban, ngành, địa phương trong tỉnh. Tiếp tục đổi "
+                "mới, nâng cao "
+                "hiệu quả hoạt động của Trung tâm Phục vụ hành chính công và Bộ phận một cửa các cấp; bảo đảm công "
+                "khai, minh "
                 "bạch, tối ưu hóa quy trình, thực hiện thủ tục hành chính không phụ thuộc vào địa giới hành chính.",
-                "d) Tập trung hoàn thiện Đề án sắp xếp, tổ chức lại các đơn vị hành chính các cấp và xây dựng mô hình tổ chức "
-                "chính quyền địa phương 2 cấp, bảo đảm không ảnh hưởng đến việc thực hiện chức năng, nhiệm vụ của cơ quan, tổ "
-                "chức, đơn vị mới, bảo đảm hoạt động thông suốt, hiệu năng, hiệu lực, hiệu quả. Tiếp tục rà soát, sắp xếp kiện "
-                "toàn cơ cấu tổ chức của các cơ quan, tổ chức hành chính, đơn vị sự nghiệp công lập, đảm bảo tinh gọn, hoạt "
-                "động hiệu lực, hiệu quả, giảm cấp trung gian, gắn với tinh giản biên chế, cơ cấu lại, nâng cao chất lượng đội "
+                "d) Tập trung hoàn thiện Đề án sắp xếp, tổ chức lại các đơn vị hành chính các cấp và xây dựng mô "
+                "hình tổ chức "
+                "chính quyền địa phương 2 cấp, bảo đảm không ảnh hưởng đến việc thực hiện chức năng, nhiệm vụ của cơ "
+                "quan, tổ "
+                "chức, đơn vị mới, bảo đảm hoạt động thông suốt, hiệu năng, hiệu lực, hiệu quả. Tiếp tục rà soát, "
+                "sắp xếp kiện "
+                "toàn cơ cấu tổ chức của các cơ quan, tổ chức hành chính, đơn vị sự nghiệp công lập, đảm bảo tinh "
+                "gọn, hoạt "
+                "động hiệu lực, hiệu quả, giảm cấp trung gian, gắn với tinh giản biên chế, cơ cấu lại, nâng cao chất "
+                "lượng đội "
                 "ngũ cán bộ, công chức, viên chức, đáp ứng yêu cầu trong tình hình mới.",
-                "đ) Đẩy mạnh cải cách chế độ công vụ. Nâng cao kỷ luật, kỷ cương hành chính, chất lượng thực thi công vụ và cải "
+                "đ) Đẩy mạnh cải cách chế độ công vụ. Nâng cao kỷ luật, kỷ cương hành chính, chất lượng thực thi "
+                "công vụ và cải "
                 "thiện chất lượng phục vụ người dân, doanh nghiệp.",
-                "e) Thực hiện có hiệu quả cơ chế tự chủ tài chính của các đơn vị sự nghiệp công lập. Triển khai các giải pháp "
-                "đẩy mạnh giải pháp đẩy mạnh giải ngân vốn đầu tư công, gắn liền với chất lượng các dự án, tuyệt đối không để "
-                "xảy ra tiêu cực, tham nhũng, lãng phí; chỉ đạo, tháo gỡ khó khăn, vướng mắc của doanh nghiệp theo thẩm quyền.",
-                "f) Tập trung xây dựng, hoàn thiện hạ tầng số, hạ tầng công nghệ, cập nhật đầy đủ, kịp thời các cơ sở dữ liệu "
-                "để kết nối, chia sẻ dữ liệu để nâng cao chất lượng giải quyết dịch vụ công; đồng thời phục vụ có hiệu quả cho "
+                "e) Thực hiện có hiệu quả cơ chế tự chủ tài chính của các đơn vị sự nghiệp công lập. Triển khai các "
+                "giải pháp "
+                "đẩy mạnh giải pháp đẩy mạnh giải ngân vốn đầu tư công, gắn liền với chất lượng các dự án, tuyệt đối "
+                "không để "
+                "xảy ra tiêu cực, tham nhũng, lãng phí; chỉ đạo, tháo gỡ khó khăn, vướng mắc của doanh nghiệp theo "
+                "thẩm quyền.",
+                "f) Tập trung xây dựng, hoàn thiện hạ tầng số, hạ tầng công nghệ, cập nhật đầy đủ, kịp thời các cơ "
+                "sở dữ liệu "
+                "để kết nối, chia sẻ dữ liệu để nâng cao chất lượng giải quyết dịch vụ công; đồng thời phục vụ có "
+                "hiệu quả cho "
                 "hoạt động chỉ đạo, điều hành của lãnh đạo UBND tỉnh.",
             ]
         ),
         report_deadline=dt.date(2025, 12, 15),
         report_instruction=(
-            "Trên cơ sở các nhiệm vụ, giải pháp, phân công trách nhiệm thực hiện, các sở, ban, ngành, UBND các huyện, thành "
-            "phố, các xã, phường, thị trấn, các cơ quan ngành dọc trên địa bàn tỉnh chủ động tham mưu, tổ chức triển khai "
+            "Trên cơ sở các nhiệm vụ, giải pháp, phân công trách nhiệm thực hiện, các sở, ban, ngành, UBND các "
+            "huyện, thành "
+            "phố, các xã, phường, thị trấn, các cơ quan ngành dọc trên địa bàn tỉnh chủ động tham mưu, tổ chức triển "
+            "khai "
             "thực hiện đảm bảo hiệu quả, báo cáo về UBND tỉnh (qua Sở Nội vụ) kết quả thực hiện kế hoạch"
         ),
         created_by=_organiser(province),
@@ -720,24 +790,36 @@ def _seed_002(province: Province):
     heads = "Thủ trưởng cơ quan, đơn vị, địa phương"
     rows = []
     for task in [
-        "Sớm rà soát, phân tích và đánh giá, rút kinh nghiệm, chỉ ra những tồn tại, hạn chế, nguyên nhân và đề ra các giải "
-        "pháp cụ thể, thiết thực để khắc phục, giúp nâng cao hiệu quả thực hiện nhiệm vụ cải cách hành chính, mức độ hài "
+        "Sớm rà soát, phân tích và đánh giá, rút kinh nghiệm, chỉ ra những tồn tại, hạn chế, nguyên nhân và đề ra "
+        "các giải "
+        "pháp cụ thể, thiết thực để khắc phục, giúp nâng cao hiệu quả thực hiện nhiệm vụ cải cách hành chính, mức độ "
+        "hài "
         "lòng của người dân trong năm 2025 và những năm tiếp theo",
-        "Tổ chức quán triệt, tuyên truyền có hiệu quả nỗ lực của chính quyền các cấp trong việc tổ chức xây dựng và thực "
-        "hiện chính sách công, cung cấp dịch vụ hành chính công trên địa bàn tỉnh; tập trung tuyên truyền những mô hình "
+        "Tổ chức quán triệt, tuyên truyền có hiệu quả nỗ lực của chính quyền các cấp trong việc tổ chức xây dựng và "
+        "thực "
+        "hiện chính sách công, cung cấp dịch vụ hành chính công trên địa bàn tỉnh; tập trung tuyên truyền những mô "
+        "hình "
         "hay, cách làm mới, mang lại hiệu quả cao",
-        "Triển khai thực hiện hiệu quả Kế hoạch số 1550/KH-UBND ngày 14/4/2025 của UBND tỉnh Lai Châu Thực hiện Nghị quyết "
-        "số 66/NQ-CP ngày 26/3/2025 của Chính phủ về Chương trình cắt giảm, đơn giản hóa thủ tục hành chính liên quan đến "
+        "Triển khai thực hiện hiệu quả Kế hoạch số 1550/KH-UBND ngày 14/4/2025 của UBND tỉnh Lai Châu Thực hiện Nghị "
+        "quyết "
+        "số 66/NQ-CP ngày 26/3/2025 của Chính phủ về Chương trình cắt giảm, đơn giản hóa thủ tục hành chính liên "
+        "quan đến "
         "hoạt động sản xuất, kinh doanh năm 2025 và 2026 trên địa bàn tỉnh Lai Châu",
         "Tăng cường rà soát, đề xuất đơn giản hóa thủ tục hành chính, cắt giảm quy trình, hồ sơ, thời gian giải quyết; "
-        "nâng cao chất lượng, hiệu quả của Bộ phận tiếp nhận và trả kết quả; đẩy mạnh việc giải quyết TTHC trên môi trường "
+        "nâng cao chất lượng, hiệu quả của Bộ phận tiếp nhận và trả kết quả; đẩy mạnh việc giải quyết TTHC trên môi "
+        "trường "
         "điện tử và thực hiện số hóa TTHC theo đúng quy định",
-        "Quyết liệt trong sắp xếp tổ chức bộ máy, tinh giản biên chế, gắn với cơ cấu lại đội ngũ cán bộ, công chức, viên chức",
-        "Tiếp tục thực hiện cơ chế tự chủ tài chính của các đơn vị sự nghiệp công lập; tiến hành các giải pháp đồng bộ để "
+        "Quyết liệt trong sắp xếp tổ chức bộ máy, tinh giản biên chế, gắn với cơ cấu lại đội ngũ cán bộ, công chức, "
+        "viên chức",
+        "Tiếp tục thực hiện cơ chế tự chủ tài chính của các đơn vị sự nghiệp công lập; tiến hành các giải pháp đồng "
+        "bộ để "
         "đẩy nhanh tiến độ giải ngân vốn đầu tư công",
-        "Chuyển đổi số ứng dụng công nghệ thông tin vào hoạt động điều hành, khai thác hiệu quả dữ liệu ngành, đặc biệt là "
-        "dữ liệu dân cư theo Đề án số 06 của Thủ tướng Chính phủ; tổ chức vận hành có hiệu quả Cổng dịch vụ công của tỉnh",
-        "Nâng cao chất lượng tổ chức các hội nghị đối thoại giữa chính quyền tỉnh với người dân, doanh nghiệp; cải thiện "
+        "Chuyển đổi số ứng dụng công nghệ thông tin vào hoạt động điều hành, khai thác hiệu quả dữ liệu ngành, đặc "
+        "biệt là "
+        "dữ liệu dân cư theo Đề án số 06 của Thủ tướng Chính phủ; tổ chức vận hành có hiệu quả Cổng dịch vụ công của "
+        "tỉnh",
+        "Nâng cao chất lượng tổ chức các hội nghị đối thoại giữa chính quyền tỉnh với người dân, doanh nghiệp; cải "
+        "thiện "
         "môi trường đầu tư kinh doanh, nâng cao năng lực cạnh tranh",
     ]:
         rows.append({"section": heads, "lead_label": heads, "lead_kinds": PROVINCIAL + LOCAL, "task": task, **due})
@@ -745,71 +827,98 @@ def _seed_002(province: Province):
         "SNV": (
             "Sở Nội vụ",
             [
-                "Tiếp tục chủ động, bám sát nhiệm vụ chuyên môn và chỉ đạo của Chính phủ, Bộ Nội vụ để tham mưu cho UBND tỉnh, "
-                "Ban Chỉ đạo CCHC, Chủ tịch UBND tỉnh các văn bản chỉ đạo, điều hành cải cách hành chính kịp thời, chất lượng",
-                "Chủ trì, hướng dẫn, đôn đốc các cơ quan trong công tác tự chấm điểm, cung cấp tài liệu kiểm chứng phục vụ chấm "
+                "Tiếp tục chủ động, bám sát nhiệm vụ chuyên môn và chỉ đạo của Chính phủ, Bộ Nội vụ để tham mưu cho "
+                "UBND tỉnh, "
+                "Ban Chỉ đạo CCHC, Chủ tịch UBND tỉnh các văn bản chỉ đạo, điều hành cải cách hành chính kịp thời, "
+                "chất lượng",
+                "Chủ trì, hướng dẫn, đôn đốc các cơ quan trong công tác tự chấm điểm, cung cấp tài liệu kiểm chứng "
+                "phục vụ chấm "
                 "điểm Chỉ số cải cách hành chính năm 2025 theo yêu cầu, chỉ đạo của Bộ Nội vụ",
-                "Chủ trì theo dõi và phối hợp với Bộ Nội vụ, các địa phương thực hiện đo lường sự hài lòng về sự phục vụ của các "
+                "Chủ trì theo dõi và phối hợp với Bộ Nội vụ, các địa phương thực hiện đo lường sự hài lòng về sự "
+                "phục vụ của các "
                 "cơ quan hành chính trong năm 2025",
-                "Tham mưu, theo dõi các chỉ số thành phần: Chỉ đạo, điều hành cải cách hành chính, cải cách tổ chức bộ máy, cải "
+                "Tham mưu, theo dõi các chỉ số thành phần: Chỉ đạo, điều hành cải cách hành chính, cải cách tổ chức "
+                "bộ máy, cải "
                 "cách chế độ công vụ",
             ],
         ),
         "VPUBND": (
             "Văn phòng Uỷ ban nhân dân tỉnh",
             [
-                "Chủ trì, phối hợp các cơ quan có liên quan tham mưu, đề xuất UBND tỉnh tăng cường đổi mới và nâng cao hiệu quả "
-                "trong công tác chỉ đạo, điều hành về cải cách thủ tục hành chính, kiểm soát TTHC, thực hiện cơ chế một cửa, một "
+                "Chủ trì, phối hợp các cơ quan có liên quan tham mưu, đề xuất UBND tỉnh tăng cường đổi mới và nâng "
+                "cao hiệu quả "
+                "trong công tác chỉ đạo, điều hành về cải cách thủ tục hành chính, kiểm soát TTHC, thực hiện cơ chế "
+                "một cửa, một "
                 "cửa liên thông",
-                "Tham mưu UBND tỉnh tổ chức thực hiện đánh giá và công khai kết quả đánh giá chất lượng giải quyết thủ tục hành "
-                "chính theo Nghị định số 61/2018/NĐ-CP; vận hành có hiệu quả Hệ thống thông tin báo cáo của tỉnh, đảm bảo tỷ lệ "
+                "Tham mưu UBND tỉnh tổ chức thực hiện đánh giá và công khai kết quả đánh giá chất lượng giải quyết "
+                "thủ tục hành "
+                "chính theo Nghị định số 61/2018/NĐ-CP; vận hành có hiệu quả Hệ thống thông tin báo cáo của tỉnh, "
+                "đảm bảo tỷ lệ "
                 "kết nối với Hệ thống thông tin báo cáo của Chính phủ đạt 100%",
-                "Chủ trì tham mưu UBND tỉnh chỉ đạo, thực hiện các giải pháp nâng cao tỷ lệ hồ sơ trực tuyến toàn trình, tỷ lệ hồ "
+                "Chủ trì tham mưu UBND tỉnh chỉ đạo, thực hiện các giải pháp nâng cao tỷ lệ hồ sơ trực tuyến toàn "
+                "trình, tỷ lệ hồ "
                 "sơ được số hóa kết quả giải quyết, tỷ lệ TTHC được triển khai thanh toán trực tuyến",
-                "Chỉ đạo Trung tâm Phục vụ hành chính công thực hiện có hiệu quả công tác tiếp nhận, giải quyết hồ sơ thủ tục "
+                "Chỉ đạo Trung tâm Phục vụ hành chính công thực hiện có hiệu quả công tác tiếp nhận, giải quyết hồ "
+                "sơ thủ tục "
                 "hành chính theo cơ chế một cửa, một cửa liên thông",
             ],
         ),
         "STP": (
             "Sở Tư pháp",
             [
-                "Tiếp tục tham mưu UBND tỉnh triển khai tốt nội dung cải cách thể chế: theo dõi thi hành pháp luật; rà soát văn "
-                "bản quy phạm pháp luật, kịp thời công bố danh mục văn bản QPPL hết hiệu lực và ban hành các quy định sửa đổi, "
+                "Tiếp tục tham mưu UBND tỉnh triển khai tốt nội dung cải cách thể chế: theo dõi thi hành pháp luật; "
+                "rà soát văn "
+                "bản quy phạm pháp luật, kịp thời công bố danh mục văn bản QPPL hết hiệu lực và ban hành các quy "
+                "định sửa đổi, "
                 "bổ sung hoặc thay thế",
-                "Phối hợp các cơ quan, đơn vị, địa phương trong việc phổ biến, tuyên truyền pháp luật đến người dân, doanh nghiệp",
-                "Đề xuất các giải pháp nâng cao kết quả điều tra xã hội học đánh giá tác động của cải cách hành chính đến chất "
+                "Phối hợp các cơ quan, đơn vị, địa phương trong việc phổ biến, tuyên truyền pháp luật đến người dân, "
+                "doanh nghiệp",
+                "Đề xuất các giải pháp nâng cao kết quả điều tra xã hội học đánh giá tác động của cải cách hành "
+                "chính đến chất "
                 "lượng văn bản QPPL do tỉnh ban hành",
             ],
         ),
         "SKHCN": (
             "Sở Khoa học và Công nghệ",
             [
-                "Chủ trì, phối hợp các cơ quan có liên quan tham mưu, đề xuất UBND tỉnh thực hiện các nhiệm vụ về xây dựng và "
+                "Chủ trì, phối hợp các cơ quan có liên quan tham mưu, đề xuất UBND tỉnh thực hiện các nhiệm vụ về "
+                "xây dựng và "
                 "phát triển Chính quyền điện tử, Chính quyền số",
-                "Chủ trì tham mưu UBND tỉnh duy trì và cập nhật Kiến trúc Chính quyền điện tử tỉnh; triển khai Trung tâm dữ liệu; "
+                "Chủ trì tham mưu UBND tỉnh duy trì và cập nhật Kiến trúc Chính quyền điện tử tỉnh; triển khai Trung "
+                "tâm dữ liệu; "
                 "phát triển nền tảng tích hợp, chia sẻ dữ liệu dùng chung của tỉnh (LGSP), kết nối với NGSP",
-                "Chủ trì, tham mưu UBND tỉnh tuyên truyền, phổ biến và hướng dẫn thực hiện chính sách, pháp luật về hoạt động "
+                "Chủ trì, tham mưu UBND tỉnh tuyên truyền, phổ biến và hướng dẫn thực hiện chính sách, pháp luật về "
+                "hoạt động "
                 "sáng kiến, khuyến khích các sáng kiến, giải pháp cải cách hành chính hiệu quả",
-                "Phối hợp với Văn phòng UBND tỉnh triển khai cung cấp dịch vụ công trực tuyến toàn trình và các giải pháp công "
-                "nghệ thông tin nhằm nâng cao tỷ lệ giải quyết hồ sơ trực tuyến toàn trình, hồ sơ thanh toán trực tuyến",
+                "Phối hợp với Văn phòng UBND tỉnh triển khai cung cấp dịch vụ công trực tuyến toàn trình và các giải "
+                "pháp công "
+                "nghệ thông tin nhằm nâng cao tỷ lệ giải quyết hồ sơ trực tuyến toàn trình, hồ sơ thanh toán trực "
+                "tuyến",
             ],
         ),
         "STC": (
             "Sở Tài chính",
             [
-                "Chủ trì tham mưu UBND tỉnh ban hành các văn bản thuộc thẩm quyền của tỉnh về quản lý, sử dụng tài sản công; tham "
+                "Chủ trì tham mưu UBND tỉnh ban hành các văn bản thuộc thẩm quyền của tỉnh về quản lý, sử dụng tài "
+                "sản công; tham "
                 "mưu UBND tỉnh thực hiện chỉ số thành phần về cải cách tài chính công của tỉnh trong năm 2025",
-                "Đôn đốc việc thực hiện cơ chế tự chủ, tự chịu trách nhiệm về sử dụng kinh phí đối với các cơ quan hành chính "
+                "Đôn đốc việc thực hiện cơ chế tự chủ, tự chịu trách nhiệm về sử dụng kinh phí đối với các cơ quan "
+                "hành chính "
                 "nhà nước, các đơn vị sự nghiệp công lập",
-                "Đôn đốc, theo dõi, kiểm tra việc thực hiện khắc phục các kiến nghị sau thanh tra, kiểm tra, kiểm toán nhà nước "
+                "Đôn đốc, theo dõi, kiểm tra việc thực hiện khắc phục các kiến nghị sau thanh tra, kiểm tra, kiểm "
+                "toán nhà nước "
                 "về tài chính, ngân sách tại tỉnh",
-                "Chủ trì, tổng hợp, tham mưu UBND tỉnh các nhiệm vụ, giải pháp triển khai thực hiện có hiệu quả kế hoạch phát "
+                "Chủ trì, tổng hợp, tham mưu UBND tỉnh các nhiệm vụ, giải pháp triển khai thực hiện có hiệu quả kế "
+                "hoạch phát "
                 "triển kinh tế xã hội; thu ngân sách của tỉnh vượt chỉ tiêu được Chính phủ giao trong năm 2025",
-                "Chủ trì, phối hợp đề xuất, tham mưu UBND tỉnh các giải pháp tăng cường đối thoại với doanh nghiệp, tháo gỡ khó "
+                "Chủ trì, phối hợp đề xuất, tham mưu UBND tỉnh các giải pháp tăng cường đối thoại với doanh nghiệp, "
+                "tháo gỡ khó "
                 "khăn, vướng mắc, tạo điều kiện cho doanh nghiệp khởi nghiệp và phát triển",
-                "Tăng cường quảng bá, xúc tiến đầu tư, thương mại, du lịch nhằm nâng cao hiệu quả công tác thu hút đầu tư vào "
+                "Tăng cường quảng bá, xúc tiến đầu tư, thương mại, du lịch nhằm nâng cao hiệu quả công tác thu hút "
+                "đầu tư vào "
                 "địa bàn tỉnh",
-                "Tiếp tục đẩy mạnh cải cách thủ tục hành chính trong lĩnh vực thành lập và hoạt động của doanh nghiệp; triển "
+                "Tiếp tục đẩy mạnh cải cách thủ tục hành chính trong lĩnh vực thành lập và hoạt động của doanh "
+                "nghiệp; triển "
                 "khai các chính sách hỗ trợ doanh nghiệp",
             ],
         ),
@@ -843,31 +952,37 @@ def _seed_002(province: Province):
 
 PRESENTATIONS_004 = [
     (
-        "Kết quả và giải pháp sắp xếp, tổ chức bộ máy, nâng cao hiệu lực, hiệu quả hoạt động của chính quyền địa phương "
+        "Kết quả và giải pháp sắp xếp, tổ chức bộ máy, nâng cao hiệu lực, hiệu quả hoạt động của chính quyền địa "
+        "phương "
         "hai cấp gắn với cải cách hành chính trên địa bàn tỉnh Lào Cai.",
         "Sở Nội vụ",
     ),
     (
-        "Đẩy mạnh chuyển đổi số, phát triển chính quyền điện tử, chính quyền số góp phần nâng cao hiệu quả cải cách hành "
+        "Đẩy mạnh chuyển đổi số, phát triển chính quyền điện tử, chính quyền số góp phần nâng cao hiệu quả cải cách "
+        "hành "
         "chính trên địa bàn tỉnh Lào Cai.",
         "Sở Khoa học và Công nghệ",
     ),
     (
-        "Ứng dụng dữ liệu dân cư, định danh điện tử và Đề án 06 trong cải cách thủ tục hành chính trên địa bàn tỉnh Lào Cai.",
+        "Ứng dụng dữ liệu dân cư, định danh điện tử và Đề án 06 trong cải cách thủ tục hành chính trên địa bàn tỉnh "
+        "Lào Cai.",
         "Công an tỉnh",
     ),
     (
-        "Đổi mới quản lý tài chính công, nâng cao hiệu quả sử dụng ngân sách nhà nước phục vụ cải cách hành chính và vận "
+        "Đổi mới quản lý tài chính công, nâng cao hiệu quả sử dụng ngân sách nhà nước phục vụ cải cách hành chính và "
+        "vận "
         "hành chính quyền địa phương hai cấp.",
         "Sở Tài chính",
     ),
     (
-        "Nâng cao chất lượng xây dựng và hoàn thiện thể chế, góp phần cải thiện môi trường đầu tư kinh doanh và thúc đẩy "
+        "Nâng cao chất lượng xây dựng và hoàn thiện thể chế, góp phần cải thiện môi trường đầu tư kinh doanh và thúc "
+        "đẩy "
         "cải cách hành chính trên địa bàn tỉnh Lào Cai.",
         "Sở Tư pháp",
     ),
     (
-        "Kinh nghiệm nâng cao chất lượng giải quyết thủ tục hành chính và phục vụ người dân, doanh nghiệp tại cấp xã trong "
+        "Kinh nghiệm nâng cao chất lượng giải quyết thủ tục hành chính và phục vụ người dân, doanh nghiệp tại cấp xã "
+        "trong "
         "thực hiện chính quyền địa phương hai cấp.",
         "Các xã, phường được Chủ tịch UBND tỉnh tặng Bằng khen trong thực hiện công tác CCHC năm 2025",
     ),

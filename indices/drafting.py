@@ -91,7 +91,10 @@ def draft_decision(*, actor, publication: Publication) -> Document:
         raise Refused(_("Chưa có bộ chỉ số nào được công bố."))
     year = publication.year
     subjects = " và ".join(SUBJECT_WORDS[f.subject] for f in frameworks)
-    title = f"Về việc công bố kết quả Chỉ số cải cách hành chính năm {year} của {subjects} trên địa bàn tỉnh {province.name}"
+    title = (
+        f"Về việc công bố kết quả Chỉ số cải cách hành chính năm {year} của {subjects} "
+        f"trên địa bàn tỉnh {province.name}"
+    )
     basis = [LAW]
     basis += [f"Căn cứ {f.legal_basis.strip().rstrip(';.')};" for f in frameworks if f.legal_basis.strip()]
     basis.append("Theo đề nghị của Giám đốc Sở Nội vụ.")

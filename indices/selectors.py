@@ -565,7 +565,8 @@ def index_guidance(agency: Agency, year: int) -> str:
         )
     lines = [
         f"Tập trung phân tích nguyên nhân và giải pháp cho các tiêu chí chưa đạt điểm tối đa năm "
-        f"{assessment.framework.year} ({vn_number(assessment.total, 2)}/{vn_number(assessment.framework.maximum, 2)} điểm):"
+        f"{assessment.framework.year} ({vn_number(assessment.total, 2)}/{vn_number(assessment.framework.maximum, 2)} "
+        f"điểm):"
     ]
     lines += [
         f"- {loss.code}. {loss.name}: đạt {vn_number(loss.value, 2)}/{vn_number(loss.maximum, 2)}, "

@@ -180,7 +180,8 @@ class FileType(models.TextChoices):
 
 def version_path(instance: Version, filename: str) -> str:
     # The stored name is generated: the agency's own name is kept for display only.
-    return f"presentations/{instance.presentation.assignment.conference_id}/{instance.sha256[:16]}-{instance.token}.{instance.file_type}"
+    conference_id = instance.presentation.assignment.conference_id
+    return f"presentations/{conference_id}/{instance.sha256[:16]}-{instance.token}.{instance.file_type}"
 
 
 class Version(models.Model):

@@ -565,7 +565,8 @@ def test_presentation_guidance_lists_the_assignees_criteria_below_maximum(framew
     presentation = assignment.presentations.get()
     text = submission_selectors.index_guidance(presentation)
     assert text.splitlines() == [
-        "Tập trung phân tích nguyên nhân và giải pháp cho các tiêu chí chưa đạt điểm tối đa năm 2025 (17,50/20,00 điểm):",
+        "Tập trung phân tích nguyên nhân và giải pháp cho các tiêu chí chưa đạt điểm tối đa năm 2025 (17,50/20,00 "
+        "điểm):",
         "- 2.2. Giải quyết đúng hạn: đạt 5,00/7,00, mất 2,00 điểm;",
         "- 1.2. Báo cáo CCHC: đạt 3,50/4,00, mất 0,50 điểm.",
     ]

@@ -48,13 +48,19 @@ def test_production_refuses_to_start_without(missing):
 
 
 def test_local_defaults_to_sqlite_and_eager_celery():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)"
+    )
     result = run(["-c", code], {"DJANGO_SETTINGS_MODULE": "config.settings.local"})
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
 
 
 def test_local_uses_postgres_and_workers_when_urls_are_set():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    )
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"],
@@ -72,7 +78,8 @@ def test_language_time_zone_and_formats(settings):
     from decimal import Decimal
 
     template = Template(
-        "{% load vn l10n %}{{ score }}|{{ big }}|{{ day|date:'SHORT_DATE_FORMAT' }}|{{ day|vn_date }}|{{ early|vn_date }}|{{ day|vn_weekday }}"
+        "{% load vn l10n %}{{ score }}|{{ big }}|{{ day|date:'SHORT_DATE_FORMAT' }}|{{ day|vn_date }}|{{ "
+        "early|vn_date }}|{{ day|vn_weekday }}"
     )
     with translation.override("vi"):
         out = template.render(

@@ -780,7 +780,8 @@ def test_corrections_after_the_deadline_are_not_late(presentation, official, org
 
 
 MACRO_DISGUISES = {
-    "single quotes, upper case": "<Override PartName='/word/x.bin' ContentType='application/vnd.ms-office.VBAPROJECT'/>",
+    "single quotes, upper case": "<Override PartName='/word/x.bin' "
+    "ContentType='application/vnd.ms-office.VBAPROJECT'/>",
     "character reference": '<Override PartName="/word/x.bin" ContentType="application/vnd.ms-office.&#118;baProject"/>',
 }
 

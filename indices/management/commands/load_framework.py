@@ -9,7 +9,10 @@ from indices.services import framework_load
 
 
 class Command(SystemCommand):
-    help = "Nạp một bộ chỉ số từ tệp JSON hoặc Excel .xlsx (cây lĩnh vực → tiêu chí → tiêu chí thành phần, có điểm tối đa)."
+    help = (
+        "Nạp một bộ chỉ số từ tệp JSON hoặc Excel .xlsx "
+        "(cây lĩnh vực → tiêu chí → tiêu chí thành phần, có điểm tối đa)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
