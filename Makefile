@@ -32,12 +32,16 @@ run: venv system-packages messages
 
 # The suite runs on real PostgreSQL and Redis. pytest exits non-zero when
 # it collects no test, so an empty run fails here and in CI.
-test: venv system-packages services messages
+test: lint system-packages services messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
 bench: venv services
 	$(BIN)/python bench/run.py
 
+# Formatting and lint of the Python code and the templates; `make test` runs it first.
 lint: venv
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/djlint --check .
+	$(BIN)/djlint --lint .

@@ -314,7 +314,7 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
         if values["active_from"] and values["active_to"] and values["active_to"] < values["active_from"]:
             errors.append(_("Ngày kết thúc hoạt động trước ngày bắt đầu."))
         _check_province(raw.get("province"), province, errors)
-        _check_length({k: values[k] for k in ("code", "name", "short_name", "phone", "address")}, Agency, errors)
+        _check_length({k: values[k] for k in ("code", "name", "short_name", "email", "phone", "address")}, Agency, errors)
         results.append(RowResult(line=line, values=values, errors=errors))
 
     codes_in_file = set(seen)
@@ -393,7 +393,7 @@ def _preview_people(province, keys, table) -> list[RowResult]:
                 % {"code": values["agency"], "province": province.full_name}
             )
         _check_province(raw.get("province"), province, errors)
-        _check_length({k: values[k] for k in ("full_name", "position", "phone")}, Person, errors)
+        _check_length({k: values[k] for k in ("full_name", "position", "email", "phone")}, Person, errors)
         row = RowResult(line=line, values=values, errors=errors)
         results.append(row)
         if agency is None or not values["full_name"]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
@@ -17,6 +19,45 @@ from python_calamine import CalamineError, CalamineWorkbook
 from .exceptions import ImportFileError
 
 SUFFIXES = ("xlsx", "xlsm", "xls", "ods")
+
+
+class CellError(str):
+    """An Excel error value ("#DIV/0!", "#N/A"): the formula behind the cell
+    failed. calamine hands such cells over as blanks, which a reader would
+    take for "no value"; the readers see this instead and name the cell."""
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>.*?<v>([^<]*)</v>', re.S)
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + (letter - 64)
+    return index - 1
+
+
+def _xlsx_errors(data: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) → error text of the first sheet's error cells, read
+    from the sheet's XML (only .xlsx keeps them as such)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            first = re.search(r'<sheet [^>]*r:id="([^"]+)"', book)
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            target = re.search(rf'<Relationship [^>]*Id="{first.group(1)}"[^>]*Target="([^"]+)"', rels) if first else None
+            path = target.group(1).lstrip("/") if target else "worksheets/sheet1.xml"
+            path = path if path.startswith("xl/") else f"xl/{path}"
+            if path not in names:
+                return {}
+            xml = archive.read(path)
+    except (zipfile.BadZipFile, KeyError, AttributeError):
+        return {}
+    return {
+        (int(row) - 1, _column_index(column)): value.decode("utf-8", "replace")
+        for column, row, value in _ERROR_CELL.findall(xml)
+    }
 
 
 def suffix(name: str) -> str:
@@ -37,7 +78,7 @@ def first_sheet_rows(data: bytes) -> list[list]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         try:
-            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
         finally:
             book.close()
     except (CalamineError, ValueError, IndexError) as error:
@@ -45,6 +86,11 @@ def first_sheet_rows(data: bytes) -> list[list]:
         raise ImportFileError(
             _("Không đọc được tệp bảng tính: tệp bị hỏng hoặc không phải tệp Excel (.xlsx, .xls) hay .ods.")
         ) from error
+    if data[:2] == b"PK":  # an .xlsx keeps its error cells in the sheet's XML
+        for (row, column), value in _xlsx_errors(data).items():
+            if row < len(rows) and column < len(rows[row]) and rows[row][column] == "":
+                rows[row][column] = CellError(value)
+    return rows
 
 
 def csv_rows(data: bytes) -> list[list]:

@@ -41,7 +41,11 @@ ANY_DATE = re.compile(r"(?<![\d/])" + _DATE + r"(?![\d/])")
 # Dates and years that are not the document's own: citations of other
 # documents ("số 35/KH-UBND ngày 30/01/2026"), comparisons ("so với năm 2023")
 # and periods ("giai đoạn 2026 - 2030").
-CITATION = re.compile(r"số\s+\S+\s+ngày\s+\d{1,2}/\d{1,2}/\d{4}", re.IGNORECASE)
+CITATION = re.compile(
+    r"số\s+\S+\s+ngày\s+(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})", re.IGNORECASE
+)
+# Words before "thứ 4" that make it an ordinal ("Phiên họp thứ 4"), not a weekday.
+ORDINAL_NOUNS = {"phiên", "họp", "lần", "kỳ", "khóa", "khoá", "đợt", "số", "hạng", "vòng", "bậc", "lớp", "nhóm"}
 COMPARISON = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+\d{4}", re.IGNORECASE)
 PERIOD = re.compile(r"(?P<a>\d{4})\s*[-–—]\s*(?P<b>\d{4})")
 YEAR = re.compile(r"năm\s+(?P<y>\d{4})\b", re.IGNORECASE)
@@ -71,10 +75,20 @@ def _snippet(text: str, start: int, end: int) -> str:
     return " ".join(text[left:right].split())
 
 
+def _ordinal(text: str, match) -> bool:
+    """"Phiên họp thứ 4, ngày 12/3/2026": a digit after "thứ" counts a meeting, not a day."""
+    if not re.match(r"thứ\s+\d", match["wd"], re.IGNORECASE):
+        return False
+    before = text[: match.start("wd")].split()
+    return bool(before) and before[-1].lower().strip(",;:(") in ORDINAL_NOUNS
+
+
 def check_weekdays(text: str) -> list[str]:
     problems = []
     for pattern in WEEKDAY_PATTERNS:
         for match in pattern.finditer(text):
+            if _ordinal(text, match):
+                continue
             day = _date(match)
             if day is None:
                 problems.append(_("Ngày “%(text)s” không có thật.") % {"text": match[0]})

@@ -174,14 +174,15 @@ def bold_spans(text: str) -> list[str]:
     """Bold phrases: where a document states its deadlines."""
     spans = []
     for block in to_blocks(text):
-        cells = (
-            [run for _, cells in block.rows for cell in cells for run in cell] if block.kind == "table" else block.runs
-        )
-        current = []
-        for run in cells + [Run("")]:
-            if run.bold:
-                current.append(run.text)
-            elif current:
-                spans.append("".join(current))
-                current = []
+        # A table's cells are read one by one: bold runs of neighbouring cells
+        # are separate phrases, never one joined string.
+        pieces = [cell for _, cells in block.rows for cell in cells] if block.kind == "table" else [block.runs]
+        for runs in pieces:
+            current = []
+            for run in [*runs, Run("")]:
+                if run.bold:
+                    current.append(run.text)
+                elif current:
+                    spans.append("".join(current))
+                    current = []
     return spans

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from core.formatting import vn_number
+from core.spreadsheets import CellError
 
 from .models import Criterion
 
@@ -16,6 +17,8 @@ from .models import Criterion
 def parse_score(raw) -> Decimal | None:
     """A score as people type it: "85,97", "85.97", 85.97; blank is None.
     Raises ValueError with the Vietnamese reason."""
+    if isinstance(raw, CellError):
+        raise ValueError(_("ô có lỗi công thức %(value)s: sửa công thức hoặc ghi điểm vào ô.") % {"value": raw})
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):

@@ -207,11 +207,6 @@ def not_real(text: str) -> str:
         pytest.param(
             "Thực hiện Kết luận tại Phiên họp thứ 4, ngày 12/3/2026 của Ban Chỉ đạo",
             [],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: an ordinal ('Phiên họp thứ 4', the fourth meeting) before a date is read as "
-                "the weekday 'thứ 4' and blocks issue of a correct document",
-            ),
             id="ordinal-before-a-date",
         ),
     ],
@@ -289,11 +284,6 @@ OWN_YEARS = "không khớp với các năm của văn bản (2026)."
             "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư",
             Facts(years={2026}),
             [],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: CITATION only knows 'ngày dd/mm/yyyy'; a citation with the long date "
-                "('ngày 05 tháng 3 năm 2020'), as legal bases are usually written, is reported as a year slip",
-            ),
             id="citation-with-long-date",
         ),
     ],
@@ -304,11 +294,6 @@ def test_check_years_ignores_citations_comparisons_and_periods(text, facts, expe
 
 # --- check_deadlines (bold dates, as richtext reads them) -----------------------------------------------------
 
-ADJACENT_BOLD_CELLS = pytest.mark.xfail(
-    strict=True,
-    reason="bug: bold_spans joins the bold runs of neighbouring table cells into one span ('20/5/202630/5/2026'), "
-    "so neither date is read and a late deadline in a timetable passes",
-)
 EVENT = Facts(event_date=dt.date(2026, 5, 29), years={2026})
 
 
@@ -347,7 +332,6 @@ def late(span: str, event: str = "29/5/2026") -> str:
             "| Từ ngày | Đến ngày |\n|---|---|\n| **20/5/2026** | **30/5/2026** |",
             EVENT,
             [late("30/5/2026")],
-            marks=ADJACENT_BOLD_CELLS,
             id="adjacent-bold-cells",
         ),
         (
@@ -372,7 +356,6 @@ def test_check_deadlines_holds_bold_dates_before_the_event(text, facts, expected
         pytest.param(
             "| Từ ngày | Đến ngày |\n|---|---|\n| **20/5/2026** | **30/5/2026** |",
             ["20/5/2026", "30/5/2026"],
-            marks=ADJACENT_BOLD_CELLS,
             id="adjacent-bold-cells",
         ),
         ("- **a**\n- b\n- **c**", ["a", "c"]),

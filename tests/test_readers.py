@@ -505,11 +505,6 @@ LONG_EMAIL = "a" * 250 + "@langson.gov.vn"
             [SYT | {"email": LONG_EMAIL}],
             [(2, "error", ["“Thư điện tử” dài quá 254 ký tự."], [])],
             id="email-longer-than-the-column",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: a 265-character e-mail passes validate_email (limit 320) but not EmailField(254); "
-                "the preview says ok and the import then fails on the database with DataError",
-            ),
         ),
         pytest.param(
             [SYT | {"province": "Lào Cai"}],
@@ -861,11 +856,6 @@ NEW = {"full_name": "Lê Văn Minh", "position": "Chuyên viên", "agency": "snv
             [NEW | {"email": LONG_EMAIL}],
             [(2, "error", ["“Thư điện tử” dài quá 254 ký tự."], [])],
             id="email-longer-than-the-column",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: a 265-character e-mail passes validate_email (limit 320) but not EmailField(254); "
-                "the preview says ok and the import then fails on the database with DataError",
-            ),
         ),
         pytest.param(
             [NEW | {"is_focal_point": "có thể"}],
@@ -1122,21 +1112,14 @@ def test_score_sheet_reads_each_cell_and_names_each_problem(score_framework, lan
     assert (read, found) == (values, problems)
 
 
-FORMULA_ERROR = pytest.mark.xfail(
-    strict=True,
-    reason="bug: calamine hands an error cell (#DIV/0!, #N/A) over as '', so the score reader counts it as a blank "
-    "that keeps the score on record, and no problem names the cell",
-)
-
-
 @pytest.mark.parametrize(
     ("value", "data_type", "values", "cells"),
     [
         pytest.param(4.5, "n", {"S001": {"1.1": "10.00", "1.2": "4.50"}}, [], id="number"),
         pytest.param("4,5", "s", {"S001": {"1.1": "10.00", "1.2": "4.50"}}, [], id="text"),
         pytest.param(True, "b", {"S001": {"1.1": "10.00"}}, ["E8"], id="boolean"),
-        pytest.param("#DIV/0!", "e", {"S001": {"1.1": "10.00"}}, ["E8"], id="division-error", marks=FORMULA_ERROR),
-        pytest.param("#N/A", "e", {"S001": {"1.1": "10.00"}}, ["E8"], id="lookup-error", marks=FORMULA_ERROR),
+        pytest.param("#DIV/0!", "e", {"S001": {"1.1": "10.00"}}, ["E8"], id="division-error"),
+        pytest.param("#N/A", "e", {"S001": {"1.1": "10.00"}}, ["E8"], id="lookup-error"),
     ],
 )
 def test_score_sheet_reads_cells_by_their_excel_type(score_framework, lang_son, value, data_type, values, cells):
