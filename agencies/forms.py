@@ -10,16 +10,23 @@ from core.spreadsheets import is_spreadsheet
 from .models import Agency, AgencyKind, DirectoryImport, Person, Province
 
 
-def group_agencies_by_kind(field: forms.ModelChoiceField) -> None:
-    """Show a select of agencies under one heading per kind, by name within
-    it: a flat list sorted by a hidden kind code reads as random. The
-    field's queryset still decides what is valid."""
+def agencies_by_kind(queryset) -> list:
+    """Agencies under one heading per kind, by name within it: a flat list
+    sorted by a hidden kind code reads as random. One query; the result can
+    serve every select of a page."""
     groups: dict[str, list] = {kind: [] for kind in AgencyKind.values}
-    for agency in field.queryset.order_by("name"):
-        groups.setdefault(agency.kind, []).append((agency.pk, agency.name))
-    field.widget.choices = [("", field.empty_label or "")] + [
-        (AgencyKind(kind).label, rows) for kind, rows in groups.items() if rows
+    for pk, name, kind in queryset.order_by("name").values_list("pk", "name", "kind"):
+        groups.setdefault(kind, []).append((pk, name))
+    return [
+        (AgencyKind(kind).label if kind in AgencyKind.values else kind, rows) for kind, rows in groups.items() if rows
     ]
+
+
+def group_agencies_by_kind(field: forms.ModelChoiceField, grouped: list | None = None) -> None:
+    """Show the field's agencies grouped by kind (`grouped` when the page
+    already read them). The field's queryset still decides what is valid."""
+    grouped = agencies_by_kind(field.queryset) if grouped is None else grouped
+    field.widget.choices = [("", field.empty_label or ""), *grouped]
 
 
 class AgencyFilterForm(forms.Form):

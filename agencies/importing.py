@@ -314,7 +314,9 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
         if values["active_from"] and values["active_to"] and values["active_to"] < values["active_from"]:
             errors.append(_("Ngày kết thúc hoạt động trước ngày bắt đầu."))
         _check_province(raw.get("province"), province, errors)
-        _check_length({k: values[k] for k in ("code", "name", "short_name", "email", "phone", "address")}, Agency, errors)
+        _check_length(
+            {k: values[k] for k in ("code", "name", "short_name", "email", "phone", "address")}, Agency, errors
+        )
         results.append(RowResult(line=line, values=values, errors=errors))
 
     codes_in_file = set(seen)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import province_scoped
+from core.workflow import status_flags
 
 
 class Province(models.Model):
@@ -286,6 +287,7 @@ class User(AbstractUser):
         return self.agency.province_id if self.agency_id else None
 
 
+@status_flags()
 class DirectoryImport(models.Model):
     """One uploaded directory file: previewed first, applied on confirmation.
     Keeping the file and the outcome makes every import traceable."""

@@ -168,25 +168,36 @@ class _ProvinceScopedForm(ScopedModelForm):
     # the page hides the others (static/js/portal.js).
     shown_for: dict[str, str] = {}
 
-    def __init__(self, *args, province_id=None, **kwargs):
+    def __init__(self, *args, province_id=None, choice_cache: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if "order" in self.fields:
             # Left empty, a new row goes last.
             self.fields["order"].required = False
             self.fields["order"].label = _("STT")
-        agencies = _province_agencies(province_id)
+        # Every row of a list offers the same agencies and people: read them
+        # once for the whole formset (the cache is shared through form_kwargs).
+        cache = {} if choice_cache is None else choice_cache
+        querysets = {
+            Agency: _province_agencies(province_id),
+            Person: Person.objects.filter(agency__province_id=province_id)
+            .select_related("agency")
+            .order_by("agency__name", "full_name"),
+        }
         for field in self.fields.values():
-            if isinstance(field, forms.ModelMultipleChoiceField) and field.queryset.model is Agency:
-                field.queryset = agencies
+            if not isinstance(field, forms.ModelChoiceField) or field.queryset.model not in querysets:
+                continue
+            model = field.queryset.model
+            field.queryset = querysets[model]
+            if model not in cache:
+                cache[model] = [(row.pk, field.label_from_instance(row)) for row in querysets[model]]
+            blank = (
+                []
+                if isinstance(field, forms.ModelMultipleChoiceField) or field.empty_label is None
+                else [("", field.empty_label)]
+            )
+            field.choices = [*blank, *cache[model]]
+            if isinstance(field, forms.ModelMultipleChoiceField):
                 field.widget.attrs.setdefault("size", 4)
-            elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Agency:
-                field.queryset = agencies
-            elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Person:
-                field.queryset = (
-                    Person.objects.filter(agency__province_id=province_id)
-                    .select_related("agency")
-                    .order_by("agency__name", "full_name")
-                )
 
     def clean_order(self):
         return self.cleaned_data.get("order") or 0

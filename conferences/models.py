@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Person, Province
 from core.scoping import province_scoped
+from core.workflow import status_flags
 
 
 def weekday_name(day: dt.date) -> str:
@@ -43,6 +44,7 @@ class ConferenceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+@status_flags()
 class Conference(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="conferences")
     kind = models.CharField(
@@ -176,6 +178,7 @@ class Conference(models.Model):
         return self.replies_open and (self.date is None or timezone.localdate() < self.date)
 
 
+@status_flags()
 class ImprovementPlan(models.Model):
     """A plan that is not a conference (seed 002): goals, measures and duties
     per agency, reported on by a deadline."""
@@ -432,6 +435,7 @@ class InviteeLine(models.Model):
         return [AgencyKind(k).label for k in self.group_kinds if k in AgencyKind.values]
 
 
+@status_flags("reply")
 class Invitation(models.Model):
     """An invited agency, frozen when invitations go out. Its reply and
     delegates hang here."""
@@ -473,18 +477,6 @@ class Invitation(models.Model):
     @property
     def province_id(self):
         return self.conference.province_id
-
-    @property
-    def is_pending(self) -> bool:
-        return self.reply == self.Reply.PENDING
-
-    @property
-    def is_attending(self) -> bool:
-        return self.reply == self.Reply.ATTENDING
-
-    @property
-    def is_declined(self) -> bool:
-        return self.reply == self.Reply.DECLINED
 
 
 class Delegate(models.Model):
@@ -615,6 +607,7 @@ class Duty(_OwnedByConferenceOrPlan):
         return timezone.make_aware(dt.datetime.combine(self.due_date, self.due_time or dt.time(23, 59, 59)))
 
 
+@status_flags()
 class DutyAssignment(models.Model):
     """One lead agency's share of a duty: a duty led by a group has one per agency."""
 
@@ -647,10 +640,6 @@ class DutyAssignment(models.Model):
     @property
     def province_id(self):
         return self.agency.province_id
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == self.Status.DONE
 
     @property
     def is_overdue(self) -> bool:

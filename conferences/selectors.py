@@ -122,11 +122,33 @@ def group_agencies(conference: Conference, *, awardees: bool, kinds: list[str]) 
 
 
 def line_expansions(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:
-    """Each line with the agencies it stands for, as the directory is now."""
+    """Each line with the agencies it stands for, as the directory is now:
+    a fixed number of queries however many lines (the groups are cut from
+    one read of the agencies they may name)."""
     lines = list(conference.invitee_lines.select_related("agency", "person__agency"))
+    T = InviteeLine.Target
+    kinds = {kind for line in lines if line.target == T.GROUP for kind in line.group_kinds}
+    pool = list(group_agencies(conference, awardees=False, kinds=sorted(kinds))) if kinds else []
+    awarded = (
+        list(group_agencies(conference, awardees=True, kinds=[]))
+        if any(line.target == T.AWARDEES for line in lines)
+        else []
+    )
+    expansions = []
     for line in lines:
         line.conference = conference
-    return [(line, list(line_agencies(line))) for line in lines]
+        if line.target == T.GROUP:
+            agencies = [a for a in pool if a.kind in line.group_kinds]
+        elif line.target == T.AWARDEES:
+            agencies = [a for a in awarded if not line.group_kinds or a.kind in line.group_kinds]
+        elif line.target == T.AGENCY:
+            agencies = [line.agency] if line.agency_id else []
+        elif line.target == T.PERSON:
+            agencies = [line.person.agency] if line.person_id else []
+        else:
+            agencies = []
+        expansions.append((line, agencies))
+    return expansions
 
 
 def invitee_lines_with_agencies(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:

@@ -46,7 +46,9 @@ def _xlsx_errors(data: bytes) -> dict[tuple[int, int], str]:
             book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
             first = re.search(r'<sheet [^>]*r:id="([^"]+)"', book)
             rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            target = re.search(rf'<Relationship [^>]*Id="{first.group(1)}"[^>]*Target="([^"]+)"', rels) if first else None
+            target = (
+                re.search(rf'<Relationship [^>]*Id="{first.group(1)}"[^>]*Target="([^"]+)"', rels) if first else None
+            )
             path = target.group(1).lstrip("/") if target else "worksheets/sheet1.xml"
             path = path if path.startswith("xl/") else f"xl/{path}"
             if path not in names:

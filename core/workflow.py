@@ -112,3 +112,19 @@ def _default_refusal(instance, field: str) -> str:
 
     display = getattr(instance, f"get_{field}_display")()
     return _("Không thực hiện được khi đang ở trạng thái “%(status)s”.") % {"status": display}
+
+
+def status_flags(field: str = "status"):
+    """Give a model one `is_<value>` property per choice of its status field
+    (`conference.is_invited`, `invitation.is_pending`): pages ask these, or
+    the workflow's actions, and never compare status strings. A property the
+    model defines itself is kept."""
+
+    def decorate(model):
+        for value, _label in model._meta.get_field(field).choices:
+            name = f"is_{value}"
+            if not hasattr(model, name):
+                setattr(model, name, property(lambda self, v=value: getattr(self, field) == v))
+        return model
+
+    return decorate

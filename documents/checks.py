@@ -76,7 +76,7 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 
 def _ordinal(text: str, match) -> bool:
-    """"Phiên họp thứ 4, ngày 12/3/2026": a digit after "thứ" counts a meeting, not a day."""
+    """ "Phiên họp thứ 4, ngày 12/3/2026": a digit after "thứ" counts a meeting, not a day."""
     if not re.match(r"thứ\s+\d", match["wd"], re.IGNORECASE):
         return False
     before = text[: match.start("wd")].split()

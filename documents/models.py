@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
 from core.scoping import province_scoped
+from core.workflow import status_flags
 
 
 class DocType(models.TextChoices):
@@ -30,6 +31,7 @@ class DocType(models.TextChoices):
     CV = "CV", _("Công văn")
 
 
+@status_flags()
 class Document(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
@@ -217,6 +219,7 @@ class RenderStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
+@status_flags()
 class RenderBatch(models.Model):
     """Personal copies of one document, one per addressee, with the merged
     PDF and the zip built when every copy is rendered."""
@@ -246,6 +249,7 @@ class RenderBatch(models.Model):
         return f"{self.document_id} ({self.total})"
 
 
+@status_flags()
 class RenderedFile(models.Model):
     """One rendered output. Its content hash is the cache key: asking again
     for the same content returns this row instead of rendering again."""

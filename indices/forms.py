@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import group_agencies_by_kind
+from agencies.forms import agencies_by_kind, group_agencies_by_kind
 from agencies.models import Agency
 from core.forms import DateInput, ScopedModelForm
 
@@ -76,6 +76,7 @@ class ResponsibilityForm(forms.Form):
     def __init__(self, *args, criteria, province, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.filter(province=province).active().order_by("kind", "name")
+        grouped = agencies_by_kind(agencies)  # read once for every criterion's select
         self.criteria = criteria
         for criterion in criteria:
             field = forms.ModelChoiceField(
@@ -85,7 +86,7 @@ class ResponsibilityForm(forms.Form):
                 empty_label=_("— theo lĩnh vực —") if criterion.level > 1 else _("— chưa phân công —"),
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
-            group_agencies_by_kind(field)
+            group_agencies_by_kind(field, grouped)
             responsibility = current.get(criterion.code)
             field.initial = responsibility.agency_id if responsibility else None
             field.criterion = criterion

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
 from core.scoping import province_scoped
+from core.workflow import status_flags
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
 
@@ -130,6 +131,7 @@ class NationalResult(models.Model):
         return 63 if year <= 2024 else 34
 
 
+@status_flags()
 class Assessment(models.Model):
     """One agency's result under one framework (and so one year)."""
 

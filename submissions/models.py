@@ -20,6 +20,7 @@ from agencies.models import Agency, AgencyKind
 from conferences.models import Conference, ProgrammeItem
 from core.formatting import vn_date
 from core.scoping import province_scoped
+from core.workflow import status_flags
 from documents.models import RenderStatus
 
 
@@ -127,6 +128,7 @@ class Assignment(models.Model):
         return timezone.make_aware(moment)
 
 
+@status_flags()
 class Presentation(models.Model):
     """One agency's thread for one assignment."""
 
@@ -211,6 +213,7 @@ class Version(models.Model):
         return f"{self.original_name} (lần {self.number})"
 
 
+@status_flags("decision")
 class Review(models.Model):
     class Decision(models.TextChoices):
         ACCEPT = "accept", _("Chấp nhận")
@@ -238,6 +241,7 @@ class Review(models.Model):
 BOOKLET_TIME_LIMIT = 1900  # seconds; the booklet task's hard limit
 
 
+@status_flags()
 class Booklet(models.Model):
     """ "Tài liệu Hội nghị": the accepted presentations as one PDF and a zip of
     the originals. Keyed by the hash of what goes in, so asking again for

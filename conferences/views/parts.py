@@ -67,8 +67,16 @@ class PartFormsetView(PermissionMixin, View):
     def formset(self, data=None, files=None):
         existing = self.part.model.objects.filter(**{self.owner_fk: self.object}).exists()
         formset_class = forms.part_formset(self.part.model, self.part.form, self.owner_fk, extra=0 if existing else 1)
+        model = self.part.model
+        many = [f.name for f in model._meta.many_to_many]
+        rows = model.objects.filter(**{self.owner_fk: self.object}).prefetch_related(*many)
         return formset_class(
-            data, files, instance=self.object, prefix="rows", form_kwargs={"province_id": self.object.province_id}
+            data,
+            files,
+            instance=self.object,
+            queryset=rows,
+            prefix="rows",
+            form_kwargs={"province_id": self.object.province_id, "choice_cache": {}},
         )
 
     def needs_reason(self):
