@@ -44,9 +44,11 @@ class ServiceAdmin(admin.ModelAdmin):
         type(self).save_service(actor=request.user, **{self.service_argument: obj})
 
     def save_related(self, request, form, formsets, change):
-        # Inlines of a service-saved row are read-only; many-to-many fields
-        # of the form are saved by the service's row as the form holds them.
+        # Inlines of a service-saved row are read-only: nothing of theirs is
+        # saved (the admin's change message still asks what they changed).
         form.save_m2m()
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(AuditEntry)

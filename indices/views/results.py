@@ -220,7 +220,7 @@ def publication(request, province, pk):
 
 
 @require_POST
-@province_view("indices.view_province")
+@province_view("indices.organise")
 def draft_decision(request, province, pk):
     item = selectors.publication_get(user=request.user, pk=pk)
     outcome = call_service(
