@@ -71,8 +71,12 @@ def safe_next(request, fallback: str) -> str:
 class AuditForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
     thao_tac = forms.ChoiceField(label=_("Thao tác"), required=False)
-    tu_ngay = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
-    den_ngay = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    tu_ngay = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=DateInput(attrs={"class": "form-control js-date"})
+    )
+    den_ngay = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=DateInput(attrs={"class": "form-control js-date"})
+    )
     doi_tuong = forms.CharField(required=False, widget=forms.HiddenInput())
 
     def __init__(self, *args, **kwargs):
