@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
-
 from django.utils.translation import gettext as _
 
 from .audit import ACTIONS
 from .formatting import vn_date, vn_datetime
 from .lookups import search_q
 from .models import AuditEntry
-
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[\d:.]+([+-]\d{2}:\d{2})?)?")
 
