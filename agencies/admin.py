@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin
 
 from . import services
-from .models import Agency, DirectoryImport, Person, Province, User
+from .models import Agency, BodyMember, DirectoryImport, Person, Province, Succession, User
 
 
 @admin.register(Province)
@@ -27,6 +27,18 @@ class PersonInline(ReadOnlyTabularInline):
     fields = ["full_name", "position", "email", "phone", "is_focal_point"]
 
 
+class SuccessionInline(ReadOnlyTabularInline):
+    model = Succession
+    fk_name = "predecessor"
+    fields = ["successor", "kind", "on_date"]
+
+
+class MemberInline(ReadOnlyTabularInline):
+    model = BodyMember
+    fk_name = "body"
+    fields = ["person", "agency", "role", "order"]
+
+
 @admin.register(Agency)
 class AgencyAdmin(ServiceAdmin):
     save_service = services.agency_save
@@ -35,8 +47,8 @@ class AgencyAdmin(ServiceAdmin):
     list_filter = ["province", "kind"]
     search_fields = ["name", "short_name", "code"]
     list_select_related = ["province", "parent"]
-    autocomplete_fields = ["parent", "successor"]
-    inlines = [PersonInline]
+    autocomplete_fields = ["parent"]
+    inlines = [PersonInline, SuccessionInline, MemberInline]
 
 
 @admin.register(Person)

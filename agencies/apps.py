@@ -16,6 +16,8 @@ class AgenciesConfig(AppConfig):
             {
                 "agency.create": _("Thêm đơn vị"),
                 "agency.update": _("Sửa đơn vị"),
+                "agency.successors": _("Ghi đơn vị kế thừa"),
+                "body.members": _("Sửa thành viên hội đồng, ban, tổ"),
                 "person.create": _("Thêm cán bộ"),
                 "person.update": _("Sửa cán bộ"),
                 "directory_import.upload": _("Tải lên tệp danh bạ"),

@@ -55,7 +55,9 @@ def agencies_xlsx(agencies) -> bytes:
             a.address,
             a.active_from,
             a.active_to,
-            a.successor.code if a.successor else "",
+            "; ".join(s.code for s in a.successors.all()),
+            a.get_level_display(),
+            a.locality,
         ]
         for a in agencies
     ]

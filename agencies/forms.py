@@ -81,15 +81,20 @@ class AgencyForm(ScopedModelForm):
             "name",
             "short_name",
             "kind",
+            "level",
             "parent",
+            "locality",
             "email",
             "phone",
             "address",
             "active_from",
             "active_to",
-            "successor",
+            "successors",
         ]
         widgets = {"active_from": DateInput(), "active_to": DateInput()}
+        help_texts = {
+            "successors": _("Các đơn vị tiếp nhận chức năng từ ngày kết thúc hoạt động (sáp nhập, chia tách)."),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +111,8 @@ class AgencyForm(ScopedModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-        self.fields["successor"].queryset = parents
+        self.fields["successors"].queryset = parents
+        self.fields["successors"].widget.attrs["size"] = 6
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

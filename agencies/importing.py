@@ -5,6 +5,7 @@ organiser can fix the file in Excel and try again; nothing here writes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from core.exceptions import ImportFileError
 from core.spreadsheets import table_rows
 from core.text import fold
 
-from .models import Agency, AgencyKind, DirectoryImport, Person, Province
+from .models import Agency, AgencyKind, DirectoryImport, Level, Person, Province
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ AGENCY_COLUMNS = (
     Column("active_from", "Hoạt động từ ngày"),
     Column("active_to", "Hoạt động đến ngày"),
     Column("successor", "Mã đơn vị kế thừa"),
+    # Added for units of every tier and era; at the end, so that files filled
+    # in from the older template still read column by column.
+    Column("level", "Cấp"),
+    Column("locality", "Địa danh"),
 )
 
 PERSON_COLUMNS = (
@@ -180,6 +185,13 @@ def _row_values(keys, cells) -> dict:
 # --- Field parsing -------------------------------------------------------------
 
 
+def _words(text: str) -> str:
+    """A label as a lookup key: folded, punctuation and "(trước 01/7/2025)"
+    dropped, "Ủy ban nhân dân" as UBND: "Sở ban ngành" meets "Sở, ban, ngành"."""
+    text = re.sub(r"\(.*?\)", " ", fold(text)).replace("uy ban nhan dan", "ubnd")
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
 def _kind_lookup() -> dict[str, str]:
     """Kinds as a file may spell them: the code, or the label in either
     interface language (files are Vietnamese whoever uploads them)."""
@@ -189,6 +201,7 @@ def _kind_lookup() -> dict[str, str]:
             for value, label in AgencyKind.choices:
                 lookup[fold(value)] = value
                 lookup[fold(str(label))] = value
+                lookup[_words(str(label))] = value
                 lookup[fold(str(label).split(" (")[0])] = value
     return lookup
 
@@ -263,12 +276,30 @@ def build_preview(*, kind: str, province: Province, table: Table) -> Preview:
     return Preview(kind=kind, province=province, rows=rows)
 
 
-AGENCY_FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "active_from", "active_to")
+AGENCY_FIELDS = (
+    "name", "short_name", "kind", "level", "locality", "email", "phone", "address", "active_from", "active_to",
+)  # fmt: skip
+LEVEL_WORDS = {"tinh": Level.PROVINCE, "huyen": Level.DISTRICT, "xa": Level.COMMUNE}
+
+
+def _level(text: str, errors: list[str]) -> str:
+    """ "Cấp xã", "xã", "commune": blank leaves it to the kind."""
+    if not text:
+        return ""
+    key = _words(text).removeprefix("cap ").strip()
+    for value, label in Level.choices:
+        if key in (value, _words(str(label)).removeprefix("cap ")):
+            return value
+    if key.split(" ")[0] in LEVEL_WORDS:
+        return LEVEL_WORDS[key.split(" ")[0]]
+    errors.append(_("Cấp “%(value)s” không hợp lệ: ghi Cấp tỉnh, Cấp huyện hoặc Cấp xã.") % {"value": text})
+    return ""
 
 
 def _preview_agencies(province, keys, table) -> list[RowResult]:
     existing = {
-        a.code.upper(): a for a in Agency.objects.filter(province=province).select_related("parent", "successor")
+        a.code.upper(): a
+        for a in Agency.objects.filter(province=province).select_related("parent").prefetch_related("successors")
     }
     kinds = _kind_lookup()
     results, seen = [], {}
@@ -283,7 +314,8 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             "phone": _text(raw.get("phone")),
             "address": _text(raw.get("address")),
             "parent": _text(raw.get("parent")).upper(),
-            "successor": _text(raw.get("successor")).upper(),
+            "successor": [c for c in re.split(r"[;,\s]+", _text(raw.get("successor")).upper()) if c],
+            "locality": _text(raw.get("locality")),
         }
         if not values["code"]:
             errors.append(_("Thiếu mã đơn vị."))
@@ -297,7 +329,7 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
         if not values["name"]:
             errors.append(_("Thiếu tên đơn vị."))
         kind_text = _text(raw.get("kind"))
-        values["kind"] = kinds.get(fold(kind_text), "")
+        values["kind"] = kinds.get(fold(kind_text)) or kinds.get(_words(kind_text), "")
         values["kind_label"] = str(AgencyKind(values["kind"]).label) if values["kind"] else kind_text
         if not kind_text:
             errors.append(_("Thiếu loại đơn vị."))
@@ -309,6 +341,7 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
                 )
                 % {"value": kind_text}
             )
+        values["level"] = _level(_text(raw.get("level")), errors)
         values["active_from"] = parse_date(raw.get("active_from"), "Hoạt động từ ngày", errors)
         values["active_to"] = parse_date(raw.get("active_to"), "Hoạt động đến ngày", errors)
         if values["active_from"] and values["active_to"] and values["active_to"] < values["active_from"]:
@@ -321,8 +354,10 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
 
     codes_in_file = set(seen)
     for row in results:
-        for ref, label in (("parent", _("đơn vị cấp trên")), ("successor", _("đơn vị kế thừa"))):
-            code = row.values[ref]
+        references = [("parent", row.values["parent"])] + [("successor", c) for c in row.values["successor"]]
+        labels = {"parent": _("đơn vị cấp trên"), "successor": _("đơn vị kế thừa")}
+        for ref, code in references:
+            label = labels[ref]
             if not code:
                 continue
             if code == row.values["code"].upper():
@@ -338,11 +373,13 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
         if current is None:
             row.action = "create"
             continue
-        changes = [name for name in AGENCY_FIELDS if getattr(current, name) != row.values[name]]
+        # A blank level is the kind's (or the parent's): only a level written in the file is compared.
+        compared = [name for name in AGENCY_FIELDS if name != "level" or row.values["level"]]
+        changes = [name for name in compared if getattr(current, name) != row.values[name]]
         if (current.parent.code.upper() if current.parent else "") != row.values["parent"]:
             changes.append("parent")
-        if (current.successor.code.upper() if current.successor else "") != row.values["successor"]:
-            changes.append("successor")
+        if sorted(a.code.upper() for a in current.successors.all()) != sorted(row.values["successor"]):
+            changes.append("successors")
         row.changes = [str(Agency._meta.get_field(name).verbose_name) for name in changes]
         row.action = "update" if changes else "unchanged"
     return results

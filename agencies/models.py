@@ -53,6 +53,14 @@ class Province(models.Model):
         return _("thành phố %(name)s") % {"name": self.name}
 
 
+class Level(models.TextChoices):
+    """The tiers of local government: three until 30/6/2025, two since."""
+
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện (trước 01/7/2025)")
+    COMMUNE = "commune", _("Cấp xã")
+
+
 class AgencyKind(models.TextChoices):
     PROVINCIAL_COMMITTEE = "ubnd_tinh", _("UBND tỉnh")
     COMMITTEE_OFFICE = "van_phong_ubnd", _("Văn phòng UBND tỉnh")
@@ -64,12 +72,24 @@ class AgencyKind(models.TextChoices):
     TOWN = "thi_xa", _("Thị xã (trước 01/7/2025)")
     PROVINCIAL_CITY = "thanh_pho", _("Thành phố thuộc tỉnh (trước 01/7/2025)")
     TOWNSHIP = "thi_tran", _("Thị trấn (trước 01/7/2025)")
+    DISTRICT_OFFICE = "van_phong_huyen", _("Văn phòng HĐND và UBND cấp huyện (trước 01/7/2025)")
+    DIVISION = "phong", _("Phòng chuyên môn (thuộc UBND huyện, xã)")
+    SERVICE_UNIT = "trung_tam", _("Đơn vị sự nghiệp (trung tâm…)")
     PARTY_COMMITTEE = "tinh_uy", _("Tỉnh ủy")
+    DISTRICT_PARTY_COMMITTEE = "huyen_uy", _("Huyện ủy, Thị ủy, Thành ủy (trước 01/7/2025)")
+    COMMUNE_PARTY_COMMITTEE = "dang_uy_xa", _("Đảng ủy xã, phường")
     PEOPLES_COUNCIL = "hdnd", _("HĐND tỉnh")
+    DISTRICT_COUNCIL = "hdnd_huyen", _("HĐND cấp huyện (trước 01/7/2025)")
+    COMMUNE_COUNCIL = "hdnd_xa", _("HĐND xã, phường")
     FATHERLAND_FRONT = "mttq", _("Ủy ban MTTQ Việt Nam tỉnh")
+    DISTRICT_FRONT = "mttq_huyen", _("Ủy ban MTTQ Việt Nam cấp huyện (trước 01/7/2025)")
+    COMMUNE_FRONT = "mttq_xa", _("Ủy ban MTTQ Việt Nam xã, phường")
     POLICE = "cong_an", _("Công an tỉnh")
     POST = "buu_dien", _("Bưu điện tỉnh")
     PRESS = "bao_chi", _("Báo chí, truyền thông")
+    COUNCIL = "hoi_dong", _("Hội đồng (thẩm định, tư vấn…)")
+    STEERING_COMMITTEE = "ban_chi_dao", _("Ban Chỉ đạo")
+    WORKING_GROUP = "to_giup_viec", _("Tổ giúp việc, tổ công tác")
     OTHER = "khac", _("Cơ quan, đơn vị khác")
 
 
@@ -77,6 +97,46 @@ class AgencyKind(models.TextChoices):
 LOCAL_UNIT_KINDS = (AgencyKind.COMMUNE, AgencyKind.WARD, AgencyKind.SPECIAL_ZONE)
 LEGACY_KINDS = (AgencyKind.DISTRICT, AgencyKind.TOWN, AgencyKind.PROVINCIAL_CITY, AgencyKind.TOWNSHIP)
 PROVINCIAL_BODY_KINDS = (AgencyKind.COMMITTEE_OFFICE, AgencyKind.DEPARTMENT)
+# Councils, steering committees and working groups: set up by a unit, with members.
+BODY_KINDS = (AgencyKind.COUNCIL, AgencyKind.STEERING_COMMITTEE, AgencyKind.WORKING_GROUP)
+# The People's Committees of the three tiers: the units whose area a group
+# "of this issuer" means (a district's communes, a commune's offices).
+COMMITTEE_KINDS = (
+    AgencyKind.PROVINCIAL_COMMITTEE,
+    AgencyKind.DISTRICT,
+    AgencyKind.TOWN,
+    AgencyKind.PROVINCIAL_CITY,
+    AgencyKind.COMMUNE,
+    AgencyKind.WARD,
+    AgencyKind.SPECIAL_ZONE,
+    AgencyKind.TOWNSHIP,
+)
+# Each kind's tier; a kind missing here takes its parent's (a Phòng under a
+# district is district level, a council set up by a commune commune level).
+KIND_LEVEL = {
+    AgencyKind.PROVINCIAL_COMMITTEE: Level.PROVINCE,
+    AgencyKind.COMMITTEE_OFFICE: Level.PROVINCE,
+    AgencyKind.DEPARTMENT: Level.PROVINCE,
+    AgencyKind.PARTY_COMMITTEE: Level.PROVINCE,
+    AgencyKind.PEOPLES_COUNCIL: Level.PROVINCE,
+    AgencyKind.FATHERLAND_FRONT: Level.PROVINCE,
+    AgencyKind.POLICE: Level.PROVINCE,
+    AgencyKind.POST: Level.PROVINCE,
+    AgencyKind.DISTRICT: Level.DISTRICT,
+    AgencyKind.TOWN: Level.DISTRICT,
+    AgencyKind.PROVINCIAL_CITY: Level.DISTRICT,
+    AgencyKind.DISTRICT_OFFICE: Level.DISTRICT,
+    AgencyKind.DISTRICT_PARTY_COMMITTEE: Level.DISTRICT,
+    AgencyKind.DISTRICT_COUNCIL: Level.DISTRICT,
+    AgencyKind.DISTRICT_FRONT: Level.DISTRICT,
+    AgencyKind.COMMUNE: Level.COMMUNE,
+    AgencyKind.WARD: Level.COMMUNE,
+    AgencyKind.SPECIAL_ZONE: Level.COMMUNE,
+    AgencyKind.TOWNSHIP: Level.COMMUNE,
+    AgencyKind.COMMUNE_PARTY_COMMITTEE: Level.COMMUNE,
+    AgencyKind.COMMUNE_COUNCIL: Level.COMMUNE,
+    AgencyKind.COMMUNE_FRONT: Level.COMMUNE,
+}
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -112,16 +172,28 @@ class Agency(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    level = models.CharField(
+        _("cấp"),
+        max_length=10,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("Để trống thì lấy theo loại đơn vị, hoặc theo đơn vị cấp trên."),
+    )
+    locality = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        help_text=_("Tên địa phương in trên văn bản (Lạng Sơn, Văn Lãng, Tân Phong). Để trống thì lấy theo tên."),
+    )
     active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
     active_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
-    successor = models.ForeignKey(
+    successors = models.ManyToManyField(
         "self",
         verbose_name=_("đơn vị kế thừa"),
-        null=True,
+        through="Succession",
+        symmetrical=False,
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="predecessors",
-        help_text=_("Đơn vị tiếp nhận chức năng sau khi sắp xếp, sáp nhập."),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -146,14 +218,17 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.level:
+            self.level = self.derived_level()
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = _("Đơn vị không thể là cấp trên của chính nó.")
         elif self.parent_id and self.province_id and self.parent.province_id != self.province_id:
             errors["parent"] = _("Đơn vị cấp trên phải thuộc cùng tỉnh.")
-        if self.successor_id and self.pk and self.successor_id == self.pk:
-            errors["successor"] = _("Đơn vị không thể kế thừa chính nó.")
         if self.active_from and self.active_to and self.active_to < self.active_from:
             errors["active_to"] = _("Ngày kết thúc phải sau ngày bắt đầu hoạt động.")
         if errors:
@@ -169,6 +244,98 @@ class Agency(models.Model):
     @property
     def is_local_unit(self) -> bool:
         return self.kind in LOCAL_UNIT_KINDS
+
+    def derived_level(self) -> str:
+        """The kind's tier, or the parent's for a kind of any tier."""
+        if self.kind in KIND_LEVEL:
+            return KIND_LEVEL[self.kind]
+        if self.parent_id and self.parent_id != self.pk:
+            return self.parent.level or self.parent.derived_level()
+        return Level.PROVINCE
+
+    def active_on(self, day) -> bool:
+        started = self.active_from is None or self.active_from <= day
+        return started and (self.active_to is None or self.active_to >= day)
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind in BODY_KINDS
+
+
+class Succession(models.Model):
+    """A unit's functions passed on: "UBND xã A + xã B → UBND xã C" on
+    1/7/2025 is two rows (A → C, B → C); a split is two rows from one unit."""
+
+    class Kind(models.TextChoices):
+        MERGED = "merged", _("Sáp nhập")
+        SPLIT = "split", _("Chia tách")
+        RENAMED = "renamed", _("Đổi tên")
+        ABSORBED = "absorbed", _("Chuyển giao chức năng")
+
+    predecessor = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị trước"), on_delete=models.CASCADE, related_name="succeeded_by"
+    )
+    successor = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị kế thừa"), on_delete=models.CASCADE, related_name="succeeds"
+    )
+    kind = models.CharField(_("hình thức"), max_length=10, choices=Kind.choices, default=Kind.MERGED)
+    on_date = models.DateField(_("từ ngày"), null=True, blank=True)
+
+    objects = province_scoped("predecessor__province")
+
+    class Meta:
+        verbose_name = _("kế thừa đơn vị")
+        verbose_name_plural = _("kế thừa đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_once"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
+
+
+class BodyMember(models.Model):
+    """A member of a council, steering committee or working group: a person,
+    or an agency taking part through its head ("đại diện lãnh đạo Sở Tài chính")."""
+
+    body = models.ForeignKey(
+        Agency, verbose_name=_("hội đồng, ban, tổ"), on_delete=models.CASCADE, related_name="members"
+    )
+    person = models.ForeignKey(
+        "Person", verbose_name=_("người"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan thành viên"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(
+        _("vai trò"), max_length=120, blank=True, help_text=_("Ví dụ: Chủ tịch Hội đồng, Thành viên.")
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = province_scoped("body__province")
+
+    class Meta:
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(agency__isnull=False), name="body_member_person_or_agency"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.person or self.agency)
+
+    def clean(self):
+        if self.body_id and self.body.kind not in BODY_KINDS:
+            raise ValidationError({"body": _("Chỉ hội đồng, ban chỉ đạo, tổ giúp việc mới có thành viên.")})
+
+    @property
+    def member_agency(self):
+        """The agency that takes part: the member agency, or the person's."""
+        return self.agency if self.agency_id else self.person.agency
 
 
 class Person(models.Model):

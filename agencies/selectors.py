@@ -11,7 +11,17 @@ from django.db.models import Count, QuerySet
 from core.lookups import search_q
 from notifications.services import Recipient
 
-from .models import LOCAL_UNIT_KINDS, Agency, AgencyKind, DirectoryImport, Person, Province, User
+from .models import (
+    COMMITTEE_KINDS,
+    LOCAL_UNIT_KINDS,
+    Agency,
+    AgencyKind,
+    BodyMember,
+    DirectoryImport,
+    Person,
+    Province,
+    User,
+)
 
 
 def scope_to_province(queryset: QuerySet, *, user, path: str = "province") -> QuerySet:
@@ -39,7 +49,11 @@ def provincial_committee(province_id) -> Agency | None:
 
 
 def agency_list(*, user, search: str = "", kind: str = "", province=None, active: str = "") -> QuerySet[Agency]:
-    qs = scope_to_province(Agency.objects.all(), user=user).select_related("province", "parent", "successor")
+    qs = (
+        scope_to_province(Agency.objects.all(), user=user)
+        .select_related("province", "parent")
+        .prefetch_related("successors")
+    )
     if search:
         qs = qs.filter(search_q(search, "name", "short_name", "code"))
     if kind:
@@ -56,9 +70,7 @@ def agency_list(*, user, search: str = "", kind: str = "", province=None, active
 def agency_get(*, user, pk) -> Agency:
     from django.shortcuts import get_object_or_404
 
-    qs = scope_to_province(Agency.objects.all(), user=user).select_related(
-        "province", "parent", "successor", "successor__province"
-    )
+    qs = scope_to_province(Agency.objects.all(), user=user).select_related("province", "parent")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -82,6 +94,10 @@ def person_get(*, user, pk) -> Person:
 
     qs = scope_to_province(Person.objects.all(), user=user, path="agency__province")
     return get_object_or_404(qs.select_related("agency", "agency__province"), pk=pk)
+
+
+def body_members(body: Agency) -> QuerySet[BodyMember]:
+    return body.members.select_related("person__agency", "agency")
 
 
 def directory_import_get(*, user, pk) -> DirectoryImport:
@@ -134,3 +150,65 @@ def agency_recipients(agency_ids) -> dict[int, list[Recipient]]:
     """agency_contacts as the notifications app's recipients, for any app that
     hands it deadlines."""
     return {pk: [Recipient(**row) for row in rows] for pk, rows in agency_contacts(list(agency_ids)).items()}
+
+
+# --- The directory as of a date, and units relative to a unit ----------------------------
+
+
+def area_root(agency: Agency | None) -> Agency | None:
+    """The People's Committee whose area an agency works for: a district's
+    Phòng Nội vụ → the district; a commune → itself; a department or the
+    province's committee → None (the whole province)."""
+    node, seen = agency, set()
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        if node.kind in COMMITTEE_KINDS:
+            return None if node.kind == AgencyKind.PROVINCIAL_COMMITTEE else node
+        node = node.parent
+    return None
+
+
+class Directory:
+    """A province's units active on one day, read once, with their tree: a
+    page expands many groups from one read."""
+
+    def __init__(self, province_id: int, day):
+        self.day = day
+        self.rows = list(Agency.objects.filter(province_id=province_id).active_on(day).order_by("name"))
+        self.by_pk = {a.pk: a for a in self.rows}
+        self.children: dict[int | None, list[Agency]] = {}
+        for agency in self.rows:
+            self.children.setdefault(agency.parent_id, []).append(agency)
+
+    def under(self, root: Agency | None) -> list[Agency]:
+        """Every unit within `root`'s area (its descendants); all the
+        province's when `root` is None."""
+        if root is None:
+            return list(self.rows)
+        found, stack = [], [root.pk]
+        while stack:
+            for child in self.children.get(stack.pop(), []):
+                if child.pk != root.pk and child not in found:
+                    found.append(child)
+                    stack.append(child.pk)
+        return sorted(found, key=lambda a: a.name)
+
+    def group(self, kinds, root: Agency | None) -> list[Agency]:
+        """The units of `kinds` within `root`'s area."""
+        return [a for a in self.under(root) if a.kind in kinds]
+
+    def within(self, agency: Agency, root: Agency | None) -> bool:
+        if root is None:
+            return True
+        node, seen = agency, set()
+        while node is not None and node.pk not in seen:
+            if node.pk == root.pk:
+                return True
+            seen.add(node.pk)
+            node = self.by_pk.get(node.parent_id) or (node.parent if node.parent_id else None)
+        return False
+
+
+def active_agencies(province_id, day) -> QuerySet[Agency]:
+    """What a picker offers: the units of the province active on that day."""
+    return Agency.objects.filter(province_id=province_id).active_on(day).order_by("kind", "name")

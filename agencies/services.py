@@ -13,53 +13,20 @@ from core.exceptions import Refused
 from core.permissions import require
 
 from .importing import Preview, build_preview, person_key, read_table
-from .models import Agency, DirectoryImport, Person, Province
+from .models import Agency, DirectoryImport, Person, Province, Succession
 from .workflows import DIRECTORY_IMPORT
 
 AGENCY_FIELDS = [
-    "code", "name", "short_name", "kind", "parent", "email", "phone", "address", "active_from", "active_to",
-    "successor",
+    "code", "name", "short_name", "kind", "level", "locality", "parent", "email", "phone", "address", "active_from",
+    "active_to",
 ]  # fmt: skip
 PERSON_FIELDS = ["agency", "full_name", "position", "email", "phone", "is_focal_point"]
 DENIED = _("Bạn không có quyền sửa danh bạ của tỉnh này.")
 
 
-def _saved(*, actor, instance, fields: list[str], action: str) -> None:
+def _saved(*, actor, instance, fields: list[str], action: str, permission: str = "agencies.manage_directory") -> None:
     """Validate, save and audit one directory row."""
-    require(actor, "agencies.manage_directory", instance, DENIED)
-    instance.full_clean()
-    with transaction.atomic():
-        before = audit.snapshot(type(instance)._base_manager.get(pk=instance.pk), fields) if instance.pk else {}
-        created = instance.pk is None
-        instance.save()
-        audit.record(
-            actor=actor,
-            action=f"{action}.{'create' if created else 'update'}",
-            target=instance,
-            before=before,
-            after=audit.snapshot(instance, fields),
-        )
-
-
-def agency_save(*, actor, agency: Agency) -> Agency:
-    """Create or update an agency the form has filled in."""
-    _saved(actor=actor, instance=agency, fields=AGENCY_FIELDS, action="agency")
-    return agency
-
-
-def person_save(*, actor, person: Person) -> Person:
-    _saved(actor=actor, instance=person, fields=PERSON_FIELDS, action="person")
-    return person
-
-
-PROVINCE_FIELDS = ["code", "name", "kind", "active_from", "active_to", "successor"]
-USER_FIELDS = ["username", "full_name", "position", "email", "phone", "role", "agency", "is_active", "is_staff",
-               "is_superuser"]  # fmt: skip
-
-
-def _admin_saved(*, actor, instance, fields: list[str], action: str) -> None:
-    """Rows only administrators change (in the admin): validated, saved, audited."""
-    require(actor, "agencies.administer", instance)
+    require(actor, permission, instance, DENIED)
     instance.full_clean(exclude=["password"] if action == "user" else None)
     with transaction.atomic():
         before = audit.snapshot(type(instance)._base_manager.get(pk=instance.pk), fields) if instance.pk else {}
@@ -74,14 +41,57 @@ def _admin_saved(*, actor, instance, fields: list[str], action: str) -> None:
         )
 
 
+def agency_save(*, actor, agency: Agency, successors: list[Agency] | None = None) -> Agency:
+    """Create or update an agency the form has filled in; `successors`, when
+    given, are the units that took its functions over (from its end date)."""
+    with transaction.atomic():
+        _saved(actor=actor, instance=agency, fields=AGENCY_FIELDS, action="agency")
+        if successors is not None:
+            successors_set(actor=actor, agency=agency, successors=successors)
+    return agency
+
+
+def successors_set(*, actor, agency: Agency, successors: list[Agency]) -> None:
+    """Its successors are exactly these: merged into one, split into several."""
+    require(actor, "agencies.manage_directory", agency, DENIED)
+    if any(s.pk == agency.pk for s in successors):
+        raise Refused(_("Đơn vị không thể kế thừa chính nó."))
+    if any(s.province_id != agency.province_id for s in successors):
+        raise Refused(_("Đơn vị kế thừa phải thuộc cùng tỉnh."))
+    with transaction.atomic():
+        before = sorted(str(a) for a in agency.successors.all())
+        wanted = {s.pk for s in successors}
+        Succession.objects.filter(predecessor=agency).exclude(successor_id__in=wanted).delete()
+        Succession.objects.bulk_create(
+            [Succession(predecessor=agency, successor=s, on_date=agency.active_to) for s in successors],
+            ignore_conflicts=True,
+        )
+        after = sorted(str(a) for a in agency.successors.all())
+        if before != after:
+            audit.record(
+                actor=actor, action="agency.successors", target=agency, before={"successors": before},
+                after={"successors": after},
+            )  # fmt: skip
+
+
+def person_save(*, actor, person: Person) -> Person:
+    _saved(actor=actor, instance=person, fields=PERSON_FIELDS, action="person")
+    return person
+
+
+PROVINCE_FIELDS = ["code", "name", "kind", "active_from", "active_to", "successor"]  # a province's own successor
+USER_FIELDS = ["username", "full_name", "position", "email", "phone", "role", "agency", "is_active", "is_staff",
+               "is_superuser"]  # fmt: skip
+
+
 def province_save(*, actor, province: Province) -> Province:
-    _admin_saved(actor=actor, instance=province, fields=PROVINCE_FIELDS, action="province")
+    _saved(actor=actor, instance=province, fields=PROVINCE_FIELDS, action="province", permission="agencies.administer")
     return province
 
 
 def user_save(*, actor, user) -> object:
     """Create or change an account (the password is never written to the trail)."""
-    _admin_saved(actor=actor, instance=user, fields=USER_FIELDS, action="user")
+    _saved(actor=actor, instance=user, fields=USER_FIELDS, action="user", permission="agencies.administer")
     return user
 
 
@@ -93,7 +103,9 @@ def directory_preview(*, kind: str, province: Province, name: str, data: bytes) 
     return build_preview(kind=kind, province=province, table=read_table(name, data))
 
 
-AGENCY_IMPORT_FIELDS = ("name", "short_name", "kind", "email", "phone", "address", "active_from", "active_to")
+AGENCY_IMPORT_FIELDS = (
+    "name", "short_name", "kind", "level", "locality", "email", "phone", "address", "active_from", "active_to",
+)  # fmt: skip
 PERSON_IMPORT_FIELDS = ("full_name", "position", "email", "phone", "is_focal_point")
 
 
@@ -114,22 +126,34 @@ def _apply_agencies(province: Province, preview: Preview):
             agency.updated_at = now
             updated.append(agency)
         for name in AGENCY_IMPORT_FIELDS:
-            setattr(agency, name, row.values[name])
+            if name != "level" or row.values["level"]:
+                setattr(agency, name, row.values[name])
         touched.append((agency, row))
     Agency.objects.bulk_create(created, batch_size=500)
     Agency.objects.bulk_update(updated, [*AGENCY_IMPORT_FIELDS, "updated_at"], batch_size=500)
-    # Links after the rows exist: a parent may stand further down the file.
-    # Grouped by target: a file names few distinct parents, so this is a
-    # handful of UPDATEs rather than one per row.
-    links: dict[tuple, list[int]] = {}
+    # Links after the rows exist: a parent or a successor may stand further
+    # down the file. Parents are grouped by target: a file names few distinct
+    # parents, so this is a handful of UPDATEs rather than one per row.
+    parents: dict[int | None, list[int]] = {}
+    successions = []
     for agency, row in touched:
         parent = by_code.get(row.values["parent"]) if row.values["parent"] else None
-        successor = by_code.get(row.values["successor"]) if row.values["successor"] else None
-        target = (parent.pk if parent else None, successor.pk if successor else None)
-        if (agency.parent_id, agency.successor_id) != target:
-            links.setdefault(target, []).append(agency.pk)
-    for (parent_id, successor_id), pks in links.items():
-        Agency.objects.filter(pk__in=pks).update(parent_id=parent_id, successor_id=successor_id, updated_at=now)
+        agency.parent = parent
+        parents.setdefault(parent.pk if parent else None, []).append(agency.pk)
+        wanted = {by_code[code].pk for code in row.values["successor"]}
+        Succession.objects.filter(predecessor=agency).exclude(successor_id__in=wanted).delete()
+        successions += [Succession(predecessor=agency, successor_id=pk, on_date=agency.active_to) for pk in wanted]
+    for parent_id, pks in parents.items():
+        Agency.objects.filter(pk__in=pks).update(parent_id=parent_id, updated_at=now)
+    Succession.objects.bulk_create(successions, ignore_conflicts=True)
+    # A level the file left blank is the kind's, or the parent's: derived
+    # once every parent is in place.
+    blank = [agency for agency, row in touched if not row.values["level"]]
+    for agency in blank:
+        agency.level = ""
+    for agency in blank:
+        agency.level = agency.derived_level()
+    Agency.objects.bulk_update(blank, ["level"], batch_size=500)
 
 
 def _apply_people(province: Province, preview: Preview):

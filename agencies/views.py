@@ -84,7 +84,9 @@ class AgencyDetailView(PermissionMixin, DetailView):
         context.update(
             people=selectors.person_list(user=user, agency=agency),
             children=selectors.agency_list(user=user).filter(parent=agency),
-            predecessors=selectors.agency_list(user=user).filter(successor=agency),
+            predecessors=selectors.agency_list(user=user).filter(succeeded_by__successor=agency),
+            successors=selectors.agency_list(user=user).filter(succeeds__predecessor=agency),
+            members=selectors.body_members(agency) if agency.is_body else [],
             can_manage=user.has_perm("agencies.manage_directory", agency),
         )
         return context
@@ -100,7 +102,8 @@ class DirectoryFormView(PermissionMixin, FormView):
 
     def form_valid(self, form):
         row = form.save(commit=False)
-        if not call_service(self.request, self.save, row=row, form=form).ok:
+        extra = {"successors": list(form.cleaned_data["successors"])} if "successors" in form.cleaned_data else {}
+        if not call_service(self.request, self.save, row=row, form=form, **extra).ok:
             return self.form_invalid(form)
         return redirect("agencies:agency-detail", pk=self.agency_of(row).pk)
 
@@ -109,8 +112,8 @@ class AgencyFormView(DirectoryFormView):
     template_name = "agencies/agency_form.html"
     form_class = AgencyForm
 
-    def save(self, row):
-        services.agency_save(actor=self.request.user, agency=row)
+    def save(self, row, successors=None):
+        services.agency_save(actor=self.request.user, agency=row, successors=successors)
         messages.success(self.request, _("Đã lưu đơn vị “%(name)s”.") % {"name": row.name})
 
     def agency_of(self, row):

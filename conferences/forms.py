@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
@@ -33,8 +34,25 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs={"type": "time", **(attrs or {})}, format="%H:%M")
 
 
-def _province_agencies(province_id):
-    return Agency.objects.filter(province_id=province_id).active().order_by("kind", "name")
+def _province_agencies(province_id, day=None, keep=()):
+    """The units a picker offers: those active on the owner's day (today by
+    default), and any already chosen, so editing never drops a value."""
+    day = day or timezone.localdate()
+    active = Agency.objects.filter(province_id=province_id).active_on(day)
+    return (active | Agency.objects.filter(pk__in=[pk for pk in keep if pk])).distinct().order_by("kind", "name")
+
+
+def _issuers(province_id):
+    """Issuers of any period: an archive's 2024 document names a district
+    dissolved in 2025. The period is shown; clean() checks it against the
+    document's day."""
+    return Agency.objects.filter(province_id=province_id).order_by("kind", "name")
+
+
+def _with_period(agency) -> str:
+    if agency.active_to:
+        return _("%(name)s (đến %(day)s)") % {"name": agency.name, "day": agency.active_to.strftime("%d/%m/%Y")}
+    return agency.name
 
 
 class IndexYearsField(forms.CharField):
@@ -75,6 +93,7 @@ class ConferenceForm(ScopedModelForm):
             "start_time",
             "end_time",
             "schedule_note",
+            "reference_date",
             "reply_deadline",
             "venue",
             "venue_address",
@@ -88,6 +107,7 @@ class ConferenceForm(ScopedModelForm):
             "title": forms.Textarea(attrs={"rows": 2}),
             "date": DateInput(),
             "reply_deadline": DateInput(),
+            "reference_date": DateInput(),
             "start_time": TimeInput(),
             "end_time": TimeInput(),
             "purposes": forms.Textarea(attrs={"rows": 4}),
@@ -98,9 +118,9 @@ class ConferenceForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = _province_agencies(self.instance.province_id)
-        self.fields["issuing_authority"].queryset = agencies
-        self.fields["focal_agency"].queryset = agencies
+        for name in ("issuing_authority", "focal_agency"):
+            self.fields[name].queryset = _issuers(self.instance.province_id)
+            self.fields[name].label_from_instance = _with_period
         self.fields["date"].help_text = _("Thứ trong tuần được tính từ ngày, không cần nhập.")
 
     def clean(self):
@@ -108,9 +128,22 @@ class ConferenceForm(ScopedModelForm):
         date, deadline = data.get("date"), data.get("reply_deadline")
         if date and deadline and deadline >= date:
             self.add_error("reply_deadline", _("Hạn xác nhận tham dự phải trước ngày hội nghị."))
+        _check_active_on(self, data, date or data.get("reference_date") or timezone.localdate())
         if date and not self.instance.pk and date < timezone.localdate():
             self.add_error("date", _("Ngày tổ chức đã qua."))
         return data
+
+
+def _check_active_on(form, data, day) -> None:
+    """The issuer and the focal agency must exist on the owner's day."""
+    for name in ("issuing_authority", "focal_agency"):
+        agency = data.get(name)
+        if agency is not None and not agency.active_on(day):
+            form.add_error(
+                name,
+                _("%(name)s không hoạt động vào ngày %(day)s: chọn đơn vị của thời điểm đó, hoặc sửa ngày.")
+                % {"name": agency.name, "day": day.strftime("%d/%m/%Y")},
+            )
 
 
 class ConferenceFilterForm(forms.Form):
@@ -168,7 +201,7 @@ class _ProvinceScopedForm(ScopedModelForm):
     # the page hides the others (static/js/portal.js).
     shown_for: dict[str, str] = {}
 
-    def __init__(self, *args, province_id=None, choice_cache: dict | None = None, **kwargs):
+    def __init__(self, *args, province_id=None, as_of=None, keep=(), choice_cache: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if "order" in self.fields:
             # Left empty, a new row goes last.
@@ -178,7 +211,7 @@ class _ProvinceScopedForm(ScopedModelForm):
         # once for the whole formset (the cache is shared through form_kwargs).
         cache = {} if choice_cache is None else choice_cache
         querysets = {
-            Agency: _province_agencies(province_id),
+            Agency: _province_agencies(province_id, as_of, keep=keep),
             Person: Person.objects.filter(agency__province_id=province_id)
             .select_related("agency")
             .order_by("agency__name", "full_name"),
@@ -235,7 +268,7 @@ class InviteeLineForm(_ProvinceScopedForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}),
     )
 
-    shown_for = {"group_kinds": "group awardees", "agency": "agency", "person": "person"}
+    shown_for = {"group_kinds": "group awardees", "group_under": "group", "agency": "agency", "person": "person"}
 
     class Meta(ScopedModelForm.Meta):
         model = InviteeLine
@@ -245,6 +278,7 @@ class InviteeLineForm(_ProvinceScopedForm):
             "text",
             "target",
             "group_kinds",
+            "group_under",
             "agency",
             "person",
             "role",
@@ -270,6 +304,7 @@ class DutyForm(_ProvinceScopedForm):
             "phase",
             "lead_agency",
             "lead_kinds",
+            "lead_under",
             "lead_label",
             "coordinating",
             "task",
@@ -429,6 +464,7 @@ class PlanForm(ScopedModelForm):
             "issuing_authority",
             "focal_agency",
             "year",
+            "reference_date",
             "index_years",
             "background",
             "purposes",
@@ -441,6 +477,7 @@ class PlanForm(ScopedModelForm):
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "report_deadline": DateInput(),
+            "reference_date": DateInput(),
             **{
                 f: forms.Textarea(attrs={"rows": 4})
                 for f in ("background", "purposes", "requirements", "goals", "measures")
@@ -450,6 +487,15 @@ class PlanForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = _province_agencies(self.instance.province_id)
-        self.fields["issuing_authority"].queryset = agencies
-        self.fields["focal_agency"].queryset = agencies
+        for name in ("issuing_authority", "focal_agency"):
+            self.fields[name].queryset = _issuers(self.instance.province_id)
+            self.fields[name].label_from_instance = _with_period
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        day = data.get("reference_date") or (
+            dt.date(year, 1, 1) if year and year < timezone.localdate().year else timezone.localdate()
+        )
+        _check_active_on(self, data, day)
+        return data

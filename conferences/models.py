@@ -89,6 +89,15 @@ class Conference(models.Model):
         help_text=_("Ví dụ: Phòng Cải cách hành chính, Sở Nội vụ; điện thoại 0888.333.689."),
     )
     index_years = models.JSONField(_("năm chỉ số"), default=list, blank=True)
+    reference_date = models.DateField(
+        _("ngày tham chiếu danh bạ"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Danh bạ lấy theo ngày này khi chưa có ngày tổ chức (ví dụ hồ sơ năm 2024: các huyện, thị trấn trước "
+            "01/7/2025). Để trống: ngày tổ chức, hoặc hôm nay."
+        ),
+    )
     reply_deadline = models.DateField(_("hạn xác nhận tham dự"), null=True, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=ConferenceStatus.choices, default=ConferenceStatus.DRAFT
@@ -138,6 +147,11 @@ class Conference(models.Model):
     @property
     def weekday(self) -> str:
         return weekday_name(self.date) if self.date else ""
+
+    @property
+    def as_of(self) -> dt.date:
+        """The day the directory is read on: the event's, else the chosen one, else today."""
+        return self.date or self.reference_date or timezone.localdate()
 
     @property
     def is_open(self) -> bool:
@@ -198,6 +212,12 @@ class ImprovementPlan(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm thực hiện"))
     index_years = models.JSONField(_("năm chỉ số"), default=list, blank=True)
+    reference_date = models.DateField(
+        _("ngày tham chiếu danh bạ"),
+        null=True,
+        blank=True,
+        help_text=_("Danh bạ lấy theo ngày này. Để trống: đầu năm thực hiện với năm đã qua, hôm nay với năm nay."),
+    )
     background = models.TextField(_("tình hình, kết quả năm trước"), blank=True)
     purposes = models.TextField(_("mục đích"), blank=True, help_text=_("Mỗi ý một dòng."))
     requirements = models.TextField(_("yêu cầu"), blank=True, help_text=_("Mỗi ý một dòng."))
@@ -226,6 +246,11 @@ class ImprovementPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def as_of(self) -> dt.date:
+        today = timezone.localdate()
+        return self.reference_date or (dt.date(self.year, 1, 1) if self.year < today.year else today)
 
     def clean(self):
         errors = {}
@@ -386,6 +411,18 @@ class InviteeLine(models.Model):
     text = models.CharField(_("dòng in trên văn bản"), max_length=400)
     target = models.CharField(_("áp dụng cho"), max_length=20, choices=Target.choices, default=Target.AGENCY)
     group_kinds = models.JSONField(_("các loại đơn vị"), default=list, blank=True)
+    group_under = models.ForeignKey(
+        Agency,
+        verbose_name=_("thuộc đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Chỉ các đơn vị thuộc đơn vị này (ví dụ các xã, thị trấn của một huyện). Để trống: địa bàn của "
+            "cơ quan ban hành."
+        ),
+    )
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan, đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -554,6 +591,15 @@ class Duty(_OwnedByConferenceOrPlan):
         related_name="led_duties",
     )
     lead_kinds = models.JSONField(_("nhóm chủ trì theo loại"), default=list, blank=True)
+    lead_under = models.ForeignKey(
+        Agency,
+        verbose_name=_("nhóm thuộc đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Nhóm chủ trì chỉ gồm các đơn vị thuộc đơn vị này. Để trống: địa bàn của cơ quan ban hành."),
+    )
     coordinating = models.ManyToManyField(
         Agency, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="coordinated_duties"
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from agencies.selectors import scope_to_province
+from agencies.selectors import Directory, area_root, scope_to_province
 from core.formatting import vn_date
 from core.lookups import search_q
 
@@ -99,46 +99,44 @@ def conference_for_invitee(*, user, pk) -> Conference:
     return get_object_or_404(qs.select_related("province"), pk=pk)
 
 
-def line_agencies(line: InviteeLine) -> QuerySet[Agency]:
-    """The agencies a line stands for, as the directory is now."""
-    T = InviteeLine.Target
-    if line.target in (T.GROUP, T.AWARDEES):
-        return group_agencies(line.conference, awardees=line.target == T.AWARDEES, kinds=line.group_kinds)
-    if line.target == T.AGENCY:
-        return Agency.objects.filter(pk=line.agency_id)
-    if line.target == T.PERSON:
-        return Agency.objects.filter(people=line.person_id)
-    return Agency.objects.none()
+def line_agencies(line: InviteeLine) -> list[Agency]:
+    """The agencies one line stands for, as the directory stands on the
+    conference's day."""
+    return dict(line_expansions(line.conference, lines=[line]))[line]
 
 
-def group_agencies(conference: Conference, *, awardees: bool, kinds: list[str]) -> QuerySet[Agency]:
+def group_agencies(
+    conference: Conference, *, awardees: bool, kinds: list[str], under: Agency | None = None
+) -> list[Agency]:
     """A group named in a conference's texts: the units awarded at it (of
-    the given kinds, if any), or every active unit of the given kinds."""
+    the given kinds, if any), or the units of the given kinds active on the
+    conference's day within `under`'s area (the issuer's area by default)."""
     if awardees:
         qs = Agency.objects.filter(awards__conference=conference).distinct().order_by("name")
-        return qs.filter(kind__in=kinds) if kinds else qs
-    day = conference.date or timezone.localdate()
-    return Agency.objects.filter(province_id=conference.province_id, kind__in=kinds).active_on(day).order_by("name")
+        return list(qs.filter(kind__in=kinds) if kinds else qs)
+    directory = Directory(conference.province_id, conference.as_of)
+    return directory.group(kinds, under or area_root(conference.issuing_authority))
 
 
-def line_expansions(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:
-    """Each line with the agencies it stands for, as the directory is now:
-    a fixed number of queries however many lines (the groups are cut from
-    one read of the agencies they may name)."""
-    lines = list(conference.invitee_lines.select_related("agency", "person__agency"))
+def line_expansions(conference: Conference, lines=None) -> list[tuple[InviteeLine, list[Agency]]]:
+    """Each line with the agencies it stands for, as the directory stands on
+    the conference's day: a fixed number of queries however many lines (the
+    groups are cut from one read of the province's units)."""
+    if lines is None:
+        lines = list(conference.invitee_lines.select_related("agency", "person__agency", "group_under"))
     T = InviteeLine.Target
-    kinds = {kind for line in lines if line.target == T.GROUP for kind in line.group_kinds}
-    pool = list(group_agencies(conference, awardees=False, kinds=sorted(kinds))) if kinds else []
+    directory = (
+        Directory(conference.province_id, conference.as_of) if any(line.target == T.GROUP for line in lines) else None
+    )
+    issuer_area = area_root(conference.issuing_authority)
     awarded = (
-        list(group_agencies(conference, awardees=True, kinds=[]))
-        if any(line.target == T.AWARDEES for line in lines)
-        else []
+        group_agencies(conference, awardees=True, kinds=[]) if any(line.target == T.AWARDEES for line in lines) else []
     )
     expansions = []
     for line in lines:
         line.conference = conference
         if line.target == T.GROUP:
-            agencies = [a for a in pool if a.kind in line.group_kinds]
+            agencies = directory.group(line.group_kinds, line.group_under or issuer_area)
         elif line.target == T.AWARDEES:
             agencies = [a for a in awarded if not line.group_kinds or a.kind in line.group_kinds]
         elif line.target == T.AGENCY:
@@ -149,6 +147,33 @@ def line_expansions(conference: Conference) -> list[tuple[InviteeLine, list[Agen
             agencies = []
         expansions.append((line, agencies))
     return expansions
+
+
+def invitee_warnings(conference: Conference, expansions) -> list[str]:
+    """What an organiser should look at before inviting: a unit two lines
+    name, a group reaching outside the issuer's area."""
+    issuer_area = area_root(conference.issuing_authority)
+    warnings, seen = [], {}
+    for line, agencies in expansions:
+        for agency in agencies:
+            if agency.pk in seen and seen[agency.pk] is not line:
+                warnings.append(
+                    _("“%(agency)s” có ở cả hai dòng “%(first)s” và “%(second)s”.")
+                    % {"agency": agency.name, "first": seen[agency.pk].text[:60], "second": line.text[:60]}
+                )
+            seen.setdefault(agency.pk, line)
+        if line.group_under_id and issuer_area is not None:
+            directory = Directory(conference.province_id, conference.as_of)
+            if not directory.within(line.group_under, issuer_area) and line.group_under.pk != issuer_area.pk:
+                warnings.append(
+                    _("Dòng “%(line)s” lấy đơn vị thuộc %(under)s, ngoài địa bàn của %(issuer)s.")
+                    % {
+                        "line": line.text[:60],
+                        "under": line.group_under.name,
+                        "issuer": conference.issuing_authority.name,
+                    }
+                )
+    return warnings
 
 
 def invitee_lines_with_agencies(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:

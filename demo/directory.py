@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from agencies.models import Agency, AgencyKind, Person, Province, Role, User
+from agencies.models import Agency, AgencyKind, Person, Province, Role, Succession, User
 from core.text import fold
 
 DEMO_PASSWORD = "cchc-demo-2026"
@@ -318,7 +318,7 @@ def _seed_province(province: Province, data: dict):
                 },
             )
     for code, name, kind, successor in data["legacy"]:
-        _upsert(
+        old = _upsert(
             Agency,
             {"province": province, "code": code},
             {
@@ -327,9 +327,12 @@ def _seed_province(province: Province, data: dict):
                 "kind": kind,
                 "active_from": None,
                 "active_to": LAST_DAY_BEFORE_MERGER,
-                "successor": agencies.get(successor),
             },
         )
+        if successor in agencies:
+            Succession.objects.get_or_create(
+                predecessor=old, successor=agencies[successor], defaults={"on_date": MERGER_DAY}
+            )
 
     # A focal person for each department and for the first communes, plus
     # the people the seed documents name.

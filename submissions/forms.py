@@ -34,6 +34,7 @@ class AssignmentForm(ScopedModelForm):
             "agency",
             "group_label",
             "group_kinds",
+            "group_under",
             "due_date",
             "due_time",
             "programme_item",
@@ -50,9 +51,14 @@ class AssignmentForm(ScopedModelForm):
     def __init__(self, *args, conference, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.conference = conference
-        self.fields["agency"].queryset = (
-            Agency.objects.filter(province_id=conference.province_id).active().order_by("kind", "name")
-        )
+        chosen = [self.instance.agency_id, self.instance.group_under_id]
+        agencies = (
+            Agency.objects.filter(province_id=conference.province_id).active_on(conference.as_of)
+            | Agency.objects.filter(pk__in=[pk for pk in chosen if pk])
+        ).distinct()
+        self.fields["agency"].queryset = agencies.order_by("kind", "name")
+        self.fields["group_under"].queryset = agencies.order_by("kind", "name")
+        self.fields["group_under"].required = False
         self.fields["agency"].required = False
         group_agencies_by_kind(self.fields["agency"])
         self.fields["programme_item"].queryset = conference.programme_items.all()

@@ -54,6 +54,15 @@ class Assignment(models.Model):
         help_text=_("Ví dụ: Các xã, phường được Chủ tịch UBND tỉnh tặng Bằng khen."),
     )
     group_kinds = models.JSONField(_("các loại đơn vị"), default=list, blank=True)
+    group_under = models.ForeignKey(
+        Agency,
+        verbose_name=_("thuộc đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Chỉ các đơn vị thuộc đơn vị này. Để trống: địa bàn của cơ quan ban hành."),
+    )
     due_date = models.DateField(_("hạn gửi"))
     due_time = models.TimeField(_("giờ"), null=True, blank=True, help_text=_("Bỏ trống: hết ngày."))
     programme_item = models.ForeignKey(

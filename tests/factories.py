@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, DirectoryImport, Person, Province, Role, User
+from agencies.models import Agency, AgencyKind, BodyMember, DirectoryImport, Person, Province, Role, Succession, User
 
 PASSWORD = "mat-khau-thu-2026"
 
@@ -50,6 +50,36 @@ class PersonFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
     position = "Chuyên viên"
+
+
+class SuccessionFactory(factory.django.DjangoModelFactory):
+    """Two communes merged on 1/7/2025: the old one's functions pass on."""
+
+    class Meta:
+        model = Succession
+
+    predecessor = factory.SubFactory(
+        AgencyFactory, kind=AgencyKind.COMMUNE, name=factory.Sequence(lambda n: f"UBND xã Cũ {n}")
+    )
+    successor = factory.LazyAttribute(
+        lambda s: AgencyFactory(province=s.predecessor.province, kind=AgencyKind.COMMUNE, name="UBND xã Hợp Nhất")
+    )
+    on_date = factory.LazyFunction(lambda: __import__("datetime").date(2025, 7, 1))
+
+
+class BodyMemberFactory(factory.django.DjangoModelFactory):
+    """A member of the province's appraisal council."""
+
+    class Meta:
+        model = BodyMember
+
+    body = factory.SubFactory(
+        AgencyFactory, kind=AgencyKind.COUNCIL, name="Hội đồng thẩm định Chỉ số CCHC tỉnh", short_name="HĐTĐ"
+    )
+    person = factory.LazyAttribute(
+        lambda m: PersonFactory(agency=AgencyFactory(province=m.body.province, name="Sở Nội vụ"), position="Giám đốc")
+    )
+    role = "Chủ tịch Hội đồng"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

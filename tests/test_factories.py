@@ -26,6 +26,8 @@ FACTORIES = [
     f.ProvinceFactory,
     f.AgencyFactory,
     f.PersonFactory,
+    f.SuccessionFactory,
+    f.BodyMemberFactory,
     f.UserFactory,
     f.DirectoryImportFactory,
     f.ConferenceFactory,

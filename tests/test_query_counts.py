@@ -165,16 +165,26 @@ def test_person_list_queries_do_not_grow_with_rows(organiser, lang_son):
     assert_flat(client_for(organiser), reverse("agencies:person-list"), add)
 
 
-@pytest.mark.parametrize("related", [param("people"), param("children"), param("predecessors")])
+@pytest.mark.parametrize(
+    "related", [param("people"), param("children"), param("predecessors"), param("successors"), param("members")]
+)
 def test_agency_detail_queries_do_not_grow_with_related_rows(organiser, lang_son, related):
-    agency = f.AgencyFactory(province=lang_son, name="UBND xã Tân Phong", kind=AgencyKind.COMMUNE)
+    kind = AgencyKind.COUNCIL if related == "members" else AgencyKind.COMMUNE
+    agency = f.AgencyFactory(province=lang_son, name="UBND xã Tân Phong", kind=kind)
 
     def add(i):
+        if related == "successors":
+            new = f.AgencyFactory(province=lang_son, name=f"UBND xã Tân Phong mới {i}", kind=AgencyKind.COMMUNE)
+            return f.SuccessionFactory(predecessor=agency, successor=new).successor.name
+        if related == "members":
+            return f.BodyMemberFactory(body=agency, person__full_name=f"Thành viên số {i}").person.full_name
         if related == "people":
             return f.PersonFactory(agency=agency, full_name=f"Trần Văn Hải {i}").full_name
         if related == "children":
             return f.AgencyFactory(province=lang_son, parent=agency, name=f"Trường Tiểu học Tân Phong {i}").name
-        return f.AgencyFactory(province=lang_son, successor=agency, name=f"UBND xã Tân Phong cũ {i}").name
+        old = f.AgencyFactory(province=lang_son, name=f"UBND xã Tân Phong cũ {i}", kind=AgencyKind.COMMUNE)
+        f.SuccessionFactory(predecessor=old, successor=agency)
+        return old.name
 
     assert_flat(client_for(organiser), reverse("agencies:agency-detail", args=[agency.pk]), add)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from agencies.selectors import Directory, area_root
 from core.exceptions import Refused
 from core.permissions import require
 
@@ -20,20 +21,23 @@ from ..workflows import DUTY_ASSIGNMENT
 S = ConferenceStatus
 
 
-def duty_lead_agencies(duty: Duty):
+def duty_lead_agencies(duty: Duty) -> list[Agency]:
+    """The lead agency, or the units of the lead kinds active on the owner's
+    day within the chosen unit's area (the issuer's by default)."""
     owner = duty.conference if duty.conference_id else duty.plan
     if duty.lead_agency_id:
-        return Agency.objects.filter(pk=duty.lead_agency_id)
+        return [duty.lead_agency]
     if duty.lead_kinds:
-        return Agency.objects.filter(province_id=owner.province_id, kind__in=duty.lead_kinds).active()
-    return Agency.objects.none()
+        directory = Directory(owner.province_id, owner.as_of)
+        return directory.group(duty.lead_kinds, duty.lead_under or area_root(owner.issuing_authority))
+    return []
 
 
 def duty_sync_assignments(*, duty: Duty) -> None:
     """One assignment per lead agency. An agency that no longer leads loses
     its assignment only if nothing was reported on it. Part of the change
     that saved the duty (and audited there)."""
-    wanted = set(duty_lead_agencies(duty).values_list("pk", flat=True))
+    wanted = {agency.pk for agency in duty_lead_agencies(duty)}
     existing = {a.agency_id: a for a in duty.assignments.all()}
     DutyAssignment.objects.bulk_create(
         [DutyAssignment(duty=duty, agency_id=pk) for pk in wanted - existing.keys()], ignore_conflicts=True

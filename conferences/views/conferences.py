@@ -131,6 +131,7 @@ class ConferenceDetailView(ConferenceMixin, TemplateView):
         conference = self.object
         user = self.request.user
         organiser = user.has_perm("conferences.organise", conference)
+        lines = selectors.invitee_lines_with_agencies(conference)
         return super().get_context_data(
             conference=conference,
             can_edit=organiser and conference.is_open,
@@ -140,7 +141,8 @@ class ConferenceDetailView(ConferenceMixin, TemplateView):
             basis=conference.basis_documents.all(),
             content=conference.content_items.all(),
             programme=conference.programme_items.select_related("agency"),
-            lines=selectors.invitee_lines_with_agencies(conference),
+            lines=lines,
+            invitee_warnings=selectors.invitee_warnings(conference, lines) if organiser else [],
             duties=selectors.duty_list(owner_filter=Q(conference=conference)),
             awards=conference.awards.select_related("agency"),
             changes=conference.invitee_changes.select_related("actor"),

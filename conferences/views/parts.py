@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from agencies.models import Agency
 from core.forms import formset_rows
 from core.permissions import PermissionMixin
 from core.views import call_service
@@ -70,14 +71,31 @@ class PartFormsetView(PermissionMixin, View):
         model = self.part.model
         many = [f.name for f in model._meta.many_to_many]
         rows = model.objects.filter(**{self.owner_fk: self.object}).prefetch_related(*many)
+        # The pickers offer the units of the owner's day, and keep any a row
+        # already names (a unit dissolved since).
+        agency_fields = [f.attname for f in model._meta.fields if f.is_relation and f.related_model is Agency]
+        keep = {pk for values in rows.values_list(*agency_fields) for pk in values} if agency_fields else set()
         return formset_class(
             data,
             files,
             instance=self.object,
             queryset=rows,
             prefix="rows",
-            form_kwargs={"province_id": self.object.province_id, "choice_cache": {}},
+            form_kwargs={
+                "province_id": self.object.province_id,
+                "as_of": self.object.as_of,
+                "keep": keep,
+                "choice_cache": {},
+            },
         )
+
+    def expansions(self):
+        """Who each saved invitee line reaches on the conference's day, and
+        what looks wrong, shown beside the rows before invitations go out."""
+        if self.owner_fk != "conference" or self.part.key != "invitees":
+            return None
+        lines = selectors.line_expansions(self.object)
+        return {"lines": lines, "warnings": selectors.invitee_warnings(self.object, lines)}
 
     def needs_reason(self):
         return self.owner_fk == "conference" and self.part.key == "invitees" and self.object.invitations_out
@@ -93,6 +111,7 @@ class PartFormsetView(PermissionMixin, View):
                 "part": self.part.key,
                 "reason_form": reason_form,
                 "owner_kind": self.owner_fk,
+                "expansions": self.expansions(),
             },
         )
 

@@ -40,6 +40,7 @@ def assignment_agencies(assignment: Assignment):
             assignment.conference,
             awardees=assignment.assignee == Assignment.Assignee.AWARDEES,
             kinds=assignment.group_kinds,
+            under=assignment.group_under,
         )
     )
 
