@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, ScopedModelForm
 from core.spreadsheets import is_spreadsheet
 
-from .models import Agency, AgencyKind, DirectoryImport, Person, Province
+from .models import Agency, AgencyKind, BodyMember, DirectoryImport, Person, Province
 
 
 def agencies_by_kind(queryset) -> list:
@@ -186,3 +186,24 @@ class PortalPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Thư điện tử đã đăng ký")
+
+
+class BodyMemberForm(ScopedModelForm):
+    class Meta(ScopedModelForm.Meta):
+        model = BodyMember
+        fields = ["order", "person", "agency", "role"]
+
+    def __init__(self, *args, province_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+        self.fields["order"].label = _("STT")
+        self.fields["agency"].queryset = Agency.objects.filter(province_id=province_id).active().order_by("name")
+        self.fields["person"].queryset = (
+            Person.objects.filter(agency__province_id=province_id).select_related("agency").order_by("full_name")
+        )
+
+
+def body_member_formset(extra: int = 1):
+    return forms.inlineformset_factory(
+        Agency, BodyMember, form=BodyMemberForm, fk_name="body", extra=extra, can_delete=True
+    )

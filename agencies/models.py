@@ -321,7 +321,9 @@ class BodyMember(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(person__isnull=False) | Q(agency__isnull=False), name="body_member_person_or_agency"
+                condition=Q(person__isnull=False) | Q(agency__isnull=False),
+                name="body_member_person_or_agency",
+                violation_error_message=_("Mỗi thành viên là một người hoặc một cơ quan: hãy chọn một trong hai."),
             )
         ]
 

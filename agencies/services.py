@@ -13,7 +13,7 @@ from core.exceptions import Refused
 from core.permissions import require
 
 from .importing import Preview, build_preview, person_key, read_table
-from .models import Agency, DirectoryImport, Person, Province, Succession
+from .models import Agency, BodyMember, DirectoryImport, Person, Province, Succession
 from .workflows import DIRECTORY_IMPORT
 
 AGENCY_FIELDS = [
@@ -228,3 +228,34 @@ def directory_import(*, actor, province: Province, kind: str, name: str, data: b
         raise Refused(_("Tệp còn %(n)d dòng lỗi; chưa có thay đổi nào được ghi.") % {"n": len(preview.error_rows)})
     record = directory_import_create(actor=actor, province=province, kind=kind, name=name, data=data)
     return directory_import_apply(actor=actor, record=record)
+
+
+def body_members_save(*, actor, body: Agency, rows: list[dict], deleted: list[int] = ()) -> None:
+    """The members of a council, steering committee or working group: each
+    row a person or an agency, with its role, in order."""
+    require(actor, "agencies.manage_directory", body, DENIED)
+    if not body.is_body:
+        raise Refused(_("Chỉ hội đồng, ban chỉ đạo, tổ giúp việc mới có thành viên."))
+    with transaction.atomic():
+        before = [str(m) for m in body.members.all()]
+        existing = {m.pk: m for m in body.members.all()}
+        BodyMember.objects.filter(body=body, pk__in=list(deleted)).delete()
+        for order, values in enumerate(rows, start=1):
+            values = dict(values)
+            member = existing.get(values.pop("id", None)) or BodyMember(body=body)
+            for name, value in values.items():
+                setattr(member, name, value)
+            member.order = values.get("order") or order
+            if member.person_id is None and member.agency_id is None:
+                raise Refused(_("Mỗi thành viên là một người hoặc một cơ quan: hãy chọn một trong hai."))
+            foreign = [x for x in (member.person, member.agency) if x is not None and x.province_id != body.province_id]
+            if foreign:
+                raise Refused(_("Thành viên phải thuộc cùng tỉnh."))
+            member.save()
+        audit.record(
+            actor=actor,
+            action="body.members",
+            target=body,
+            before={"members": before},
+            after={"members": [str(m) for m in body.members.all()]},
+        )

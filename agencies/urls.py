@@ -10,6 +10,7 @@ urlpatterns = [
     path("don-vi/them/", views.AgencyFormView.as_view(), name="agency-create"),
     path("don-vi/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
     path("don-vi/<int:pk>/sua/", views.AgencyFormView.as_view(), name="agency-update"),
+    path("don-vi/<int:pk>/thanh-vien/", views.BodyMembersView.as_view(), name="body-members"),
     path("can-bo/", views.PersonListView.as_view(), name="person-list"),
     path("can-bo.xlsx", views.PersonExportView.as_view(), name="person-export"),
     path("can-bo/them/", views.PersonFormView.as_view(), name="person-create"),

@@ -1,7 +1,8 @@
 """The directory's pages: read through selectors, write through services."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,11 +10,19 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.exceptions import ImportFileError
+from core.forms import formset_rows
 from core.permissions import PermissionMixin
 from core.views import call_service, xlsx_response
 
 from . import exporting, selectors, services
-from .forms import AgencyFilterForm, AgencyForm, DirectoryImportForm, PersonFilterForm, PersonForm
+from .forms import (
+    AgencyFilterForm,
+    AgencyForm,
+    DirectoryImportForm,
+    PersonFilterForm,
+    PersonForm,
+    body_member_formset,
+)
 from .models import Agency, DirectoryImport, Person
 
 
@@ -123,6 +132,48 @@ class AgencyFormView(DirectoryFormView):
         if "pk" in self.kwargs:
             return selectors.agency_get(user=self.request.user, pk=self.kwargs["pk"])
         return Agency(province_id=self.request.user.province_id)
+
+
+class BodyMembersView(PermissionMixin, View):
+    """The members of a council, steering committee or working group."""
+
+    permission = "agencies.manage_directory"
+    template_name = "agencies/body_members.html"
+
+    def permission_object(self):
+        body = selectors.agency_get(user=self.request.user, pk=self.kwargs["pk"])
+        if not body.is_body:
+            raise Http404
+        return body
+
+    def formset(self, data=None):
+        body = self.object
+        return body_member_formset(extra=0 if body.members.exists() else 1)(
+            data, instance=body, prefix="rows", form_kwargs={"province_id": body.province_id}
+        )
+
+    def page(self, formset):
+        return render(self.request, self.template_name, {"agency": self.object, "formset": formset})
+
+    def get(self, request, pk):
+        return self.page(self.formset())
+
+    def post(self, request, pk):
+        formset = self.formset(request.POST)
+        if formset.is_valid():
+            rows, deleted = formset_rows(formset)
+            outcome = call_service(
+                request,
+                services.body_members_save,
+                actor=request.user,
+                body=self.object,
+                rows=rows,
+                deleted=deleted,
+                done=_("Đã lưu thành viên."),
+            )
+            if outcome.ok:
+                return redirect("agencies:agency-detail", pk=pk)
+        return self.page(formset)
 
 
 class PersonListView(FilteredListMixin, ListView):

@@ -268,7 +268,13 @@ class InviteeLineForm(_ProvinceScopedForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}),
     )
 
-    shown_for = {"group_kinds": "group awardees", "group_under": "group", "agency": "agency", "person": "person"}
+    shown_for = {
+        "group_kinds": "group awardees",
+        "group_under": "group",
+        "agency": "agency members",
+        "also": "agency",
+        "person": "person",
+    }
 
     class Meta(ScopedModelForm.Meta):
         model = InviteeLine
@@ -280,6 +286,7 @@ class InviteeLineForm(_ProvinceScopedForm):
             "group_kinds",
             "group_under",
             "agency",
+            "also",
             "person",
             "role",
             "quota",

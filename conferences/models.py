@@ -398,7 +398,8 @@ class InviteeLine(models.Model):
 
     class Target(models.TextChoices):
         GROUP = "group", _("Nhóm đơn vị theo loại")
-        AGENCY = "agency", _("Một cơ quan, đơn vị")
+        AGENCY = "agency", _("Một (hoặc vài) cơ quan, đơn vị, hội đồng")
+        MEMBERS = "members", _("Thành viên của hội đồng, ban, tổ")
         PERSON = "person", _("Một người cụ thể")
         AWARDEES = "awardees", _("Đơn vị được khen thưởng tại hội nghị")
         TEXT = "text", _("Chỉ in, không gắn đơn vị")
@@ -425,6 +426,13 @@ class InviteeLine(models.Model):
     )
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan, đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    also = models.ManyToManyField(
+        Agency,
+        verbose_name=_("cùng dòng"),
+        blank=True,
+        related_name="+",
+        help_text=_("Các cơ quan khác in trên cùng dòng, ví dụ: “Hội đồng thẩm định, Tổ giúp việc”."),
     )
     person = models.ForeignKey(
         Person, verbose_name=_("người được mời"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -453,8 +461,10 @@ class InviteeLine(models.Model):
             errors["group_kinds"] = _("Hãy chọn ít nhất một loại đơn vị cho nhóm.")
         if any(k not in kinds for k in self.group_kinds or []):
             errors["group_kinds"] = _("Loại đơn vị không hợp lệ.")
-        if self.target == self.Target.AGENCY and not self.agency_id:
+        if self.target in (self.Target.AGENCY, self.Target.MEMBERS) and not self.agency_id:
             errors["agency"] = _("Hãy chọn cơ quan, đơn vị được mời.")
+        if self.target == self.Target.MEMBERS and self.agency_id and not self.agency.is_body:
+            errors["agency"] = _("Chỉ hội đồng, ban chỉ đạo, tổ giúp việc mới có thành viên.")
         if self.target == self.Target.PERSON and not self.person_id:
             errors["person"] = _("Hãy chọn người được mời.")
         if self.quota < 1:

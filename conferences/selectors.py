@@ -123,7 +123,11 @@ def line_expansions(conference: Conference, lines=None) -> list[tuple[InviteeLin
     the conference's day: a fixed number of queries however many lines (the
     groups are cut from one read of the province's units)."""
     if lines is None:
-        lines = list(conference.invitee_lines.select_related("agency", "person__agency", "group_under"))
+        lines = list(
+            conference.invitee_lines.select_related("agency", "person__agency", "group_under").prefetch_related(
+                "also", "agency__members__person__agency", "agency__members__agency"
+            )
+        )
     T = InviteeLine.Target
     directory = (
         Directory(conference.province_id, conference.as_of) if any(line.target == T.GROUP for line in lines) else None
@@ -140,7 +144,9 @@ def line_expansions(conference: Conference, lines=None) -> list[tuple[InviteeLin
         elif line.target == T.AWARDEES:
             agencies = [a for a in awarded if not line.group_kinds or a.kind in line.group_kinds]
         elif line.target == T.AGENCY:
-            agencies = [line.agency] if line.agency_id else []
+            agencies = ([line.agency] if line.agency_id else []) + [a for a in line.also.all() if a != line.agency]
+        elif line.target == T.MEMBERS:
+            agencies = list(dict.fromkeys(m.member_agency for m in line.agency.members.all())) if line.agency_id else []
         elif line.target == T.PERSON:
             agencies = [line.person.agency] if line.person_id else []
         else:

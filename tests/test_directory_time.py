@@ -173,3 +173,62 @@ def test_an_import_records_several_successors_and_the_tier(lao_cai):
         actor=None, kind="agencies", province=lao_cai, name="lich-su.csv", data=text.encode()
     )
     assert again.summary == {"create": 0, "update": 0, "unchanged": 4, "error": 0}
+
+
+def _member_rows(*rows) -> dict:
+    data = {
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"rows-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
+def test_a_council_gets_members_and_an_invitation_to_its_members_reaches_each(organiser, lang_son):
+    from core.models import AuditEntry
+
+    from .conftest import client_for
+    from .factories import PersonFactory
+
+    council = AgencyFactory(province=lang_son, kind=K.COUNCIL, name="Hội đồng thẩm định Chỉ số CCHC")
+    finance = AgencyFactory(province=lang_son, kind=K.DEPARTMENT, name="Sở Tài chính")
+    justice = AgencyFactory(province=lang_son, kind=K.DEPARTMENT, name="Sở Tư pháp")
+    deputy = PersonFactory(agency=justice, full_name="Hoàng Thị Mai", position="Phó Giám đốc")
+    client = client_for(organiser)
+    url = f"/danh-ba/don-vi/{council.pk}/thanh-vien/"
+    assert "Thêm thành viên" in client.get(url).content.decode()
+    empty = client.post(url, _member_rows({"role": "Thành viên"}))
+    assert "hãy chọn một trong hai" in empty.content.decode()
+    assert not council.members.exists()
+    saved = client.post(
+        url,
+        _member_rows({"agency": finance.pk, "role": "Thành viên"}, {"person": deputy.pk, "role": "Phó Chủ tịch"}),
+    )
+    assert saved.status_code == 302
+    assert [str(m) for m in council.members.all()] == ["Sở Tài chính", str(deputy)]
+    assert AuditEntry.objects.filter(action="body.members", object_id=str(council.pk)).count() == 1
+
+    conference = ConferenceFactory(province=lang_son)
+    line = InviteeLine.objects.create(
+        conference=conference, text="Các thành viên Hội đồng thẩm định", target="members", agency=council
+    )
+    both = InviteeLine.objects.create(
+        conference=conference, order=2, text="Hội đồng, Sở Tư pháp", target="agency", agency=council
+    )
+    both.also.add(justice)
+    expanded = dict(conference_selectors.line_expansions(conference))
+    assert names(expanded[line]) == ["Sở Tài chính", "Sở Tư pháp"]
+    assert names(expanded[both]) == ["Hội đồng thẩm định Chỉ số CCHC", "Sở Tư pháp"]
+
+
+def test_only_a_body_has_members(organiser, lang_son):
+    from .conftest import client_for
+
+    department = AgencyFactory(province=lang_son, kind=K.DEPARTMENT, name="Sở Xây dựng")
+    assert client_for(organiser).get(f"/danh-ba/don-vi/{department.pk}/thanh-vien/").status_code == 404
+    line = InviteeLine(conference=ConferenceFactory(province=lang_son), text="x", target="members", agency=department)
+    with pytest.raises(Exception, match="mới có thành viên"):
+        line.full_clean()

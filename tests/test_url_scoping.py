@@ -45,6 +45,7 @@ def foreign(lao_cai):
     """One of each row a page can name, all in Lào Cai."""
     organiser = _staff_of(lao_cai, Role.ORGANISER, code="SNV-LC", name="Sở Nội vụ")
     agency = AgencyFactory(province=lao_cai, code="STP-LC", name="Sở Tư pháp tỉnh Lào Cai", kind=AgencyKind.DEPARTMENT)
+    body = AgencyFactory(province=lao_cai, code="HDTD-LC", name="Hội đồng thẩm định", kind=AgencyKind.COUNCIL)
     person = PersonFactory(agency=agency, full_name="Lò Văn Xa")
     conference = ConferenceFactory(
         province=lao_cai, status=ConferenceStatus.INVITED, invited_at=timezone.now(), created_by=organiser
@@ -113,6 +114,7 @@ def foreign(lao_cai):
     notice = Message.objects.create(channel=Channel.PORTAL, user=organiser, subject="Thông báo", link="/")
     return {
         "agency": agency,
+        "body": body,
         "person": person,
         "conference": conference,
         "invitation": invitation,
@@ -147,6 +149,7 @@ def c(f, key="conference"):
 FOREIGN_URLS = {
     "agencies:agency-detail": lambda f: {"pk": f["agency"].pk},
     "agencies:agency-update": lambda f: {"pk": f["agency"].pk},
+    "agencies:body-members": lambda f: {"pk": f["body"].pk},
     "agencies:person-update": lambda f: {"pk": f["person"].pk},
     "agencies:import-preview": lambda f: {"pk": f["import"].pk},
     "conferences:detail": c,
