@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Province
+from agencies.models import Agency, Person, Province
 from core.scoping import province_scoped
 from core.workflow import status_flags
 
@@ -29,6 +29,21 @@ class DocType(models.TextChoices):
     TB = "TB", _("Thông báo")
     BC = "BC", _("Báo cáo")
     CV = "CV", _("Công văn")
+
+
+class Signing(models.TextChoices):
+    """How the signer signs (Nghị định 30, Phụ lục I, mục 8)."""
+
+    HEAD = "head", _("Người đứng đầu ký")
+    DEPUTY = "deputy", _("Cấp phó ký thay (KT.)")
+    ACTING = "acting", _("Quyền cấp trưởng (Q.)")
+    BY_ORDER = "tl", _("Thừa lệnh (TL.)")
+    AUTHORISED = "tuq", _("Thừa ủy quyền (TUQ.)")
+
+
+class Origin(models.TextChoices):
+    DRAFTED = "drafted", _("Soạn trên cổng")
+    REGISTERED = "registered", _("Vào sổ (ký ngoài cổng)")
 
 
 @status_flags()
@@ -81,6 +96,22 @@ class Document(models.Model):
     recipients = models.TextField(
         _("nơi nhận"), blank=True, help_text=_("Mỗi nơi một dòng, không cần gạch đầu dòng. Dòng cuối: Lưu: VT, …")
     )
+    # Who signs, from the directory: choosing them (and how they sign) fills
+    # the authority, title and name lines, which stay editable as printed.
+    signer = models.ForeignKey(
+        Person, verbose_name=_("người ký"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signing = models.CharField(_("hình thức ký"), max_length=10, choices=Signing.choices, blank=True)
+    collective = models.BooleanField(
+        _("thay mặt tập thể (TM.)"),
+        default=False,
+        help_text=_("Văn bản ban hành nhân danh tập thể (UBND, Thường trực HĐND, Ban Chỉ đạo…)."),
+    )
+    # The outline the sections come from: a list of nodes (see outlines.py).
+    # Re-drafting keeps it, so the office's own structure survives new data.
+    outline = models.JSONField(_("dàn ý"), default=list, blank=True)
+    origin = models.CharField(_("nguồn"), max_length=12, choices=Origin.choices, default=Origin.DRAFTED)
+    register_note = models.TextField(_("lý do vào sổ"), blank=True)
 
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -195,6 +226,10 @@ class Section(models.Model):
     heading = models.CharField(_("tiêu đề phụ lục"), max_length=300, blank=True)
     landscape = models.BooleanField(_("trang ngang"), default=False)
     text = models.TextField(_("nội dung"), blank=True)
+    # The outline node this section prints and the text last drafted for it:
+    # a section whose text differs was edited by hand, and re-drafting keeps it.
+    node = models.CharField(max_length=40, blank=True, editable=False)
+    generated = models.TextField(blank=True, editable=False)
     # A chart (SVG) the drafter drew from data, printed after the text. Never
     # editable in the form, so no user markup reaches the page.
     figure = models.TextField(_("biểu đồ"), blank=True, editable=False)
@@ -290,3 +325,32 @@ class RenderedFile(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+
+class OutlineTemplate(models.Model):
+    """An office's outline for a kind of document, offered for its next one:
+    saved from a document by an organiser, or shared for a level."""
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    issuer = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    purpose = models.CharField(_("loại dự thảo"), max_length=40)
+    name = models.CharField(_("tên mẫu"), max_length=200)
+    nodes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = province_scoped("province")
+
+    class Meta:
+        verbose_name = _("mẫu dàn ý")
+        verbose_name_plural = _("mẫu dàn ý")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["issuer", "purpose", "name"], name="outline_template_once")]
+
+    def __str__(self):
+        return self.name
