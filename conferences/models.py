@@ -44,6 +44,14 @@ class ConferenceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+class PresentationsIn(models.TextChoices):
+    """Where a plan lists its presentations (tham luận)."""
+
+    APPENDIX = "appendix", _("Phụ lục (bảng)")
+    DUTY = "duty", _("Trong nhiệm vụ chuẩn bị tham luận")
+    BOTH = "both", _("Cả hai")
+
+
 @status_flags()
 class Conference(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="conferences")
@@ -79,6 +87,24 @@ class Conference(models.Model):
     )
     venue = models.CharField(_("địa điểm"), max_length=255, blank=True)
     venue_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    # "To be announced": the plan says so as offices write it, invitations
+    # wait until it is fixed, and fixing it drafts the announcement.
+    time_tba = models.BooleanField(
+        _("thời gian cụ thể thông báo sau"),
+        default=False,
+        help_text=_("Kế hoạch in “(thời gian cụ thể có thông báo sau)”; chưa gửi được giấy mời."),
+    )
+    venue_tba = models.BooleanField(
+        _("địa điểm cụ thể thông báo sau"),
+        default=False,
+        help_text=_("Kế hoạch in “(địa điểm cụ thể có thông báo sau)”; chưa gửi được giấy mời."),
+    )
+    presentations_in = models.CharField(
+        _("danh sách tham luận in ở"),
+        max_length=10,
+        choices=PresentationsIn.choices,
+        default=PresentationsIn.APPENDIX,
+    )
     chair = models.CharField(_("chủ trì"), max_length=255, blank=True, help_text=_("Ví dụ: Lãnh đạo UBND tỉnh."))
     purposes = models.TextField(_("mục đích"), blank=True, help_text=_("Mỗi ý một dòng."))
     requirements = models.TextField(_("yêu cầu"), blank=True, help_text=_("Mỗi ý một dòng."))
@@ -621,6 +647,17 @@ class Duty(_OwnedByConferenceOrPlan):
     )
     deliverable = models.CharField(_("sản phẩm"), max_length=255, blank=True)
     phase = models.CharField(_("giai đoạn"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION)
+    lists_presentations = models.BooleanField(
+        _("liệt kê tham luận trong nhiệm vụ này"),
+        default=False,
+        help_text=_("In “cụ thể:” rồi từng đơn vị tham luận (+ UBND xã …: phát biểu tham luận về …)."),
+    )
+    presentations_rest = models.CharField(
+        _("dòng cuối danh sách tham luận"),
+        max_length=500,
+        blank=True,
+        help_text=_("Ví dụ: Các đơn vị còn lại chuẩn bị ý kiến phát biểu, thảo luận tại Hội nghị."),
+    )
     # How the duty came to be: a plan's duties drafted from the index losses
     # are recognised by this, never by their wording.
     origin = models.CharField(_("nguồn"), max_length=20, choices=Origin.choices, default=Origin.TYPED, editable=False)

@@ -170,7 +170,7 @@ def _seed_001(province: Province):
         conference,
         [
             {
-                "text": "Lãnh đạo UBND tỉnh - Chủ trì hội nghị",
+                "text": "Lãnh đạo UBND tỉnh - Chủ trì hội nghị.",
                 "target": T.AGENCY,
                 "agency": a["UBND"],
                 "role": InviteeRole.CHAIR,
@@ -188,7 +188,7 @@ def _seed_001(province: Province):
                 "separate_invitation": True,
             },
             {"text": "Thủ trưởng các cơ quan chuyên môn thuộc UBND tỉnh", "target": T.GROUP, "group_kinds": PROVINCIAL},
-            {"text": "Giám đốc Bưu điện tỉnh", "target": T.AGENCY, "agency": a["BD"]},
+            {"text": "Giám đốc Bưu điện tỉnh.", "target": T.AGENCY, "agency": a["BD"]},
             {"text": "Chủ tịch UBND các xã, phường", "target": T.GROUP, "group_kinds": LOCAL},
         ],
     )
@@ -223,11 +223,11 @@ def _seed_001(province: Province):
                 "due_date": dt.date(2026, 5, 27),
                 "due_wording": Duty.Wording.BEFORE,
                 "deliverable": "Nội dung tham luận gửi Sở Nội vụ tổng hợp",
-                "task": "Chuẩn bị nội dung tham luận theo yêu cầu (trong đó cần tập trung phân tích những nội dung "
+                "task": "Chuẩn bị nội dung tham luận theo yêu cầu (*trong đó cần tập trung phân tích những nội dung "
                 "chưa đạt "
                 "điểm tối đa trong năm 2025, xác định rõ trách nhiệm của cơ quan, đơn vị, cá nhân có liên quan; đề "
                 "xuất "
-                "các giải pháp khắc phục trong năm 2026), gửi Sở Nội vụ tổng hợp",
+                "các giải pháp khắc phục trong năm 2026*), gửi Sở Nội vụ tổng hợp",
             },
             {
                 "lead_label": "Các thành phần dự họp",
@@ -406,7 +406,7 @@ def _seed_004(province: Province):
             "Triển khai các giải pháp trọng tâm, đột phá nhằm cải thiện và nâng cao Chỉ số CCHC (PAR INDEX) tỉnh Lào "
             "Cai "
             "năm 2026; xác định rõ trách nhiệm của từng cơ quan, đơn vị, địa phương;",
-            "Tham luận của các đại biểu dự Hội nghị (dự kiến tham luận tại Phụ lục kèm theo Kế hoạch này), tập trung "
+            "Tham luận của các đại biểu dự Hội nghị (*dự kiến tham luận tại Phụ lục kèm theo Kế hoạch này*), tập trung "
             "vào "
             "các lĩnh vực còn hạn chế hoặc có chỉ số thành phần thấp; chia sẻ kinh nghiệm, cách làm hay, sáng tạo;",
             "Tổ chức khen thưởng, trao Bằng khen của Chủ tịch UBND tỉnh cho các tập thể, cá nhân có thành tích xuất "
@@ -418,13 +418,13 @@ def _seed_004(province: Province):
     )
     for order, (title, agency) in enumerate(
         [
-            ("Tuyên bố lý do, giới thiệu đại biểu", None),
-            ("Báo cáo kết quả Chỉ số của các cơ quan, đơn vị năm 2025; triển khai nhiệm vụ năm 2026", a["SNV"]),
-            ("Công bố Chỉ số CCHC năm 2025", a["SNV"]),
-            ("Tham luận của một số sở, ngành, địa phương", None),
-            ("Phát biểu chỉ đạo của Lãnh đạo tỉnh", a["UBND"]),
-            ("Công bố Quyết định và trao Bằng khen của Chủ tịch UBND tỉnh", None),
-            ("Bế mạc Hội nghị", None),
+            ("Tuyên bố lý do, giới thiệu đại biểu;", None),
+            ("Báo cáo kết quả Chỉ số của các cơ quan, đơn vị năm 2025; triển khai nhiệm vụ năm 2026;", a["SNV"]),
+            ("Công bố Chỉ số CCHC năm 2025.", a["SNV"]),
+            ("Tham luận của một số sở, ngành, địa phương.", None),
+            ("Phát biểu chỉ đạo của Lãnh đạo tỉnh.", a["UBND"]),
+            ("Công bố Quyết định và trao Bằng khen của Chủ tịch UBND tỉnh.", None),
+            ("Bế mạc Hội nghị.", None),
         ],
         start=1,
     ):

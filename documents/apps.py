@@ -21,5 +21,8 @@ class DocumentsConfig(AppConfig):
                 "document.replace": _("Tạo văn bản thay thế"),
                 "document.copies": _("Tạo giấy mời riêng"),
                 "document.email": _("Gửi giấy mời qua thư điện tử"),
+                "document.redraft": _("Soạn lại văn bản từ dữ liệu"),
+                "document.outline": _("Sửa dàn ý văn bản"),
+                "outline.template": _("Lưu mẫu dàn ý"),
             }
         )

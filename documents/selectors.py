@@ -85,3 +85,21 @@ def source_link(document: Document) -> tuple[str, str] | None:
     from . import sources
 
     return sources.ask(document, "describe", None)
+
+
+def signers(issuer) -> list:
+    """Who may sign for an issuer: its leaders (head, deputies, acting), and
+    the leaders of its own offices, who sign "TL." or "TUQ." (the Văn phòng
+    UBND's Chánh Văn phòng, a Sở's Chánh Văn phòng). Leaders first, the
+    issuer's own before its offices'."""
+    from agencies.models import COMMITTEE_KINDS, Person
+
+    from .issuers import Rank, rank
+
+    offices = Q(agency__parent=issuer) & ~Q(agency__kind__in=COMMITTEE_KINDS)
+    people = Person.objects.filter(Q(agency=issuer) | offices).select_related("agency")
+    order = {Rank.HEAD: 0, Rank.ACTING: 1, Rank.DEPUTY: 2}
+    leaders = [p for p in people if rank(p.position) != Rank.STAFF]
+    return sorted(
+        leaders, key=lambda p: (p.agency_id != issuer.pk, p.agency.name, order[rank(p.position)], p.full_name)
+    )

@@ -36,6 +36,12 @@ class SourceHooks:
     checks: Callable[[object], list[str]] = lambda source: []
     addressees: Callable[[object], list[Addressee]] = lambda source: []
     describe: Callable[[object], tuple[str, str]] = lambda source: (str(source), "")
+    # Outlines: the pieces of data a node may print (name → outlines.Piece),
+    # the words a title may name ("{năm}" → "2024"), and the shipped outline
+    # of a purpose for an issuer's level (purpose, level → nodes as dicts).
+    pieces: dict = field(default_factory=dict)
+    placeholders: Callable[[object], dict[str, str]] = lambda source: {}
+    default_outline: Callable[[str, str], list[dict]] = lambda purpose, level: []
 
 
 _REGISTRY: dict[str, SourceHooks] = {}
@@ -61,3 +67,7 @@ def ask(document, hook: str, default):
     if hooks is None or source is None:
         return default
     return getattr(hooks, hook)(source)
+
+
+def hooks_for_source(source) -> SourceHooks | None:
+    return _REGISTRY.get(source._meta.label_lower) if source is not None else None

@@ -86,7 +86,7 @@ SEED_004 = [
     "Số: /KH-UBND",
     "Lào Cai, ngày tháng 3 năm 2026",
     "KẾ HOẠCH",
-    "Tổ chức hội nghị công bố chỉ số CCHC năm 2025",
+    "Tổ chức Hội nghị công bố chỉ số CCHC năm 2025",
     "Kế hoạch số 35/KH-UBND ngày 30/01/2026",
     "Kế hoạch số 211/KH-UBND ngày 31/12/2025",
     "I. MỤC ĐÍCH, YÊU CẦU",

@@ -116,7 +116,7 @@ def test_a_clean_draft_passes_every_check(invitation):
 def test_weekday_that_does_not_match_its_date_blocks_issue(invitation, organiser):
     day = invitation.source.date
     wrong = "thứ Hai" if day.weekday() != 0 else "thứ Ba"
-    time = section(invitation, "Thời gian, địa điểm")
+    time = section(invitation, "Thời gian")
     time.text = time.text.replace(f"({checks.vn_weekday(day)})", f"({wrong})")
     time.save()
     with pytest.raises(Refused) as refused:

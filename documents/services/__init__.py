@@ -12,6 +12,15 @@ from .drafts import (
     revoke,
 )
 from .files import addressees_for, batch_email, batch_finish, batch_start, file_render, request_batch, request_file
+from .outlines import (
+    document_redraft,
+    draft_from_outline,
+    drafted_sections,
+    outline_for,
+    outline_save,
+    outline_template_apply,
+    outline_template_save,
+)
 
 __all__ = [
     "HEADER_FIELDS",
@@ -21,10 +30,17 @@ __all__ = [
     "batch_finish",
     "batch_start",
     "document_create",
+    "document_redraft",
     "document_save",
+    "draft_from_outline",
+    "drafted_sections",
     "file_render",
     "issue",
     "issuer_defaults",
+    "outline_for",
+    "outline_save",
+    "outline_template_apply",
+    "outline_template_save",
     "replacement_create",
     "request_batch",
     "request_file",

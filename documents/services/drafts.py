@@ -14,15 +14,18 @@ from core import audit
 from core.exceptions import Refused
 from core.permissions import require
 
-from .. import checks, rendering
+from .. import checks, issuers, rendering, selectors
 from ..models import Document, NumberCounter, RenderedFile, Section
 from ..workflows import DOCUMENT
 from .files import enqueue_file
 
 HEADER_FIELDS = [
     "doc_type", "parent_issuer_name", "issuer_name", "issuer_abbr", "drafting_unit_abbr", "place", "dated", "title",
-    "type_name", "addressees", "authority_lines", "signer_title", "signer_name", "recipients",
+    "type_name", "addressees", "signer", "signing", "collective", "authority_lines", "signer_title", "signer_name",
+    "recipients",
 ]  # fmt: skip
+# What the signature lines are derived from, and the lines themselves.
+SIGNED_BY = ("signer_id", "signing", "collective", "authority_lines", "signer_title", "signer_name")
 DENIED = _("Chỉ cán bộ Sở Nội vụ của tỉnh được soạn và ban hành văn bản này.")
 
 
@@ -32,28 +35,50 @@ def _require_draft(document: Document):
 
 
 def issuer_defaults(issuer: Agency) -> dict:
-    """How an agency prints as issuer: its name in capitals, its parent above
-    it when it has one (a Sở under the provincial People's Committee)."""
-    province = issuer.province
-    name = issuer.name
-    if issuer.kind == "ubnd_tinh":
-        lines = "ỦY BAN NHÂN DÂN\nTỈNH " + province.name.upper()
-    else:
-        lines = name.upper()
-    parent = ""
-    if issuer.parent_id and issuer.kind != "ubnd_tinh":
-        parent = (
-            "UBND TỈNH " + province.name.upper() if issuer.parent.kind == "ubnd_tinh" else issuer.parent.name.upper()
-        )
-        if issuer.name.endswith(province.name):
-            # "Sở Nội vụ tỉnh Lạng Sơn" under "UBND TỈNH LẠNG SƠN" prints as "SỞ NỘI VỤ".
-            lines = name[: -len(province.name)].rstrip().removesuffix("tỉnh").rstrip().upper()
+    """How an issuer prints (Nghị định 30, Phụ lục I): the managing body's
+    line where one applies, its own name lines, its abbreviation and its
+    place, all derived from the directory (see issuers.py)."""
+    above, lines = issuers.header(issuer)
     return {
         "issuer_name": lines,
-        "parent_issuer_name": parent,
+        "parent_issuer_name": above,
         "issuer_abbr": issuer.short_name or issuer.code,
-        "place": province.name,
+        "place": issuers.place(issuer),
     }
+
+
+def default_signer(issuer: Agency):
+    """Who usually signs a draft: one of the issuer's deputies (the head
+    keeps the most important papers), else its head, else nobody yet."""
+    people = [p for p in selectors.signers(issuer) if p.agency_id == issuer.pk]
+    deputies = [p for p in people if issuers.rank(p.position) == issuers.Rank.DEPUTY]
+    return (deputies or people or [None])[0]
+
+
+SIGNATURE_FIELDS = ("authority_lines", "signer_title", "signer_name")
+
+
+def signature_refresh(document: Document, before: dict | None) -> None:
+    """Fill the signature lines from the signer when the signer, how they
+    sign or "TM." changed and the lines were not typed in the same edit
+    (typed lines win: every rule is a proposal). `before` holds the stored
+    values; None for a new document."""
+    before = before or {}
+    chosen = ("signer_id", "signing", "collective")
+    changed = [name for name in chosen if before.get(name) != getattr(document, name)]
+    typed = any(before.get(name, "") != getattr(document, name) for name in SIGNATURE_FIELDS)
+    if not changed or (before and typed):
+        return
+    if document.signer_id and "signing" not in changed:
+        document.signing = issuers.signing_for(document.issuer, document.signer)
+    signing = document.signing or issuers.signing_for(document.issuer, document.signer)
+    if "collective" not in changed:
+        document.collective = issuers.collective_default(document.issuer, document.doc_type, signing)
+    result = issuers.signature(document.issuer, document.signer, signing, document.collective)
+    document.authority_lines = result.authority_lines
+    document.signer_title = result.signer_title
+    if document.signer_id:
+        document.signer_name = result.signer_name
 
 
 def _sections_snapshot(sections) -> dict:
@@ -80,6 +105,12 @@ def document_create(
         created_by=actor,
         **values,
     )
+    if not any(name in fields for name in ("signer", *SIGNATURE_FIELDS)):
+        document.signer = default_signer(issuer)
+    if not any(name in fields for name in SIGNATURE_FIELDS):
+        # As if the signer had just been chosen: the lines follow from them.
+        unchosen = {name: getattr(document, name) for name in SIGNED_BY}
+        signature_refresh(document, unchosen | {"signer_id": -1})
     if source is not None:
         document.source = source
     document.full_clean()
@@ -103,6 +134,7 @@ def document_save(
         locked = Document.objects.select_for_update().get(pk=document.pk)
         _require_draft(locked)
         before = audit.snapshot(locked, HEADER_FIELDS) | _sections_snapshot(locked.sections.all())
+        signature_refresh(document, {name: getattr(locked, name) for name in SIGNED_BY})
         document.save()
         for section in deleted:
             if section.pk and section.document_id == document.pk:
