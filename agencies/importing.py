@@ -68,6 +68,10 @@ HEADER_ALIASES = {
     "loai": "Loại đơn vị",
 }
 
+# Codes of the template's example rows: a file that still holds them is
+# refused, so that "UBND huyện Ví Dụ" never reaches a real directory.
+EXAMPLE_PREFIX = "VIDU-"
+
 TRUE_WORDS = {"x", "co", "1", "true", "yes", "dau moi"}
 FALSE_WORDS = {"", "khong", "0", "false", "no"}
 
@@ -346,6 +350,8 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             )
         else:
             seen[values["code"].upper()] = line
+        if values["code"].upper().startswith(EXAMPLE_PREFIX):
+            errors.append(_example_message())
         if not values["name"]:
             errors.append(_("Thiếu tên đơn vị."))
         kind_text = _text(raw.get("kind"))
@@ -423,6 +429,12 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
         row.changes = [str(Agency._meta.get_field(name).verbose_name) for name in changes]
         row.action = "update" if changes else "unchanged"
     return results
+
+
+def _example_message() -> str:
+    return _(
+        "Dòng ví dụ của tệp mẫu (mã đơn vị bắt đầu bằng “%(prefix)s”): hãy xoá các dòng ví dụ rồi tải tệp lên lại."
+    ) % {"prefix": EXAMPLE_PREFIX}
 
 
 def _parent_code(code: str, in_file: dict, existing: dict) -> str:
@@ -535,6 +547,8 @@ def _preview_people(province, keys, table) -> list[RowResult]:
         values["agency_name"] = agency.name if agency else ""
         if not values["agency"]:
             errors.append(_("Thiếu mã đơn vị."))
+        elif values["agency"].startswith(EXAMPLE_PREFIX):
+            errors.append(_example_message())
         elif agency is None:
             errors.append(
                 _(
