@@ -17,7 +17,7 @@ from core.exceptions import ImportFileError
 from core.spreadsheets import table_rows
 from core.text import fold
 
-from .models import Agency, AgencyKind, DirectoryImport, Level, Person, Province
+from .models import Agency, AgencyKind, DirectoryImport, Level, Person, Province, level_for
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,10 @@ HEADER_ALIASES = {
     "loai": "Loại đơn vị",
 }
 
+# Codes of the template's example rows: a file that still holds them is
+# refused, so that "UBND huyện Ví Dụ" never reaches a real directory.
+EXAMPLE_PREFIX = "VIDU-"
+
 TRUE_WORDS = {"x", "co", "1", "true", "yes", "dau moi"}
 FALSE_WORDS = {"", "khong", "0", "false", "no"}
 
@@ -78,6 +82,16 @@ class Table:
     rows: list[tuple[int, list]]  # (line number as the spreadsheet shows it, cells)
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A unit a row points to, as the preview shows it: where it was found
+    ("file" or "directory"; blank when it was not found)."""
+
+    code: str
+    name: str = ""
+    source: str = ""
+
+
 @dataclass
 class RowResult:
     line: int
@@ -85,10 +99,20 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | unchanged | error
     changes: list[str] = field(default_factory=list)
+    # What an agency row stores once applied, resolved against the file and
+    # the directory: the preview shows these and applying writes the level.
+    parent: Ref | None = None
+    successors: list[Ref] = field(default_factory=list)
+    level: str = ""
+    level_source: str = ""  # file | kind | parent | default
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label) if self.level else ""
 
 
 @dataclass
@@ -326,6 +350,8 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             )
         else:
             seen[values["code"].upper()] = line
+        if values["code"].upper().startswith(EXAMPLE_PREFIX):
+            errors.append(_example_message())
         if not values["name"]:
             errors.append(_("Thiếu tên đơn vị."))
         kind_text = _text(raw.get("kind"))
@@ -348,10 +374,17 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             errors.append(_("Ngày kết thúc hoạt động trước ngày bắt đầu."))
         _check_province(raw.get("province"), province, errors)
         _check_length(
-            {k: values[k] for k in ("code", "name", "short_name", "email", "phone", "address")}, Agency, errors
+            {k: values[k] for k in ("code", "name", "short_name", "email", "phone", "address", "locality")},
+            Agency,
+            errors,
         )
         results.append(RowResult(line=line, values=values, errors=errors))
 
+    # The first row of a code is the one that counts (a repeat is an error).
+    in_file: dict[str, RowResult] = {}
+    for row in results:
+        if row.values["code"]:
+            in_file.setdefault(row.values["code"].upper(), row)
     codes_in_file = set(seen)
     for row in results:
         references = [("parent", row.values["parent"])] + [("successor", c) for c in row.values["successor"]]
@@ -367,15 +400,28 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
                     _("Không tìm thấy %(label)s có mã “%(code)s” trong tệp hay trong danh bạ của %(province)s.")
                     % {"label": label, "code": code, "province": province.full_name}
                 )
+        loop = _parent_loop(row.values["code"].upper(), in_file, existing) if row.values["code"] else []
+        if loop and in_file[row.values["code"].upper()] is row:
+            row.errors.append(_("Đơn vị cấp trên tạo thành vòng lặp: %(chain)s.") % {"chain": " → ".join(loop)})
+
+    resolve = _Resolver(in_file, existing)
+    for row in results:
+        row.parent = resolve.ref(row.values["parent"])
+        row.successors = [resolve.ref(code) for code in row.values["successor"]]
+        row.level, row.level_source = resolve.level(row)
         if row.errors:
             continue
         current = existing.get(row.values["code"].upper())
         if current is None:
             row.action = "create"
             continue
-        # A blank level is the kind's (or the parent's): only a level written in the file is compared.
-        compared = [name for name in AGENCY_FIELDS if name != "level" or row.values["level"]]
-        changes = [name for name in compared if getattr(current, name) != row.values[name]]
+        # The level compared is the one stored: a blank "Cấp" is the kind's
+        # or the parent's, as saving the unit would make it.
+        changes = [
+            name
+            for name in AGENCY_FIELDS
+            if getattr(current, name) != (row.level if name == "level" else row.values[name])
+        ]
         if (current.parent.code.upper() if current.parent else "") != row.values["parent"]:
             changes.append("parent")
         if sorted(a.code.upper() for a in current.successors.all()) != sorted(row.values["successor"]):
@@ -383,6 +429,83 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
         row.changes = [str(Agency._meta.get_field(name).verbose_name) for name in changes]
         row.action = "update" if changes else "unchanged"
     return results
+
+
+def _example_message() -> str:
+    return _(
+        "Dòng ví dụ của tệp mẫu (mã đơn vị bắt đầu bằng “%(prefix)s”): hãy xoá các dòng ví dụ rồi tải tệp lên lại."
+    ) % {"prefix": EXAMPLE_PREFIX}
+
+
+def _parent_code(code: str, in_file: dict, existing: dict) -> str:
+    """The parent a unit will have once the file is applied."""
+    if code in in_file:
+        return in_file[code].values["parent"]
+    agency = existing.get(code)
+    return agency.parent.code.upper() if agency and agency.parent else ""
+
+
+def _parent_loop(code: str, in_file: dict, existing: dict) -> list[str]:
+    """The codes from `code` back to itself when its parents run in a circle
+    (A under B, B under A): such a unit has no tier and no place in the tree."""
+    chain, parent = [code], _parent_code(code, in_file, existing)
+    while parent and parent not in chain:
+        chain.append(parent)
+        parent = _parent_code(parent, in_file, existing)
+    # A unit that is its own parent is reported on its own.
+    return [*chain, code] if parent == code and len(chain) > 1 else []
+
+
+class _Resolver:
+    """The parent, successors and tier of each row as they will be stored:
+    a code of the file means that row (it is applied with the file), any
+    other the unit already in the directory."""
+
+    def __init__(self, in_file: dict[str, RowResult], existing: dict[str, Agency]):
+        self.in_file, self.existing = in_file, existing
+        self.levels: dict[str, tuple[str, str]] = {}
+
+    def ref(self, code: str) -> Ref | None:
+        if not code:
+            return None
+        if code in self.in_file:
+            return Ref(code, self.in_file[code].values["name"], "file")
+        if code in self.existing:
+            return Ref(self.existing[code].code, self.existing[code].name, "directory")
+        return Ref(code)
+
+    def level(self, row: RowResult) -> tuple[str, str]:
+        """(level, where it comes from): the file's "Cấp", or what saving
+        the unit derives (Agency.derived_level's rule, `level_for`)."""
+        if row.values["level"]:
+            return row.values["level"], "file"
+        if not row.values["kind"]:
+            return "", ""
+        code = row.values["code"].upper()
+        # Kept per code for the rows that stand for it (a repeated code is an error).
+        cached = self.in_file.get(code) is row
+        if cached and code in self.levels:
+            return self.levels[code]
+        if cached:
+            self.levels[code] = ("", "")  # a parent loop is an error of its own; stop here
+        parent = row.values["parent"]
+        asked = []
+
+        def parent_level() -> str:
+            asked.append(parent)
+            return self.stored_level(parent) if parent and parent != code else ""
+
+        level = level_for(row.values["kind"], parent_level)
+        source = "kind" if not asked else "parent" if parent else "default"
+        if cached:
+            self.levels[code] = (level, source)
+        return level, source
+
+    def stored_level(self, code: str) -> str:
+        if code in self.in_file:
+            return self.level(self.in_file[code])[0]
+        agency = self.existing.get(code)
+        return (agency.level or agency.derived_level()) if agency else ""
 
 
 PERSON_FIELDS = ("full_name", "position", "email", "phone", "is_focal_point")
@@ -421,8 +544,11 @@ def _preview_people(province, keys, table) -> list[RowResult]:
         if not values["full_name"]:
             errors.append(_("Thiếu họ và tên."))
         agency = agencies.get(values["agency"])
+        values["agency_name"] = agency.name if agency else ""
         if not values["agency"]:
             errors.append(_("Thiếu mã đơn vị."))
+        elif values["agency"].startswith(EXAMPLE_PREFIX):
+            errors.append(_example_message())
         elif agency is None:
             errors.append(
                 _(

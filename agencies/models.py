@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -139,6 +141,16 @@ KIND_LEVEL = {
 }
 
 
+def level_for(kind: str, parent_level: Callable[[], str] | None = None) -> str:
+    """The tier a unit of this kind is stored with when none is given: the
+    kind's own, else its parent's, else the province's. `parent_level` is
+    called only for a kind of any tier, so a parent is read only when it
+    matters; the import's preview passes the parent it will store."""
+    if kind in KIND_LEVEL:
+        return KIND_LEVEL[kind]
+    return (parent_level() if parent_level else "") or Level.PROVINCE
+
+
 class AgencyQuerySet(models.QuerySet):
     def active_on(self, day):
         return self.filter(
@@ -247,11 +259,13 @@ class Agency(models.Model):
 
     def derived_level(self) -> str:
         """The kind's tier, or the parent's for a kind of any tier."""
-        if self.kind in KIND_LEVEL:
-            return KIND_LEVEL[self.kind]
-        if self.parent_id and self.parent_id != self.pk:
-            return self.parent.level or self.parent.derived_level()
-        return Level.PROVINCE
+
+        def parent_level() -> str:
+            if self.parent_id and self.parent_id != self.pk:
+                return self.parent.level or self.parent.derived_level()
+            return ""
+
+        return level_for(self.kind, parent_level)
 
     def active_on(self, day) -> bool:
         started = self.active_from is None or self.active_from <= day

@@ -126,8 +126,10 @@ def _apply_agencies(province: Province, preview: Preview):
             agency.updated_at = now
             updated.append(agency)
         for name in AGENCY_IMPORT_FIELDS:
-            if name != "level" or row.values["level"]:
-                setattr(agency, name, row.values[name])
+            setattr(agency, name, row.values[name])
+        # The level the preview showed: the file's, or the one saving the
+        # unit would derive from its kind or its parent (in the file or not).
+        agency.level = row.level
         touched.append((agency, row))
     Agency.objects.bulk_create(created, batch_size=500)
     Agency.objects.bulk_update(updated, [*AGENCY_IMPORT_FIELDS, "updated_at"], batch_size=500)
@@ -146,14 +148,6 @@ def _apply_agencies(province: Province, preview: Preview):
     for parent_id, pks in parents.items():
         Agency.objects.filter(pk__in=pks).update(parent_id=parent_id, updated_at=now)
     Succession.objects.bulk_create(successions, ignore_conflicts=True)
-    # A level the file left blank is the kind's, or the parent's: derived
-    # once every parent is in place.
-    blank = [agency for agency, row in touched if not row.values["level"]]
-    for agency in blank:
-        agency.level = ""
-    for agency in blank:
-        agency.level = agency.derived_level()
-    Agency.objects.bulk_update(blank, ["level"], batch_size=500)
 
 
 def _apply_people(province: Province, preview: Preview):
