@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -10,7 +11,6 @@ from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Max
 from django.db.models.functions import Rank
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind, Province
 from agencies.selectors import scope_to_province
@@ -30,17 +30,28 @@ from .models import (
 
 TWO = Decimal("0.01")
 
-# Which agencies a framework's subject covers.
+# Which agencies a framework's subject covers. Townships (thị trấn) were
+# communes' peers until 30/6/2025 and are ranked with them in their years.
 SUBJECT_KINDS = {
     Framework.Subject.DEPARTMENT: PROVINCIAL_BODY_KINDS,
-    Framework.Subject.COMMUNE: LOCAL_UNIT_KINDS,
+    Framework.Subject.COMMUNE: (*LOCAL_UNIT_KINDS, AgencyKind.TOWNSHIP),
     Framework.Subject.PROVINCE: (AgencyKind.PROVINCIAL_COMMITTEE,),
 }
 
 
+def year_end(year: int) -> dt.date:
+    """The day whose directory a year's results belong to. A year is assessed
+    after it ends, of the units that stood at its end: communes dissolved on
+    30/6/2025 have results for 2024 and earlier, and the commune they merged
+    into answers for the whole of 2025."""
+    return dt.date(year, 12, 31)
+
+
 def covered_agencies(framework: Framework, province) -> QuerySet[Agency]:
-    return Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject]).exclude(
-        active_to__lt=timezone.localdate()
+    """The units the framework ranks in its year: a dissolved unit keeps its
+    own years, a unit set up later is not in them."""
+    return Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject]).active_on(
+        year_end(framework.year)
     )
 
 
