@@ -6,6 +6,9 @@ never query a model directly; they go through a selector that applies
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 
 from core.lookups import search_q
@@ -20,6 +23,7 @@ from .models import (
     DirectoryImport,
     Person,
     Province,
+    Succession,
     User,
 )
 
@@ -212,3 +216,107 @@ class Directory:
 def active_agencies(province_id, day) -> QuerySet[Agency]:
     """What a picker offers: the units of the province active on that day."""
     return Agency.objects.filter(province_id=province_id).active_on(day).order_by("kind", "name")
+
+
+# --- Lineage: who stood for a unit before it existed, who carries on a dissolved one -------
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A unit found by walking successions, with the step that links it: for
+    a predecessor, how its functions left it ("UBND xã A", merged, 1/7/2025);
+    for a successor, how they reached it."""
+
+    agency: Agency
+    kind: str
+    on_date: dt.date | None
+
+    def get_kind_display(self) -> str:
+        return Succession.Kind(self.kind).label
+
+
+class Lineage:
+    """A province's successions, read once (one query) and walked in memory,
+    so a page of many units asks no query per unit. Successions are kept
+    within the province: a unit never moves province (a merger of provinces
+    keeps each unit's rows where they were), so a link to another province's
+    unit is not followed."""
+
+    def __init__(self, province_id: int):
+        self.province_id = province_id
+        self._into: dict[int, list[Succession]] = {}  # successor id → the steps into it
+        self._out_of: dict[int, list[Succession]] = {}  # predecessor id → the steps out of it
+        rows = Succession.objects.filter(
+            predecessor__province_id=province_id, successor__province_id=province_id
+        ).select_related("predecessor", "successor")
+        for row in rows.order_by("predecessor__name", "successor__name", "pk"):
+            self._into.setdefault(row.successor_id, []).append(row)
+            self._out_of.setdefault(row.predecessor_id, []).append(row)
+
+    def predecessors_on(self, agency: Agency, day: dt.date) -> list[Relative]:
+        """The units that stood on `day` for what `agency` became: walking
+        back through successions (transitively: A → B renamed → C merged),
+        each path stops at the first unit that existed that day. Not the unit
+        itself; sorted by name. For "UBND xã A + xã B → UBND xã C" on
+        1/7/2025, C's on 31/12/2024 are A and B; a unit that absorbed
+        another keeps its own results and also lists the absorbed one."""
+        found: dict[int, Relative] = {}
+        seen = {agency.pk}
+        stack = list(self._into.get(agency.pk, []))
+        while stack:
+            row = stack.pop()
+            unit = row.predecessor
+            if unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            if unit.active_on(day):
+                # The step that left this unit: how its functions went on.
+                found.setdefault(unit.pk, Relative(unit, row.kind, row.on_date))
+            elif unit.active_to is None or unit.active_to >= day:
+                # Not yet set up that day: who stood before it.
+                stack += self._into.get(unit.pk, [])
+        return sorted(found.values(), key=lambda r: (r.agency.name, r.agency.pk))
+
+    def successors_on(self, agency: Agency, day: dt.date) -> list[Relative]:
+        """The units that carry on `agency`'s functions on `day`: walking
+        forward through successions, each path stops at the first unit that
+        exists that day (a unit merged in 2025 and renamed in 2026 → the
+        renamed one). Empty while `agency` itself still exists."""
+        if agency.active_on(day):
+            return []
+        found: dict[int, Relative] = {}
+        seen = {agency.pk}
+        stack = list(self._out_of.get(agency.pk, []))
+        while stack:
+            row = stack.pop()
+            unit = row.successor
+            if unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            if unit.active_on(day):
+                found.setdefault(unit.pk, Relative(unit, row.kind, row.on_date))
+            elif unit.active_to is not None and unit.active_to < day:
+                stack += self._out_of.get(unit.pk, [])
+        return sorted(found.values(), key=lambda r: (r.agency.name, r.agency.pk))
+
+    def ancestors(self, agency: Agency) -> list[Agency]:
+        """Every unit whose functions reached `agency`, at any date."""
+        found: dict[int, Agency] = {}
+        stack = list(self._into.get(agency.pk, []))
+        while stack:
+            row = stack.pop()
+            if row.predecessor_id in found or row.predecessor_id == agency.pk:
+                continue
+            found[row.predecessor_id] = row.predecessor
+            stack += self._into.get(row.predecessor_id, [])
+        return list(found.values())
+
+
+def predecessors_on(agency: Agency, day: dt.date) -> list[Relative]:
+    """Lineage.predecessors_on for one unit (reads its province's successions)."""
+    return Lineage(agency.province_id).predecessors_on(agency, day)
+
+
+def successors_on(agency: Agency, day: dt.date) -> list[Relative]:
+    """Lineage.successors_on for one unit (reads its province's successions)."""
+    return Lineage(agency.province_id).successors_on(agency, day)

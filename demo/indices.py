@@ -2,7 +2,8 @@
 years), Lai Châu's national results for 2023 and 2024 as seed 002 states and
 implies them, Lai Châu's own PAR INDEX and SIPAS 2024 by criterion adding up
 to the published 85,97 and 81,51, who answers for each field, and generated
-but plausible results of every demo department and commune:
+but plausible results of every demo department and commune that stood in
+each year (the directory's units of that year: see indices.selectors.year_end):
 
 - 2024 published,
 - 2025 appraised and waiting to be published (the organiser publishes it and
@@ -21,10 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Province
+from agencies.selectors import Lineage
 from indices.loading import shipped
 from indices.models import Assessment, Framework, IndexKind, NationalResult, Publication, Responsibility, Score
 from indices.reminders import schedule
-from indices.selectors import covered_agencies
+from indices.selectors import covered_agencies, year_end
 from indices.services import framework_copy, framework_load, totals_refresh
 
 # Seed 002: 2024 PAR INDEX 85,97 (+0,19, 56/63, down 7) and SIPAS 81,51% (+1,69, 55/63, down 5).
@@ -122,17 +124,27 @@ def seed_indices(*, stdout=None) -> None:
                         code=code,
                         defaults={"agency": by_code[agency_code]},
                     )
+        lineage = Lineage(province.pk)
         for framework_code in ("PAR-SO", "PAR-XA"):
-            leaves = list(frameworks[(framework_code, 2024)].criteria.filter(children__isnull=True))
-            for agency in covered_agencies(frameworks[(framework_code, 2024)], province).order_by("code"):
-                quality = rng.uniform(0.72, 0.97)
-                for year in YEARS:
-                    framework = frameworks[(framework_code, year)]
+            quality: dict[int, float] = {}
+            for year in YEARS:
+                framework = frameworks[(framework_code, year)]
+                year_leaves = list(framework.criteria.filter(children__isnull=True))
+                # Each year ranks the units of its own directory: communes
+                # set up on 1/7/2025 from 2025, the units they replaced
+                # until 2024. A new unit starts from its predecessors' level.
+                for agency in covered_agencies(framework, province).order_by("code"):
+                    if agency.pk not in quality:
+                        earlier = [
+                            quality[r.agency.pk]
+                            for r in lineage.predecessors_on(agency, year_end(year - 1))
+                            if r.agency.pk in quality
+                        ]
+                        quality[agency.pk] = sum(earlier) / len(earlier) if earlier else rng.uniform(0.72, 0.97)
                     if Assessment.objects.filter(framework=framework, agency=agency).exists():
                         continue
-                    year_leaves = list(framework.criteria.filter(children__isnull=True)) if year != 2024 else leaves
-                    quality = min(0.99, quality + rng.uniform(-0.03, 0.05))
-                    appraised = _scores(year_leaves, quality, rng)
+                    quality[agency.pk] = min(0.99, quality[agency.pk] + rng.uniform(-0.03, 0.05))
+                    appraised = _scores(year_leaves, quality[agency.pk], rng)
                     claimed = {
                         pk: min(leaf.maximum, appraised[pk] + (STEP if rng.random() < 0.3 else 0))
                         for leaf in year_leaves

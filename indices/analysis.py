@@ -5,17 +5,73 @@ charts of each. Nothing here writes; nothing here is typed by hand."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.formatting import vn_number
+from agencies.models import Agency, Succession
+from agencies.selectors import Lineage, Relative
+from core.formatting import vn_date, vn_number
 
 from . import charts, selectors
 from .models import Assessment, Framework, IndexKind, NationalResult, Score
 
 CHART_ROWS = 60  # a ranking chart beyond this many bars is unreadable
+
+# How a predecessor's result is labelled beside the unit that carries it on:
+# "UBND xã A (trước sáp nhập)".
+BEFORE = {
+    Succession.Kind.MERGED: gettext_lazy("trước sáp nhập"),
+    Succession.Kind.SPLIT: gettext_lazy("trước chia tách"),
+    Succession.Kind.RENAMED: gettext_lazy("trước đổi tên"),
+    Succession.Kind.ABSORBED: gettext_lazy("trước chuyển giao chức năng"),
+}
+
+
+def before_words(kind: str) -> str:
+    return str(BEFORE.get(kind, _("trước sắp xếp")))
+
+
+def period_note(agency: Agency, year: int) -> str:
+    """Why a result lies outside its unit's active period (entered before
+    imports checked it): the ranking says so rather than show the unit as
+    standing in a year it did not."""
+    day = selectors.year_end(year)
+    if agency.active_on(day):
+        return ""
+    if agency.active_from and agency.active_from > day:
+        return _("thành lập từ %(day)s, chưa có trong năm %(year)s") % {
+            "day": vn_date(agency.active_from),
+            "year": year,
+        }
+    return _("thôi hoạt động từ %(day)s") % {"day": vn_date(agency.active_to + dt.timedelta(days=1))}
+
+
+@dataclass
+class Successor:
+    """Where a dissolved unit's page leads: the unit that carries it on, and
+    its latest result under the same framework when the user may see one."""
+
+    relative: Relative
+    result: Assessment | None
+
+    @property
+    def agency(self) -> Agency:
+        return self.relative.agency
+
+
+def successors(agencies, framework: Framework, *, lineage: Lineage, visible) -> dict[int, list[Successor]]:
+    """agency id → who carries it on today, with their latest results: one
+    query for the lot."""
+    today = timezone.localdate()
+    found = {agency.pk: lineage.successors_on(agency, today) for agency in agencies}
+    ids = {r.agency.pk for relatives in found.values() for r in relatives}
+    latest = selectors.latest_in_family(ids, framework, visible=visible) if ids else {}
+    return {pk: [Successor(r, latest.get(r.agency.pk)) for r in relatives] for pk, relatives in found.items()}
 
 
 def short(name: str) -> str:
@@ -37,12 +93,25 @@ def ranking_page(framework: Framework, province, rows: list[Assessment], *, roun
     totals = selectors.field_totals(ids, round=round)
     losses = selectors.losses(ids, round=round, limit=3)
     who = selectors.responsible_for(province, framework.code)
+    # The units as they were in the framework's year: a unit set up since
+    # is compared with its predecessors' results of the year before (shown
+    # beside it, not subtracted), a dissolved one leads to who carries it on.
+    lineage = Lineage(province.pk)
+    carried_on = successors([row.agency for row in rows], framework, lineage=lineage, visible=visible)
     for row in rows:
         row.fields = [totals.get(row.pk, {}).get(f.code) for f in fields]
         previous = before.get(row.agency_id)
+        row.stood, row.renamed_from = [], None
+        if previous is None and before_framework:
+            row.renamed_from, row.stood = selectors.stood_in(
+                row.agency, before_framework, lineage=lineage, standing=before
+            )
+            previous = before[row.renamed_from.agency.pk] if row.renamed_from else None
         row.before_score, row.before_rank = previous if previous else (None, None)
         row.score_change = row.score - row.before_score if previous else None
         row.rank_change = row.before_rank - row.rank if previous else None
+        row.period_note = period_note(row.agency, framework.year)
+        row.successors = carried_on.get(row.agency_id, [])
         row.losses = losses.get(row.pk, [])
         for loss in row.losses:
             loss.responsible = who(loss.code)
@@ -119,21 +188,37 @@ def _share(value: Decimal | None, maximum: Decimal) -> Decimal | None:
 # --- One agency ---------------------------------------------------------------------------------
 
 
-def agency_page(assessment: Assessment) -> dict:
+def agency_page(assessment: Assessment, *, visible) -> dict:
+    """One unit's result, compared with its own of the year before or, for a
+    unit set up since, with its predecessors' (`visible`: the results the
+    user may read, for the predecessors' and successors')."""
     framework = assessment.framework
-    province = assessment.agency.province
+    agency = assessment.agency
+    province = agency.province
+    lineage = Lineage(province.pk)
     fields = selectors.fields(framework)
     own = selectors.field_totals([assessment.pk]).get(assessment.pk, {})
     means = selectors.field_averages(framework, province)
     rank, out_of = selectors.rank_of(assessment)
     before_framework = selectors.previous(framework)
-    before = None
+    before, stood_before = None, []
     if before_framework:
         before = (
-            Assessment.objects.filter(framework=before_framework, agency=assessment.agency, total__isnull=False)
+            Assessment.objects.filter(framework=before_framework, agency=agency, total__isnull=False)
             .select_related("agency")
             .first()
         )
+        if before is None:
+            standing = selectors.standing(before_framework, province)
+            renamed_from, stood_before = selectors.stood_in(
+                agency, before_framework, lineage=lineage, standing=standing
+            )
+            if renamed_from:
+                before = (
+                    Assessment.objects.filter(framework=before_framework, agency=renamed_from.agency)
+                    .select_related("agency")
+                    .first()
+                )
     before_rank = selectors.rank_of(before)[0] if before else None
     who = selectors.responsible_for(province, framework.code)
     losses = selectors.losses([assessment.pk]).get(assessment.pk, [])
@@ -158,20 +243,20 @@ def agency_page(assessment: Assessment) -> dict:
                 for f in fields
             ],
             title=_("Điểm từng lĩnh vực so với bình quân của tỉnh"),
-            own_label=short(assessment.agency.name),
+            own_label=short(agency.name),
             mean_label=_("Bình quân của tỉnh"),
         )
-    points = selectors.trend(assessment.agency, framework)
+    points = selectors.trend(agency, framework, lineage=lineage, visible=visible)
     trend = ""
     if len(points) > 1:
-        trend = charts.trend(
-            [p["year"] for p in points],
-            [
-                charts.Series(short(assessment.agency.name), [p["total"] for p in points]),
-                charts.Series(_("Bình quân của tỉnh"), [p["mean"] for p in points], charts.MEAN),
-            ],
-            title=_("Tổng điểm qua các năm"),
-        )
+        series = [
+            charts.Series(short(agency.name), [p.total for p in points]),
+            charts.Series(_("Bình quân của tỉnh"), [p.mean for p in points], charts.MEAN),
+        ]
+        earlier = _earlier_series(points)
+        if earlier:
+            series.append(earlier)
+        trend = charts.trend([p.year for p in points], series, title=_("Tổng điểm qua các năm"))
     return {
         "rows": selectors.score_rows(assessment),
         "fields": field_rows,
@@ -186,7 +271,39 @@ def agency_page(assessment: Assessment) -> dict:
         "profile_chart": profile,
         "trend_chart": trend,
         "trend": points,
+        "trend_has_earlier": any(p.stood for p in points),
+        "stood_before": stood_before,
+        "successors": successors([agency], framework, lineage=lineage, visible=visible)[agency.pk],
     }
+
+
+def _earlier_series(points: list[selectors.TrendYear]) -> charts.Series | None:
+    """The chart's line for the years before the unit existed. An analyst
+    at the Sở reads a merged commune's history as its predecessors' own
+    results, each under its own name, and that is what the table beside the
+    chart lists; no figure is made up for the unit itself (no one earned a
+    sum or a mean of several communes, and the ranking never compares with
+    one). One line per predecessor would crowd a chart a phone shows, so the
+    chart draws one point a year: the predecessor's result when there was
+    one, else their plain mean, labelled as a mean of the units before the
+    reorganisation."""
+    values, relatives = [], {}
+    for point in points:
+        if point.total is not None or not point.stood:
+            values.append(None)
+            continue
+        values.append(selectors.published(sum(s.total for s in point.stood) / len(point.stood)))
+        relatives.update({s.agency.pk: s.relative for s in point.stood})
+    if not relatives:
+        return None
+    kinds = {r.kind for r in relatives.values()}
+    words = before_words(kinds.pop()) if len(kinds) == 1 else _("trước sắp xếp")
+    if len(relatives) == 1:
+        only = next(iter(relatives.values()))
+        label = f"{short(only.agency.name)} ({words})"
+    else:
+        label = _("Bình quân các đơn vị %(words)s") % {"words": words}
+    return charts.Series(label, values, charts.EARLIER)
 
 
 # --- National results --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from core.formatting import vn_number
 OWN = "#1f5fa8"
 MEAN = "#a9c1dc"
 MARK = "#c0392b"
+EARLIER = "#8a6d3b"  # predecessors' results, before a unit existed
 GRID = "#d9d9d9"
 TEXT = "#222222"
 # Text sizes in the drawing's own units. The profile and trend are drawn 520
@@ -148,6 +149,17 @@ def trend(
     point on the upper line, below it on the lower one, so two lines close
     together do not write over each other."""
     left, right, top, bottom, inset = 44, 14, 32, 30, 36
+    # The legend flows, a new line when the next label would run off the
+    # right edge (a third series, a long predecessor's name).
+    legend, x, line = [], left, 0
+    for s in series:
+        size = 17 + int(len(s.label) * FONT * 0.55) + 16
+        if x > left and x + size > width:
+            x, line = left, line + 1
+        legend.append((x, 6 + line * 20, s))
+        x += size
+    top += line * 20
+    height += line * 20
     plot_w, plot_h = width - left - right - 2 * inset, height - top - bottom
     known = [float(v) for s in series for v in s.values if v is not None]
     low = min(known, default=0.0)
@@ -155,10 +167,10 @@ def trend(
     span = high - low
     low, high = (low - max(span * 0.25, 1), high + max(span * 0.25, 1))
     body = []
-    for i, s in enumerate(series):
+    for x, y, s in legend:
         body.append(
-            f'<rect x="{left + i * 180}" y="6" width="12" height="11" fill="{s.colour}"/>'
-            f'<text x="{left + i * 180 + 17}" y="16">{escape(s.label)}</text>'
+            f'<rect x="{x}" y="{y}" width="12" height="11" fill="{s.colour}"/>'
+            f'<text x="{x + 17}" y="{y + 10}">{escape(s.label)}</text>'
         )
     for tick in range(0, 5):
         value = low + (high - low) * tick / 4

@@ -10,6 +10,7 @@ then one INSERT … ON CONFLICT), then totals are summed by the database."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +21,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from agencies.models import Agency
+from agencies.selectors import Lineage
 from core.exceptions import ImportFileError
+from core.formatting import vn_date
 from core.spreadsheets import first_sheet_rows
 from core.text import fold
 
@@ -240,6 +243,31 @@ def read(framework: Framework, province, data: bytes, *, round: str = Score.Roun
     return _read_sheet(framework, province, first_sheet_rows(data), round)
 
 
+def _outside_year(agency: Agency, year: int, lineage: Lineage) -> str:
+    """Why a unit has no result in `year`, and whose result it is instead."""
+    day = selectors.year_end(year)
+    if agency.active_from and agency.active_from > day:
+        others = lineage.predecessors_on(agency, day)
+        text = _("đơn vị “%(name)s” hoạt động từ %(day)s, không có kết quả năm %(year)s") % {
+            "name": agency.name,
+            "day": vn_date(agency.active_from),
+            "year": year,
+        }
+    else:
+        others = lineage.successors_on(agency, day)
+        text = _("đơn vị “%(name)s” thôi hoạt động từ %(day)s, không có kết quả năm %(year)s") % {
+            "name": agency.name,
+            "day": vn_date(agency.active_to + dt.timedelta(days=1)),
+            "year": year,
+        }
+    if others:
+        text += _("; kết quả năm %(year)s nhập cho: %(names)s") % {
+            "year": year,
+            "names": ", ".join(r.agency.name for r in others),
+        }
+    return text + "."
+
+
 def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
     preview = Preview(framework=framework, round=round)
     rows = iter(sheet_rows)
@@ -291,6 +319,8 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
     agencies = Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject])
     by_agency_code = {fold(a.code): a for a in agencies}
     seen: dict[int, int] = {}
+    # A year's results belong to the units of its directory (selectors.year_end).
+    day, lineage = selectors.year_end(framework.year), None
     maxima = {index: (criterion, criterion.maximum) for index, criterion in columns.items()}
     known: dict[tuple, Decimal | None] = {}  # a sheet repeats a few scores 340,000 times: parse each once
     for line, values in enumerate(rows, start=header_line + 1):
@@ -309,6 +339,10 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
                     % {"code": code, "subject": framework.get_subject_display().lower(), "province": province.name},
                 )
             )
+            continue
+        if not agency.active_on(day):
+            lineage = lineage or Lineage(province.pk)
+            preview.problems.append(Problem(_cell(line, code_col + 1), _outside_year(agency, framework.year, lineage)))
             continue
         if agency.pk in seen:
             preview.problems.append(

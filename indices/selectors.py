@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -10,10 +11,9 @@ from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Max
 from django.db.models.functions import Rank
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind, Province
-from agencies.selectors import scope_to_province
+from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind, Province, Succession
+from agencies.selectors import Lineage, Relative, scope_to_province
 from core.formatting import vn_number
 
 from .models import (
@@ -30,17 +30,28 @@ from .models import (
 
 TWO = Decimal("0.01")
 
-# Which agencies a framework's subject covers.
+# Which agencies a framework's subject covers. Townships (thị trấn) were
+# communes' peers until 30/6/2025 and are ranked with them in their years.
 SUBJECT_KINDS = {
     Framework.Subject.DEPARTMENT: PROVINCIAL_BODY_KINDS,
-    Framework.Subject.COMMUNE: LOCAL_UNIT_KINDS,
+    Framework.Subject.COMMUNE: (*LOCAL_UNIT_KINDS, AgencyKind.TOWNSHIP),
     Framework.Subject.PROVINCE: (AgencyKind.PROVINCIAL_COMMITTEE,),
 }
 
 
+def year_end(year: int) -> dt.date:
+    """The day whose directory a year's results belong to. A year is assessed
+    after it ends, of the units that stood at its end: communes dissolved on
+    30/6/2025 have results for 2024 and earlier, and the commune they merged
+    into answers for the whole of 2025."""
+    return dt.date(year, 12, 31)
+
+
 def covered_agencies(framework: Framework, province) -> QuerySet[Agency]:
-    return Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject]).exclude(
-        active_to__lt=timezone.localdate()
+    """The units the framework ranks in its year: a dissolved unit keeps its
+    own years, a unit set up later is not in them."""
+    return Agency.objects.filter(province=province, kind__in=SUBJECT_KINDS[framework.subject]).active_on(
+        year_end(framework.year)
     )
 
 
@@ -339,8 +350,40 @@ def scores_of(assessment: Assessment) -> dict[int, dict[str, Score]]:
     return found
 
 
-def trend(agency: Agency, framework: Framework) -> list[dict]:
-    """The agency's appraised total and its province's mean in each year of the framework's family."""
+@dataclass
+class Stood:
+    """The result of a unit that stood, that year, for the unit on view:
+    "UBND xã A (trước sáp nhập) 82,10", ranked in its own year."""
+
+    relative: Relative
+    total: Decimal
+    rank: int | None = None
+
+    @property
+    def agency(self) -> Agency:
+        return self.relative.agency
+
+
+@dataclass
+class TrendYear:
+    year: int
+    total: Decimal | None  # the unit's own appraised total
+    mean: Decimal | None  # the province's mean that year
+    stood: list[Stood] = field(default_factory=list)  # its predecessors' results that year
+
+
+def trend(
+    agency: Agency,
+    framework: Framework,
+    *,
+    lineage: Lineage | None = None,
+    visible: QuerySet[Assessment] | None = None,
+) -> list[TrendYear]:
+    """The agency's appraised total and its province's mean in each year of
+    the framework's family, and for each year the results of the units that
+    stood for it then (its predecessors before a merger, split or renaming),
+    each under its own name: four queries, whatever the lineage."""
+    lineage = lineage or Lineage(agency.province_id)
     own = {
         row["framework__year"]: row["total"]
         for row in Assessment.objects.filter(agency=agency, framework__code=framework.code, total__isnull=False).values(
@@ -348,7 +391,7 @@ def trend(agency: Agency, framework: Framework) -> list[dict]:
         )
     }
     means = {
-        row["framework__year"]: row["mean"]
+        row["framework__year"]: published(row["mean"])
         for row in Assessment.objects.filter(
             framework__code=framework.code, agency__province_id=agency.province_id, total__isnull=False
         )
@@ -356,7 +399,55 @@ def trend(agency: Agency, framework: Framework) -> list[dict]:
         .annotate(mean=Avg("total"))
         .order_by()
     }
-    return [{"year": year, "total": own[year], "mean": means.get(year)} for year in sorted(own)]
+    earlier: dict[tuple[int, int], Decimal] = {}
+    ancestors = [a.pk for a in lineage.ancestors(agency)]
+    if ancestors:
+        rows = (visible if visible is not None else Assessment.objects.all()).filter(
+            agency_id__in=ancestors, framework__code=framework.code, total__isnull=False
+        )
+        earlier = {
+            (r["agency_id"], r["framework__year"]): r["total"]
+            for r in rows.values("agency_id", "framework__year", "total")
+        }
+    points = []
+    for year in sorted(set(own) | {year for _pk, year in earlier}):
+        stood = [
+            Stood(relative, earlier[(relative.agency.pk, year)])
+            for relative in lineage.predecessors_on(agency, year_end(year))
+            if (relative.agency.pk, year) in earlier
+        ]
+        if year in own or stood:
+            points.append(TrendYear(year, own.get(year), means.get(year), stood))
+    return points
+
+
+def stood_in(
+    agency: Agency, framework: Framework, *, lineage: Lineage, standing: dict[int, tuple]
+) -> tuple[Relative | None, list[Stood]]:
+    """Who answered, in `framework`'s year, for a unit that had no result of
+    its own then, from that year's `standing` (agency id → (total, rank)).
+    Returns (the unit under its former name, to compare with as itself; the
+    predecessors' results). Only a renaming carries the unit on: its result
+    is compared as the unit's own. Merged or split units are shown beside
+    it, never compared with it: no unit earned their sum or their mean."""
+    relatives = lineage.predecessors_on(agency, year_end(framework.year))
+    if len(relatives) == 1 and relatives[0].kind == Succession.Kind.RENAMED:
+        return (relatives[0] if relatives[0].agency.pk in standing else None), []
+    return None, [Stood(r, *standing[r.agency.pk]) for r in relatives if r.agency.pk in standing]
+
+
+def latest_in_family(agency_ids, framework: Framework, *, visible: QuerySet[Assessment]) -> dict[int, Assessment]:
+    """agency id → its latest result (that the user may see) under the
+    framework's family: where a dissolved unit's page leads. One query."""
+    found: dict[int, Assessment] = {}
+    rows = (
+        visible.filter(agency_id__in=list(agency_ids), framework__code=framework.code)
+        .select_related("framework", "agency")
+        .order_by("agency_id", "-framework__year")
+    )
+    for assessment in rows:
+        found.setdefault(assessment.agency_id, assessment)
+    return found
 
 
 def national_results(province) -> QuerySet[NationalResult]:

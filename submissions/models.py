@@ -63,7 +63,14 @@ class Assignment(models.Model):
         related_name="+",
         help_text=_("Chỉ các đơn vị thuộc đơn vị này. Để trống: địa bàn của cơ quan ban hành."),
     )
-    due_date = models.DateField(_("hạn gửi"))
+    # No date: a programme slot only, nothing to send by a day. It is never
+    # overdue, never late, and nobody is reminded of it.
+    due_date = models.DateField(
+        _("hạn gửi"),
+        null=True,
+        blank=True,
+        help_text=_("Bỏ trống nếu tham luận chỉ là một mục trong chương trình, không có hạn gửi."),
+    )
     due_time = models.TimeField(_("giờ"), null=True, blank=True, help_text=_("Bỏ trống: hết ngày."))
     programme_item = models.ForeignKey(
         ProgrammeItem,
@@ -106,6 +113,8 @@ class Assignment(models.Model):
             errors["group_kinds"] = _("Loại đơn vị không hợp lệ.")
         if self.agency_id and self.conference_id and self.agency.province_id != self.conference.province_id:
             errors["agency"] = _("Đơn vị không thuộc tỉnh của hội nghị.")
+        if self.due_time and not self.due_date:
+            errors["due_time"] = _("Chưa có ngày hạn gửi thì không ghi giờ.")
         if self.due_date and self.conference_id and self.conference.date and self.due_date >= self.conference.date:
             errors["due_date"] = _("Hạn gửi phải trước ngày hội nghị (%(day)s) để kịp tổng hợp tài liệu.") % {
                 "day": vn_date(self.conference.date)
@@ -131,10 +140,22 @@ class Assignment(models.Model):
         return self.agency.name if self.agency_id else ""
 
     @property
-    def due_at(self) -> dt.datetime:
-        """The moment after which an upload is late: the stated time, or the end of the day."""
+    def has_deadline(self) -> bool:
+        return self.due_date is not None
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        """The moment after which an upload is late: the stated time, or the
+        end of the day; None for a topic without a deadline."""
+        if self.due_date is None:
+            return None
         moment = dt.datetime.combine(self.due_date, self.due_time or dt.time(23, 59, 59))
         return timezone.make_aware(moment)
+
+    def is_past_due(self, now: dt.datetime | None = None) -> bool:
+        """After the deadline; never, for a topic without one."""
+        due_at = self.due_at
+        return due_at is not None and (now or timezone.now()) > due_at
 
 
 @status_flags()
@@ -178,7 +199,7 @@ class Presentation(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == self.Status.AWAITING and timezone.now() > self.assignment.due_at
+        return self.status == self.Status.AWAITING and self.assignment.is_past_due()
 
 
 class FileType(models.TextChoices):

@@ -18,9 +18,14 @@ def key(presentation_id: int) -> str:
 
 
 def schedule(assignment: Assignment) -> None:
+    """Each agency that still owes the presentation is reminded of its
+    deadline; a topic without one (a programme slot) reminds nobody, and
+    losing its deadline cancels the reminders it had."""
     presentations = list(assignment.presentations.select_related("agency"))
-    owing = [p for p in presentations if p.status == Presentation.Status.AWAITING]
+    owing = [p for p in presentations if p.status == Presentation.Status.AWAITING and assignment.has_deadline]
     notifications.deadline_done(keys=[key(p.pk) for p in presentations if p not in owing])
+    if not owing:
+        return
     people = agency_recipients({p.agency_id for p in owing})
     notifications.deadlines_set(
         [

@@ -7,6 +7,8 @@ see answers 404."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -66,7 +68,7 @@ def presentation_list(
     if open_only:
         qs = qs.filter(status__in=[Status.AWAITING, Status.REVISION, Status.SUBMITTED])
     return qs.annotate(version_count=Count("versions")).order_by(
-        "assignment__due_date", "assignment__conference_id", *PRESENTATION_PROGRAMME_ORDER
+        F("assignment__due_date").asc(nulls_last=True), "assignment__conference_id", *PRESENTATION_PROGRAMME_ORDER
     )
 
 
@@ -76,7 +78,15 @@ def owed_by_agency(*, user) -> list[Presentation]:
     if not user.is_official:
         return []
     rows = list(presentation_list(user=user, open_only=True))
-    return sorted(rows, key=lambda p: (p.status == Status.SUBMITTED, p.assignment.due_date))
+    # Topics without a deadline after those with one: nothing presses.
+    return sorted(
+        rows,
+        key=lambda p: (
+            p.status == Status.SUBMITTED,
+            p.assignment.due_date is None,
+            p.assignment.due_date or dt.date.max,
+        ),
+    )
 
 
 def history(presentation: Presentation) -> list[dict]:
@@ -131,9 +141,10 @@ def assignments_in_programme_order(conference: Conference) -> list[Assignment]:
 
 
 def overdue_q(prefix: str = "") -> Q:
-    """Still owed after its deadline (the stated time, or the end of the day)."""
+    """Still owed after its deadline (the stated time, or the end of the
+    day); a topic without a deadline never is."""
     now = timezone.localtime()
-    return Q(**{f"{prefix}status": Status.AWAITING}) & (
+    return Q(**{f"{prefix}status": Status.AWAITING, f"{prefix}assignment__due_date__isnull": False}) & (
         Q(**{f"{prefix}assignment__due_date__lt": now.date()})
         | Q(**{f"{prefix}assignment__due_date": now.date(), f"{prefix}assignment__due_time__lt": now.time()})
     )

@@ -814,3 +814,103 @@ def test_zip_that_understates_its_size_is_refused(presentation, official):
     with pytest.raises(Refused, match="bị hỏng"):
         services.version_upload(actor=official, presentation=presentation, upload=files.upload("a.docx", bytes(data)))
     assert not Version.objects.exists()
+
+
+# --- A topic without a deadline (a programme slot only) ------------------------------------
+
+
+@pytest.fixture
+def slot(lang_son, organiser, official):
+    """The official's agency speaks at a conference held three months ago;
+    its topic is a programme slot with nothing to send by a date (and late
+    files are refused, where there is a deadline)."""
+    conference = ConferenceFactory(
+        province=lang_son, title="Hội nghị sơ kết CCHC quý I", date=timezone.localdate() - dt.timedelta(days=90)
+    )
+    assignment = services.assignment_save(
+        actor=organiser,
+        assignment=Assignment(
+            conference=conference,
+            topic="Kinh nghiệm một cửa liên thông cấp xã",
+            agency=official.agency,
+            due_date=None,
+            allow_late=False,
+        ),
+    )
+    return assignment.presentations.get()
+
+
+def test_topic_without_deadline_is_saved_from_the_form_and_a_time_alone_is_refused(conference, organiser, official):
+    url = reverse("submissions:assignment-create", args=[conference.pk])
+    fields = {"topic": "Chuyển đổi số trong giải quyết thủ tục", "assignee": "agency", "agency": official.agency.pk}
+    refused = client_for(organiser).post(url, {**fields, "due_date": "", "due_time": "17:00"})
+    assert refused.status_code == 400 and "Chưa có ngày hạn gửi thì không ghi giờ." in refused.content.decode()
+    assert not Assignment.objects.exists()
+    assert client_for(organiser).post(url, {**fields, "due_date": ""}).status_code == 302
+    assignment = Assignment.objects.get()
+    assert (assignment.due_date, assignment.due_at, assignment.has_deadline) == (None, None, False)
+    assert assignment.presentations.get().agency == official.agency
+
+
+def test_topic_without_deadline_is_never_overdue_long_after_the_conference(slot, official, organiser):
+    conference = slot.assignment.conference
+    assert slot.status == Status.AWAITING and not slot.is_overdue
+    assert selectors.board_totals(conference)["overdue"] == 0
+    assert not Presentation.objects.filter(selectors.overdue_q()).exists()
+    assert services.upload_deadline_refusal(slot, now=timezone.now() + dt.timedelta(days=365)) is None
+    # What each page shows of an overdue presentation: the badge, the row, the count.
+    overdue = ["Quá hạn, chưa gửi", "row-overdue", "quá hạn chưa gửi", "Quá hạn chưa gửi", "border-danger"]
+
+    def pages():
+        return {
+            "detail": client_for(official).get(reverse("submissions:detail", args=[slot.pk])),
+            "list": client_for(official).get(reverse("submissions:list")),
+            "home": client_for(official).get("/"),
+            "board": client_for(organiser).get(reverse("conferences:board", args=[conference.pk])),
+            "conference": client_for(organiser).get(reverse("submissions:conference", args=[conference.pk])),
+        }
+
+    for name, page in pages().items():
+        html = page.content.decode()
+        assert page.status_code == 200 and slot.assignment.topic in html, name
+        assert [marker for marker in overdue if marker in html] == [], name
+        assert "Không có hạn" in html or "không có hạn gửi" in html, name
+    # The same topic with a deadline before the conference is overdue everywhere.
+    Assignment.objects.filter(pk=slot.assignment_id).update(due_date=conference.date - dt.timedelta(days=5))
+    for name, page in pages().items():
+        assert any(marker in page.content.decode() for marker in overdue), name
+
+
+def test_topic_without_deadline_is_listed_after_the_dated_ones(slot, presentation, official):
+    assert selectors.owed_by_agency(user=official) == [presentation, slot]
+    assert list(selectors.presentation_list(user=official)) == [presentation, slot]
+
+
+def test_topic_without_deadline_accepts_uploads_and_they_are_never_late(slot, official):
+    version = services.version_upload(
+        actor=official, presentation=slot, upload=files.upload("a.pdf", files.pdf_bytes())
+    )
+    slot.refresh_from_db()
+    assert slot.status == Status.SUBMITTED and slot.current_version == version
+    assert not version.is_late and not slot.late
+
+
+def test_topic_without_deadline_is_never_reminded_and_losing_its_deadline_cancels_reminders(
+    slot, presentation, organiser, django_capture_on_commit_callbacks
+):
+    from notifications import services as notifications
+    from notifications.models import DeadlineItem, Message, ReminderStep, StepState
+
+    assert not DeadlineItem.objects.filter(key=f"submissions.presentation:{slot.pk}").exists()
+    dated = DeadlineItem.objects.get(key=f"submissions.presentation:{presentation.pk}")
+    assert ReminderStep.objects.filter(item=dated, state=StepState.PENDING).exists()
+    # The dated topic becomes a programme slot: its reminders are cancelled.
+    assignment = presentation.assignment
+    assignment.due_date = None
+    services.assignment_save(actor=organiser, assignment=assignment)
+    dated.refresh_from_db()
+    assert dated.done_at is not None
+    assert not ReminderStep.objects.filter(item=dated, state=StepState.PENDING).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.run_sweep(now=timezone.now() + dt.timedelta(days=400))
+    assert not Message.objects.exists()

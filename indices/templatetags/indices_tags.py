@@ -43,3 +43,9 @@ def svg(markup):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def before_words(kind):
+    """ "trước sáp nhập": how a predecessor's result is labelled."""
+    return analysis.before_words(kind)

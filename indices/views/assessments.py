@@ -31,7 +31,7 @@ class AssessmentView(AssessmentMixin, View):
             request,
             "indices/assessment.html",
             {
-                **analysis.agency_page(item),
+                **analysis.agency_page(item, visible=selectors.visible_assessments(user)),
                 "assessment": item,
                 "framework": item.framework,
                 "can_organise": user.has_perm("indices.organise", item),

@@ -123,7 +123,7 @@ def upload_deadline_refusal(presentation: Presentation, now=None) -> str | None:
     if presentation.status == Status.REJECTED:
         return _("Tham luận đã bị từ chối nên không nhận thêm tệp.")
     now = now or timezone.now()
-    if now > assignment.due_at and presentation.first_submitted_at is None and not assignment.allow_late:
+    if assignment.is_past_due(now) and presentation.first_submitted_at is None and not assignment.allow_late:
         return _(
             "Đã quá hạn gửi tham luận (hạn %(due)s) và đợt này không nhận tệp gửi muộn. Hãy liên hệ Sở Nội vụ."
         ) % {"due": vn_date(assignment.due_date)}
@@ -148,7 +148,7 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
             with PRESENTATION.step(current, "submit", actor=actor, fields=fields) as locked:
                 now = timezone.now()
                 # Lateness is the first submission's: a correction sent later is not late.
-                late = now > current.assignment.due_at and locked.first_submitted_at is None
+                late = current.assignment.is_past_due(now) and locked.first_submitted_at is None
                 last = locked.versions.order_by("-number").first()
                 version = Version(
                     presentation=locked,
