@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind
 from core.exceptions import Refused
 from core.forms import DateInput, ScopedModelForm
 
@@ -76,13 +76,13 @@ class RegisterForm(forms.Form):
     number = forms.IntegerField(label=_("Số"), min_value=1, max_value=999999)
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput())
     issuer_abbr = forms.CharField(
-        label=_("Chữ viết tắt cơ quan trong ký hiệu"),
+        label=_("Viết tắt cơ quan"),
         max_length=30,
         required=False,
-        help_text=_("Để trống thì lấy theo danh bạ (UBND, SNV…)."),
+        help_text=_("Trong ký hiệu; để trống thì lấy theo danh bạ (UBND, SNV…)."),
     )
     drafting_unit_abbr = forms.CharField(
-        label=_("Đơn vị soạn thảo (công văn)"),
+        label=_("Đơn vị soạn thảo"),
         max_length=30,
         required=False,
         help_text=_("Chỉ với công văn: 123/UBND-NC."),
@@ -105,8 +105,22 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, issuers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issuer"].queryset = issuers
-        self.fields["issuer"].label_from_instance = _with_period
+        field = self.fields["issuer"]
+        field.queryset = issuers
+        field.label_from_instance = _with_period
+        # One heading per kind, in the directory's order of kinds (the
+        # province's committee first), as its other pickers show them.
+        groups: dict[str, list] = {kind: [] for kind in AgencyKind.values}
+        for agency in issuers.order_by("name"):
+            groups.setdefault(agency.kind, []).append((agency.pk, _with_period(agency)))
+        field.widget.choices = [
+            ("", field.empty_label),
+            *(
+                (AgencyKind(kind).label if kind in AgencyKind.values else kind, rows)
+                for kind, rows in groups.items()
+                if rows
+            ),
+        ]
         self.fields["file"].help_text = _(
             "Bản quét hoặc bản ký số; tối đa %(max)s. Không bắt buộc nhưng nên có, để tải về như văn bản khác."
         ) % {"max": filesizeformat(settings.REGISTERED_FILE_MAX_BYTES)}

@@ -101,7 +101,7 @@ class RegisterView(PermissionMixin, View):
                     request, _("Đã vào sổ văn bản số %(number)s.") % {"number": outcome.value.symbol_display}
                 )
                 return redirect("documents:detail", pk=outcome.value.pk)
-        if request.FILES.get("file"):
+        if request.FILES.get("file") and "file" not in form.errors:
             # A browser never refills a file input: say so rather than lose it silently.
             messages.warning(request, _("Tệp đã chọn chưa được lưu; hãy chọn lại tệp trước khi gửi lại."))
         return self._render(form)
