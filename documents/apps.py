@@ -19,6 +19,7 @@ class DocumentsConfig(AppConfig):
                 "document.issue": _("Ban hành văn bản"),
                 "document.revoke": _("Thu hồi văn bản"),
                 "document.replace": _("Tạo văn bản thay thế"),
+                "document.register": _("Vào sổ văn bản đã ký"),
                 "document.copies": _("Tạo giấy mời riêng"),
                 "document.email": _("Gửi giấy mời qua thư điện tử"),
                 "document.redraft": _("Soạn lại văn bản từ dữ liệu"),

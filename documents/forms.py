@@ -1,9 +1,16 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelChoiceField
 
+from agencies.models import Agency, AgencyKind
+from core.exceptions import Refused
 from core.forms import DateInput, ScopedModelForm
 
-from .models import Document, Section
+from .models import DocType, Document, Section
+from .services import issuer_refusal, signed_pdf
 
 
 class DocumentForm(ScopedModelForm):
@@ -51,3 +58,91 @@ SectionFormSet = forms.inlineformset_factory(
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thu hồi"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _with_period(agency) -> str:
+    """A unit no longer active says until when, so an archive's issuer is found."""
+    if agency.active_to:
+        return _("%(name)s (đến %(day)s)") % {"name": agency.name, "day": agency.active_to.strftime("%d/%m/%Y")}
+    return agency.name
+
+
+class RegisterForm(forms.Form):
+    """Vào sổ: a document signed outside the portal, with the number, symbol
+    and date it was given. The service checks again what is checked here."""
+
+    issuer = SafeModelChoiceField(label=_("Cơ quan ban hành"), queryset=Agency.objects.none())
+    doc_type = forms.ChoiceField(label=_("Loại văn bản"), choices=DocType.choices)
+    number = forms.IntegerField(label=_("Số"), min_value=1, max_value=999999)
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput())
+    issuer_abbr = forms.CharField(
+        label=_("Viết tắt cơ quan"),
+        max_length=30,
+        required=False,
+        help_text=_("Trong ký hiệu; để trống thì lấy theo danh bạ (UBND, SNV…)."),
+    )
+    drafting_unit_abbr = forms.CharField(
+        label=_("Đơn vị soạn thảo"),
+        max_length=30,
+        required=False,
+        help_text=_("Chỉ với công văn: 123/UBND-NC."),
+    )
+    title = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False)
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=120, required=False)
+    file = forms.FileField(
+        label=_("Tệp văn bản đã ký (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={"empty": _("Tệp rỗng (0 byte). Hãy kiểm tra lại tệp rồi tải lên.")},
+    )
+    reason = forms.CharField(
+        label=_("Lý do vào sổ"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: văn bản ký giấy trước khi dùng cổng; ký trên hệ thống quản lý văn bản của tỉnh."),
+        error_messages={"required": _("Hãy nêu lý do vào sổ.")},
+    )
+
+    def __init__(self, *args, issuers, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["issuer"]
+        field.queryset = issuers
+        field.label_from_instance = _with_period
+        # One heading per kind, in the directory's order of kinds (the
+        # province's committee first), as its other pickers show them.
+        groups: dict[str, list] = {kind: [] for kind in AgencyKind.values}
+        for agency in issuers.order_by("name"):
+            groups.setdefault(agency.kind, []).append((agency.pk, _with_period(agency)))
+        field.widget.choices = [
+            ("", field.empty_label),
+            *(
+                (AgencyKind(kind).label if kind in AgencyKind.values else kind, rows)
+                for kind, rows in groups.items()
+                if rows
+            ),
+        ]
+        self.fields["file"].help_text = _(
+            "Bản quét hoặc bản ký số; tối đa %(max)s. Không bắt buộc nhưng nên có, để tải về như văn bản khác."
+        ) % {"max": filesizeformat(settings.REGISTERED_FILE_MAX_BYTES)}
+
+    def clean_issued_on(self):
+        day = self.cleaned_data["issued_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Ngày ban hành chưa tới: chỉ vào sổ văn bản đã ký."))
+        return day
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            try:
+                signed_pdf(upload)
+            except Refused as refused:
+                raise forms.ValidationError(refused.reasons) from None
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        issuer, day = data.get("issuer"), data.get("issued_on")
+        if issuer is not None and day is not None and (refusal := issuer_refusal(issuer, day)):
+            self.add_error("issuer", refusal)
+        return data

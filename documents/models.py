@@ -177,6 +177,12 @@ class Document(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def is_registered(self) -> bool:
+        """Signed outside the portal and entered in the register: it has no
+        sections, so nothing of it is ever rendered from text."""
+        return self.origin == Origin.REGISTERED
+
+    @property
     def symbol(self) -> str:
         """'GM-UBND'; a công văn carries the issuer then the drafting unit: 'UBND-NC'."""
         if self.doc_type == DocType.CV:

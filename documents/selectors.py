@@ -30,6 +30,15 @@ def document_list(*, user, search: str = "", doc_type: str = "", status: str = "
     return qs
 
 
+def register_issuers(*, user) -> QuerySet:
+    """Issuers a document may be registered under: every unit of the user's
+    province, those no longer active too (an archive's 2024 document names a
+    district dissolved in 2025); the form checks the unit against the day."""
+    from agencies.models import Agency
+
+    return scope_to_province(Agency.objects.all(), user=user).select_related("province").order_by("kind", "name")
+
+
 def document_get(*, user, pk) -> Document:
     return get_object_or_404(
         visible_documents(user).select_related("issuer", "province", "issued_file", "replaces"), pk=pk
@@ -54,6 +63,8 @@ def current_files(document: Document) -> dict[str, RenderedFile]:
     files = {}
     if document.issued_file_id:
         files[RenderedFile.Kind.PDF] = document.issued_file
+    if document.is_registered:
+        return files  # the signed copy it came with, if any; nothing is rendered from it
     html = rendering.print_html(document)
     hashes = {kind: rendering.content_hash(kind, html) for kind in RenderedFile.Kind.values if kind not in files}
     for row in document.files.filter(content_hash__in=hashes.values()):

@@ -6,6 +6,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("van-ban/", views.DocumentListView.as_view(), name="list"),
+    path("van-ban/vao-so/", views.RegisterView.as_view(), name="register"),
     path("van-ban/<int:pk>/", views.DocumentDetailView.as_view(), name="detail"),
     path("van-ban/<int:pk>/soan/", views.DocumentEditView.as_view(), name="edit"),
     path("van-ban/<int:pk>/xem-truoc/", views.PreviewView.as_view(), name="preview"),

@@ -15,7 +15,7 @@ from core.permissions import PermissionMixin
 from core.views import ServiceActionView, call_service
 
 from . import checks, rendering, selectors, services
-from .forms import DocumentForm, ReasonForm, SectionFormSet
+from .forms import DocumentForm, ReasonForm, RegisterForm, SectionFormSet
 from .models import DocType, Document, RenderedFile
 from .workflows import DOCUMENT
 
@@ -46,9 +46,65 @@ class DocumentListView(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
+        user = self.request.user
         return super().get_context_data(
-            **kwargs, doc_types=DocType.choices, statuses=Document.Status.choices, querystring=query.urlencode()
+            **kwargs,
+            doc_types=DocType.choices,
+            statuses=Document.Status.choices,
+            querystring=query.urlencode(),
+            can_register=user.has_perm("documents.organise", user.province),
         )
+
+
+class RegisterView(PermissionMixin, View):
+    """Vào sổ văn bản đã ký: a document signed outside the portal, entered
+    in its issuer's register with the number and date it was given."""
+
+    permission = "documents.organise"
+    template_name = "documents/document_register.html"
+
+    def permission_target(self):
+        return self.request.user.province
+
+    def _form(self, data=None, files=None):
+        return RegisterForm(data, files, issuers=selectors.register_issuers(user=self.request.user))
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form})
+
+    def get(self, request):
+        return self._render(self._form())
+
+    def post(self, request):
+        form = self._form(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            outcome = call_service(
+                request,
+                services.document_register,
+                form=form,
+                actor=request.user,
+                issuer=data["issuer"],
+                doc_type=data["doc_type"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+                title=data["title"],
+                reason=data["reason"],
+                signer_title=data["signer_title"],
+                signer_name=data["signer_name"],
+                issuer_abbr=data["issuer_abbr"],
+                drafting_unit_abbr=data["drafting_unit_abbr"],
+                upload=data["file"],
+            )
+            if outcome.ok:
+                messages.success(
+                    request, _("Đã vào sổ văn bản số %(number)s.") % {"number": outcome.value.symbol_display}
+                )
+                return redirect("documents:detail", pk=outcome.value.pk)
+        if request.FILES.get("file") and "file" not in form.errors:
+            # A browser never refills a file input: say so rather than lose it silently.
+            messages.warning(request, _("Tệp đã chọn chưa được lưu; hãy chọn lại tệp trước khi gửi lại."))
+        return self._render(form)
 
 
 class DocumentDetailView(DocumentMixin, DetailView):
@@ -62,17 +118,18 @@ class DocumentDetailView(DocumentMixin, DetailView):
     def get_context_data(self, **kwargs):
         document = self.object
         user = self.request.user
-        sections = list(document.sections.all())
         organiser = user.has_perm("documents.organise", document)
+        # A registered document's text is on the signed paper, not in sections.
+        sections = [] if document.is_registered else list(document.sections.all())
         return super().get_context_data(
             **kwargs,
-            paper=rendering.paper_html(document, sections=sections),
+            paper="" if document.is_registered else rendering.paper_html(document, sections=sections),
             problems=checks.run_checks(document, sections) if document.is_draft and organiser else [],
             can_organise=organiser,
             actions=DOCUMENT.allowed(document, user),
             files=selectors.current_files(document),
             batch=selectors.latest_batch(document) if organiser else None,
-            has_addressees=document.doc_type == DocType.GM,
+            has_addressees=document.doc_type == DocType.GM and not document.is_registered,
             replaced_by=document.replaced_by.all(),
             source=selectors.source_link(document) if user.has_perm("documents.view_drafts") else None,
         )
@@ -227,7 +284,7 @@ class FileRequestView(DocumentMixin, View):
             raise Http404
         if document.is_draft and not request.user.has_perm("documents.organise", document):
             raise PermissionDenied
-        services.request_file(document=document, kind=kind)
+        call_service(request, services.request_file, document=document, kind=kind)
         if request.htmx:
             return render(request, "documents/_files.html", _files_context(request, document))
         return redirect("documents:detail", pk=pk)

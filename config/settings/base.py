@@ -173,6 +173,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DIRECTORY_IMPORT_MAX_BYTES = env.int("DIRECTORY_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 DUTY_FILE_MAX_BYTES = env.int("DUTY_FILE_MAX_BYTES", default=25 * 1024 * 1024)
 PRESENTATION_MAX_BYTES = env.int("PRESENTATION_MAX_MB", default=25) * 1024 * 1024
+# The signed copy of a document registered from outside the portal (a scan).
+REGISTERED_FILE_MAX_BYTES = env.int("REGISTERED_FILE_MAX_MB", default=25) * 1024 * 1024
 # LibreOffice converts Word, PowerPoint and ODT presentations for the booklet;
 # empty: found on PATH (soffice), and without it those files are listed instead.
 LIBREOFFICE_BINARY = env.str("LIBREOFFICE_BINARY", default="")

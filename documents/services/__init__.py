@@ -1,5 +1,6 @@
-"""Every change to a document (drafts.py) and every file made of one
-(files.py). Callers use this package's names."""
+"""Every change to a document (drafts.py), every file made of one
+(files.py), and documents signed elsewhere entered in the register
+(register.py). Callers use this package's names."""
 
 from .drafts import (
     HEADER_FIELDS,
@@ -8,6 +9,7 @@ from .drafts import (
     document_save,
     issue,
     issuer_defaults,
+    lock_counter,
     replacement_create,
     revoke,
 )
@@ -21,6 +23,7 @@ from .outlines import (
     outline_template_apply,
     outline_template_save,
 )
+from .register import document_register, issuer_refusal, signed_pdf
 
 __all__ = [
     "HEADER_FIELDS",
@@ -31,12 +34,15 @@ __all__ = [
     "batch_start",
     "document_create",
     "document_redraft",
+    "document_register",
     "document_save",
     "draft_from_outline",
     "drafted_sections",
     "file_render",
     "issue",
     "issuer_defaults",
+    "issuer_refusal",
+    "lock_counter",
     "outline_for",
     "outline_save",
     "outline_template_apply",
@@ -45,4 +51,5 @@ __all__ = [
     "request_batch",
     "request_file",
     "revoke",
+    "signed_pdf",
 ]

@@ -5,7 +5,6 @@ change is audited."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,16 +147,43 @@ def document_save(
     return document
 
 
-def allocate_number(issuer: Agency, year: int) -> int:
-    """The next number of the issuer's register for the year. Call inside a
-    transaction: the counter row stays locked until it commits, so concurrent
-    issues queue here and each gets the next number."""
+# The register of an issuer for a year, as an archivist keeps it: numbers run
+# in order of issue, and `NumberCounter.last` is where the series stands.
+# A document signed elsewhere and registered (vào sổ) with a number above it
+# moves it up to that number, so the next issue follows it (registering 15
+# when the portal is at 12 makes the next issue 16; 13 and 14 stay free for
+# the other documents signed outside meanwhile). One registered below it fills
+# an earlier gap and leaves it. Whatever way a number was taken, issuing
+# never hands it out again: the next issue passes over taken numbers. Both
+# happen under the counter's row lock, so an issue and a registration of the
+# same issuer and year queue behind each other.
+
+
+def lock_counter(issuer: Agency, year: int) -> NumberCounter:
+    """The issuer's counter for the year, created if missing, locked until
+    the caller's transaction ends."""
     NumberCounter.objects.bulk_create([NumberCounter(issuer=issuer, year=year)], ignore_conflicts=True)
-    counter = NumberCounter.objects.select_for_update().get(issuer=issuer, year=year)
-    counter.last = F("last") + 1
+    return NumberCounter.objects.select_for_update().get(issuer=issuer, year=year)
+
+
+def numbers_taken(issuer: Agency, year: int):
+    """Every number of the issuer's series for the year already on a document
+    (issued, registered or revoked), whatever the caller's scope."""
+    return Document._base_manager.filter(issuer=issuer, year=year, number__isnull=False)
+
+
+def allocate_number(issuer: Agency, year: int) -> int:
+    """The next number of the issuer's register for the year (see the rule
+    above). Call inside a transaction: the counter row stays locked until it
+    commits, so concurrent issues queue here and each gets the next number."""
+    counter = lock_counter(issuer, year)
+    taken = set(numbers_taken(issuer, year).filter(number__gt=counter.last).values_list("number", flat=True))
+    number = counter.last + 1
+    while number in taken:
+        number += 1
+    counter.last = number
     counter.save(update_fields=["last"])
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
+    return number
 
 
 def issue(*, actor, document: Document) -> Document:

@@ -43,6 +43,9 @@ def request_file(*, document: Document, kind: str) -> RenderedFile:
     content has not changed, otherwise a new one queued for the worker."""
     if document.issued_file_id and kind == RenderedFile.Kind.PDF:
         return document.issued_file
+    if document.is_registered:
+        # Its text is on paper, not in sections: rendering would print an empty page.
+        raise Refused(_("Văn bản vào sổ chỉ có bản đã ký được tải lên khi vào sổ; không tạo tệp từ cổng."))
     html = rendering.print_html(document)
     digest = rendering.content_hash(kind, html)
     with transaction.atomic():
@@ -68,6 +71,8 @@ def request_batch(*, actor, document: Document) -> RenderBatch:
     """Personal copies, one per addressee ("Kính gửi: …"), rendered in chunks
     by as many workers as run, then merged into one PDF and one zip."""
     require(actor, "documents.organise", document, DENIED)
+    if document.is_registered:
+        raise Refused(_("Văn bản vào sổ được ký ngoài cổng nên không tạo được giấy mời riêng từ cổng."))
     people = addressees_for(document)
     if not people:
         raise Refused(_("Chưa có nơi nào để gửi giấy mời riêng: hãy lập danh sách thành phần mời."))
