@@ -147,8 +147,12 @@ def test_the_admin_cannot_change_a_conference_and_saves_agencies_through_the_ser
             "name": "Sở Xây dựng tỉnh",
             "kind": AgencyKind.DEPARTMENT,
             "short_name": agency.short_name,
-            "people-TOTAL_FORMS": 0,
-            "people-INITIAL_FORMS": 0,
+            # Every inline posts its management form, read-only or not.
+            **{
+                f"{prefix}-{name}": 0
+                for prefix in ("people", "succeeded_by", "members")
+                for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
         },
     )
     assert response.status_code == 302
