@@ -93,10 +93,13 @@ class ConferenceForm(ScopedModelForm):
             "start_time",
             "end_time",
             "schedule_note",
+            "time_tba",
             "reference_date",
             "reply_deadline",
             "venue",
             "venue_address",
+            "venue_tba",
+            "presentations_in",
             "chair",
             "purposes",
             "requirements",
@@ -319,13 +322,15 @@ class DutyForm(_ProvinceScopedForm):
             "due_time",
             "due_wording",
             "deliverable",
+            "lists_presentations",
+            "presentations_rest",
         ]
         widgets = {"due_date": DateInput(), "due_time": TimeInput(), "task": forms.Textarea(attrs={"rows": 3})}
 
 
 class PlanDutyForm(DutyForm):
     class Meta(DutyForm.Meta):
-        fields = [f for f in DutyForm.Meta.fields if f != "phase"]
+        fields = [f for f in DutyForm.Meta.fields if f not in ("phase", "lists_presentations", "presentations_rest")]
 
 
 class AwardForm(_ProvinceScopedForm):

@@ -186,7 +186,8 @@ def _sentence(*parts: str) -> str | None:
 
 
 def _issuer_short(owner) -> str:
-    return issuers.short_name(owner.issuing_authority)
+    """The issuer as its own text names it: "UBND tỉnh", "UBND huyện", "Sở Nội vụ"."""
+    return issuers.short_name(owner.issuing_authority, within=owner.issuing_authority)
 
 
 def _plan_topic(conference: Conference) -> str:
@@ -251,6 +252,8 @@ def time_venue_piece(conference: Conference):
     """One sentence for both, as plans write it while either is open:
     'Dự kiến trong tháng 10/2024 (thời gian, địa điểm cụ thể có thông báo sau).'"""
     when, where = time_sentence(conference), venue_sentence(conference) if conference.venue else ""
+    if where and when:
+        where = f"tại {where}"
     return _sentence(", ".join(p for p in (when, where) if p), _tba(conference, time=True, venue=True))
 
 
@@ -382,14 +385,30 @@ def kh_closing(conference: Conference) -> str:
     head of this issuer, whoever it is."""
     issuer = conference.issuing_authority
     focal = issuers.short_name(conference.focal_agency, within=issuer)
-    # "Sở Nội vụ (*Phòng …; điện thoại …*)", whether or not the contact repeats the agency's name.
-    detail = conference.contact.strip().removeprefix(focal).strip(" ()")
-    where = f"{focal} (*{detail}*)" if detail else focal
+    where = (
+        f"{focal} (*{detail}*)" if (detail := contact_detail(conference.contact, conference.focal_agency)) else focal
+    )
     return (
         f"Trên đây là Kế hoạch {_plan_topic(conference)}. Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực "
         f"hiện. Trong quá trình thực hiện nếu có khó khăn, vướng mắc, đề nghị kịp thời phản ánh về {where} để tổng "
         f"hợp, báo cáo {issuers.head_phrase(issuer)} xem xét, quyết định./."
     )
+
+
+def contact_detail(contact: str, focal) -> str:
+    """What the contact adds to the focal office's name: "Sở Nội vụ
+    (*Phòng …; điện thoại …*)", whether or not it repeats the office's name
+    ("Phòng Nội vụ huyện; điện thoại …" → "điện thoại …")."""
+    detail = contact.strip()
+    for name in (focal.name, issuers.short_name(focal, within=focal), issuers.short_name(focal)):
+        if name and detail.startswith(name):
+            detail = detail[len(name) :]
+            break
+    detail = detail.strip(" ;,()")
+    for word in ("thành phố", "thị xã", "huyện", "tỉnh", "xã"):
+        if detail.startswith(word) and detail[len(word) : len(word) + 1] in (";", ","):
+            detail = detail[len(word) + 1 :]
+    return detail.strip(" ;,()")
 
 
 def tb_opening(conference: Conference) -> str:
@@ -416,9 +435,9 @@ CONFERENCE_PIECES = {
     "time": Piece(_("Thời gian"), time_piece),
     "venue": Piece(_("Địa điểm"), venue_piece),
     "time_venue": Piece(_("Thời gian, địa điểm (một câu)"), time_venue_piece),
-    "invitees": Piece(_("Thành phần"), invitees_piece),
+    "invitees": Piece(_("Thành phần"), invitees_piece, grouped=True),
     "preparation_duties": Piece(_("Nhiệm vụ chuẩn bị (có đơn vị đứng đầu)"), preparation_duties_piece),
-    "duties": Piece(_("Nhiệm vụ theo đơn vị"), duties_piece),
+    "duties": Piece(_("Nhiệm vụ theo đơn vị"), duties_piece, grouped=True),
     "presentations": Piece(_("Danh sách tham luận"), presentations_piece),
     "presentations_table": Piece(_("Bảng tham luận (phụ lục)"), presentations_table_piece, table=True),
     "awards": Piece(_("Khen thưởng"), awards_piece),

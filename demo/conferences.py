@@ -1079,6 +1079,17 @@ def seed_documents() -> int:
                 ),
             )
         )
+    from demo.district import TITLE as DISTRICT_TITLE
+
+    district = Conference.objects.filter(title=DISTRICT_TITLE).first()
+    if district and not _has_document(district, "plan"):
+        # Drafted from the district office's own outline; signed by its vice-chair (the directory's deputy).
+        made.append(
+            _finish(
+                drafting.draft_conference_plan(actor=district.created_by, conference=district),
+                dated=dt.date(2024, 3, 20),
+            )
+        )
     for document in made:
         for kind in (RenderedFile.Kind.PDF, RenderedFile.Kind.DOCX):
             documents.request_file(document=document, kind=kind)

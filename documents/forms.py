@@ -5,15 +5,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
-from agencies.models import Agency, AgencyKind
+from agencies.models import Agency, AgencyKind, Person
 from core.exceptions import Refused
 from core.forms import DateInput, ScopedModelForm
 
-from .models import DocType, Document, Section
+from . import outlines
+from .models import DocType, Document, OutlineTemplate, Section, Signing
+from .selectors import signers
 from .services import issuer_refusal, signed_pdf
 
 
 class DocumentForm(ScopedModelForm):
+    # Choosing these fills the signature lines on saving (see services.signature_refresh).
+    SIGNER_FIELDS = ("signer", "signing", "collective")
+
     class Meta(ScopedModelForm.Meta):
         model = Document
         fields = [
@@ -27,6 +32,9 @@ class DocumentForm(ScopedModelForm):
             "place",
             "dated",
             "addressees",
+            "signer",
+            "signing",
+            "collective",
             "authority_lines",
             "signer_title",
             "signer_name",
@@ -40,6 +48,26 @@ class DocumentForm(ScopedModelForm):
             "authority_lines": forms.Textarea(attrs={"rows": 3}),
             "recipients": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        issuer = self.instance.issuer
+        people = signers(issuer)
+        if self.instance.signer_id and self.instance.signer not in people:
+            people.append(self.instance.signer)
+        field = self.fields["signer"]
+        field.queryset = Person.objects.filter(pk__in=[p.pk for p in people])
+        field.choices = [("", _("— chưa chọn —"))] + [
+            (p.pk, f"{p.full_name} — {p.position}" + ("" if p.agency_id == issuer.pk else f", {p.agency.name}"))
+            for p in people
+        ]
+        field.help_text = _(
+            "Lãnh đạo của %(issuer)s và của các đơn vị thuộc (ký TL., TUQ.). Chọn người ký rồi lưu: các dòng "
+            "quyền hạn, chức vụ, họ tên điền theo Nghị định 30; vẫn sửa tay được."
+        ) % {"issuer": issuer.name}
+        self.fields["signing"].choices = [("", _("Theo chức vụ người ký"))] + list(Signing.choices)
+        for name in ("signer", "signing"):
+            self.fields[name].widget.attrs["class"] = "js-autosubmit"
 
 
 class SectionForm(ScopedModelForm):
@@ -146,3 +174,70 @@ class RegisterForm(forms.Form):
         if issuer is not None and day is not None and (refusal := issuer_refusal(issuer, day)):
             self.add_error("issuer", refusal)
         return data
+
+
+# --- Outline editor ---------------------------------------------------------------------------
+
+DEPTHS = [(0, _("Cấp 1")), (1, _("Cấp 2")), (2, _("Cấp 3")), (3, _("Cấp 4"))]
+
+
+class NodeForm(forms.Form):
+    """One line of an outline: where it sits, how it is numbered, what it is
+    called and what it prints (a piece of data, or text typed here)."""
+
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
+    order = forms.IntegerField(label=_("STT"), required=False, min_value=0)
+    depth = forms.TypedChoiceField(label=_("Cấp"), choices=DEPTHS, coerce=int, initial=0)
+    style = forms.ChoiceField(label=_("Đánh số"), choices=outlines.STYLES, required=False, initial="1")
+    title = forms.CharField(label=_("Tiêu đề (in ra)"), required=False, max_length=300)
+    piece = forms.ChoiceField(label=_("Dữ liệu"), required=False)
+    text = forms.CharField(
+        label=_("Nội dung tự nhập"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("In nguyên văn như gõ."),
+    )
+    inline = forms.BooleanField(label=_("In cùng dòng tiêu đề"), required=False)
+    items = forms.ChoiceField(label=_("Đánh số các ý"), choices=outlines.STYLES, required=False, initial="-")
+    subitems = forms.ChoiceField(label=_("Đánh số ý con"), choices=outlines.STYLES, required=False, initial="+")
+    bold = forms.BooleanField(label=_("In đậm tiêu đề"), required=False)
+    part = forms.ChoiceField(
+        label=_("Phần"), choices=[(outlines.BODY, _("Nội dung")), (outlines.APPENDIX, _("Phụ lục"))], initial="body"
+    )
+    name = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, pieces: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["piece"].choices = [("", _("— nội dung tự nhập —"))] + [
+            (key, piece.label) for key, piece in (pieces or {}).items()
+        ]
+
+
+class BaseNodeFormSet(forms.BaseFormSet):
+    def nodes(self) -> list[dict]:
+        """The rows kept, in the order typed (rows without a number keep
+        their place), as the outline's nodes."""
+        kept = [
+            (form.cleaned_data.get("order"), index, form.cleaned_data)
+            for index, form in enumerate(self.forms)
+            if form.has_changed() or form.initial
+            if not form.cleaned_data.get("DELETE")
+        ]
+        # A row given a new number goes before the row that had it.
+        kept.sort(key=lambda row: (row[1] + 1 if row[0] is None else row[0], row[0] in (None, row[1] + 1), row[1]))
+        return [
+            {name: value for name, value in data.items() if name not in ("order", "DELETE")} for _o, _i, data in kept
+        ]
+
+
+NodeFormSet = forms.formset_factory(NodeForm, formset=BaseNodeFormSet, extra=0, can_delete=True)
+
+
+class TemplateChoiceForm(forms.Form):
+    template = forms.ModelChoiceField(label=_("Mẫu dàn ý"), queryset=OutlineTemplate.objects.none())
+
+    def __init__(self, *args, document: Document, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = OutlineTemplate.objects.filter(
+            issuer=document.issuer, purpose=document.purpose
+        )

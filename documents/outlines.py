@@ -38,7 +38,6 @@ STYLE_VALUES = {value for value, _label in STYLES}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 LETTERS = "abcdefghiklmnopqrstuvxy"  # the Vietnamese alphabet's order, as offices letter items
 BODY, APPENDIX = "body", "appendix"
-GROUP_STYLES = ("I", "1", "1.1", "1)", "")
 NUMBERED = ("I", "1", "1.1", "a", "1)")
 MAX_DEPTH = 3
 
@@ -106,6 +105,9 @@ class Piece:
     fn: PieceFn
     # Whether an organiser would put it in an appendix (a table).
     table: bool = False
+    # Whether its first level is groups (sections of invitees, units of
+    # duties), listed in the node's first style above their items.
+    grouped: bool = False
 
 
 def _label(style: str, count: int, prefix: str) -> str:
@@ -178,9 +180,11 @@ def render(nodes: list[Node], pieces: dict[str, Piece], owner, words: dict[str, 
     words = words or {}
     nodes = [Node(**{**node.as_dict(), "title": _words(node.title, words)}) for node in nodes]
     contents: list[Content] = []
+    grouped: list[bool] = []
     for node in nodes:
+        piece = pieces.get(node.piece) if node.piece else None
+        grouped.append(bool(piece and piece.grouped))
         if node.piece:
-            piece = pieces.get(node.piece)
             contents.append(piece.fn(owner) if piece else None)
         else:
             contents.append(node.text if node.text.strip() else None)
@@ -193,23 +197,25 @@ def render(nodes: list[Node], pieces: dict[str, Piece], owner, words: dict[str, 
             if prints[j] and nodes[j].part == nodes[i].part:
                 prints[i] = True
             j += 1
-    counts = [0] * (MAX_DEPTH + 2)
+    # Counted per depth and style: "a)" items after "1." items at one depth start at "a)".
+    counts: dict[tuple[int, str], int] = {}
     numbers = [""] * (MAX_DEPTH + 2)
     out: list[Printed] = []
-    for node, content, printing in zip(nodes, contents, prints, strict=True):
+    for node, content, printing, in_groups in zip(nodes, contents, prints, grouped, strict=True):
         if not printing:
             continue
         d = node.depth
         if node.style in NUMBERED:
             # Only numbered nodes count: an opening paragraph or a "-" line
             # between sections does not take a number.
-            counts[d] += 1
-        for deeper in range(d + 1, len(counts)):
-            counts[deeper] = 0
+            counts[(d, node.style)] = counts.get((d, node.style), 0) + 1
+        for key in [key for key in counts if key[0] > d]:
+            del counts[key]
+        count = counts.get((d, node.style), 0)
         prefix = numbers[d - 1] if d else ""
-        label = _label(node.style, counts[d], prefix)
-        numbers[d] = _number(node.style, counts[d], prefix) or prefix
-        lines = _node_lines(node, label, content, numbers[d])
+        label = _label(node.style, count, prefix)
+        numbers[d] = _number(node.style, count, prefix) or prefix
+        lines = _node_lines(node, label, content, numbers[d], in_groups)
         if d == 0 or not out or node.part == APPENDIX and out[-1].node.part != APPENDIX:
             out.append(Printed(node, lines))
         else:
@@ -217,7 +223,7 @@ def render(nodes: list[Node], pieces: dict[str, Piece], owner, words: dict[str, 
     return out
 
 
-def _node_lines(node: Node, label: str, content: Content, number: str) -> list[str]:
+def _node_lines(node: Node, label: str, content: Content, number: str, in_groups: bool = False) -> list[str]:
     bold = node.bold or node.style == "I"
     if node.part == APPENDIX and node.depth == 0:
         # The appendix's title prints as its heading, above the content.
@@ -226,9 +232,9 @@ def _node_lines(node: Node, label: str, content: Content, number: str) -> list[s
         title = node.title.strip()
     if isinstance(content, list):
         styles = [node.items, node.subitems, "+"]
-        if node.items in GROUP_STYLES and not any(item.children for item in content):
-            # A numbered or plain first level is for groups ("3.1. Đại biểu
-            # cấp tỉnh:"); a list without groups is listed with the bullets.
+        if in_groups and not any(item.children for item in content):
+            # A piece listed in groups ("3.1. Đại biểu cấp tỉnh:") that has
+            # none this time lists its items with the groups' bullets.
             styles = [node.subitems, "+"]
         if node.inline and len(content) == 1 and not content[0].children:
             return [_line(label, f"{title} {content[0].text}".strip(), bold)]

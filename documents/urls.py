@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outline_views, views
 
 app_name = "documents"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("van-ban/<int:pk>/", views.DocumentDetailView.as_view(), name="detail"),
     path("van-ban/<int:pk>/soan/", views.DocumentEditView.as_view(), name="edit"),
     path("van-ban/<int:pk>/xem-truoc/", views.PreviewView.as_view(), name="preview"),
+    path("van-ban/<int:pk>/dan-y/", outline_views.OutlineView.as_view(), name="outline"),
+    path("van-ban/<int:pk>/dan-y/dung-mau/", outline_views.TemplateApplyView.as_view(), name="outline-template"),
+    path("van-ban/<int:pk>/soan-lai/", outline_views.RedraftView.as_view(), name="redraft"),
     path("van-ban/<int:pk>/ban-hanh/", views.IssueView.as_view(), name="issue"),
     path("van-ban/<int:pk>/thu-hoi/", views.RevokeView.as_view(), name="revoke"),
     path("van-ban/<int:pk>/thay-the/", views.ReplaceView.as_view(), name="replace"),

@@ -184,7 +184,9 @@ class DocumentEditView(DocumentMixin, View):
         )
         if not outcome.ok:
             return self._render(form, formset)
-        return redirect("documents:edit" if "continue" in request.POST else "documents:detail", pk=pk)
+        # Choosing a signer stays on the page, which now shows the lines it filled.
+        stay = "continue" in request.POST or set(form.changed_data) & set(DocumentForm.SIGNER_FIELDS)
+        return redirect("documents:edit" if stay else "documents:detail", pk=pk)
 
 
 class PreviewView(DocumentMixin, View):
@@ -197,9 +199,11 @@ class PreviewView(DocumentMixin, View):
         form = DocumentForm(request.POST, instance=document)
         formset = SectionFormSet(request.POST, instance=document, prefix="sections")
         form.is_valid()
+        stored = {name: getattr(document, name) for name in services.SIGNED_BY}
         # Unsaved values: the valid ones replace the stored ones, the rest stay.
         for name, value in form.cleaned_data.items():
             setattr(document, name, value)
+        services.signature_refresh(document, stored)
         sections = []
         for sub in formset.forms:
             sub.is_valid()

@@ -4,23 +4,47 @@ published data, and the hooks that engine calls on a publication."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
+from agencies.selectors import Directory
 from core.exceptions import Refused
 from core.formatting import vn_number
+from core.text import fold
+from documents import issuers, sources
 from documents import services as documents
-from documents import sources
 from documents.models import DocType, Document
 
 from . import analysis, charts, selectors
 from .models import Framework, Publication
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# The law a province's committee decides under, by the day it decides: the
+# 2025 law from 1/7/2025, the 2015 law as amended in 2019 before.
 LAW = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+LAW_2015 = (
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số điều của "
+    "Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;"
+)
+LAW_2025_FROM = dt.date(2025, 7, 1)
+
+
+def law_for(day: dt.date) -> str:
+    return LAW if day >= LAW_2025_FROM else LAW_2015
+
+
+def decision_day(publication: Publication) -> dt.date:
+    """When the decision is taken: the day the results were published in the
+    portal, or, for a past year recorded late, the start of the year after
+    (results are announced in its first months)."""
+    published = timezone.localdate(publication.published_at) if publication.published_at else timezone.localdate()
+    return published if published.year <= publication.year + 1 else dt.date(publication.year + 1, 1, 2)
+
 
 SUBJECT_WORDS = {
     Framework.Subject.PROVINCE: "tỉnh",
@@ -95,9 +119,14 @@ def draft_decision(*, actor, publication: Publication) -> Document:
         f"Về việc công bố kết quả Chỉ số cải cách hành chính năm {year} của {subjects} "
         f"trên địa bàn tỉnh {province.name}"
     )
-    basis = [LAW]
+    day = decision_day(publication)
+    committee = _committee(province)
+    basis = [law_for(day)]
     basis += [f"Căn cứ {f.legal_basis.strip().rstrip(';.')};" for f in frameworks if f.legal_basis.strip()]
-    basis.append("Theo đề nghị của Giám đốc Sở Nội vụ.")
+    office = next(
+        (a for a in Directory(province.pk, day).children.get(committee.pk, []) if "noi vu" in fold(a.name)), None
+    )
+    basis.append(f"Theo đề nghị của Giám đốc {issuers.short_name(office) if office else 'Sở Nội vụ'}.")
     counts = []
     for f in frameworks:
         spread = selectors.spread(f, province)
@@ -142,17 +171,19 @@ def draft_decision(*, actor, publication: Publication) -> Document:
                 "figure": chart,
             }
         )
+    # The signature follows the signer the directory offers (a decision of
+    # the committee: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
+    recipients = issuers.recipients(committee, Directory(province.pk, day), focal=office).split("\n")
+    recipients.insert(-1, "Như Điều 3;")
     return documents.document_create(
         actor=actor,
-        issuer=_committee(province),
+        issuer=committee,
         doc_type=DocType.QD,
         source=publication,
         purpose="decision",
         title=title,
-        authority_lines="KT. CHỦ TỊCH",
-        signer_title="PHÓ CHỦ TỊCH",
-        recipients="Bộ Nội vụ (b/c);\nThường trực Tỉnh ủy (b/c);\nThường trực HĐND tỉnh (b/c);\n"
-        "Chủ tịch, các PCT UBND tỉnh;\nNhư Điều 3;\nLưu: VT, SNV.",
+        dated=day,
+        recipients="\n".join(recipients),
         sections=sections,
     )
 
@@ -170,7 +201,7 @@ def publication_facts(publication: Publication) -> sources.Facts:
     years = {publication.year, publication.year + 1}
     for framework in publication.frameworks.all():
         years |= {int(y) for y in YEAR.findall(framework.legal_basis)}
-    years |= {int(y) for y in YEAR.findall(LAW)}
+    years |= {int(y) for y in YEAR.findall(LAW + LAW_2015)}
     return sources.Facts(
         years=years, years_note=_("năm đánh giá (%(year)s) và năm công bố") % {"year": publication.year}
     )

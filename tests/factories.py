@@ -584,6 +584,24 @@ class SectionFactory(factory.django.DjangoModelFactory):
     text = "Thời gian: 14 giờ 00, ngày 20/3/2026.\n\nĐịa điểm: Hội trường UBND tỉnh."
 
 
+class OutlineTemplateFactory(factory.django.DjangoModelFactory):
+    """A People's Committee's own outline for its conference plans."""
+
+    class Meta:
+        model = "documents.OutlineTemplate"
+
+    province = factory.SubFactory(ProvinceFactory)
+    issuer = committee()
+    purpose = "plan"
+    name = factory.Sequence(lambda n: f"Kế hoạch hội nghị (mẫu {n})")
+    nodes = factory.LazyFunction(
+        lambda: [
+            {"title": "MỤC ĐÍCH, YÊU CẦU", "style": "I", "depth": 0, "piece": ""},
+            {"title": "Mục đích", "style": "1", "depth": 1, "piece": "purposes"},
+        ]
+    )
+
+
 class RenderBatchFactory(factory.django.DjangoModelFactory):
     """Personal copies of an issued invitation."""
 

@@ -63,7 +63,7 @@ def test_plan_requires_content_and_a_time(lang_son, organiser):
     with pytest.raises(Refused) as refused:
         services.conference_plan(actor=organiser, conference=conference)
     assert "Hãy nhập ít nhất một nội dung hội nghị." in refused.value.reasons
-    assert "Hãy nhập ngày tổ chức, hoặc ghi chú thời gian dự kiến." in refused.value.reasons
+    assert "Hãy nhập ngày tổ chức, ghi chú thời gian dự kiến, hoặc đánh dấu “thông báo sau”." in refused.value.reasons
     conference.schedule_note = "Dự kiến trước ngày 31/3/2026"
     conference.save(update_fields=["schedule_note"])  # the step checks the row as stored, locked
     ContentItem.objects.create(conference=conference, text="Công bố chỉ số.")
@@ -715,7 +715,7 @@ def test_seed_demo_holds_the_three_seed_documents():
     assert c001.duties.get(lead_agency__code="SNV").due_date == dt.date(2026, 5, 27)
     replies = set(c001.invitations.values_list("reply", flat=True))
     assert replies == {"attending", "declined", "pending"}
-    c004 = Conference.objects.get(province__code="lao-cai")
+    c004 = Conference.objects.get(province__code="lao-cai", issuing_authority__code="UBND")
     assert c004.programme_items.count() == 7 and c004.awards.count() == 5
     assert c004.basis_documents.first().citation.startswith("Kế hoạch số 35/KH-UBND ngày 30/01/2026")
     plan = ImprovementPlan.objects.get(province__code="lai-chau")

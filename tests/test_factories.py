@@ -46,6 +46,7 @@ FACTORIES = [
     f.DocumentFactory,
     f.NumberCounterFactory,
     f.SectionFactory,
+    f.OutlineTemplateFactory,
     f.RenderBatchFactory,
     f.RenderedFileFactory,
     f.FrameworkFactory,

@@ -37,7 +37,7 @@ DENIED = _("Chỉ cán bộ Sở Nội vụ của tỉnh được thay đổi h�
 FIELDS = [
     "title", "kind", "issuing_authority", "focal_agency", "index_years", "date", "start_time", "end_time",
     "schedule_note", "reply_deadline", "venue", "venue_address", "chair", "purposes", "requirements", "budget_note",
-    "contact",
+    "contact", "time_tba", "venue_tba", "presentations_in", "reference_date",
 ]  # fmt: skip
 # The lists of a conference, by the name its page and the audit trail use.
 PARTS = {
@@ -56,13 +56,17 @@ def _require_open(conference: Conference):
 
 
 def conference_save(*, actor, conference: Conference) -> Conference:
-    """Create or update the conference's own fields."""
+    """Create or update the conference's own fields. When a time or place
+    the plan left "to be announced" is fixed and the plan was issued, the
+    announcement (Thông báo) is drafted from the data at once."""
     require(actor, "conferences.organise", conference, DENIED)
     before = {}
+    announced = False
     if conference.pk:
         current = Conference.objects.get(pk=conference.pk)
         _require_open(current)
         before = audit.snapshot(current, FIELDS)
+        announced = (current.time_tba or current.venue_tba) and not (conference.time_tba or conference.venue_tba)
     else:
         conference.created_by = actor
         conference.status = S.DRAFT
@@ -70,6 +74,10 @@ def conference_save(*, actor, conference: Conference) -> Conference:
     with transaction.atomic():
         created = not before
         conference.save()
+        if announced and _plan_issued(conference):
+            from .drafts import owner_draft  # drafts build on this module's saves
+
+            owner_draft(actor=actor, owner=conference, kind="thong-bao")
         if conference.invitations_out:
             problems = selectors.deadline_problems(conference)
             if problems:
@@ -91,17 +99,31 @@ def conference_plan(*, actor, conference: Conference) -> Conference:
         problems = []
         if not locked.content_items.exists():
             problems.append(_("Hãy nhập ít nhất một nội dung hội nghị."))
-        if not locked.date and not locked.schedule_note:
-            problems.append(_("Hãy nhập ngày tổ chức, hoặc ghi chú thời gian dự kiến."))
+        if not locked.date and not locked.schedule_note and not locked.time_tba:
+            problems.append(_("Hãy nhập ngày tổ chức, ghi chú thời gian dự kiến, hoặc đánh dấu “thông báo sau”."))
         if problems:
             raise Refused(*problems)
     reminders.schedule_duties(conference)
     return conference
 
 
+def _plan_issued(conference: Conference) -> bool:
+    from documents.models import Document
+    from documents.selectors import documents_for_source
+
+    return documents_for_source(conference).filter(purpose="plan", status=Document.Status.ISSUED).exists()
+
+
 def invite_problems(conference: Conference, expansions) -> list[str]:
     """What keeps the invitations from going out, all at once."""
     problems = []
+    if conference.time_tba or conference.venue_tba:
+        problems.append(
+            _(
+                "Thời gian, địa điểm đang ghi “thông báo sau”: hãy chốt thời gian, địa điểm (bỏ đánh dấu “thông báo "
+                "sau”) trước khi gửi giấy mời."
+            )
+        )
     if not conference.date:
         problems.append(_("Hãy nhập ngày tổ chức trước khi gửi giấy mời."))
     elif conference.date < timezone.localdate():

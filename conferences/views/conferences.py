@@ -152,6 +152,7 @@ class ConferenceDetailView(ConferenceMixin, TemplateView):
                 ("giay-moi", gettext_lazy("Soạn giấy mời")),
                 ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức")),
                 ("bao-cao-phan-tich", gettext_lazy("Soạn báo cáo phân tích chỉ số")),
+                ("thong-bao", gettext_lazy("Soạn thông báo thời gian, địa điểm")),
             ],
             status_steps=status_steps(conference),
             panels=extensions.panels("detail", conference=conference, user=user),

@@ -4,6 +4,7 @@
 
 from .drafts import (
     HEADER_FIELDS,
+    SIGNED_BY,
     allocate_number,
     document_create,
     document_save,
@@ -12,6 +13,7 @@ from .drafts import (
     lock_counter,
     replacement_create,
     revoke,
+    signature_refresh,
 )
 from .files import addressees_for, batch_email, batch_finish, batch_start, file_render, request_batch, request_file
 from .outlines import (
@@ -27,6 +29,7 @@ from .register import document_register, issuer_refusal, signed_pdf
 
 __all__ = [
     "HEADER_FIELDS",
+    "SIGNED_BY",
     "addressees_for",
     "allocate_number",
     "batch_email",
@@ -51,5 +54,6 @@ __all__ = [
     "request_batch",
     "request_file",
     "revoke",
+    "signature_refresh",
     "signed_pdf",
 ]

@@ -5,6 +5,7 @@ from django.db import transaction
 from core.commands import SystemCommand
 from demo.conferences import seed_conferences, seed_documents
 from demo.directory import seed_directory
+from demo.district import seed_district
 from demo.indices import seed_indices
 from demo.submissions import seed_presentations
 
@@ -22,5 +23,6 @@ class Command(SystemCommand):
             seed_indices(stdout=self.stdout)
             seed_conferences(stdout=self.stdout)
             seed_presentations(stdout=self.stdout)
+            seed_district(stdout=self.stdout)
             self.stdout.write(f"Văn bản mẫu: {seed_documents()} văn bản dự thảo, có sẵn PDF và DOCX.")
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
