@@ -227,6 +227,13 @@ def _kind_lookup() -> dict[str, str]:
                 lookup[fold(str(label))] = value
                 lookup[_words(str(label))] = value
                 lookup[fold(str(label).split(" (")[0])] = value
+    # Each alternative of a label as clerks write it alone ("Tổ giúp việc"
+    # for "Tổ giúp việc, tổ công tác"; "Huyện ủy"), never a one-word part
+    # ("phường", "ban") nor one another kind already answers to.
+    for value, label in AgencyKind.choices:
+        for part in str(label).split(" (")[0].split(", "):
+            if len(part.split()) > 1:
+                lookup.setdefault(_words(part), value)
     return lookup
 
 

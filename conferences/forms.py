@@ -125,9 +125,14 @@ class ConferenceForm(ScopedModelForm):
             self.fields[name].queryset = _issuers(self.instance.province_id)
             self.fields[name].label_from_instance = _with_period
         self.fields["date"].help_text = _("Thứ trong tuần được tính từ ngày, không cần nhập.")
+        # Forms posted before the choice existed (API clients, an open tab)
+        # keep what the conference has.
+        self.fields["presentations_in"].required = False
 
     def clean(self):
         data = super().clean()
+        if not data.get("presentations_in"):
+            data["presentations_in"] = self.instance.presentations_in
         date, deadline = data.get("date"), data.get("reply_deadline")
         if date and deadline and deadline >= date:
             self.add_error("reply_deadline", _("Hạn xác nhận tham dự phải trước ngày hội nghị."))

@@ -62,6 +62,14 @@ PRESENTATIONS = [
 ]
 
 
+def seed_district_directory() -> None:
+    """The district's units, before the indices: its communes were ranked
+    by the province until 2024 like every other commune."""
+    province = Province.objects.filter(code="lao-cai").first()
+    if province is not None:
+        _directory(province)
+
+
 def seed_district(*, stdout=None) -> Conference | None:
     province = Province.objects.filter(code="lao-cai").first()
     if province is None or Conference.objects.filter(province=province, title=TITLE).exists():

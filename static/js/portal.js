@@ -92,7 +92,7 @@
   function initShownFor(root) {
     var rows = root.matches && root.matches(".part-row") ? [root] : root.querySelectorAll(".part-row");
     Array.prototype.forEach.call(rows, function (row) {
-      var select = row.querySelector("select[name$='-target'], select[name$='-kind'], select[name$='-part'], select[name='assignee']");
+      var select = row.querySelector("select[name$='-target'], select[name$='-kind'], select[name$='-piece'], select[name$='-part'], select[name='assignee']");
       if (!select || select.dataset.boundShown) return;
       select.dataset.boundShown = "1";
       function update() {

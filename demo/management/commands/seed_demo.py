@@ -5,7 +5,7 @@ from django.db import transaction
 from core.commands import SystemCommand
 from demo.conferences import seed_conferences, seed_documents
 from demo.directory import seed_directory
-from demo.district import seed_district
+from demo.district import seed_district, seed_district_directory
 from demo.indices import seed_indices
 from demo.submissions import seed_presentations
 
@@ -20,6 +20,7 @@ class Command(SystemCommand):
         # from everything seeded before them.
         with transaction.atomic():
             seed_directory(stdout=self.stdout)
+            seed_district_directory()
             seed_indices(stdout=self.stdout)
             seed_conferences(stdout=self.stdout)
             seed_presentations(stdout=self.stdout)
