@@ -66,7 +66,7 @@ def seed_district_directory() -> None:
     """The district's units, before the indices: its communes were ranked
     by the province until 2024 like every other commune."""
     province = Province.objects.filter(code="lao-cai").first()
-    if province is not None:
+    if province is not None and not province.agencies.filter(code="H-BATXAT").exists():
         _directory(province)
 
 

@@ -103,13 +103,16 @@ def _blocks(container_doc, text: str, *, size=14, justify=True):
                     paragraph.alignment = CENTER if header else WD_ALIGN_PARAGRAPH.LEFT
                     _runs(paragraph, [richtext.Run(r.text, r.bold or header, r.italic) for r in runs], 13)
             continue
+        if richtext.enacting(block):
+            _runs(_para(container_doc, after=6), block.runs, size)
+            continue
         paragraph = _para(
             container_doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY if justify else WD_ALIGN_PARAGRAPH.LEFT, after=6
         )
         paragraph.paragraph_format.first_line_indent = Cm(1)
         paragraph.paragraph_format.line_spacing = 1.15
         if block.kind == "li":
-            _font(paragraph.add_run("- "), size)
+            _font(paragraph.add_run(f"{block.mark} "), size)
         _runs(paragraph, block.runs, size)
 
 
@@ -158,6 +161,8 @@ def build(document: Document, *, addressee: str = "") -> bytes:
             _para(out, line, size=14, bold=True)
         if ctx["title_lines"]:
             _rule(out, 6.0)
+        if ctx["decider"]:
+            _para(out, ctx["decider"], size=14, bold=True)
     if ctx["addressees"]:
         if len(ctx["addressees"]) == 1:
             paragraph = _para(out, after=6)

@@ -284,6 +284,35 @@ def signature(issuer: Agency, person: Person | None, signing: str, collective: b
 # --- Who the text reports to, and where it is filed ---------------------------------------------
 
 
+def tiers(kinds) -> str:
+    """The local tiers a text names together, in the order offices write
+    them: 'huyện, thị xã, thành phố' before 1/7/2025, 'xã, phường, đặc khu'
+    after; only the kinds there are."""
+    present = set(kinds)
+    return ", ".join(word for kind, word in TIER_WORD.items() if kind in present and kind != K.PROVINCIAL_COMMITTEE)
+
+
+def local_tiers(committee: Agency, directory) -> str:
+    """The tiers of the committees right under a committee on the
+    directory's day: who a provincial decision addresses as 'Chủ tịch Ủy
+    ban nhân dân các …'."""
+    return tiers(a.kind for a in directory.children.get(committee.pk, []) if a.kind in COMMITTEE_KINDS)
+
+
+def decider(issuer: Agency | None, issuer_lines: list[str], collective: bool) -> str:
+    """The authority line a decision prints under its title (Nghị định 30,
+    Phụ lục III, mẫu 1.1): the body itself when it decides collectively
+    ('ỦY BAN NHÂN DÂN TỈNH LÀO CAI'), else its head ('CHỦ TỊCH ỦY BAN NHÂN
+    DÂN TỈNH LÀO CAI', 'GIÁM ĐỐC SỞ NỘI VỤ'). Built from the issuer's name as
+    the document prints it, so an edited header carries over."""
+    name = " ".join(line.strip() for line in issuer_lines if line.strip()).upper()
+    if not name:
+        return ""
+    if collective or issuer is None:
+        return name
+    return f"{regime(issuer).head} {name}"
+
+
 def head_phrase(issuer: Agency) -> str:
     """Who decides for the issuer, as the closing sentence names them:
     'Chủ tịch UBND tỉnh', 'Chủ tịch UBND huyện', 'Giám đốc Sở', 'Trưởng phòng'."""
@@ -373,6 +402,8 @@ def leaders_line(issuer: Agency) -> str:
     """The issuer's own leaders, who receive every paper it sends out."""
     if issuer.kind in COMMITTEE_KINDS:
         return f"Chủ tịch, các Phó Chủ tịch UBND {TIER_WORD[issuer.kind]};"
+    if issuer.kind == K.DEPARTMENT and fold(issuer.name).startswith("so "):
+        return "Lãnh đạo Sở;"  # a department's own paper names it by its tier alone
     return f"Lãnh đạo {short_name(issuer)};"
 
 
@@ -396,8 +427,7 @@ def recipients(
     lines = ["Như thành phần mời;"] if as_invited else []
     if report_up:
         lines += superiors(issuer, directory)
-    if issuer.kind in COMMITTEE_KINDS:
-        lines.append(leaders_line(issuer))
+    lines.append(leaders_line(issuer))
     seen = {fold(line) for line in lines}
 
     def add(text: str, mark: str):

@@ -223,6 +223,18 @@ def render(nodes: list[Node], pieces: dict[str, Piece], owner, words: dict[str, 
     return out
 
 
+# A title that leads into its content ("Địa điểm tổ chức: Tại") loses its
+# preposition when the content is only a note ("(địa điểm cụ thể có thông báo sau)").
+_LEADING = ("tại", "vào", "lúc", "từ")
+
+
+def _inline(title: str, text: str) -> str:
+    words = title.split()
+    if text.startswith("(") and words and words[-1].lower() in _LEADING:
+        title = " ".join(words[:-1])
+    return f"{title} {text}".strip()
+
+
 def _node_lines(node: Node, label: str, content: Content, number: str, in_groups: bool = False) -> list[str]:
     bold = node.bold or node.style == "I"
     if node.part == APPENDIX and node.depth == 0:
@@ -237,12 +249,12 @@ def _node_lines(node: Node, label: str, content: Content, number: str, in_groups
             # none this time lists its items with the groups' bullets.
             styles = [node.subitems, "+"]
         if node.inline and len(content) == 1 and not content[0].children:
-            return [_line(label, f"{title} {content[0].text}".strip(), bold)]
+            return [_line(label, _inline(title, content[0].text), bold)]
         head = [_line(label, title, bold)] if (label or title) else []
         return head + _items(content, styles, number)
     text = _content_lines(content)
     if node.inline and text and (label or title):
-        return [_line(label, f"{title} {text[0]}".strip()), *text[1:]]
+        return [_line(label, _inline(title, text[0])), *text[1:]]
     head = [_line(label, title, bold)] if (label or title) else []
     return head + text
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.formatting import vn_date
 
-from . import richtext
+from . import issuers, richtext
 from .models import DocType, Document, Section
 
 # Bump when the templates, the stylesheet's meaning or the builders change in
@@ -90,6 +90,9 @@ def context(document: Document, *, sections: list[Section] | None = None, addres
         "place_date": place_date(document),
         "type_label": document.type_label.upper(),
         "title_lines": lines(document.title),
+        "decider": issuers.decider(document.issuer, lines(document.issuer_name), document.collective)
+        if document.doc_type == DocType.QD
+        else "",
         "addressees": addressees,
         "body": [richtext.to_html(s.text) + _figure(s) for s in body],
         "authority_lines": [line.upper() for line in lines(document.authority_lines)],

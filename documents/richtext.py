@@ -68,16 +68,45 @@ def _prepare(text: str) -> str:
     return "\n".join(out)
 
 
+# "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:" alone and in bold: the enacting words of a
+# decision or resolution, printed centred (Nghị định 30, Phụ lục III).
+_ENACTING = re.compile(r"^[A-ZÀ-Ỹ]+(?: [A-ZÀ-Ỹ]+){0,2}:$")
+
+
+def enacting(block: Block) -> bool:
+    return (
+        block.kind == "p"
+        and bool(block.runs)
+        and all(r.bold for r in block.runs if r.text.strip())
+        and bool(_ENACTING.match(block.plain.strip()))
+    )
+
+
 # A document's number and symbol ("211/KH-UBND", "61/2018/NĐ-CP") never breaks across lines.
 _SYMBOL = re.compile(r"(?<![\w/])(\d+(?:/[\wĐđ]+(?:-[\wĐđ]+)*)+)(?![^<]*>)")
 
 
+def _tokens(text: str):
+    return _parser().parse(_prepare(text))
+
+
 def to_html(text: str) -> str:
-    html = _parser().render(_prepare(text))
+    tokens = _tokens(text)
+    # "+" marks the level under "-" ("+ UBND xã A: tham luận về …"): the
+    # printed list keeps the writer's mark, which Markdown would drop.
+    for token in tokens:
+        if token.type == "bullet_list_open" and token.markup == "+":
+            token.attrSet("class", "plus")
+    for i, token in enumerate(tokens):
+        if token.type == "paragraph_open" and i + 1 < len(tokens) and tokens[i + 1].type == "inline":
+            if enacting(Block("p", _runs(tokens[i + 1]))):
+                token.attrSet("class", "enacting")
+    html = _parser().renderer.render(tokens, _parser().options, {})
     html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"th": {"style"}, "td": {"style"}},
+        allowed_classes={"ul": {"plus"}, "p": {"enacting"}},
         filter_style_properties={"text-align"},
         link_rel=None,
     )
@@ -106,6 +135,7 @@ class Block:
     kind: str  # "p", "li" or "table"
     runs: list[Run] = field(default_factory=list)
     rows: list[tuple[bool, list[list[Run]]]] = field(default_factory=list)
+    mark: str = "-"  # a list item's printed mark: "-" or "+"
 
     @property
     def plain(self) -> str:
@@ -139,7 +169,8 @@ def to_blocks(text: str) -> list[Block]:
     row: list[list[Run]] | None = None
     header = False
     in_item = False
-    for token in _parser().parse(_prepare(text)):
+    mark = "-"
+    for token in _tokens(text):
         if token.type == "table_open":
             table = Block("table")
         elif token.type == "table_close":
@@ -153,6 +184,8 @@ def to_blocks(text: str) -> list[Block]:
             row = []
         elif token.type == "tr_close" and table is not None:
             table.rows.append((header, row))
+        elif token.type == "bullet_list_open":
+            mark = "+" if token.markup == "+" else "-"
         elif token.type == "list_item_open":
             in_item = True
         elif token.type == "list_item_close":
@@ -162,7 +195,7 @@ def to_blocks(text: str) -> list[Block]:
             if table is not None and row is not None:
                 row.append(runs)
             else:
-                blocks.append(Block("li" if in_item else "p", runs))
+                blocks.append(Block("li", runs, mark=mark) if in_item else Block("p", runs))
     return blocks
 
 

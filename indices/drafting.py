@@ -46,11 +46,26 @@ def decision_day(publication: Publication) -> dt.date:
     return published if published.year <= publication.year + 1 else dt.date(publication.year + 1, 1, 2)
 
 
-SUBJECT_WORDS = {
-    Framework.Subject.PROVINCE: "tỉnh",
-    Framework.Subject.DEPARTMENT: "các sở, ban, ngành",
-    Framework.Subject.COMMUNE: "Ủy ban nhân dân các xã, phường",
-}
+# Departments before districts before communes, as decisions list them.
+SUBJECT_ORDER = [
+    Framework.Subject.PROVINCE,
+    Framework.Subject.DEPARTMENT,
+    Framework.Subject.DISTRICT,
+    Framework.Subject.COMMUNE,
+]
+
+
+def subject_words(framework: Framework, province) -> str:
+    """Who a framework ranks, as the decision names them: 'các sở, ban,
+    ngành', or the committees of the tiers its year ranked ('Ủy ban nhân
+    dân các xã, phường, thị trấn' in 2024, '… các xã, phường' in 2026)."""
+    if framework.subject == Framework.Subject.PROVINCE:
+        return "tỉnh"
+    if framework.subject == Framework.Subject.DEPARTMENT:
+        return "các sở, ban, ngành"
+    kinds = selectors.covered_agencies(framework, province).values_list("kind", flat=True).distinct()
+    fallback = selectors.SUBJECT_KINDS[framework.subject]
+    return f"Ủy ban nhân dân các {issuers.tiers(kinds) or issuers.tiers(fallback)}"
 
 
 def _committee(province) -> Agency:
@@ -109,12 +124,12 @@ def ranking_table(framework: Framework, province) -> tuple[str, str]:
 
 def draft_decision(*, actor, publication: Publication) -> Document:
     province = publication.province
-    # Departments before communes, as decisions list them.
-    frameworks = sorted(publication.frameworks.all(), key=lambda f: list(SUBJECT_WORDS).index(f.subject))
+    frameworks = sorted(publication.frameworks.all(), key=lambda f: SUBJECT_ORDER.index(f.subject))
     if not frameworks:
         raise Refused(_("Chưa có bộ chỉ số nào được công bố."))
     year = publication.year
-    subjects = " và ".join(SUBJECT_WORDS[f.subject] for f in frameworks)
+    words = {f.pk: subject_words(f, province) for f in frameworks}
+    subjects = " và ".join(words[f.pk] for f in frameworks)
     title = (
         f"Về việc công bố kết quả Chỉ số cải cách hành chính năm {year} của {subjects} "
         f"trên địa bàn tỉnh {province.name}"
@@ -126,12 +141,15 @@ def draft_decision(*, actor, publication: Publication) -> Document:
     office = next(
         (a for a in Directory(province.pk, day).children.get(committee.pk, []) if "noi vu" in fold(a.name)), None
     )
-    basis.append(f"Theo đề nghị của Giám đốc {issuers.short_name(office) if office else 'Sở Nội vụ'}.")
+    office_name = issuers.short_name(office) if office else "Sở Nội vụ"
+    basis.append(f"Theo đề nghị của Giám đốc {office_name}.")
+    # The local committees of the decision's day: districts until 30/6/2025, communes after.
+    local = issuers.local_tiers(committee, Directory(province.pk, day)) or "xã, phường"
     counts = []
     for f in frameworks:
         spread = selectors.spread(f, province)
         counts.append(
-            f"{spread['count']} {SUBJECT_WORDS[f.subject].removeprefix('các ').removeprefix('Ủy ban nhân dân các ')}"
+            f"{spread['count']} {words[f.pk].removeprefix('các ').removeprefix('Ủy ban nhân dân các ')}"
             f" (điểm bình quân {vn_number(spread['mean'], 2)} điểm; cao nhất {vn_number(spread['highest'], 2)},"
             f" thấp nhất {vn_number(spread['lowest'], 2)} điểm)"
         )
@@ -142,14 +160,14 @@ def draft_decision(*, actor, publication: Publication) -> Document:
         f"chi tiết tại {'các Phụ lục' if many else 'Phụ lục'} kèm theo Quyết định này."
     )
     article_2 = (
-        "**Điều 2.** Căn cứ kết quả được công bố, thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các "
-        "xã, phường rà soát những tiêu chí, tiêu chí thành phần bị mất điểm, xác định rõ nguyên nhân, "
-        "trách nhiệm và xây dựng kế hoạch khắc phục; báo cáo kết quả về Ủy ban nhân dân tỉnh (qua Sở Nội vụ)."
+        f"**Điều 2.** Căn cứ kết quả được công bố, thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các "
+        f"{local} rà soát những tiêu chí, tiêu chí thành phần bị mất điểm, xác định rõ nguyên nhân, "
+        f"trách nhiệm và xây dựng kế hoạch khắc phục; báo cáo kết quả về Ủy ban nhân dân tỉnh (qua {office_name})."
     )
     article_3 = (
-        "**Điều 3.** Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
-        "Giám đốc Sở Nội vụ, thủ trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các xã, phường "
-        "và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."
+        f"**Điều 3.** Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
+        f"Giám đốc {office_name}, thủ trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các {local} "
+        f"và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./."
     )
     sections = [
         {"label": _("Căn cứ"), "text": "\n".join(f"*{line}*" for line in basis), "part": "body"},
@@ -166,7 +184,7 @@ def draft_decision(*, actor, publication: Publication) -> Document:
                 "label": _("Phụ lục %(n)s") % {"n": roman[i]} if many else _("Phụ lục"),
                 "part": "appendix",
                 "landscape": True,
-                "heading": f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA {SUBJECT_WORDS[f.subject].upper()}",
+                "heading": f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA {words[f.pk].upper()}",
                 "text": table,
                 "figure": chart,
             }
@@ -174,7 +192,7 @@ def draft_decision(*, actor, publication: Publication) -> Document:
     # The signature follows the signer the directory offers (a decision of
     # the committee: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
     recipients = issuers.recipients(committee, Directory(province.pk, day), focal=office).split("\n")
-    recipients.insert(-1, "Như Điều 3;")
+    recipients.insert(0, "Như Điều 3;")  # who executes it first, as decisions list them
     return documents.document_create(
         actor=actor,
         issuer=committee,

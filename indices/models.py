@@ -32,6 +32,7 @@ class Framework(models.Model):
     class Subject(models.TextChoices):
         PROVINCE = "province", _("Tỉnh, thành phố")
         DEPARTMENT = "department", _("Sở, ban, ngành")
+        DISTRICT = "district", _("Huyện, thị xã, thành phố (trước 01/7/2025)")
         COMMUNE = "commune", _("Xã, phường, đặc khu")
 
     class Unit(models.TextChoices):

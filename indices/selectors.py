@@ -34,6 +34,7 @@ TWO = Decimal("0.01")
 # communes' peers until 30/6/2025 and are ranked with them in their years.
 SUBJECT_KINDS = {
     Framework.Subject.DEPARTMENT: PROVINCIAL_BODY_KINDS,
+    Framework.Subject.DISTRICT: (AgencyKind.DISTRICT, AgencyKind.TOWN, AgencyKind.PROVINCIAL_CITY),
     Framework.Subject.COMMUNE: (*LOCAL_UNIT_KINDS, AgencyKind.TOWNSHIP),
     Framework.Subject.PROVINCE: (AgencyKind.PROVINCIAL_COMMITTEE,),
 }

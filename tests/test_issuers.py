@@ -230,4 +230,4 @@ def test_a_commune_of_2026_reports_to_the_province(units):
 
 def test_a_department_reports_to_the_provincial_committee(units):
     text = issuers.recipients(units["snv"], Directory(units["snv"].province_id, AFTER), to_act=["Các phòng thuộc Sở"])
-    assert text.split("\n") == ["UBND tỉnh (B/c);", "Các phòng thuộc Sở (T/h);", "Lưu: VT."]
+    assert text.split("\n") == ["UBND tỉnh (B/c);", "Lãnh đạo Sở;", "Các phòng thuộc Sở (T/h);", "Lưu: VT."]
