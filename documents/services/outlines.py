@@ -159,6 +159,9 @@ def outline_template_save(*, actor, document: Document, name: str) -> OutlineTem
     name = name.strip()
     if not name:
         raise Refused(_("Hãy đặt tên cho mẫu dàn ý."))
+    # The outline as stored now: the caller's copy may predate the save that
+    # came with this request.
+    document = Document.objects.get(pk=document.pk)
     if not document.outline:
         raise Refused(_("Văn bản này chưa có dàn ý để lưu làm mẫu."))
     with transaction.atomic():
