@@ -33,11 +33,18 @@ def _font(run, size=None, bold=None, italic=None):
     return run
 
 
-def _para(container, text="", *, size=14, bold=False, italic=False, align=CENTER, after=0):
+# The stylesheet's line height (document.css: line-height 1.25), as an exact
+# height: Word's "multiple" spacing depends on the font's own metrics and
+# would run the text longer than the PDF.
+LINE = 1.25
+
+
+def _para(container, text="", *, size=14, bold=False, italic=False, align=CENTER, after=0, line=LINE):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(after)
     paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(size * line)
     if text:
         _font(paragraph.add_run(text), size, bold, italic)
     return paragraph
@@ -66,6 +73,33 @@ def _no_borders(table):
         element.set(qn("w:val"), "nil")
         borders.append(element)
     properties.append(borders)
+    # No cell padding, as the stylesheet's (padding: 0): the default margins
+    # would wrap the national motto.
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), "0")
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties.append(margins)
+
+
+def _fixed_columns(table, *widths):
+    """Columns of these widths in every reader: Word reads the cells' widths,
+    LibreOffice the table's grid, so both are set (the motto then stays on
+    one line beside the issuer)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _unbreakable(table):
+    """Rows kept whole on one page: the signature with its Nơi nhận."""
+    for row in table.rows:
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
 
 
 def _page_number(section):
@@ -89,11 +123,22 @@ def _runs(paragraph, runs, size=14):
         _font(paragraph.add_run(run.text), size, run.bold or None, run.italic or None)
 
 
-def _blocks(container_doc, text: str, *, size=14, justify=True):
+def _column_widths(block, total_cm: float) -> list:
+    """Widths as the PDF's automatic table layout gives them: each column
+    after its longest word run, within bounds, the table across the page."""
+    columns = max(len(cells) for _, cells in block.rows)
+    longest = [4] * columns
+    for _, cells in block.rows:
+        for i, runs in enumerate(cells):
+            longest[i] = max(longest[i], min(40, len("".join(r.text for r in runs))))
+    return [Cm(total_cm * n / sum(longest)) for n in longest]
+
+
+def _blocks(container_doc, text: str, *, size=14, justify=True, width_cm=16.5):
     for block in richtext.to_blocks(text):
         if block.kind == "table":
-            columns = max(len(cells) for _, cells in block.rows)
-            table = container_doc.add_table(rows=0, cols=columns)
+            widths = _column_widths(block, width_cm)
+            table = container_doc.add_table(rows=0, cols=len(widths))
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             for header, cells in block.rows:
@@ -101,16 +146,21 @@ def _blocks(container_doc, text: str, *, size=14, justify=True):
                 for cell, runs in zip(row, cells, strict=False):
                     paragraph = cell.paragraphs[0]
                     paragraph.alignment = CENTER if header else WD_ALIGN_PARAGRAPH.LEFT
+                    paragraph.paragraph_format.line_spacing = Pt(13 * LINE)
                     _runs(paragraph, [richtext.Run(r.text, r.bold or header, r.italic) for r in runs], 13)
+            _fixed_columns(table, *widths)
             continue
         if richtext.enacting(block):
-            _runs(_para(container_doc, after=6), block.runs, size)
+            paragraph = _para(container_doc, after=6)
+            paragraph.paragraph_format.keep_with_next = True
+            _runs(paragraph, block.runs, size)
             continue
         paragraph = _para(
             container_doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY if justify else WD_ALIGN_PARAGRAPH.LEFT, after=6
         )
         paragraph.paragraph_format.first_line_indent = Cm(1)
-        paragraph.paragraph_format.line_spacing = 1.15
+        paragraph.paragraph_format.line_spacing = Pt(size * LINE)
+        paragraph.paragraph_format.keep_with_next = richtext.heading(block)
         if block.kind == "li":
             _font(paragraph.add_run(f"{block.mark} "), size)
         _runs(paragraph, block.runs, size)
@@ -123,6 +173,8 @@ def build(document: Document, *, addressee: str = "") -> bytes:
     normal = out.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(14)
+    normal.paragraph_format.line_spacing = Pt(14 * LINE)
+    normal.paragraph_format.space_after = Pt(0)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     page = out.sections[0]
     page.page_width, page.page_height = Mm(210), Mm(297)
@@ -132,8 +184,8 @@ def build(document: Document, *, addressee: str = "") -> bytes:
 
     head = out.add_table(rows=1, cols=2)
     _no_borders(head)
+    _fixed_columns(head, Cm(6.6), Cm(9.9))
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(6.6), Cm(9.9)
     left.paragraphs[0].alignment = CENTER
     if ctx["parent_issuer"]:
         _font(left.paragraphs[0].add_run(ctx["parent_issuer"].upper()), 13)
@@ -152,10 +204,11 @@ def build(document: Document, *, addressee: str = "") -> bytes:
     _font(right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 13, True)
     _para(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
     _rule(right, 2.2)
-    _para(right, ctx["place_date"].replace("\u00a0", " "), size=14, italic=True)
+    place_date = _para(right, ctx["place_date"].replace("\u00a0", " "), size=14, italic=True)
+    place_date.paragraph_format.space_before = Pt(10)  # .doc-place-date
 
     if not ctx["is_letter"]:
-        _para(out, "", size=8)
+        _para(out, "", size=16)  # .doc-type's 20pt above
         _para(out, ctx["type_label"], size=14, bold=True)
         for line in ctx["title_lines"]:
             _para(out, line, size=14, bold=True)
@@ -179,20 +232,22 @@ def build(document: Document, *, addressee: str = "") -> bytes:
 
     foot = out.add_table(rows=1, cols=2)
     _no_borders(foot)
+    _fixed_columns(foot, Cm(8.25), Cm(8.25))
+    _unbreakable(foot)
     recipients, signature = foot.rows[0].cells
     recipients.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
     if ctx["recipients"]:
         _font(recipients.paragraphs[0].add_run("Nơi nhận:"), 12, True, True)
         for line in lines(document.recipients):
-            paragraph = _para(recipients, "- ", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+            paragraph = _para(recipients, "- ", size=11, align=WD_ALIGN_PARAGRAPH.LEFT, line=1.15)
             _runs(paragraph, richtext.inline_runs(line.lstrip("-").strip()), 11)
     signature.paragraphs[0].alignment = CENTER
     signature_lines = ctx["authority_lines"] + ([ctx["signer_title"]] if ctx["signer_title"] else [])
     for index, line in enumerate(signature_lines):
         paragraph = signature.paragraphs[0] if index == 0 else _para(signature)
         _font(paragraph.add_run(line), 14, True)
-    for _ in range(4):
-        _para(signature)
+    space = _para(signature)
+    space.paragraph_format.line_spacing = Mm(28)  # .doc-sign-space
     _para(signature, ctx["signer_name"], size=14, bold=True)
 
     for appendix, section in zip(
@@ -207,7 +262,7 @@ def build(document: Document, *, addressee: str = "") -> bytes:
             _para(out, appendix["heading"], size=14, bold=True)
         _para(out, ctx["appendix_reference"].replace("\u00a0", " "), size=14, italic=True)
         _rule(out, 6.0)
-        _blocks(out, section.text, size=13)
+        _blocks(out, section.text, size=13, width_cm=25.7 if appendix["landscape"] else 16.5)
 
     buffer = io.BytesIO()
     out.save(buffer)

@@ -82,6 +82,21 @@ def enacting(block: Block) -> bool:
     )
 
 
+# A section's own heading: "I. MỤC ĐÍCH, YÊU CẦU", "2. Thành phần", "a) Đại
+# biểu cấp tỉnh:" — numbered, short, not a sentence; or a line all in bold.
+_HEADING = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s\S")
+
+
+def heading(block: Block) -> bool:
+    """A line that must stay with what follows it (never alone at a page foot)."""
+    if block.kind != "p" or not block.runs:
+        return False
+    text = block.plain.strip()
+    if not text or len(text) > 160 or text.endswith((".", ";", "./.")):
+        return False
+    return all(r.bold for r in block.runs if r.text.strip()) or bool(_HEADING.match(text))
+
+
 # A document's number and symbol ("211/KH-UBND", "61/2018/NĐ-CP") never breaks across lines.
 _SYMBOL = re.compile(r"(?<![\w/])(\d+(?:/[\wĐđ]+(?:-[\wĐđ]+)*)+)(?![^<]*>)")
 
@@ -99,14 +114,17 @@ def to_html(text: str) -> str:
             token.attrSet("class", "plus")
     for i, token in enumerate(tokens):
         if token.type == "paragraph_open" and i + 1 < len(tokens) and tokens[i + 1].type == "inline":
-            if enacting(Block("p", _runs(tokens[i + 1]))):
+            block = Block("p", _runs(tokens[i + 1]))
+            if enacting(block):
                 token.attrSet("class", "enacting")
+            elif heading(block):
+                token.attrSet("class", "heading")
     html = _parser().renderer.render(tokens, _parser().options, {})
     html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"th": {"style"}, "td": {"style"}},
-        allowed_classes={"ul": {"plus"}, "p": {"enacting"}},
+        allowed_classes={"ul": {"plus"}, "p": {"enacting", "heading"}},
         filter_style_properties={"text-align"},
         link_rel=None,
     )
