@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
 from agencies.selectors import Directory
+from core.exceptions import Refused
 from core.formatting import vn_number
+from core.text import clip
 from documents import issuers, sources
 from documents import services as documents
 from documents.models import DocType
@@ -108,6 +110,10 @@ def draft_conference_plan(*, actor, conference: Conference):
 
 def draft_announcement(*, actor, conference: Conference):
     """The Thông báo that fixes the time and place a plan left open."""
+    if conference.time_tba or conference.venue_tba:
+        raise Refused(
+            _("Thời gian, địa điểm vẫn đang ghi “thông báo sau”: hãy chốt (sửa hội nghị) rồi soạn thông báo.")
+        )
     return documents.draft_from_outline(
         actor=actor,
         issuer=conference.issuing_authority,
@@ -279,7 +285,7 @@ def conference_checks(conference: Conference) -> list[str]:
     for line, agencies in selectors.line_expansions(conference):
         if line.target in (InviteeLine.Target.GROUP, InviteeLine.Target.AWARDEES) and not agencies:
             problems.append(
-                _("Dòng thành phần “%(text)s” không ứng với đơn vị nào trong danh bạ.") % {"text": line.text[:80]}
+                _("Dòng thành phần “%(text)s” không ứng với đơn vị nào trong danh bạ.") % {"text": clip(line.text, 80)}
             )
     return problems
 

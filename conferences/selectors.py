@@ -16,6 +16,7 @@ from agencies.models import Agency
 from agencies.selectors import Directory, area_root, scope_to_province
 from core.formatting import vn_date
 from core.lookups import search_q
+from core.text import clip
 
 from .models import (
     Conference,
@@ -165,7 +166,7 @@ def invitee_warnings(conference: Conference, expansions) -> list[str]:
             if agency.pk in seen and seen[agency.pk] is not line:
                 warnings.append(
                     _("“%(agency)s” có ở cả hai dòng “%(first)s” và “%(second)s”.")
-                    % {"agency": agency.name, "first": seen[agency.pk].text[:60], "second": line.text[:60]}
+                    % {"agency": agency.name, "first": clip(seen[agency.pk].text), "second": clip(line.text)}
                 )
             seen.setdefault(agency.pk, line)
         if line.group_under_id and issuer_area is not None:
@@ -174,7 +175,7 @@ def invitee_warnings(conference: Conference, expansions) -> list[str]:
                 warnings.append(
                     _("Dòng “%(line)s” lấy đơn vị thuộc %(under)s, ngoài địa bàn của %(issuer)s.")
                     % {
-                        "line": line.text[:60],
+                        "line": clip(line.text),
                         "under": line.group_under.name,
                         "issuer": conference.issuing_authority.name,
                     }

@@ -191,9 +191,18 @@ def run_checks(document, sections=None) -> list[str]:
     facts = facts_for(document)
     bold = [span for s in sections for span in richtext.bold_spans(s.text)]
     problems += check_weekdays(text)
-    if document.doc_type == "GM" and facts.event_date and facts.event_date < timezone.localdate():
+    if document.doc_type in ("GM", "TB") and facts.event_date and facts.event_date < timezone.localdate():
         problems.append(
-            _("Ngày diễn ra (%(event)s) đã qua: không thể ban hành giấy mời.") % {"event": vn_date(facts.event_date)}
+            _("Ngày diễn ra (%(event)s) đã qua: không thể ban hành %(kind)s.")
+            % {"event": vn_date(facts.event_date), "kind": document.get_doc_type_display().lower()}
+        )
+    if document.doc_type in ("GM", "TB") and "thông báo sau" in text.lower():
+        # A plan may leave them open; the papers that call people to come may not.
+        problems.append(
+            _(
+                "Văn bản còn ghi “thông báo sau”: hãy chốt thời gian, địa điểm của hội nghị rồi bấm “Soạn lại từ "
+                "dữ liệu”."
+            )
         )
     problems += check_deadlines(bold, facts)
     problems += check_years(text, facts)

@@ -78,6 +78,10 @@ class SectionForm(ScopedModelForm):
             "text": forms.Textarea(attrs={"rows": 8, "class": "doc-editor font-monospace-sm", "spellcheck": "false"})
         }
 
+    def clean_text(self):
+        # A browser sends "\r\n": stored as drafted, an untouched section stays the portal's.
+        return self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+
 
 SectionFormSet = forms.inlineformset_factory(
     Document, Section, form=SectionForm, extra=0, can_delete=True, can_order=False

@@ -216,6 +216,16 @@ def _title(position: str, unit: Agency | None = None) -> str:
     return _upper(text)
 
 
+def _joined(title: str, unit: str) -> str:
+    """A title and its unit, the words they share said once: "TRƯỞNG PHÒNG"
+    and "PHÒNG NỘI VỤ" give "TRƯỞNG PHÒNG NỘI VỤ"."""
+    head, tail = title.split(), unit.split()
+    for size in range(min(len(head), len(tail)), 0, -1):
+        if head[-size:] == tail[:size]:
+            return " ".join(head + tail[size:])
+    return f"{title} {unit}"
+
+
 @dataclass(frozen=True)
 class Signature:
     authority_lines: str
@@ -277,7 +287,7 @@ def signature(issuer: Agency, person: Person | None, signing: str, collective: b
         lines.append(f"TUQ. {rule.head}")
         title = _title(position, unit) if position else ""
         if unit is not None and title and fold(unit.name) not in fold(position):
-            title = f"{title} {_upper(_without_area(unit.name, _area_of(unit)))}"
+            title = _joined(title, _upper(_without_area(unit.name, _area_of(unit))))
     return Signature("\n".join(lines), title, person.full_name if person else "")
 
 

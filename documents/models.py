@@ -220,6 +220,12 @@ class NumberCounter(models.Model):
         return f"{self.issuer_id}/{self.year}: {self.last}"
 
 
+def same_text(text: str) -> str:
+    """Text as compared for hand edits: Unix line endings, no trailing spaces."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
 class Section(models.Model):
     class Part(models.TextChoices):
         BODY = "body", _("Nội dung")
@@ -249,6 +255,12 @@ class Section(models.Model):
 
     def __str__(self):
         return self.label or self.heading or f"#{self.order}"
+
+    @property
+    def edited_by_hand(self) -> bool:
+        """Its text differs from what the portal drafted, beyond the line
+        endings and trailing spaces a browser's text box changes."""
+        return same_text(self.text) != same_text(self.generated)
 
 
 class RenderStatus(models.TextChoices):

@@ -21,7 +21,11 @@ def _kept_message(request, kept: list[str]) -> None:
     if kept:
         messages.info(
             request,
-            _("Giữ nguyên các mục đã sửa tay (không soạn lại): %(names)s.") % {"names": ", ".join(kept)},
+            _(
+                "Giữ nguyên các mục đã sửa tay (không soạn lại): %(names)s. Muốn soạn lại mục nào từ dữ liệu, "
+                "hãy xóa mục đó ở trang soạn rồi bấm “Soạn lại từ dữ liệu”."
+            )
+            % {"names": "; ".join(f"“{name}”" for name in kept)},
         )
 
 

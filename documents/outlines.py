@@ -36,7 +36,7 @@ STYLES = [
 ]
 STYLE_VALUES = {value for value, _label in STYLES}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
-LETTERS = "abcdefghiklmnopqrstuvxy"  # the Vietnamese alphabet's order, as offices letter items
+LETTERS = "abcdđeghiklmnopqrstuvxy"  # points as laws and offices letter them: a) … d) đ) e) g), no f
 BODY, APPENDIX = "body", "appendix"
 NUMBERED = ("I", "1", "1.1", "a", "1)")
 MAX_DEPTH = 3

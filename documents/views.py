@@ -185,8 +185,9 @@ class DocumentEditView(DocumentMixin, View):
         if not outcome.ok:
             return self._render(form, formset)
         # Choosing a signer stays on the page, which now shows the lines it filled.
-        stay = "continue" in request.POST or set(form.changed_data) & set(DocumentForm.SIGNER_FIELDS)
-        return redirect("documents:edit" if stay else "documents:detail", pk=pk)
+        if set(form.changed_data) & set(DocumentForm.SIGNER_FIELDS):
+            return redirect(reverse("documents:edit", args=[pk]) + "#nguoi-ky")  # back where the choice was made
+        return redirect("documents:edit" if "continue" in request.POST else "documents:detail", pk=pk)
 
 
 class PreviewView(DocumentMixin, View):

@@ -79,3 +79,18 @@ def test_fixing_them_after_the_plan_is_issued_drafts_the_announcement_once(open_
     conference_save(actor=organiser, conference=open_conference)
     assert announcements(open_conference).count() == 1
     assert not invite_problems(open_conference, line_expansions(open_conference))
+
+
+def test_no_announcement_nor_invitation_goes_out_while_they_are_open(open_conference, organiser):
+    from conferences.drafting import draft_announcement, draft_invitation
+    from core.exceptions import Refused
+    from documents.checks import run_checks
+    from documents.services import document_redraft
+
+    with pytest.raises(Refused, match="thông báo sau"):
+        draft_announcement(actor=organiser, conference=open_conference)
+    invitation = draft_invitation(actor=organiser, conference=open_conference)
+    assert any("còn ghi “thông báo sau”" in p for p in run_checks(invitation))
+    fix(open_conference, organiser)
+    document_redraft(actor=organiser, document=invitation)
+    assert not [p for p in run_checks(invitation) if "thông báo sau" in p]

@@ -432,3 +432,11 @@ def sections(*texts: str, part: str = "body") -> list[Section]:
 def test_run_checks_lists_every_problem_that_blocks_issue(changes, parts, expected):
     document = Document(**(GOOD | changes))
     assert checks.run_checks(document, parts) == expected
+
+
+def test_quoted_lines_are_shortened_at_a_word():
+    from core.text import clip
+
+    line = "Thành viên Hội đồng thẩm định Chỉ số CCHC huyện, Tổ giúp việc Hội đồng"
+    assert clip(line) == "Thành viên Hội đồng thẩm định Chỉ số CCHC huyện, Tổ giúp…"
+    assert clip("Sở Nội vụ") == "Sở Nội vụ"

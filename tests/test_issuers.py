@@ -148,6 +148,13 @@ def test_a_director_signs_by_authorisation(units):
         "GIÁM ĐỐC SỞ NỘI VỤ",
         "Nguyễn Văn A",
     ]
+    # The words a title shares with its unit are said once.
+    assert sign(units["bx"], "Trưởng phòng", agency=units["pnv"], signing=Signing.AUTHORISED)[1] == (
+        "TRƯỞNG PHÒNG NỘI VỤ"
+    )
+    assert sign(units["bx"], "Chánh Văn phòng", agency=units["vp-bx"], signing=Signing.AUTHORISED)[1] == (
+        "CHÁNH VĂN PHÒNG HĐND VÀ UBND"
+    )
 
 
 def test_bodies_sign_for_their_collective(units):

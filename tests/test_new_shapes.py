@@ -113,7 +113,7 @@ def draft(client, conference, kind) -> Document:
     return Document.objects.get(pk=int(re.search(r"/van-ban/(\d+)/", response.url)[1]))
 
 
-def edit(client, document, **changes):
+def edit(client, document, line_end="\n", **changes):
     """The document page saved with some header fields changed, the rest as the page shows them."""
     form = DocumentForm(instance=document)
     data = {}
@@ -132,7 +132,7 @@ def edit(client, document, **changes):
     data["sections-INITIAL_FORMS"] = len(sections.forms)
     for i, sub in enumerate(sections.forms):
         for name in ("id", "part", "label", "heading", "text"):
-            data[f"sections-{i}-{name}"] = sub[name].value() or ""
+            data[f"sections-{i}-{name}"] = str(sub[name].value() or "").replace("\n", line_end)
         if sub["landscape"].value():
             data[f"sections-{i}-landscape"] = "on"
     ok(client.post(f"/van-ban/{document.pk}/soan/", data))

@@ -95,6 +95,9 @@ def test_roman_arabic_letters_and_parenthesised_numbers_and_placeholders():
         "**I. NHIỆM VỤ NĂM 2025**\n1) Thủ trưởng cơ quan\nx\n2) Sở Nội vụ\ny",
         "**II. KẾT**\nz",
     ]
+    six = [{"title": f"Điểm {n}", "style": "a", "text": "."} for n in range(1, 7)]
+    labels = [row.split(")")[0] for row in printed(six, PIECES, {})]
+    assert labels == ["a", "b", "c", "d", "đ", "e"]  # as laws letter their points: no "f"
 
 
 def test_typed_items_keep_their_punctuation_and_capitals(lang_son, organiser):
@@ -129,6 +132,18 @@ def test_redrafting_follows_new_data_and_keeps_the_hands_edits(plan, organiser):
     assert "Sở Tài chính: Bảo đảm kinh phí." in plan.sections.get(label="TỔ CHỨC THỰC HIỆN").text
     assert plan.sections.get(label="Kết").text == "Đoạn kết do văn phòng viết lại./."
     assert AuditEntry.objects.filter(action="document.redraft", object_id=str(plan.pk)).count() == 1
+
+
+def test_saving_the_page_untouched_marks_no_section_as_edited_by_hand(plan, organiser):
+    from .test_new_shapes import edit
+
+    client = client_for(organiser)
+    section = plan.sections.get(label="MỤC ĐÍCH, YÊU CẦU")
+    assert "\n" in section.text
+    edit(client, plan, line_end="\r\n")  # as a browser's text box sends every line
+    section.refresh_from_db()
+    assert "\r" not in section.text and not section.edited_by_hand
+    assert services.document_redraft(actor=organiser, document=plan) == []
 
 
 def test_an_outline_is_reordered_merged_renamed_and_dropped_then_kept_as_the_offices_template(plan, organiser):

@@ -12,6 +12,7 @@ from .conferences import (
     conference_plan,
     conference_save,
     invitations_freeze,
+    invite_problems,
 )
 from .drafts import owner_draft
 from .duties import duty_lead_agencies, duty_report, duty_sync_assignments
@@ -27,6 +28,7 @@ __all__ = [
     "conference_part_save",
     "conference_plan",
     "conference_save",
+    "invite_problems",
     "delegate_check_in",
     "duty_lead_agencies",
     "duty_report",

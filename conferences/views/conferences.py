@@ -132,12 +132,13 @@ class ConferenceDetailView(ConferenceMixin, TemplateView):
         user = self.request.user
         organiser = user.has_perm("conferences.organise", conference)
         lines = selectors.invitee_lines_with_agencies(conference)
+        actions = CONFERENCE.allowed(conference, user)
         return super().get_context_data(
             conference=conference,
             can_edit=organiser and conference.is_open,
             can_organise=organiser,
             can_draft=organiser,
-            actions=CONFERENCE.allowed(conference, user),
+            actions=actions,
             basis=conference.basis_documents.all(),
             content=conference.content_items.all(),
             programme=conference.programme_items.select_related("agency"),
@@ -147,12 +148,20 @@ class ConferenceDetailView(ConferenceMixin, TemplateView):
             awards=conference.awards.select_related("agency"),
             changes=conference.invitee_changes.select_related("actor"),
             deadline_problems=selectors.deadline_problems(conference),
+            # What keeps the invitations back, said before anyone presses the button.
+            invite_blockers=services.invite_problems(conference, lines)
+            if any(t.name == "invite" for t in actions)
+            else [],
             documents=documents_for_source(conference),
             drafts=[
                 ("giay-moi", gettext_lazy("Soạn giấy mời")),
                 ("ke-hoach", gettext_lazy("Soạn kế hoạch tổ chức")),
                 ("bao-cao-phan-tich", gettext_lazy("Soạn báo cáo phân tích chỉ số")),
-                ("thong-bao", gettext_lazy("Soạn thông báo thời gian, địa điểm")),
+                *(
+                    []
+                    if conference.time_tba or conference.venue_tba
+                    else [("thong-bao", gettext_lazy("Soạn thông báo thời gian, địa điểm"))]
+                ),
             ],
             status_steps=status_steps(conference),
             panels=extensions.panels("detail", conference=conference, user=user),

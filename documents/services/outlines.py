@@ -60,7 +60,7 @@ def _redraft(document: Document) -> list[str]:
     ordered: list[Section] = []
     for row in rows:
         section = by_node.pop(row["node"], None)
-        if section is not None and section.text != section.generated:
+        if section is not None and section.edited_by_hand:
             kept.append(section.label or section.heading)
         elif section is not None:
             for name, value in row.items():
@@ -69,7 +69,7 @@ def _redraft(document: Document) -> list[str]:
             section = Section(document=document, **row)
         ordered.append(section)
     for section in by_node.values():
-        if section.text != section.generated:
+        if section.edited_by_hand:
             kept.append(section.label or section.heading)
             ordered.append(section)  # its node prints nothing now; the hand's text stays, last
         else:
