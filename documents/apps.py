@@ -25,5 +25,6 @@ class DocumentsConfig(AppConfig):
                 "document.redraft": _("Soạn lại văn bản từ dữ liệu"),
                 "document.outline": _("Sửa dàn ý văn bản"),
                 "outline.template": _("Lưu mẫu dàn ý"),
+                "outline.template_delete": _("Xóa mẫu dàn ý"),
             }
         )

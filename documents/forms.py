@@ -242,6 +242,9 @@ class TemplateChoiceForm(forms.Form):
 
     def __init__(self, *args, document: Document, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = OutlineTemplate.objects.filter(
-            issuer=document.issuer, purpose=document.purpose
-        )
+        templates = OutlineTemplate.objects.filter(issuer=document.issuer, purpose=document.purpose)
+        self.fields["template"].queryset = templates
+        # The one new drafts start from is shown, not an empty choice.
+        self.fields["template"].initial = templates.order_by("-updated_at", "-pk").first()
+        self.fields["template"].empty_label = None
+        self.fields["template"].help_text = _("Văn bản mới của cơ quan bắt đầu từ mẫu lưu gần nhất (hiện đang chọn).")

@@ -100,13 +100,24 @@ class TemplateApplyView(DocumentMixin, View):
         if not form.is_valid():
             messages.error(request, _("Hãy chọn một mẫu dàn ý."))
             return redirect("documents:outline", pk=pk)
+        template = form.cleaned_data["template"]
+        if "delete" in request.POST:
+            call_service(
+                request,
+                services.outline_template_delete,
+                actor=request.user,
+                document=self.object,
+                template=template,
+                done=_("Đã xóa mẫu dàn ý “%(name)s”. Dàn ý của văn bản này giữ nguyên.") % {"name": template.name},
+            )
+            return redirect("documents:outline", pk=pk)
         outcome = call_service(
             request,
             services.outline_template_apply,
             actor=request.user,
             document=self.object,
-            template=form.cleaned_data["template"],
-            done=_("Đã áp dụng mẫu dàn ý “%(name)s”.") % {"name": form.cleaned_data["template"].name},
+            template=template,
+            done=_("Đã áp dụng mẫu dàn ý “%(name)s”.") % {"name": template.name},
         )
         if outcome.ok:
             _kept_message(request, outcome.value)

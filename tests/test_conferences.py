@@ -735,3 +735,17 @@ def test_refused_check_in_says_why_and_never_leaves_the_site(client, attending, 
     assert texts == ["Đại biểu không thuộc đơn vị đã xác nhận tham dự."]
     delegate.refresh_from_db()
     assert delegate.checked_in_at is None
+
+
+def test_typed_text_shows_on_the_pages_as_it_prints(lang_son, organiser):
+    from django.urls import reverse
+
+    from .conftest import client_for
+    from .factories import ImprovementPlanFactory
+
+    plan = ImprovementPlanFactory(
+        province=lang_son, measures="**Trọng tâm:** cải cách thủ tục\n- *Rà soát* quy trình\n<script>x</script>"
+    )
+    page = client_for(organiser).get(reverse("conferences:plan-detail", args=[plan.pk])).content.decode()
+    assert "<strong>Trọng tâm:</strong>" in page and "<em>Rà soát</em>" in page
+    assert "**" not in page and "<script>x" not in page

@@ -212,3 +212,21 @@ def test_the_outline_page_saves_a_template_and_another_issuer_cannot_use_it(plan
     other_plan.save()
     with pytest.raises(Refused):
         services.outline_template_apply(actor=organiser, document=other_plan, template=template)
+
+
+def test_the_template_in_use_shows_and_can_be_deleted(plan, organiser):
+    client = client_for(organiser)
+    older = services.outline_template_save(actor=organiser, document=plan, name="Mẫu cũ")
+    newer = services.outline_template_save(actor=organiser, document=plan, name="Mẫu mới")
+    page = client.get(f"/van-ban/{plan.pk}/dan-y/").content.decode()
+    assert f'<option value="{newer.pk}" selected>' in page and "---------" not in page
+    response = client.post(f"/van-ban/{plan.pk}/dan-y/dung-mau/", {"template": newer.pk, "delete": "1"})
+    assert response.status_code == 302
+    assert list(OutlineTemplate.objects.values_list("name", flat=True)) == ["Mẫu cũ"]
+    assert AuditEntry.objects.filter(action="outline.template_delete", object_id=str(newer.pk)).exists()
+    # Only from a document of the same issuer and kind.
+    other = drafting.draft_conference_plan(actor=organiser, conference=ConferenceFactory(province=plan.province))
+    other.issuer = other.source.focal_agency
+    other.save()
+    with pytest.raises(Refused):
+        services.outline_template_delete(actor=organiser, document=other, template=older)

@@ -23,6 +23,7 @@ from .outlines import (
     outline_for,
     outline_save,
     outline_template_apply,
+    outline_template_delete,
     outline_template_save,
 )
 from .register import document_register, issuer_refusal, signed_pdf
@@ -49,6 +50,7 @@ __all__ = [
     "outline_for",
     "outline_save",
     "outline_template_apply",
+    "outline_template_delete",
     "outline_template_save",
     "replacement_create",
     "request_batch",

@@ -184,6 +184,23 @@ def outline_template_save(*, actor, document: Document, name: str) -> OutlineTem
     return template
 
 
+def outline_template_delete(*, actor, document: Document, template: OutlineTemplate) -> None:
+    """Remove one of the issuer's templates (chosen from one of its documents):
+    new drafts then start from the next latest, or the portal's default."""
+    require(actor, "documents.organise", document, DENIED)
+    if template.issuer_id != document.issuer_id or template.purpose != document.purpose:
+        raise Refused(_("Mẫu dàn ý này dành cho cơ quan hoặc loại văn bản khác."))
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="outline.template_delete",
+            target=template,
+            before={"name": template.name, "nodes": len(template.nodes), "issuer": str(template.issuer)},
+            after={},
+        )
+        template.delete()
+
+
 def outline_template_apply(*, actor, document: Document, template: OutlineTemplate) -> list[str]:
     if template.issuer_id != document.issuer_id or template.purpose != document.purpose:
         raise Refused(_("Mẫu dàn ý này dành cho cơ quan hoặc loại văn bản khác."))

@@ -53,6 +53,14 @@
         if (!window.confirm(form.dataset.confirm)) event.preventDefault();
       });
     });
+    // One button of a form that asks first (the form's other buttons do not).
+    root.querySelectorAll("button.js-confirm-button").forEach(function (button) {
+      if (button.dataset.boundConfirm || button.closest(".js-score-form")) return;
+      button.dataset.boundConfirm = "1";
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+      });
+    });
   }
 
   // Formsets: "Thêm dòng" copies the empty form from its <template>, with
