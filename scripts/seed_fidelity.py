@@ -31,6 +31,15 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("*", "").split())
 
 
+def page_text(page) -> str:
+    """A page's text without the page number printed above it (pages 2 on),
+    which would otherwise land inside a paragraph running over the break."""
+    lines = (page.extract_text() or "").splitlines()
+    if lines and lines[0].strip().isdigit():
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
 def main():
     for seed, purpose in PURPOSES.items():
         path = next(SEEDS.glob(f"{seed}_*.txt"))
@@ -40,7 +49,7 @@ def main():
             document = Document.objects.filter(purpose=purpose).order_by("pk").first()
             pdf = rendering.write_pdf(rendering.print_html(document))
         with pdfplumber.open(io.BytesIO(pdf)) as handle:
-            text = flat(" ".join(page.extract_text() or "" for page in handle.pages))
+            text = flat(" ".join(page_text(page) for page in handle.pages))
         found = [line for line in lines if line in text]
         print(f"seed_{seed}: {len(found)}/{len(lines)} lines ({100 * len(found) / len(lines):.1f}%)")
         if "-v" in sys.argv:

@@ -41,7 +41,9 @@ def flat(text: str) -> str:
 def pdf_text(document: Document) -> str:
     data = rendering.write_pdf(rendering.print_html(document))
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return flat(" ".join(page.extract_text() or "" for page in pdf.pages))
+        pages = [(page.extract_text() or "").splitlines() for page in pdf.pages]
+    # The page number above pages 2 on is not part of the text it interrupts.
+    return flat(" ".join(" ".join(lines[1:] if lines and lines[0].isdigit() else lines) for lines in pages))
 
 
 def docx_text(document: Document) -> str:
