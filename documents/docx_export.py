@@ -230,6 +230,11 @@ def build(document: Document, *, addressee: str = "") -> bytes:
         if section.part == Section.Part.BODY:
             _blocks(out, section.text)
 
+    if out.paragraphs:
+        # The text's last lines go over with the signature (document.css:
+        # .doc-body > :last-child), never a signature alone on a page.
+        out.paragraphs[-1].paragraph_format.keep_with_next = True
+        out.paragraphs[-1].paragraph_format.keep_together = True
     foot = out.add_table(rows=1, cols=2)
     _no_borders(foot)
     _fixed_columns(foot, Cm(8.25), Cm(8.25))
