@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
-from agencies.selectors import Directory
+from agencies.selectors import Directory, area_root
 from core.exceptions import Refused
 from core.formatting import vn_number
 from core.text import clip
@@ -22,7 +22,9 @@ from documents import services as documents
 from documents.models import DocType
 from indices import analysis as index_analysis
 from indices import charts as index_charts
+from indices import drafting as index_drafting
 from indices import selectors as index_results
+from indices.models import Assessment
 
 from . import extensions, pieces, selectors
 from .models import Conference, Duty, ImprovementPlan, InviteeLine, InviteeRole
@@ -143,22 +145,115 @@ def _analysis_year(conference: Conference) -> int:
     return max(years) if years else (conference.date or timezone.localdate()).year - 1
 
 
+def _local_analysis(conference: Conference, root: Agency, year: int) -> tuple[str, list[dict]]:
+    """A district's or commune's report: its own result in the province's
+    ranking of its tier, with the criteria where it lost most, then the
+    results of the units under it. Every figure from the indices app."""
+    province = conference.province
+    focal = issuers.short_name(conference.focal_agency, within=root)
+    area = issuers.committee_area(root)
+    directory = Directory(province.pk, index_results.year_end(year))
+    under = [a for a in directory.under(root) if a.pk != root.pk]
+    sections = [
+        {
+            "label": _("Mở đầu"),
+            "text": f"Thực hiện {_lower_first(conference.title.strip())}, {focal} báo cáo phân tích kết quả Chỉ số cải "
+            f"cách hành chính năm {year} của {area} như sau:",
+        }
+    ]
+    own = [f"**I. KẾT QUẢ CỦA {area.upper()}**"]
+    for framework in index_results.agency_frameworks(year):
+        rows = list(index_results.ranking(framework, province))
+        row = next((r for r in rows if r.agency_id == root.pk), None)
+        if row is None:
+            continue
+        peers = index_drafting.subject_words(framework, province).removeprefix("Ủy ban nhân dân ")
+        own.append(
+            f"Theo kết quả UBND tỉnh công bố, năm {year} {root.name} đạt {vn_number(row.score, 2)}/"
+            f"{vn_number(framework.maximum, 2)} điểm, xếp thứ {row.rank}/{len(rows)} {peers.removeprefix('các ')} "
+            f"của tỉnh."
+        )
+        lost = index_results.losses([row.pk], limit=5).get(row.pk, [])
+        if lost:
+            own.append("Các tiêu chí mất nhiều điểm nhất:")
+            own += [f"- {loss.code} {loss.name}: mất {vn_number(loss.lost, 2)} điểm;" for loss in lost]
+            own[-1] = own[-1].rstrip(";") + "."
+    if len(own) == 1:
+        own.append(f"Chưa có kết quả năm {year} của {root.name} trên cổng.")
+    sections.append({"label": _("Kết quả của địa phương"), "text": "\n".join(own)})
+    number = 1
+    for framework in index_results.agency_frameworks(year):
+        scored = Assessment.objects.filter(agency__in=under)
+        rows = list(index_results.ranking(framework, province, assessments=scored))
+        if not rows:
+            continue
+        number += 1
+        spread = index_results.spread(framework, province, assessments=scored)
+        tiers = issuers.tiers(r.agency.kind for r in rows)
+        text = [
+            f"**{ROMAN[number - 1]}. KẾT QUẢ CỦA CÁC {tiers.upper()}**",
+            f"{spread['count']} đơn vị được đánh giá; điểm bình quân {vn_number(spread['mean'], 2)}, cao nhất "
+            f"{vn_number(spread['highest'], 2)} ({rows[0].agency.name}), thấp nhất {vn_number(spread['lowest'], 2)} "
+            f"({rows[-1].agency.name}).",
+        ]
+        chart = index_charts.ranking_bars(
+            [index_charts.Bar(index_analysis.short(r.agency.name), r.score) for r in rows[: index_analysis.CHART_ROWS]],
+            maximum=framework.maximum,
+            mean=spread["mean"],
+            title=framework.name,
+            width=600,
+        )
+        sections.append({"label": framework.get_subject_display(), "text": "\n".join(text), "figure": chart})
+    sections.append(
+        {
+            "label": _("Đề xuất"),
+            "text": "\n".join(
+                [
+                    f"**{ROMAN[number]}. ĐỀ XUẤT**",
+                    "- Các cơ quan, đơn vị chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời "
+                    "hạn;",
+                    "- Các đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội nghị./.",
+                ]
+            ),
+        }
+    )
+    return f"Phân tích kết quả Chỉ số cải cách hành chính năm {year} của {area}", sections
+
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+
+
 def draft_analysis_report(*, actor, conference: Conference):
-    """The report a conference analyses: the province's national results with
-    the summary sentence, its results by field and criterion with who answers
-    for each lost point, and the departments' and communes' results, each with
-    its chart. Every figure comes from the indices app's data."""
+    """The report a conference analyses. Of a province: its national results
+    with the summary sentence, its results by field and criterion with who
+    answers for each lost point, and the departments' and communes' results,
+    each with its chart. Of a district or commune: its own place in the
+    province's ranking and its units' results (_local_analysis). Every figure
+    comes from the indices app's data."""
     province, year = conference.province, _analysis_year(conference)
+    root = area_root(conference.issuing_authority)
+    if root is not None:
+        title, sections = _local_analysis(conference, root, year)
+        return documents.document_create(
+            actor=actor,
+            issuer=conference.issuing_authority,
+            doc_type=DocType.BC,
+            source=conference,
+            purpose="analysis",
+            title=title,
+            recipients="Như trên;\nLưu: VT.",
+            sections=[{**section, "part": "body"} for section in sections],
+        )
     sentence = index_results.national_summary(province, year)
     sections = [
         {
             "label": _("Mở đầu"),
             "text": "\n".join(
                 [
-                    f"Thực hiện {_lower_first(conference.title.strip())}, Sở Nội vụ báo cáo phân tích kết quả Chỉ số "
-                    f"cải cách "
-                    f"hành chính (PAR INDEX) và Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm {year} của tỉnh "
-                    f"như sau:"
+                    f"Thực hiện {_lower_first(conference.title.strip())}, "
+                    f"{issuers.short_name(conference.focal_agency, within=conference.issuing_authority)} báo cáo phân "
+                    f"tích kết quả Chỉ số cải cách hành chính (PAR INDEX) và Chỉ số hài lòng về sự phục vụ hành chính "
+                    f"(SIPAS) năm {year} của tỉnh như sau:"
                 ]
             ),
         }

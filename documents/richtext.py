@@ -98,7 +98,7 @@ def heading(block: Block) -> bool:
 
 
 # A document's number and symbol ("211/KH-UBND", "61/2018/NĐ-CP") never breaks across lines.
-_SYMBOL = re.compile(r"(?<![\w/])(\d+(?:/[\wĐđ]+(?:-[\wĐđ]+)*)+)(?![^<]*>)")
+_SYMBOL = re.compile(r"(?<![\w/,.])(\d+(?:/[\wĐđ]+(?:-[\wĐđ]+)*)+)(?![^<]*>)")
 
 
 def _tokens(text: str):

@@ -10,7 +10,9 @@ compared line by line with texts written as the offices would write them.
    time and place to be announced, the district office's own outline;
 2. a commune's invitation of 2026, signed by its chair;
 3. a department's plan, signed by its director;
-4. a provincial decision announcing 2024 results, signed by a vice-chair.
+4. a provincial decision announcing 2024 results, signed by a vice-chair;
+5. a district's analysis report: its place among the districts and its own
+   communes' results, none of another district's.
 """
 
 from __future__ import annotations
@@ -584,3 +586,60 @@ def test_a_provincial_decision_on_2024_results_cites_the_law_and_tiers_of_its_da
     assert decision.dated.year == 2025 and decision.dated.month < 7  # decided in the months after the year
     assert "các huyện, thành phố" in decision.title  # the year's tiers; no commune of 2026
     assert_matches(decision, PROVINCIAL_DECISION)
+
+
+# --- 5. A district's analysis report for its conference ------------------------------------------
+
+DISTRICT_REPORT = """
+ỦY BAN NHÂN DÂN
+HUYỆN BÁT XÁT
+BÁO CÁO
+Phân tích kết quả Chỉ số cải cách hành chính năm 2024 của huyện Bát Xát
+Thực hiện Hội nghị sơ kết công tác cải cách hành chính năm 2024 của huyện, Phòng Nội vụ báo cáo phân tích kết quả Chỉ số cải cách hành chính năm 2024 của huyện Bát Xát như sau:
+I. KẾT QUẢ CỦA HUYỆN BÁT XÁT
+Theo kết quả UBND tỉnh công bố, năm 2024 UBND huyện Bát Xát đạt 8,50/10,00 điểm, xếp thứ 2/3 huyện, thành phố của tỉnh.
+Các tiêu chí mất nhiều điểm nhất:
+- 1 Chỉ đạo, điều hành: mất 1,50 điểm.
+II. KẾT QUẢ CỦA CÁC XÃ, THỊ TRẤN
+3 đơn vị được đánh giá; điểm bình quân 8,50, cao nhất 9,50 (UBND thị trấn Bát Xát), thấp nhất 7,50 (UBND xã A Mú Sung).
+"""
+
+
+def test_a_districts_analysis_report_ranks_it_among_districts_and_its_own_communes(lao_cai_office):
+    from decimal import Decimal
+
+    from indices import services
+    from indices.models import Assessment, Score
+
+    client, province = lao_cai_office
+    import_directory(client, "agencies", "Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã đơn vị cấp trên,Hoạt động đến ngày\n"
+                     "TPLC,UBND thành phố Lào Cai,Thành phố thuộc tỉnh,UBND,30/06/2025\n")  # fmt: skip
+    for code, subject, units in (
+        ("PAR-HUYEN", "district", {"BX": "8.5", "MK": "7.75", "TPLC": "9.25"}),
+        ("PAR-XA", "commune", {"BX-TT": "9.5", "BX-QK": "8.5", "BX-AMS": "7.5", "MK-BL": "10"}),
+    ):
+        framework = _framework_2024(code, subject)
+        for unit, value in units.items():
+            assessment = Assessment.objects.create(
+                framework=framework, agency=agency(province, unit), status=Assessment.Status.APPRAISED
+            )
+            Score.objects.create(
+                assessment=assessment, criterion=framework.criteria.get(), round="appraised", value=Decimal(value)
+            )
+        services.totals_refresh(Assessment.objects.filter(framework=framework))
+    conference = new_conference(
+        client,
+        {
+            "title": "Hội nghị sơ kết công tác cải cách hành chính năm 2024 của huyện",
+            "kind": "analyse",
+            "issuing_authority": agency(province, "BX").pk,
+            "focal_agency": agency(province, "BX-PNV").pk,
+            "index_years": "2024",
+            "reference_date": "20/12/2024",
+            "schedule_note": "Dự kiến cuối tháng 12/2024",
+            "presentations_in": "appendix",
+        },
+    )
+    report = draft(client, conference, "bao-cao-phan-tich")
+    assert "Mường Khương" not in "\n".join(s.text for s in report.sections.all())  # another district's commune
+    assert_matches(report, DISTRICT_REPORT)
