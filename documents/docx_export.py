@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import cairosvg
 from docx import Document as Docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -123,15 +124,26 @@ def _runs(paragraph, runs, size=14):
         _font(paragraph.add_run(run.text), size, run.bold or None, run.italic or None)
 
 
+CHAR_CM = 0.22  # an average character of 13 pt Times, with the cell's margins in the count
+
+
 def _column_widths(block, total_cm: float) -> list:
-    """Widths as the PDF's automatic table layout gives them: each column
-    after its longest word run, within bounds, the table across the page."""
+    """Widths as the PDF's automatic table layout gives them: every column at
+    least as wide as its longest word (a figure such as "100,00" never
+    breaks), what is left shared after each column's longest text."""
     columns = max(len(cells) for _, cells in block.rows)
-    longest = [4] * columns
+    least, wanted = [3] * columns, [3] * columns
     for _, cells in block.rows:
         for i, runs in enumerate(cells):
-            longest[i] = max(longest[i], min(40, len("".join(r.text for r in runs))))
-    return [Cm(total_cm * n / sum(longest)) for n in longest]
+            text = "".join(r.text for r in runs)
+            least[i] = max(least[i], max((len(word) for word in text.split()), default=0) + 3)
+            wanted[i] = max(wanted[i], least[i], min(40, len(text) + 2))
+    if sum(wanted) * CHAR_CM <= total_cm or sum(least) * CHAR_CM >= total_cm:
+        chosen = wanted if sum(wanted) * CHAR_CM <= total_cm else least
+        return [Cm(total_cm * n / sum(chosen)) for n in chosen]
+    spare = total_cm - sum(least) * CHAR_CM
+    extra = [w - n for w, n in zip(wanted, least, strict=True)]
+    return [Cm(n * CHAR_CM + spare * e / sum(extra)) for n, e in zip(least, extra, strict=True)]
 
 
 def _blocks(container_doc, text: str, *, size=14, justify=True, width_cm=16.5):
@@ -164,6 +176,18 @@ def _blocks(container_doc, text: str, *, size=14, justify=True, width_cm=16.5):
         if block.kind == "li":
             _font(paragraph.add_run(f"{block.mark} "), size)
         _runs(paragraph, block.runs, size)
+
+
+def _figure(out, section: Section, width_cm: float) -> None:
+    """A drafter's chart after its section's text, as the PDF prints it: the
+    SVG drawn to a PNG at print resolution (Word and LibreOffice both read it)."""
+    if not section.figure:
+        return
+    png = cairosvg.svg2png(bytestring=section.figure.encode("utf-8"), dpi=200, scale=2)
+    paragraph = _para(out, after=6)
+    paragraph.paragraph_format.keep_together = True
+    paragraph.paragraph_format.line_spacing = 1.0  # as tall as the picture, not one line of text
+    paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
 
 
 def build(document: Document, *, addressee: str = "") -> bytes:
@@ -229,6 +253,7 @@ def build(document: Document, *, addressee: str = "") -> bytes:
     for section in sections:
         if section.part == Section.Part.BODY:
             _blocks(out, section.text)
+            _figure(out, section, 16.0)
 
     if out.paragraphs:
         # The text's last lines go over with the signature (document.css:
@@ -267,7 +292,9 @@ def build(document: Document, *, addressee: str = "") -> bytes:
             _para(out, appendix["heading"], size=14, bold=True)
         _para(out, ctx["appendix_reference"].replace("\u00a0", " "), size=14, italic=True)
         _rule(out, 6.0)
-        _blocks(out, section.text, size=13, width_cm=25.7 if appendix["landscape"] else 16.5)
+        width = 25.7 if appendix["landscape"] else 16.5
+        _blocks(out, section.text, size=13, width_cm=width)
+        _figure(out, section, min(width, 16.0))
 
     buffer = io.BytesIO()
     out.save(buffer)

@@ -2,7 +2,7 @@
 # Installs the system packages the portal needs, only those missing:
 # gettext (compiled translations), fonts metric-compatible with Times New Roman
 # that cover Vietnamese (documents), WeasyPrint's Pango, poppler-utils (PDF to
-# PNG in tests), Chromium (browser tests) and LibreOffice without a screen
+# PNG in tests), cairo (charts in Word files), Chromium (browser tests) and LibreOffice without a screen
 # (Word, PowerPoint and OpenDocument presentations converted for the booklet;
 # the portal still works without it and lists those files instead).
 set -euo pipefail
@@ -15,6 +15,8 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreof
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
 fc-list 2>/dev/null | grep -q "Tinos" || missing+=(fonts-croscore)
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+# cairo draws the documents' SVG charts into the Word files (cairosvg).
+ldconfig -p 2>/dev/null | grep -q "libcairo.so.2" || missing+=(libcairo2)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -586,6 +586,10 @@ def test_a_provincial_decision_on_2024_results_cites_the_law_and_tiers_of_its_da
     assert decision.dated.year == 2025 and decision.dated.month < 7  # decided in the months after the year
     assert "các huyện, thành phố" in decision.title  # the year's tiers; no commune of 2026
     assert_matches(decision, PROVINCIAL_DECISION)
+    # Each appendix's chart is in the Word file too, as a picture.
+    charts = [s for s in decision.sections.all() if s.figure]
+    assert len(charts) == 2
+    assert len(Docx(io.BytesIO(docx_export.build(decision))).inline_shapes) == 2
 
 
 # --- 5. A district's analysis report for its conference ------------------------------------------
