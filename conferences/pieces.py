@@ -96,6 +96,12 @@ def basis_sentence(basis: list[BasisDocument]) -> str:
     groups: dict[str, list[BasisDocument]] = {}
     for doc in basis:
         groups.setdefault(doc.get_lead_display(), []).append(doc)
+    return ";\n".join(basis_phrases(groups))
+
+
+def basis_phrases(groups: dict[str, list[BasisDocument]]) -> list[str]:
+    """One phrase per lead ("Căn cứ …", "Thực hiện …"): each on its own line,
+    as offices set them, when there are several."""
     phrases = []
     for lead, docs in groups.items():
         kinds = {(d.doc_type, d.issuer) for d in docs}
@@ -105,7 +111,7 @@ def basis_sentence(basis: list[BasisDocument]) -> str:
             phrases.append(f"{lead} các {kind} của {issuer} gồm: {cited}")
         else:
             phrases.append(f"{lead} {'; '.join(d.citation for d in docs)}")
-    return "; ".join(phrases)
+    return phrases
 
 
 def deadline(duty: Duty) -> str:
@@ -121,7 +127,9 @@ def deadline(duty: Duty) -> str:
 def lead_name(duty: Duty, issuer) -> str:
     if duty.lead_label:
         return duty.lead_label
-    return issuers.short_name(duty.lead_agency, within=issuer) if duty.lead_agency_id else duty.lead_display
+    if duty.lead_agency_id:
+        return issuers.short_name(duty.lead_agency, within=issuer)
+    return issuers.group_phrase(duty.lead_kinds) or duty.lead_display
 
 
 def duty_sentence(duty: Duty, *, issuer, with_lead: bool, stated_deadline=None) -> tuple[str, str]:
@@ -139,8 +147,16 @@ def duty_sentence(duty: Duty, *, issuer, with_lead: bool, stated_deadline=None) 
 
 
 def time_sentence(conference: Conference) -> str:
-    if conference.schedule_note:
+    note = conference.schedule_note.strip().rstrip(".;,")
+    if note and conference.date and not conference.time_tba and vn_date(conference.date) not in note:
+        # "01 buổi" with a fixed day: both ("01 buổi, từ 08 giờ 00 phút, ngày 12/01/2027 (thứ Ba)").
+        return f"{note}, {_fixed_time(conference)}"
+    if note:
         return conference.schedule_note.strip()
+    return _fixed_time(conference)
+
+
+def _fixed_time(conference: Conference) -> str:
     if not conference.date:
         return "" if conference.time_tba else str(_("(chưa chốt thời gian)"))
     day = f"ngày {vn_date(conference.date)} ({vn_weekday(conference.date)})"
@@ -206,10 +222,12 @@ def gm_opening(conference: Conference) -> str:
 
 def kh_opening(conference: Conference) -> str:
     basis = basis_sentence(list(conference.basis_documents.all()))
-    intro = (
-        f"{basis + '; ' if basis else ''}{_issuer_short(conference)} ban hành Kế hoạch {_plan_topic(conference)}, "
-        f"với các nội dung cụ thể như sau:"
+    issuing = (
+        f"{_issuer_short(conference)} ban hành Kế hoạch {_plan_topic(conference)}, với các nội dung cụ thể như sau:"
     )
+    if "\n" in basis:  # several leads: each on its line, the issuing sentence its own
+        return f"{basis};\n{issuing[0].upper()}{issuing[1:]}"
+    intro = f"{basis + '; ' if basis else ''}{issuing}"
     return intro[0].upper() + intro[1:]
 
 
@@ -339,6 +357,15 @@ def duties_piece(conference: Conference):
     return duty_groups(conference, inline_one=True) or None
 
 
+def reply_piece(conference: Conference):
+    """The reply-by date the portal holds the invitees to, printed where they read it."""
+    if not conference.reply_deadline:
+        return None
+    return (
+        f"Đề nghị các cơ quan, đơn vị xác nhận thành phần tham dự **trước ngày {vn_date(conference.reply_deadline)}**."
+    )
+
+
 def budget_piece(conference: Conference):
     return end(conference.budget_note, ".") if conference.budget_note.strip() else None
 
@@ -441,6 +468,7 @@ CONFERENCE_PIECES = {
     "presentations": Piece(_("Danh sách tham luận"), presentations_piece),
     "presentations_table": Piece(_("Bảng tham luận (phụ lục)"), presentations_table_piece, table=True),
     "awards": Piece(_("Khen thưởng"), awards_piece),
+    "reply": Piece(_("Hạn xác nhận tham dự"), reply_piece),
     "budget": Piece(_("Kinh phí"), budget_piece),
     "contact": Piece(_("Đầu mối liên hệ"), contact_piece),
     "kh_closing": Piece(_("Câu kết kế hoạch"), kh_closing),
@@ -504,6 +532,7 @@ def _invitation(level: str) -> list[dict]:
         node("Địa điểm:", piece="venue", inline=True),
         node("Nội dung Hội nghị", piece="content"),
         node("Tổ chức thực hiện", piece="preparation_duties", items="a", subitems="+"),
+        node(name="Hạn xác nhận", style="", piece="reply"),
         node("Thông tin liên hệ:", style="", piece="contact", inline=True),
         node(name="Kết", style="", text="Trân trọng kính mời đại biểu tham dự Hội nghị./."),
     ]

@@ -309,6 +309,23 @@ def local_tiers(committee: Agency, directory) -> str:
     return tiers(a.kind for a in directory.children.get(committee.pk, []) if a.kind in COMMITTEE_KINDS)
 
 
+def group_phrase(kinds) -> str:
+    """Units named by their kinds as a text names them: "UBND các xã,
+    phường", "Các sở, ban, ngành", "Các phòng chuyên môn" — never the
+    directory's own labels run together."""
+    kinds = [k for k in kinds if k in K.values]
+    committees = [k for k in kinds if k in COMMITTEE_KINDS and k != K.PROVINCIAL_COMMITTEE]
+    parts = []
+    for kind in kinds:
+        if kind not in committees:
+            label = str(K(kind).label).split(" (")[0]
+            parts.append(f"các {label[0].lower()}{label[1:]}")
+    if committees:  # the local committees last, as "các sở, ban, ngành, UBND các xã, phường"
+        parts.append(f"UBND các {tiers(committees)}")
+    text = ", ".join(parts)
+    return f"{text[0].upper()}{text[1:]}" if text else ""
+
+
 def decider(issuer: Agency | None, issuer_lines: list[str], collective: bool) -> str:
     """The authority line a decision prints under its title (Nghị định 30,
     Phụ lục III, mẫu 1.1): the body itself when it decides collectively
@@ -353,6 +370,8 @@ def short_name(agency: Agency, within: Agency | None = None) -> str:
         return agency.name
     if area.startswith("tỉnh ") and short in ("Công an", "Thanh tra", "Bưu điện"):
         return f"{short} tỉnh"  # a body named by its function alone
+    if fold(short).startswith(fold("Trung tâm Phục vụ hành chính công")):
+        return f"{short} {area.split()[0]}"  # "… công tỉnh", "… công xã": the tier is part of its name
     if fold(short).endswith(" ubnd"):
         return f"{short} {area.split(' ')[0]}"  # "Văn phòng UBND tỉnh"
     return short

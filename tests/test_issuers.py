@@ -198,6 +198,21 @@ def test_short_names_drop_the_place_the_text_already_names(units):
     assert issuers.short_name(units["bx"], within=units["pnv"]) == "UBND huyện"
     assert issuers.short_name(units["tinh"], within=units["bx"]) == "UBND tỉnh"
     assert issuers.short_name(units["pnv"], within=units["tinh"]) == "Phòng Nội vụ huyện Bát Xát"
+    # A centre named by its function keeps its tier in its own area's text.
+    centre = AgencyFactory(
+        province=units["xa-bx"].province,
+        kind=K.SERVICE_UNIT,
+        name="Trung tâm Phục vụ hành chính công xã Bát Xát",
+        parent=units["xa-bx"],
+    )
+    assert issuers.short_name(centre, within=units["xa-bx"]) == "Trung tâm Phục vụ hành chính công xã"
+
+
+def test_units_named_by_their_kinds_read_as_a_text_names_them():
+    assert issuers.group_phrase([K.COMMUNE, K.WARD]) == "UBND các xã, phường"
+    assert issuers.group_phrase([K.DEPARTMENT]) == "Các sở, ban, ngành"
+    assert issuers.group_phrase([K.COMMUNE, K.DEPARTMENT, K.WARD]) == "Các sở, ban, ngành, UBND các xã, phường"
+    assert issuers.group_phrase([K.DISTRICT, K.TOWNSHIP, K.COMMUNE]) == "UBND các huyện, xã, thị trấn"
 
 
 def test_a_district_of_2024_reports_to_the_province_and_its_own_party_and_council(units):
