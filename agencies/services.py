@@ -137,14 +137,23 @@ def _apply_agencies(province: Province, preview: Preview):
     # down the file. Parents are grouped by target: a file names few distinct
     # parents, so this is a handful of UPDATEs rather than one per row.
     parents: dict[int | None, list[int]] = {}
-    successions = []
+    successions, wanted = [], set()
     for agency, row in touched:
         parent = by_code.get(row.values["parent"]) if row.values["parent"] else None
         agency.parent = parent
         parents.setdefault(parent.pk if parent else None, []).append(agency.pk)
-        wanted = {by_code[code].pk for code in row.values["successor"]}
-        Succession.objects.filter(predecessor=agency).exclude(successor_id__in=wanted).delete()
-        successions += [Succession(predecessor=agency, successor_id=pk, on_date=agency.active_to) for pk in wanted]
+        for code in row.values["successor"]:
+            wanted.add((agency.pk, by_code[code].pk))
+            successions.append(Succession(predecessor=agency, successor=by_code[code], on_date=agency.active_to))
+    # Successions the file no longer names: found in one read, removed in one delete.
+    stale = [
+        pk
+        for pk, predecessor, successor in Succession.objects.filter(
+            predecessor_id__in=[agency.pk for agency, _row in touched]
+        ).values_list("pk", "predecessor_id", "successor_id")
+        if (predecessor, successor) not in wanted
+    ]
+    Succession.objects.filter(pk__in=stale).delete()
     for parent_id, pks in parents.items():
         Agency.objects.filter(pk__in=pks).update(parent_id=parent_id, updated_at=now)
     Succession.objects.bulk_create(successions, ignore_conflicts=True)
