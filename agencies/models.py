@@ -76,6 +76,8 @@ class AgencyKind(models.TextChoices):
     TOWNSHIP = "thi_tran", _("Thị trấn (trước 01/7/2025)")
     DISTRICT_OFFICE = "van_phong_huyen", _("Văn phòng HĐND và UBND cấp huyện (trước 01/7/2025)")
     DIVISION = "phong", _("Phòng chuyên môn (thuộc UBND huyện, xã)")
+    COMMUNE_OFFICE = "van_phong_xa", _("Văn phòng HĐND và UBND xã, phường")
+    VILLAGE = "thon", _("Thôn, tổ dân phố")
     SERVICE_UNIT = "trung_tam", _("Đơn vị sự nghiệp (trung tâm…)")
     PARTY_COMMITTEE = "tinh_uy", _("Tỉnh ủy")
     DISTRICT_PARTY_COMMITTEE = "huyen_uy", _("Huyện ủy, Thị ủy, Thành ủy (trước 01/7/2025)")
@@ -138,6 +140,8 @@ KIND_LEVEL = {
     AgencyKind.COMMUNE_PARTY_COMMITTEE: Level.COMMUNE,
     AgencyKind.COMMUNE_COUNCIL: Level.COMMUNE,
     AgencyKind.COMMUNE_FRONT: Level.COMMUNE,
+    AgencyKind.COMMUNE_OFFICE: Level.COMMUNE,
+    AgencyKind.VILLAGE: Level.COMMUNE,
 }
 
 

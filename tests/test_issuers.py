@@ -213,6 +213,11 @@ def test_units_named_by_their_kinds_read_as_a_text_names_them():
     assert issuers.group_phrase([K.DEPARTMENT]) == "Các sở, ban, ngành"
     assert issuers.group_phrase([K.COMMUNE, K.DEPARTMENT, K.WARD]) == "Các sở, ban, ngành, UBND các xã, phường"
     assert issuers.group_phrase([K.DISTRICT, K.TOWNSHIP, K.COMMUNE]) == "UBND các huyện, xã, thị trấn"
+    # Units of a commune since 1/7/2025: its office, its villages.
+    assert issuers.group_phrase([K.VILLAGE]) == "Các thôn, tổ dân phố"
+    from agencies.models import Level, level_for
+
+    assert level_for(K.COMMUNE_OFFICE) == level_for(K.VILLAGE) == Level.COMMUNE
 
 
 def test_a_district_of_2024_reports_to_the_province_and_its_own_party_and_council(units):
