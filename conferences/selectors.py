@@ -141,7 +141,12 @@ def line_expansions(conference: Conference, lines=None) -> list[tuple[InviteeLin
     for line in lines:
         line.conference = conference
         if line.target == T.GROUP:
-            agencies = directory.group(line.group_kinds, line.group_under or issuer_area)
+            # The issuer does not invite itself ("các sở, ban, ngành" in a Sở's own invitation).
+            agencies = [
+                a
+                for a in directory.group(line.group_kinds, line.group_under or issuer_area)
+                if a.pk != conference.issuing_authority_id
+            ]
         elif line.target == T.AWARDEES:
             agencies = [a for a in awarded if not line.group_kinds or a.kind in line.group_kinds]
         elif line.target == T.AGENCY:

@@ -49,3 +49,17 @@ def test_the_invitation_asks_for_replies_by_the_portals_deadline_and_names_group
     )
     duty = DutyFactory(conference=conference, lead_agency=None, lead_label="", lead_kinds=["so_ban_nganh", "xa"])
     assert pieces.lead_name(duty, conference.issuing_authority) == "Các sở, ban, ngành, UBND các xã"
+
+
+def test_a_departments_own_invitation_to_the_departments_leaves_itself_out(lang_son):
+    from agencies.models import AgencyKind
+    from conferences.selectors import line_expansions
+
+    from .factories import AgencyFactory, InviteeLineFactory
+
+    snv = AgencyFactory(province=lang_son, kind=AgencyKind.DEPARTMENT, name="Sở Nội vụ tỉnh Lạng Sơn")
+    stp = AgencyFactory(province=lang_son, kind=AgencyKind.DEPARTMENT, name="Sở Tư pháp tỉnh Lạng Sơn")
+    conference = ConferenceFactory(province=lang_son, issuing_authority=snv, focal_agency=snv)
+    InviteeLineFactory(conference=conference, text="Các sở, ban, ngành", group_kinds=[AgencyKind.DEPARTMENT])
+    [(_line, agencies)] = line_expansions(conference)
+    assert stp in agencies and snv not in agencies
