@@ -17,6 +17,7 @@ from agencies.selectors import Directory, area_root, scope_to_province
 from core.formatting import vn_date
 from core.lookups import search_q
 from core.text import clip
+from documents import issuers
 
 from .models import (
     Conference,
@@ -186,6 +187,33 @@ def invitee_warnings(conference: Conference, expansions) -> list[str]:
                     }
                 )
     return warnings
+
+
+def duty_expansions(owner) -> dict | None:
+    """Who each duty led by a group of units reaches on the owner's day, and
+    what looks wrong (no unit at all, a unit outside the issuer's area),
+    shown on the duties page before anyone is reminded of it."""
+    duties = [d for d in owner.duties.select_related("lead_under") if d.lead_kinds and not d.lead_agency_id]
+    if not duties:
+        return None
+    directory = Directory(owner.province_id, owner.as_of)
+    root = area_root(owner.issuing_authority)
+    lines, warnings = [], []
+    for duty in duties:
+        label = duty.lead_label or issuers.group_phrase(duty.lead_kinds)
+        agencies = directory.group(duty.lead_kinds, duty.lead_under or root)
+        lines.append(({"text": f"{label} — {clip(duty.task)}"}, agencies))
+        if not agencies:
+            warnings.append(
+                _("Nhóm chủ trì “%(label)s” không có đơn vị nào trong danh bạ ngày %(day)s.")
+                % {"label": label, "day": vn_date(owner.as_of)}
+            )
+        if duty.lead_under and root is not None and not directory.within(duty.lead_under, root):
+            warnings.append(
+                _("Nhóm chủ trì “%(label)s” thuộc %(under)s, ngoài địa bàn của %(issuer)s.")
+                % {"label": label, "under": duty.lead_under.name, "issuer": owner.issuing_authority.name}
+            )
+    return {"lines": lines, "warnings": warnings, "duties": True}
 
 
 def invitee_lines_with_agencies(conference: Conference) -> list[tuple[InviteeLine, list[Agency]]]:

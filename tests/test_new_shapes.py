@@ -306,6 +306,10 @@ def test_a_districts_plan_of_2024(lao_cai_office):
          "presentations_rest": "Các xã còn lại chuẩn bị ý kiến thảo luận tại Hội nghị."},
         {"order": 4, **communes, "task": "Cử đại biểu tham dự Hội nghị đúng thành phần"},
     ])  # fmt: skip
+    # The duties page shows whom each group-led duty reaches, the district's own units only.
+    duties_page = client.get(f"/hoi-nghi/{conference.pk}/muc/nhiem-vu/").content.decode()
+    reached = duties_page.split("Nhiệm vụ giao cho nhóm đơn vị", 1)[1].split("</ul>", 1)[0]
+    assert "UBND xã A Mú Sung" in reached and "Bản Lầu" not in reached
     for topic, code in (
         ("Kinh nghiệm giải quyết thủ tục hành chính tại Bộ phận Một cửa", "BX-AMS"),
         ("Ứng dụng công nghệ thông tin trong tiếp nhận hồ sơ", "BX-TT"),

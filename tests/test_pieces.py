@@ -63,3 +63,22 @@ def test_a_departments_own_invitation_to_the_departments_leaves_itself_out(lang_
     InviteeLineFactory(conference=conference, text="Các sở, ban, ngành", group_kinds=[AgencyKind.DEPARTMENT])
     [(_line, agencies)] = line_expansions(conference)
     assert stp in agencies and snv not in agencies
+
+
+def test_a_duty_led_by_another_districts_units_is_flagged(lao_cai):
+    from agencies.models import AgencyKind as K
+    from conferences.selectors import duty_expansions
+
+    from .factories import AgencyFactory
+
+    tinh = AgencyFactory(province=lao_cai, kind=K.PROVINCIAL_COMMITTEE, name="UBND tỉnh Lào Cai")
+    bx = AgencyFactory(province=lao_cai, kind=K.DISTRICT, name="UBND huyện Bát Xát", parent=tinh)
+    mk = AgencyFactory(province=lao_cai, kind=K.DISTRICT, name="UBND huyện Mường Khương", parent=tinh)
+    AgencyFactory(province=lao_cai, kind=K.COMMUNE, name="UBND xã Quang Kim", parent=bx)
+    AgencyFactory(province=lao_cai, kind=K.COMMUNE, name="UBND xã Bản Lầu", parent=mk)
+    conference = ConferenceFactory(province=lao_cai, issuing_authority=bx, date=dt.date.today() + dt.timedelta(days=30))
+    DutyFactory(conference=conference, lead_agency=None, lead_label="", lead_kinds=[K.COMMUNE], task="Cử đại biểu")
+    [(_label, agencies)] = duty_expansions(conference)["lines"]
+    assert [a.name for a in agencies] == ["UBND xã Quang Kim"]
+    DutyFactory(conference=conference, lead_agency=None, lead_kinds=[K.COMMUNE], lead_under=mk, task="Báo cáo")
+    assert any("ngoài địa bàn của UBND huyện Bát Xát" in w for w in duty_expansions(conference)["warnings"])

@@ -90,8 +90,10 @@ class PartFormsetView(PermissionMixin, View):
         )
 
     def expansions(self):
-        """Who each saved invitee line reaches on the conference's day, and
-        what looks wrong, shown beside the rows before invitations go out."""
+        """Who each saved invitee line (or duty led by a group) reaches on
+        the owner's day, and what looks wrong, shown beside the rows."""
+        if self.part.key == "duties":
+            return selectors.duty_expansions(self.object)
         if self.owner_fk != "conference" or self.part.key != "invitees":
             return None
         lines = selectors.line_expansions(self.object)
