@@ -79,3 +79,23 @@ class PreferenceForm(ScopedModelForm):
         model = Preference
         fields = ["email_mode"]
         widgets = {"email_mode": forms.RadioSelect}
+
+
+class RemindNowForm(forms.Form):
+    force = forms.BooleanField(
+        label=_("Nhắc thêm lần nữa cả những đơn vị đã được nhắc hôm nay"),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Lý do nhắc thêm"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ghi vào nhật ký cùng người yêu cầu."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("force") and not data.get("reason", "").strip():
+            self.add_error("reason", _("Nhắc thêm lần nữa trong ngày cần ghi lý do."))
+        return data

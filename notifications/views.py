@@ -6,6 +6,8 @@ and checks the user may manage it."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.permissions import PermissionMixin
-from core.views import safe_next
+from core.views import call_service, safe_next
 
-from . import forms, selectors, services
+from . import clock, forms, selectors, services
 from .models import MessageState
 
 
@@ -121,20 +123,60 @@ class ResendView(OwnerMixin, View):
 
 class RemindNowView(OwnerMixin, View):
     """ "Nhắc ngay" for the chosen items (invitations not answered, duties not
-    done, presentations not sent) of this conference or plan."""
+    done, presentations not sent) of this conference or plan: first a page
+    with the count and the list, then one confirmed send. A double click, a
+    reload or two organisers at once remind each item once a day."""
 
     http_method_names = ["post"]
+    template_name = "notifications/remind_confirm.html"
 
     def post(self, request, pk):
         owner = self.object
         keys = request.POST.getlist("key")
-        made = (
-            services.remind_now(keys=keys, scope=owner.scope, actor=request.user, province_id=owner.province_id)
-            if keys
-            else 0
-        )
-        if made:
-            messages.success(request, _("Đã nhắc %(n)d đơn vị qua thư điện tử và thông báo trên cổng.") % {"n": made})
-        else:
+        back = safe_next(request, owner.reminders_url)
+        items = selectors.remind_candidates(keys, owner.scope, clock.now()) if keys else []
+        if not items:
             messages.warning(request, _("Chưa chọn đơn vị nào còn việc phải làm."))
-        return redirect(safe_next(request, owner.reminders_url))
+            return redirect(back)
+        form = forms.RemindNowForm(request.POST if "confirm" in request.POST else None)
+        if "confirm" not in request.POST or not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {
+                    "owner": owner,
+                    "items": items,
+                    "fresh": [item for item in items if not item.reminded_today],
+                    "form": form,
+                    "token": request.POST.get("token") or uuid.uuid4().hex,
+                    "back": back,
+                },
+            )
+        outcome = call_service(
+            request,
+            services.remind_now,
+            keys=[item.key for item in items],
+            scope=owner.scope,
+            actor=request.user,
+            province_id=owner.province_id,
+            force=form.cleaned_data["force"],
+            reason=form.cleaned_data["reason"],
+            token=request.POST.get("token", ""),
+        )
+        if outcome.ok:
+            made = outcome.value
+            if made:
+                messages.success(
+                    request, _("Đã nhắc %(n)d đơn vị qua thư điện tử và thông báo trên cổng.") % {"n": made}
+                )
+            skipped = len(items) - made
+            if skipped:
+                messages.info(
+                    request,
+                    _(
+                        "%(n)d đơn vị đã được nhắc hôm nay nên không nhắc lại. Muốn nhắc thêm, chọn “Nhắc thêm lần "
+                        "nữa” và ghi lý do."
+                    )
+                    % {"n": skipped},
+                )
+        return redirect(back)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from agencies.models import AgencyKind, Role
 from conferences import services as conferences
 from conferences.models import ContentItem, Invitation
+from core.models import AuditEntry
 from notifications import services as notifications
 from notifications.models import Channel, DeadlineItem, Message, MessageState, ReminderStep, StepState
 from submissions import services as submissions
@@ -106,13 +107,18 @@ def test_organiser_reminds_chosen_agencies_now(
 ):
     invitation = Invitation.objects.get(conference=invited)
     other = ConferenceFactory(province=lang_son)
+    chosen = {
+        "key": [f"conferences.invitation:{invitation.pk}", "conferences.invitation:999999"],
+        "next": reverse("conferences:board", args=[invited.pk]),
+    }
+    client = client_for(organiser)
+    # First the count and the list; nothing goes before the organiser confirms.
+    page = client.post(reverse("conferences:remind-now", args=[invited.pk]), chosen).content.decode()
+    assert "tới 1 đơn vị" in page and invitation.agency.name in page and not mail.outbox
+    token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(organiser).post(
-            reverse("conferences:remind-now", args=[invited.pk]),
-            {
-                "key": [f"conferences.invitation:{invitation.pk}", "conferences.invitation:999999"],
-                "next": reverse("conferences:board", args=[invited.pk]),
-            },
+        response = client.post(
+            reverse("conferences:remind-now", args=[invited.pk]), {**chosen, "confirm": "1", "token": token}
         )
     assert response.status_code == 302 and response["Location"] == reverse("conferences:board", args=[invited.pk])
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["thatkhe@example.gov.vn"]
@@ -120,9 +126,24 @@ def test_organiser_reminds_chosen_agencies_now(
     # Keys of another conference are not this page's to remind.
     with django_capture_on_commit_callbacks(execute=True):
         client_for(organiser).post(
-            reverse("conferences:remind-now", args=[other.pk]), {"key": [f"conferences.invitation:{invitation.pk}"]}
+            reverse("conferences:remind-now", args=[other.pk]),
+            {"key": [f"conferences.invitation:{invitation.pk}"], "confirm": "1"},
         )
     assert len(mail.outbox) == 1
+    # A double click or a reload of the confirmation sends nothing more that day.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("conferences:remind-now", args=[invited.pk]), {**chosen, "confirm": "1", "token": token})
+    assert len(mail.outbox) == 1
+    # Once more the same day only with a reason, which the log keeps with who asked.
+    forced = {**chosen, "confirm": "1", "token": "abc123", "force": "on"}
+    page = client.post(reverse("conferences:remind-now", args=[invited.pk]), forced).content.decode()
+    assert "cần ghi lý do" in page and len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("conferences:remind-now", args=[invited.pk]), {**forced, "reason": "Đơn vị báo chưa nhận"})
+        client.post(reverse("conferences:remind-now", args=[invited.pk]), {**forced, "reason": "Đơn vị báo chưa nhận"})
+    assert len(mail.outbox) == 2
+    entry = AuditEntry.objects.filter(action="reminder.remind_now").latest("pk")
+    assert entry.actor == organiser and "Đơn vị báo chưa nhận" in entry.note
 
 
 def test_board_offers_remind_now_for_agencies_that_have_not_answered(invited, organiser):
@@ -309,3 +330,31 @@ def test_scheduling_replies_takes_the_same_queries_for_3_or_30_agencies(lang_son
         counts.append(len(queries))
         assert DeadlineItem.objects.filter(scope=f"conferences.conference:{conference.pk}").count() == size
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_organisers_reminding_at_once_send_once(invited, organiser):
+    import threading
+
+    from django.db import connection
+
+    from conferences.reminders import scope_of
+
+    invitation = Invitation.objects.get(conference=invited)
+    key, scope = f"conferences.invitation:{invitation.pk}", scope_of(invited)
+    start, results = threading.Barrier(2), []
+
+    def remind(token):
+        try:
+            start.wait()
+            results.append(notifications.remind_now(keys=[key], scope=scope, actor=organiser, token=token))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=remind, args=(token,)) for token in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 1]
+    assert Message.objects.filter(step__code__startswith="nhac-ngay", channel=Channel.EMAIL).count() == 1

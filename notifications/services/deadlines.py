@@ -9,8 +9,11 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import Refused
 
 from .. import clock, schedule
 from ..models import (
@@ -235,24 +238,53 @@ def deadline_done_scope(*, scope: str, now=None) -> int:
     )
 
 
-def remind_now(*, keys: list[str], scope: str, actor=None, now=None, province_id: int | None = None) -> int:
+def remind_now_code(now, *, force: bool = False, token: str = "") -> str:
+    """The step code of a "Nhắc ngay": the day's, so an item is reminded at
+    most once a day (a step is unique per item and code in the database);
+    a forced reminder takes the confirming form's token, so it too goes once."""
+    if force:
+        return f"nhac-them-{(token or uuid.uuid4().hex)[:12]}"
+    return f"nhac-ngay-{timezone.localtime(now):%Y%m%d}"
+
+
+def remind_now(
+    *,
+    keys: list[str],
+    scope: str,
+    actor=None,
+    now=None,
+    province_id: int | None = None,
+    force: bool = False,
+    reason: str = "",
+    token: str = "",
+) -> int:
     """ "Nhắc ngay": one step per open item of the scope, sent at once through
-    the same path as the sweep. Returns the number of items reminded."""
+    the same path as the sweep. A double click, a reload or two organisers at
+    once remind an item once a day; a second reminder the same day is forced
+    with a reason. Returns the number of items reminded by this call."""
     from .sweep import send_steps
 
     now = now or clock.now()
-    code = f"nhac-ngay-{uuid.uuid4().hex[:12]}"
+    if force and not reason.strip():
+        raise Refused(_("Nhắc thêm lần nữa trong ngày cần ghi lý do."))
+    code = remind_now_code(now, force=force, token=token)
     with transaction.atomic():
         items = list(DeadlineItem.objects.filter(key__in=keys, scope=scope, done_at__isnull=True))
-        steps = ReminderStep.objects.bulk_create([ReminderStep(item=item, code=code, send_at=now) for item in items])
-        if steps:
+        new = []
+        for item in items:
+            # get_or_create: the unique (item, code) decides between two requests at once.
+            step, created = ReminderStep.objects.get_or_create(item=item, code=code, defaults={"send_at": now})
+            if created:
+                new.append(step)
+        if new:
             audit.record(
                 actor=actor,
                 action="reminder.remind_now",
                 model=DeadlineItem,
                 province_id=province_id,
-                count=len(steps),
-                note=", ".join(item.agency_name for item in items if item.agency_name)[:1000],
+                count=len(new),
+                note=(f"Lý do nhắc thêm: {reason.strip()}. " if force else "")
+                + ", ".join(step.item.agency_name for step in new if step.item.agency_name)[:1000],
             )
-    send_steps([s.pk for s in steps], now=now, held=False, actor=actor)
-    return len(steps)
+    send_steps([s.pk for s in new], now=now, held=False, actor=actor)
+    return len(new)
