@@ -100,6 +100,7 @@ class ConferenceForm(ScopedModelForm):
             "venue_address",
             "venue_tba",
             "presentations_in",
+            "checkin_days_before",
             "chair",
             "purposes",
             "requirements",
@@ -128,11 +129,14 @@ class ConferenceForm(ScopedModelForm):
         # Forms posted before the choice existed (API clients, an open tab)
         # keep what the conference has.
         self.fields["presentations_in"].required = False
+        self.fields["checkin_days_before"].required = False
 
     def clean(self):
         data = super().clean()
         if not data.get("presentations_in"):
             data["presentations_in"] = self.instance.presentations_in
+        if data.get("checkin_days_before") is None:
+            data["checkin_days_before"] = self.instance.checkin_days_before
         date, deadline = data.get("date"), data.get("reply_deadline")
         if date and deadline and deadline >= date:
             self.add_error("reply_deadline", _("Hạn xác nhận tham dự phải trước ngày hội nghị."))

@@ -99,6 +99,11 @@ class Conference(models.Model):
         default=False,
         help_text=_("Kế hoạch in “(địa điểm cụ thể có thông báo sau)”; chưa gửi được giấy mời."),
     )
+    checkin_days_before = models.PositiveSmallIntegerField(
+        _("mở điểm danh trước (ngày)"),
+        default=0,
+        help_text=_("0: điểm danh mở vào ngày hội nghị. Ví dụ 1: mở từ hôm trước, để đón đại biểu ở xa."),
+    )
     presentations_in = models.CharField(
         _("danh sách tham luận in ở"),
         max_length=10,
@@ -209,7 +214,15 @@ class Conference(models.Model):
     def replies_open(self) -> bool:
         if self.status != ConferenceStatus.INVITED:
             return False
-        return self.reply_deadline is None or timezone.localdate() <= self.reply_deadline
+        today = timezone.localdate()
+        if self.date is not None and today > self.date:
+            return False  # the day has passed: a reply would answer nothing
+        return self.reply_deadline is None or today <= self.reply_deadline
+
+    @property
+    def checkin_opens(self):
+        """The first day delegates may be checked in: the day, or earlier by the window the organiser set."""
+        return self.date - dt.timedelta(days=self.checkin_days_before) if self.date else None
 
     @property
     def replies_remindable(self) -> bool:

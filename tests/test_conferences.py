@@ -12,6 +12,7 @@ from django.utils import timezone
 from agencies.models import AgencyKind, Role
 from conferences import services
 from conferences.models import (
+    Conference,
     ConferenceStatus,
     ContentItem,
     Delegate,
@@ -426,7 +427,29 @@ def attending(invited, communes):
     services.invitation_reply(
         actor=commune_official(communes[0]), invitation=invitation, reply="attending", delegates=_delegates(2)
     )
+    # Then the day comes: check-in opens.
+    Conference.objects.filter(pk=invited.pk).update(date=timezone.localdate())
     return Invitation.objects.get(pk=invitation.pk)
+
+
+def test_check_in_opens_on_the_day_or_the_window_the_organiser_set(attending, organiser):
+    delegate = attending.delegates.first()
+    Conference.objects.filter(pk=attending.conference_id).update(date=timezone.localdate() + dt.timedelta(days=2))
+    with pytest.raises(Refused, match="Điểm danh mở từ ngày"):
+        services.delegate_check_in(actor=organiser, delegate=delegate)
+    Conference.objects.filter(pk=attending.conference_id).update(checkin_days_before=2)
+    assert services.delegate_check_in(actor=organiser, delegate=delegate).checked_in_at is not None
+
+
+def test_replies_close_for_officials_once_the_day_has_passed(invited, communes):
+    Conference.objects.filter(pk=invited.pk).update(
+        date=timezone.localdate() - dt.timedelta(days=1), reply_deadline=None
+    )
+    invitation = Invitation.objects.get(conference=invited, agency=communes[0])
+    with pytest.raises(Refused, match="hết hạn xác nhận|không còn nhận trả lời"):
+        services.invitation_reply(
+            actor=commune_official(communes[0]), invitation=invitation, reply="attending", delegates=_delegates(1)
+        )
 
 
 def test_check_in_is_idempotent_and_undoable(attending, organiser):

@@ -37,7 +37,7 @@ DENIED = _("Chỉ cán bộ Sở Nội vụ của tỉnh được thay đổi h�
 FIELDS = [
     "title", "kind", "issuing_authority", "focal_agency", "index_years", "date", "start_time", "end_time",
     "schedule_note", "reply_deadline", "venue", "venue_address", "chair", "purposes", "requirements", "budget_note",
-    "contact", "time_tba", "venue_tba", "presentations_in", "reference_date",
+    "contact", "time_tba", "venue_tba", "presentations_in", "reference_date", "checkin_days_before",
 ]  # fmt: skip
 # The lists of a conference, by the name its page and the audit trail use.
 PARTS = {

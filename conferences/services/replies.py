@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import Refused
+from core.formatting import vn_date
 from core.permissions import require
 
 from .. import reminders, selectors
@@ -90,6 +91,11 @@ def delegate_check_in(*, actor, delegate: Delegate, present: bool = True) -> Del
         require(actor, "conferences.organise", conference)
         if conference.status not in (S.INVITED, S.HELD):
             raise Refused(_("Chỉ điểm danh khi hội nghị đã gửi giấy mời và chưa kết thúc."))
+        if present and conference.checkin_opens and timezone.localdate() < conference.checkin_opens:
+            raise Refused(
+                _("Điểm danh mở từ ngày %(day)s (có thể mở sớm hơn ở mục “mở điểm danh trước” của hội nghị).")
+                % {"day": vn_date(conference.checkin_opens)}
+            )
         if invitation.reply != Invitation.Reply.ATTENDING or invitation.withdrawn:
             raise Refused(_("Đại biểu không thuộc đơn vị đã xác nhận tham dự."))
         before = audit.snapshot(delegate, ["checked_in_at"])
