@@ -192,35 +192,55 @@ def _local_analysis(conference: Conference, root: Agency, year: int) -> tuple[st
         tiers = issuers.tiers(r.agency.kind for r in rows)
         text = [
             f"**{ROMAN[number - 1]}. KẾT QUẢ CỦA CÁC {tiers.upper()}**",
-            f"{spread['count']} đơn vị được đánh giá; điểm bình quân {vn_number(spread['mean'], 2)}, cao nhất "
-            f"{vn_number(spread['highest'], 2)} ({rows[0].agency.name}), thấp nhất {vn_number(spread['lowest'], 2)} "
-            f"({rows[-1].agency.name}).",
+            _spread_line(spread, rows, with_range=False),
         ]
-        chart = index_charts.ranking_bars(
-            [index_charts.Bar(index_analysis.short(r.agency.name), r.score) for r in rows[: index_analysis.CHART_ROWS]],
-            maximum=framework.maximum,
-            mean=spread["mean"],
-            title=framework.name,
-            width=600,
+        sections.append(
+            {
+                "label": framework.get_subject_display(),
+                "text": "\n".join(text),
+                "figure": _ranking_chart(framework, rows, spread),
+            }
         )
-        sections.append({"label": framework.get_subject_display(), "text": "\n".join(text), "figure": chart})
-    sections.append(
-        {
-            "label": _("Đề xuất"),
-            "text": "\n".join(
-                [
-                    f"**{ROMAN[number]}. ĐỀ XUẤT**",
-                    "- Các cơ quan, đơn vị chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời "
-                    "hạn;",
-                    "- Các đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội nghị./.",
-                ]
-            ),
-        }
-    )
+    sections.append(_proposals(number))
     return f"Phân tích kết quả Chỉ số cải cách hành chính năm {year} của {area}", sections
 
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+
+
+def _spread_line(spread: dict, rows: list, *, with_range: bool = True) -> str:
+    line = (
+        f"{spread['count']} đơn vị được đánh giá; điểm bình quân {vn_number(spread['mean'], 2)}, cao nhất "
+        f"{vn_number(spread['highest'], 2)} ({rows[0].agency.name}), thấp nhất {vn_number(spread['lowest'], 2)} "
+        f"({rows[-1].agency.name})"
+    )
+    return f"{line}; chênh lệch {vn_number(spread['range'], 2)} điểm." if with_range else f"{line}."
+
+
+def _ranking_chart(framework, rows: list, spread: dict) -> str:
+    """Bars of every ranked unit with the mean; none when there are too many to read."""
+    if len(rows) > index_analysis.CHART_ROWS:
+        return ""
+    return index_charts.ranking_bars(
+        [index_charts.Bar(index_analysis.short(r.agency.name), r.score) for r in rows],
+        maximum=framework.maximum,
+        mean=spread["mean"],
+        title=framework.name,
+        width=600,
+    )
+
+
+def _proposals(number: int) -> dict:
+    return {
+        "label": _("Đề xuất"),
+        "text": "\n".join(
+            [
+                f"**{ROMAN[number]}. ĐỀ XUẤT**",
+                "- Các cơ quan, đơn vị chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời hạn;",
+                "- Các cơ quan, đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội nghị./.",
+            ]
+        ),
+    }
 
 
 def draft_analysis_report(*, actor, conference: Conference):
@@ -230,20 +250,23 @@ def draft_analysis_report(*, actor, conference: Conference):
     each with its chart. Of a district or commune: its own place in the
     province's ranking and its units' results (_local_analysis). Every figure
     comes from the indices app's data."""
-    province, year = conference.province, _analysis_year(conference)
+    year = _analysis_year(conference)
     root = area_root(conference.issuing_authority)
-    if root is not None:
-        title, sections = _local_analysis(conference, root, year)
-        return documents.document_create(
-            actor=actor,
-            issuer=conference.issuing_authority,
-            doc_type=DocType.BC,
-            source=conference,
-            purpose="analysis",
-            title=title,
-            recipients="Như trên;\nLưu: VT.",
-            sections=[{**section, "part": "body"} for section in sections],
-        )
+    title, sections = _local_analysis(conference, root, year) if root else _province_analysis(conference, year)
+    return documents.document_create(
+        actor=actor,
+        issuer=conference.issuing_authority,
+        doc_type=DocType.BC,
+        source=conference,
+        purpose="analysis",
+        title=title,
+        recipients="Như trên;\nLưu: VT.",
+        sections=[{**section, "part": "body"} for section in sections],
+    )
+
+
+def _province_analysis(conference: Conference, year: int) -> tuple[str, list[dict]]:
+    province = conference.province
     sentence = index_results.national_summary(province, year)
     sections = [
         {
@@ -282,15 +305,9 @@ def draft_analysis_report(*, actor, conference: Conference):
         if not spread["count"]:
             continue
         number += 1
-        roman = ["I", "II", "III", "IV", "V"][number - 1]
         rows = list(index_results.ranking(framework, province))
         losses = index_results.criterion_losses(framework, province)[:5]
-        text = [
-            f"**{roman}. KẾT QUẢ {framework.name.upper()}**",
-            f"{spread['count']} đơn vị được đánh giá; điểm bình quân {vn_number(spread['mean'], 2)}, cao nhất "
-            f"{vn_number(spread['highest'], 2)} ({rows[0].agency.name}), thấp nhất {vn_number(spread['lowest'], 2)} "
-            f"({rows[-1].agency.name}); chênh lệch {vn_number(spread['range'], 2)} điểm.",
-        ]
+        text = [f"**{ROMAN[number - 1]}. KẾT QUẢ {framework.name.upper()}**", _spread_line(spread, rows)]
         if losses:
             text.append("Các tiêu chí mất nhiều điểm nhất:")
             text += [
@@ -301,39 +318,15 @@ def draft_analysis_report(*, actor, conference: Conference):
                 for loss in losses
             ]
             text[-1] = text[-1].rstrip(";") + "."
-        chart = ""
-        if len(rows) <= index_analysis.CHART_ROWS:
-            chart = index_charts.ranking_bars(
-                [index_charts.Bar(index_analysis.short(r.agency.name), r.score) for r in rows],
-                maximum=framework.maximum,
-                mean=spread["mean"],
-                title=framework.name,
-                width=600,
-            )
-        sections.append({"label": framework.get_subject_display(), "text": "\n".join(text), "figure": chart})
-    sections.append(
-        {
-            "label": _("Đề xuất"),
-            "text": "\n".join(
-                [
-                    f"**{['I', 'II', 'III', 'IV', 'V', 'VI'][number]}. ĐỀ XUẤT**",
-                    "- Các cơ quan chủ trì tiêu chí bị mất điểm xây dựng giải pháp khắc phục cụ thể, có thời hạn;",
-                    "- Các cơ quan, đơn vị có kết quả thấp trình bày tham luận nguyên nhân và giải pháp tại Hội "
-                    "nghị./.",
-                ]
-            ),
-        }
-    )
-    return documents.document_create(
-        actor=actor,
-        issuer=conference.issuing_authority,
-        doc_type=DocType.BC,
-        source=conference,
-        purpose="analysis",
-        title=f"Phân tích kết quả Chỉ số PAR INDEX, SIPAS năm {year} của tỉnh {province.name}",
-        recipients="Như trên;\nLưu: VT.",
-        sections=[{**section, "part": "body"} for section in sections],
-    )
+        sections.append(
+            {
+                "label": framework.get_subject_display(),
+                "text": "\n".join(text),
+                "figure": _ranking_chart(framework, rows, spread),
+            }
+        )
+    sections.append(_proposals(number))
+    return f"Phân tích kết quả Chỉ số PAR INDEX, SIPAS năm {year} của tỉnh {province.name}", sections
 
 
 # URL slug → (purpose recorded on the document, drafter(actor, owner)).

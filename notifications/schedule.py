@@ -9,6 +9,7 @@ that land on one day become one."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.utils import timezone
 
@@ -37,3 +38,12 @@ def steps_for(due_at: dt.datetime, policy) -> list[tuple[str, dt.datetime]]:
         ((code, timezone.make_aware(dt.datetime.combine(day, at))) for day, code in planned.items()),
         key=lambda step: step[1],
     )
+
+
+def remind_now_code(now, *, force: bool = False, token: str = "") -> str:
+    """The step code of a "Nhắc ngay": the day's, so an item is reminded at
+    most once a day (a step is unique per item and code in the database);
+    a forced reminder takes the confirming form's token, so it too goes once."""
+    if force:
+        return f"nhac-them-{(token or uuid.uuid4().hex)[:12]}"
+    return f"nhac-ngay-{timezone.localtime(now):%Y%m%d}"

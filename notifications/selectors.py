@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from . import schedule
 from .models import Channel, DeadlineItem, Message, MessageState, Preference, ReminderStep, StepState
 
 
@@ -52,10 +53,12 @@ def preference_of(user) -> Preference:
 def remind_candidates(keys: list[str], scope: str, now) -> list:
     """The open items of a scope a "Nhắc ngay" would reach, each marked
     `reminded_today` when the day's reminder already went."""
-    from .services.deadlines import remind_now_code
-
     items = list(DeadlineItem.objects.filter(key__in=keys, scope=scope, done_at__isnull=True).order_by("agency_name"))
-    done = set(ReminderStep.objects.filter(item__in=items, code=remind_now_code(now)).values_list("item_id", flat=True))
+    done = set(
+        ReminderStep.objects.filter(item__in=items, code=schedule.remind_now_code(now)).values_list(
+            "item_id", flat=True
+        )
+    )
     for item in items:
         item.reminded_today = item.pk in done
     return items

@@ -5,11 +5,9 @@ after commit, in the worker."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -238,15 +236,6 @@ def deadline_done_scope(*, scope: str, now=None) -> int:
     )
 
 
-def remind_now_code(now, *, force: bool = False, token: str = "") -> str:
-    """The step code of a "Nhắc ngay": the day's, so an item is reminded at
-    most once a day (a step is unique per item and code in the database);
-    a forced reminder takes the confirming form's token, so it too goes once."""
-    if force:
-        return f"nhac-them-{(token or uuid.uuid4().hex)[:12]}"
-    return f"nhac-ngay-{timezone.localtime(now):%Y%m%d}"
-
-
 def remind_now(
     *,
     keys: list[str],
@@ -267,7 +256,7 @@ def remind_now(
     now = now or clock.now()
     if force and not reason.strip():
         raise Refused(_("Nhắc thêm lần nữa trong ngày cần ghi lý do."))
-    code = remind_now_code(now, force=force, token=token)
+    code = schedule.remind_now_code(now, force=force, token=token)
     with transaction.atomic():
         items = list(DeadlineItem.objects.filter(key__in=keys, scope=scope, done_at__isnull=True))
         new = []
