@@ -351,6 +351,9 @@ def head_phrase(issuer: Agency) -> str:
     return head
 
 
+_NAMED_BY_FUNCTION = {fold(n) for n in ("Công an", "Thanh tra", "Bưu điện", "Trung tâm Phục vụ hành chính công")}
+
+
 def short_name(agency: Agency, within: Agency | None = None) -> str:
     """How a unit is named in a text of its own area: 'Sở Nội vụ tỉnh Lạng
     Sơn' reads 'Sở Nội vụ' in the province's documents, 'Phòng Nội vụ huyện
@@ -368,10 +371,9 @@ def short_name(agency: Agency, within: Agency | None = None) -> str:
     short = _without_area(agency.name, area)
     if short == agency.name:
         return agency.name
-    if area.startswith("tỉnh ") and short in ("Công an", "Thanh tra", "Bưu điện"):
-        return f"{short} tỉnh"  # a body named by its function alone
-    if fold(short).startswith(fold("Trung tâm Phục vụ hành chính công")):
-        return f"{short} {area.split()[0]}"  # "… công tỉnh", "… công xã": the tier is part of its name
+    if fold(short) in _NAMED_BY_FUNCTION:
+        # A body named by its function alone keeps its tier: "Công an tỉnh", "Trung tâm … công xã".
+        return f"{short} {area.split()[0]}"
     if fold(short).endswith(" ubnd"):
         return f"{short} {area.split(' ')[0]}"  # "Văn phòng UBND tỉnh"
     return short
