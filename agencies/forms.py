@@ -1,32 +1,68 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, ScopedModelForm
+from core.forms import ChoiceLabels, DateInput, FixedLabels, ScopedModelForm, use_picker
 from core.spreadsheets import is_spreadsheet
 
 from .models import Agency, AgencyKind, BodyMember, DirectoryImport, Person, Province
 
-
-def agencies_by_kind(queryset) -> list:
-    """Agencies under one heading per kind, by name within it: a flat list
-    sorted by a hidden kind code reads as random. One query; the result can
-    serve every select of a page."""
-    groups: dict[str, list] = {kind: [] for kind in AgencyKind.values}
-    for pk, name, kind in queryset.order_by("name").values_list("pk", "name", "kind"):
-        groups.setdefault(kind, []).append((pk, name))
-    return [
-        (AgencyKind(kind).label if kind in AgencyKind.values else kind, rows) for kind, rows in groups.items() if rows
-    ]
+# --- Pickers: every choice of an agency or a person is searched, not scrolled --------------
 
 
-def group_agencies_by_kind(field: forms.ModelChoiceField, grouped: list | None = None) -> None:
-    """Show the field's agencies grouped by kind (`grouped` when the page
-    already read them). The field's queryset still decides what is valid."""
-    grouped = agencies_by_kind(field.queryset) if grouped is None else grouped
-    field.widget.choices = [("", field.empty_label or ""), *grouped]
+def agency_label(agency) -> str:
+    """A unit no longer active says until when, so an archive's unit is found."""
+    if agency.active_to:
+        return _("%(name)s (đến %(day)s)") % {"name": agency.name, "day": agency.active_to.strftime("%d/%m/%Y")}
+    return agency.name
+
+
+def person_label(person) -> str:
+    return f"{person} — {person.agency.name}"
+
+
+def _picker_url(name: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def pick_agency(
+    form, name: str, *, day=None, province_id=None, labels: ChoiceLabels | None = None, placeholder: str = ""
+) -> None:
+    """Make `form.fields[name]` (its queryset already set: it alone decides
+    what is valid) a picker searching the province's units, those active on
+    `day` when given; `labels` is shared by the fields or forms of a page."""
+    field = form.fields[name]
+    field.label_from_instance = agency_label
+    use_picker(
+        form,
+        name,
+        url=_picker_url("agencies:agency-picker", day=day.isoformat() if day else None, province=province_id),
+        labels=labels or ChoiceLabels(field.queryset, agency_label),
+        placeholder=placeholder,
+    )
+
+
+def pick_person(form, name: str, *, province_id=None, labels: ChoiceLabels | None = None) -> None:
+    field = form.fields[name]
+    field.label_from_instance = person_label
+    use_picker(
+        form,
+        name,
+        url=_picker_url("agencies:person-picker", province=province_id),
+        labels=labels or ChoiceLabels(field.queryset.select_related("agency"), person_label),
+    )
+
+
+def pick_kinds(form, name: str, *, labels: FixedLabels | None = None) -> None:
+    """Kinds of unit (a group "the communes and wards"), searched like units."""
+    use_picker(form, name, url=_picker_url("agencies:kind-picker"), labels=labels)
 
 
 class AgencyFilterForm(forms.Form):
@@ -112,7 +148,9 @@ class AgencyForm(ScopedModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["successors"].queryset = parents
-        self.fields["successors"].widget.attrs["size"] = 6
+        labels = ChoiceLabels(parents, agency_label)
+        for name in ("parent", "successors"):
+            pick_agency(self, name, province_id=province_id, labels=labels)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -135,6 +173,7 @@ class PersonForm(ScopedModelForm):
         from .selectors import agency_list
 
         self.fields["agency"].queryset = agency_list(user=user).active()
+        pick_agency(self, "agency", day=timezone.localdate(), province_id=self.instance.province_id)
 
 
 class DirectoryImportForm(forms.Form):
@@ -193,7 +232,7 @@ class BodyMemberForm(ScopedModelForm):
         model = BodyMember
         fields = ["order", "person", "agency", "role"]
 
-    def __init__(self, *args, province_id=None, **kwargs):
+    def __init__(self, *args, province_id=None, choice_cache: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
         self.fields["order"].label = _("STT")
@@ -201,6 +240,12 @@ class BodyMemberForm(ScopedModelForm):
         self.fields["person"].queryset = (
             Person.objects.filter(agency__province_id=province_id).select_related("agency").order_by("full_name")
         )
+        # The rows of the formset share one read of the chosen values' labels.
+        cache = {} if choice_cache is None else choice_cache
+        agencies = cache.setdefault(Agency, ChoiceLabels(self.fields["agency"].queryset, agency_label))
+        people = cache.setdefault(Person, ChoiceLabels(self.fields["person"].queryset, person_label))
+        pick_agency(self, "agency", day=timezone.localdate(), province_id=province_id, labels=agencies)
+        pick_person(self, "person", province_id=province_id, labels=people)
 
 
 def body_member_formset(extra: int = 1):

@@ -48,6 +48,10 @@ REFERENCES = {
     "indices_reimport_vs_openpyxl_read": (2.0, "×"),
     "indices_ranking_page_3400_agencies": (0.3, "s"),
     "indices_ranking_page_queries": (16, "queries"),
+    "plan_duties_form_40_duties_2000_agencies": (0.15, "s"),
+    "plan_duties_form_size": (100.0, "KB"),
+    "plan_duties_form_queries": (12, "queries"),
+    "agency_picker_search_2000_agencies": (0.15, "s"),
 }
 ATTENDING = 300  # agencies that answer, two delegates each
 
@@ -75,6 +79,8 @@ def main():
                 bench_reminders()
             elif sys.argv[1:] == ["indices"]:
                 bench_indices()
+            elif sys.argv[1:] == ["pickers"]:
+                bench_pickers()
             else:
                 run()
     finally:
@@ -116,6 +122,7 @@ def run():
     assert response.status_code == 200
     report("agency_export_2000_agencies", time.perf_counter() - started, "s")
 
+    bench_pickers(province, user, client)
     conference = bench_conference(province, user, client)
     bench_documents(province, user, conference)
     bench_reminders()
@@ -177,6 +184,57 @@ def bench_conference(province, user, client):
     assert client.get(url + "danh-sach-dai-bieu.pdf").status_code == 200
     report("conference_attendance_pdf_600", time.perf_counter() - started, "s")
     return Conference.objects.get(pk=conference.pk)
+
+
+def bench_pickers(province=None, user=None, client=None):
+    """The heaviest form, a plan's 40 duties each naming three units of a
+    directory of 2000 (once 2,885 options and 645 KB), and a picker's search
+    over that directory, ignoring diacritics."""
+    from agencies import services
+    from agencies.models import Agency, Province, Role, User
+    from conferences.models import Duty, ImprovementPlan
+
+    if province is None:
+        province = Province.objects.create(code="bench-pickers", name="Bench")
+        rows = [
+            "Mã đơn vị,Tên đơn vị,Tên viết tắt,Loại đơn vị,Mã đơn vị cấp trên",
+            "UBND,UBND tỉnh Bench,UBND,UBND tỉnh,",
+        ]
+        rows += [f"X{i:05d},UBND xã Thử {i},UBND,Xã,UBND" for i in range(ROWS - 1)]
+        data = ("\n".join(rows) + "\n").encode()
+        services.directory_import(actor=None, kind="agencies", province=province, name="bench.csv", data=data)
+        user = User.objects.create(
+            username="bench-pickers", role=Role.ORGANISER, agency=province.agencies.get(code="UBND")
+        )
+        client = Client()
+        client.force_login(user)
+    agencies = list(Agency.objects.filter(province=province).order_by("pk")[:45])
+    committee = province.agencies.get(code="UBND")
+    plan = ImprovementPlan.objects.create(
+        province=province, title="Kế hoạch đo hiệu năng", issuing_authority=committee, focal_agency=committee, year=2026
+    )
+    for i in range(40):
+        duty = Duty.objects.create(
+            plan=plan,
+            province=province,
+            order=i + 1,
+            lead_agency=agencies[i],
+            lead_kinds=["xa", "phuong"],
+            task=f"Rà soát, đơn giản hóa thủ tục hành chính thuộc thẩm quyền giải quyết, đợt {i + 1}",
+        )
+        duty.coordinating.set(agencies[i + 1 : i + 3])
+    url = f"/ke-hoach/{plan.pk}/muc/nhiem-vu/"
+    client.get(url)  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    count = len(queries.captured_queries)  # read now: the next requests clear the log
+    report("plan_duties_form_40_duties_2000_agencies", _median(lambda run: client.get(url), runs=5), "s")
+    report("plan_duties_form_size", len(response.content) / 1000, "KB")
+    report("plan_duties_form_queries", count, "queries")
+    search = "/danh-ba/chon/don-vi/?q=ubnd+xa+thu+19"
+    assert client.get(search).json()["results"]
+    report("agency_picker_search_2000_agencies", _median(lambda run: client.get(search), runs=5), "s")
 
 
 def _median(function, runs=3):

@@ -9,8 +9,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import agency_label, person_label, pick_agency, pick_kinds, pick_person
 from agencies.models import Agency, AgencyKind, Person
-from core.forms import DateInput, ScopedModelForm
+from core.forms import ChoiceLabels, DateInput, FixedLabels, ScopedModelForm
 
 from .models import (
     Award,
@@ -47,12 +48,6 @@ def _issuers(province_id):
     dissolved in 2025. The period is shown; clean() checks it against the
     document's day."""
     return Agency.objects.filter(province_id=province_id).order_by("kind", "name")
-
-
-def _with_period(agency) -> str:
-    if agency.active_to:
-        return _("%(name)s (đến %(day)s)") % {"name": agency.name, "day": agency.active_to.strftime("%d/%m/%Y")}
-    return agency.name
 
 
 class IndexYearsField(forms.CharField):
@@ -122,9 +117,7 @@ class ConferenceForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("issuing_authority", "focal_agency"):
-            self.fields[name].queryset = _issuers(self.instance.province_id)
-            self.fields[name].label_from_instance = _with_period
+        _pick_issuers(self)
         self.fields["date"].help_text = _("Thứ trong tuần được tính từ ngày, không cần nhập.")
         # Forms posted before the choice existed (API clients, an open tab)
         # keep what the conference has.
@@ -144,6 +137,17 @@ class ConferenceForm(ScopedModelForm):
         if date and not self.instance.pk and date < timezone.localdate():
             self.add_error("date", _("Ngày tổ chức đã qua."))
         return data
+
+
+def _pick_issuers(form) -> None:
+    """The issuer and the focal agency: units of any period (the period is
+    shown), searched as the user types."""
+    province_id = form.instance.province_id
+    issuers = _issuers(province_id)
+    labels = ChoiceLabels(issuers, agency_label)
+    for name in ("issuing_authority", "focal_agency"):
+        form.fields[name].queryset = issuers
+        pick_agency(form, name, province_id=province_id, labels=labels)
 
 
 def _check_active_on(form, data, day) -> None:
@@ -208,41 +212,87 @@ class BoardFilterForm(forms.Form):
 class _ProvinceScopedForm(ScopedModelForm):
     """Agency and person choices limited to the owner's province."""
 
-    wide_fields = ("text", "task", "title", "group_kinds", "lead_kinds")
+    wide_fields = ("text", "task", "title")
     # Fields that only matter for some values of the row's "target" select;
     # the page hides the others (static/js/portal.js).
     shown_for: dict[str, str] = {}
 
-    def __init__(self, *args, province_id=None, as_of=None, keep=(), choice_cache: dict | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        province_id=None,
+        as_of=None,
+        keep=(),
+        choice_cache: dict | None = None,
+        opened: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.opened = opened
+        if self.collapsed:
+            return  # shown as one line: no field of it is rendered
         if "order" in self.fields:
             # Left empty, a new row goes last.
             self.fields["order"].required = False
             self.fields["order"].label = _("STT")
-        # Every row of a list offers the same agencies and people: read them
-        # once for the whole formset (the cache is shared through form_kwargs).
+        # Agencies and people are pickers: the page holds only the chosen
+        # values, whose labels every row of the formset reads at once (the
+        # cache is shared through form_kwargs). The querysets still decide
+        # what a posted value may be: the units of the owner's day, and any a
+        # row already names (a unit dissolved since).
         cache = {} if choice_cache is None else choice_cache
-        querysets = {
-            Agency: _province_agencies(province_id, as_of, keep=keep),
-            Person: Person.objects.filter(agency__province_id=province_id)
-            .select_related("agency")
-            .order_by("agency__name", "full_name"),
-        }
-        for field in self.fields.values():
-            if not isinstance(field, forms.ModelChoiceField) or field.queryset.model not in querysets:
-                continue
-            model = field.queryset.model
-            field.queryset = querysets[model]
-            if model not in cache:
-                cache[model] = [(row.pk, field.label_from_instance(row)) for row in querysets[model]]
-            blank = (
-                []
-                if isinstance(field, forms.ModelMultipleChoiceField) or field.empty_label is None
-                else [("", field.empty_label)]
+        if Agency not in cache:
+            cache[Agency] = ChoiceLabels(_province_agencies(province_id, as_of, keep=keep), agency_label)
+            cache[Person] = ChoiceLabels(
+                Person.objects.filter(agency__province_id=province_id).select_related("agency"), person_label
             )
-            field.choices = [*blank, *cache[model]]
-            if isinstance(field, forms.ModelMultipleChoiceField):
-                field.widget.attrs.setdefault("size", 4)
+            cache[AgencyKind] = FixedLabels(KIND_CHOICES)
+        for name, field in self.fields.items():
+            if name in ("group_kinds", "lead_kinds"):
+                pick_kinds(self, name, labels=cache[AgencyKind])
+            if not isinstance(field, forms.ModelChoiceField) or field.queryset.model not in cache:
+                continue
+            labels = cache[field.queryset.model]
+            field.queryset = labels.queryset
+            if labels.queryset.model is Agency:
+                pick_agency(self, name, day=as_of or timezone.localdate(), province_id=province_id, labels=labels)
+            else:
+                pick_person(self, name, province_id=province_id, labels=labels)
+
+        # The rows are rendered bare (conferences/_part_row.html): a list
+        # of fifty rows must stay light, so the Bootstrap classes go here.
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if not isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    # A saved row posted by its id alone was never opened on the page (see
+    # PartFormSet): it is kept as saved, neither checked again nor changed.
+    untouched = False
+
+    @property
+    def collapsed(self) -> bool:
+        """Shown as one line: a saved row not asked for by its "Sửa"."""
+        return not self.opened and (self.untouched or (self.instance.pk is not None and not self.is_bound))
+
+    def full_clean(self):
+        if not self.untouched:
+            return super().full_clean()
+        self._errors = forms.utils.ErrorDict()
+        delete = self.fields.get("DELETE")
+        self.cleaned_data = {
+            "DELETE": bool(
+                delete and delete.widget.value_from_datadict(self.data, self.files, self.add_prefix("DELETE"))
+            )
+        }
+
+    def has_changed(self):
+        return not self.untouched and super().has_changed()
+
+    def summary(self) -> str:
+        """The saved row in one line, shown until the row is opened."""
+        return str(self.instance)
 
     def clean_order(self):
         return self.cleaned_data.get("order") or 0
@@ -273,12 +323,7 @@ KIND_CHOICES = AgencyKind.choices
 
 
 class InviteeLineForm(_ProvinceScopedForm):
-    group_kinds = forms.MultipleChoiceField(
-        label=_("Các loại đơn vị trong nhóm"),
-        required=False,
-        choices=KIND_CHOICES,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}),
-    )
+    group_kinds = forms.MultipleChoiceField(label=_("Các loại đơn vị trong nhóm"), required=False, choices=KIND_CHOICES)
 
     shown_for = {
         "group_kinds": "group awardees",
@@ -308,12 +353,7 @@ class InviteeLineForm(_ProvinceScopedForm):
 
 
 class DutyForm(_ProvinceScopedForm):
-    lead_kinds = forms.MultipleChoiceField(
-        label=_("Hoặc nhóm đơn vị chủ trì"),
-        required=False,
-        choices=KIND_CHOICES,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "kind-checks"}),
-    )
+    lead_kinds = forms.MultipleChoiceField(label=_("Hoặc nhóm đơn vị chủ trì"), required=False, choices=KIND_CHOICES)
 
     class Meta(ScopedModelForm.Meta):
         model = Duty
@@ -335,6 +375,9 @@ class DutyForm(_ProvinceScopedForm):
             "presentations_rest",
         ]
         widgets = {"due_date": DateInput(), "due_time": TimeInput(), "task": forms.Textarea(attrs={"rows": 3})}
+
+    def summary(self) -> str:
+        return f"{self.instance.lead_display}: {self.instance.task}"
 
 
 class PlanDutyForm(DutyForm):
@@ -359,11 +402,36 @@ class AwardForm(_ProvinceScopedForm):
         ]
 
 
+class PartFormSet(forms.BaseInlineFormSet):
+    """The rows of a list: a saved row shows as one line and is opened (its
+    form fetched) only to be edited, so a list of fifty duties stays a light
+    page. A saved row posted with nothing but its id and its "Xóa" box was
+    never opened: it is kept as saved. A client posting every field of every
+    row (as the page once did) is served exactly as before."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.is_bound and i < self.initial_form_count() and form.instance.pk is not None:
+            posted = (
+                form.add_prefix(name) in self.data
+                for name, field in form.fields.items()
+                if name != "DELETE" and not field.widget.is_hidden
+            )
+            form.untouched = not any(posted)
+        return form
+
+
 def part_formset(model, form, fk_name, extra=1):
     return forms.inlineformset_factory(
         Conference if fk_name == "conference" else ImprovementPlan,
         model,
         form=form,
+        formset=PartFormSet,
         fk_name=fk_name,
         extra=extra,
         can_delete=True,
@@ -508,9 +576,7 @@ class PlanForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("issuing_authority", "focal_agency"):
-            self.fields[name].queryset = _issuers(self.instance.province_id)
-            self.fields[name].label_from_instance = _with_period
+        _pick_issuers(self)
 
     def clean(self):
         data = super().clean()

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
-from agencies.models import Agency, AgencyKind, Person
+from agencies.forms import pick_agency
+from agencies.models import Agency, Person
 from core.exceptions import Refused
 from core.forms import DateInput, ScopedModelForm
 
@@ -92,13 +93,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thu hồi"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _with_period(agency) -> str:
-    """A unit no longer active says until when, so an archive's issuer is found."""
-    if agency.active_to:
-        return _("%(name)s (đến %(day)s)") % {"name": agency.name, "day": agency.active_to.strftime("%d/%m/%Y")}
-    return agency.name
-
-
 class RegisterForm(forms.Form):
     """Vào sổ: a document signed outside the portal, with the number, symbol
     and date it was given. The service checks again what is checked here."""
@@ -137,22 +131,9 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, issuers, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["issuer"]
-        field.queryset = issuers
-        field.label_from_instance = _with_period
-        # One heading per kind, in the directory's order of kinds (the
-        # province's committee first), as its other pickers show them.
-        groups: dict[str, list] = {kind: [] for kind in AgencyKind.values}
-        for agency in issuers.order_by("name"):
-            groups.setdefault(agency.kind, []).append((agency.pk, _with_period(agency)))
-        field.widget.choices = [
-            ("", field.empty_label),
-            *(
-                (AgencyKind(kind).label if kind in AgencyKind.values else kind, rows)
-                for kind, rows in groups.items()
-                if rows
-            ),
-        ]
+        # Any period, searched as the user types (the period is shown).
+        self.fields["issuer"].queryset = issuers
+        pick_agency(self, "issuer")
         self.fields["file"].help_text = _(
             "Bản quét hoặc bản ký số; tối đa %(max)s. Không bắt buộc nhưng nên có, để tải về như văn bản khác."
         ) % {"max": filesizeformat(settings.REGISTERED_FILE_MAX_BYTES)}

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import agencies_by_kind, group_agencies_by_kind
+from agencies.forms import agency_label, pick_agency
 from agencies.models import Agency
-from core.forms import DateInput, ScopedModelForm
+from core.forms import ChoiceLabels, DateInput, ScopedModelForm
 
 from .models import IndexKind, NationalResult, Score
 from .scoring import parse_score
@@ -76,7 +77,7 @@ class ResponsibilityForm(forms.Form):
     def __init__(self, *args, criteria, province, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.filter(province=province).active().order_by("kind", "name")
-        grouped = agencies_by_kind(agencies)  # read once for every criterion's select
+        labels = ChoiceLabels(agencies, agency_label)  # every criterion's chosen agency, read at once
         self.criteria = criteria
         for criterion in criteria:
             field = forms.ModelChoiceField(
@@ -84,13 +85,20 @@ class ResponsibilityForm(forms.Form):
                 required=False,
                 label=f"{criterion.code}. {criterion.name}",
                 empty_label=_("— theo lĩnh vực —") if criterion.level > 1 else _("— chưa phân công —"),
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
-            group_agencies_by_kind(field, grouped)
             responsibility = current.get(criterion.code)
             field.initial = responsibility.agency_id if responsibility else None
             field.criterion = criterion
-            self.fields[f"c{criterion.pk}"] = field
+            name = f"c{criterion.pk}"
+            self.fields[name] = field
+            pick_agency(
+                self,
+                name,
+                day=timezone.localdate(),
+                province_id=province.pk,
+                labels=labels,
+                placeholder=str(field.empty_label),
+            )
 
     def mapping(self) -> dict:
         return {field.criterion.code: self.cleaned_data.get(name) for name, field in self.fields.items()}
@@ -102,3 +110,23 @@ class NationalImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
         help_text=_("Các cột: Năm, Chỉ số, Kết quả, Xếp hạng, Trên tổng số, Văn bản công bố."),
     )
+
+
+class RankingFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm đơn vị"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Tên, tên viết tắt hoặc mã…"), "class": "form-control"}
+        ),
+    )
+    vong = forms.CharField(required=False, widget=forms.HiddenInput)
+    tinh = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # What the page is of (the round, an administrator's province) goes
+        # along with a search; when the page has none, nothing is sent.
+        for name in ("vong", "tinh"):
+            if not (data or {}).get(name):
+                del self.fields[name]

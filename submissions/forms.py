@@ -5,10 +5,10 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import group_agencies_by_kind
+from agencies.forms import agency_label, pick_agency
 from agencies.models import Agency, AgencyKind
 from conferences.forms import TimeInput
-from core.forms import DateInput, ScopedModelForm
+from core.forms import ChoiceLabels, DateInput, ScopedModelForm
 from notifications.forms import DaysField
 
 from .models import Assignment, Review
@@ -60,7 +60,9 @@ class AssignmentForm(ScopedModelForm):
         self.fields["group_under"].queryset = agencies.order_by("kind", "name")
         self.fields["group_under"].required = False
         self.fields["agency"].required = False
-        group_agencies_by_kind(self.fields["agency"])
+        labels = ChoiceLabels(agencies, agency_label)
+        for name in ("agency", "group_under"):
+            pick_agency(self, name, day=conference.as_of, province_id=conference.province_id, labels=labels)
         self.fields["programme_item"].queryset = conference.programme_items.all()
         self.fields["programme_item"].label_from_instance = lambda item: item.title[:90]
 

@@ -349,7 +349,11 @@ def test_the_page_registers_and_the_document_shows_as_registered(organiser, comm
     listing = client.get(reverse("documents:list")).content.decode()
     assert reverse("documents:register") in listing
     page = client.get(reverse("documents:register")).content.decode()
-    assert "Ủy ban nhân dân huyện Văn Lãng (đến 30/06/2025)" in page
+    # The issuer is a picker of units of any period, each saying until when it existed.
+    assert f'data-autocomplete-light-url="{reverse("agencies:agency-picker")}"' in page
+    found = client.get(reverse("agencies:agency-picker"), {"q": "van lang"}).json()
+    labels = [row["text"] for group in found["results"] for row in group["children"]]
+    assert "Ủy ban nhân dân huyện Văn Lãng (đến 30/06/2025)" in labels
     response = client.post(reverse("documents:register"), form_data(committee, file=signed()))
     document = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("documents:detail", args=[document.pk])

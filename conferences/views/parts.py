@@ -65,12 +65,14 @@ class PartFormsetView(PermissionMixin, View):
         self.part = self.parts[kwargs["part"]]
         return super().dispatch(request, *args, **kwargs)
 
-    def formset(self, data=None, files=None):
+    def formset(self, data=None, files=None, opened=False):
         existing = self.part.model.objects.filter(**{self.owner_fk: self.object}).exists()
         formset_class = forms.part_formset(self.part.model, self.part.form, self.owner_fk, extra=0 if existing else 1)
         model = self.part.model
         many = [f.name for f in model._meta.many_to_many]
-        rows = model.objects.filter(**{self.owner_fk: self.object}).prefetch_related(*many)
+        # A saved row's one-line summary names its agency (a duty's lead).
+        named = [f.name for f in model._meta.fields if f.many_to_one and f.related_model is Agency]
+        rows = model.objects.filter(**{self.owner_fk: self.object}).select_related(*named).prefetch_related(*many)
         # The pickers offer the units of the owner's day, and keep any a row
         # already names (a unit dissolved since).
         agency_fields = [f.attname for f in model._meta.fields if f.is_relation and f.related_model is Agency]
@@ -86,6 +88,7 @@ class PartFormsetView(PermissionMixin, View):
                 "as_of": self.object.as_of,
                 "keep": keep,
                 "choice_cache": {},
+                "opened": opened,
             },
         )
 
@@ -118,7 +121,22 @@ class PartFormsetView(PermissionMixin, View):
         )
 
     def get(self, request, pk, part):
+        if "dong" in request.GET:
+            return self.open_row(request.GET["dong"], request.GET.get("i", ""))
         return self.render_page(self.formset(), forms.ReasonForm() if self.needs_reason() else None)
+
+    def open_row(self, row_pk: str, index: str):
+        """The form of one saved row, as the i-th of the page's formset: what
+        "Sửa" puts in place of the row's line."""
+        if not row_pk.isdigit() or not index.isdigit():
+            raise Http404
+        formset = self.formset(opened=True)
+        formset.queryset = formset.queryset.filter(pk=row_pk)
+        if not formset.forms:
+            raise Http404
+        form = formset.forms[0]
+        form.prefix = formset.add_prefix(int(index))
+        return render(self.request, "conferences/_part_row.html", {"form": form})
 
     def post(self, request, pk, part):
         formset = self.formset(request.POST, request.FILES)
