@@ -1,5 +1,6 @@
-"""XLSX exports with the same columns as the import template, so an
-exported file can be edited and imported back."""
+"""XLSX exports: the list of units as its page shows it, and exports with
+the same columns as the import template, so an exported file can be edited
+and imported back."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.spreadsheets import table_xlsx
 
 from .importing import AGENCY_COLUMNS, COLUMNS, EXAMPLE_PREFIX, PERSON_COLUMNS
 from .models import KIND_LEVEL, AgencyKind, DirectoryImport, Level
@@ -79,6 +82,28 @@ def agencies_xlsx(agencies) -> bytes:
         for a in agencies
     ]
     return _workbook(_("Đơn vị"), AGENCY_COLUMNS, rows)
+
+
+def agency_table_xlsx(agencies, *, with_province: bool) -> bytes:
+    """The columns of the list of units, the lines under a name (the unit
+    above it, no longer active) in columns of their own."""
+    province = [_("Tỉnh")] if with_province else []
+    header = [_("Tên đơn vị"), _("Trực thuộc"), _("Ngừng hoạt động"), _("Viết tắt"), _("Loại"), *province, _("Mã"),
+              _("Cán bộ")]  # fmt: skip
+    rows = (
+        [
+            a.name,
+            a.parent.name if a.parent else "",
+            "" if a.is_active else _("Có"),
+            a.short_name,
+            a.get_kind_display(),
+            *([a.province.name] if with_province else []),
+            a.code,
+            a.people_count,
+        ]
+        for a in agencies
+    )
+    return table_xlsx(title=_("Cơ quan, đơn vị"), header=header, rows=rows)
 
 
 def people_xlsx(people) -> bytes:

@@ -1,5 +1,6 @@
-"""What a conference exports: the delegate list (XLSX), the attendance sheet
-(PDF), the calendar entry (.ics) and each delegate's check-in QR code."""
+"""What a conference exports: the list of conferences and the status board
+as their pages show them (XLSX), the delegate list (XLSX), the attendance
+sheet (PDF), the calendar entry (.ics) and each delegate's check-in QR code."""
 
 from __future__ import annotations
 
@@ -16,11 +17,69 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.formatting import vn_date, vn_weekday
+from core.spreadsheets import table_xlsx
 
 from . import selectors
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 THIN = Side(style="thin", color="999999")
+
+
+def conference_list_xlsx(conferences, *, with_province: bool) -> bytes:
+    """The columns of the conference list, the line under a title split
+    into its kind, venue (and province, for an administrator)."""
+    province = [_("Tỉnh")] if with_province else []
+    header = [_("Hội nghị"), _("Loại"), _("Địa điểm"), *province, _("Thời gian"), _("Giờ"), _("Trạng thái"),
+              _("Đơn vị mời"), _("Tham dự")]  # fmt: skip
+    rows = (
+        [
+            c.title,
+            c.get_kind_display(),
+            c.venue,
+            *([c.province.name] if with_province else []),
+            c.date or c.schedule_note or _("Chưa chốt ngày"),
+            f"{c.start_time:%H:%M}" if c.start_time else "",
+            c.get_status_display(),
+            c.invited_count,
+            c.attending_count,
+        ]
+        for c in conferences
+    )
+    return table_xlsx(title=_("Hội nghị"), header=header, rows=rows)
+
+
+def board_xlsx(rows) -> bytes:
+    """The board's columns, each split into what its cell shows: the agency
+    and its kind and role, the reply and when, the delegates (one a line,
+    those present marked) and their quota, the duties done, owed, late."""
+    header = [_("Đơn vị"), _("Loại đơn vị"), _("Vai trò"), _("Trả lời"), _("Trả lời lúc"), _("Sở trả lời thay"),
+              _("Đại biểu"), _("Số đại biểu"), _("Tối đa"), _("Nhiệm vụ hoàn thành"), _("Nhiệm vụ"),
+              _("Nhiệm vụ quá hạn")]  # fmt: skip
+    present = _("có mặt")
+
+    def delegates(row) -> str:
+        return "\n".join(
+            f"{d.full_name} — {d.position}" + (f" ({present})" if d.checked_in_at else "") for d in row.delegates.all()
+        )
+
+    lines = (
+        [
+            row.agency.name,
+            row.agency.get_kind_display(),
+            row.get_role_display(),
+            row.get_reply_display(),
+            row.replied_at,
+            _("Có") if row.replied_on_behalf else "",
+            delegates(row),
+            row.delegates_count,
+            row.quota,
+            row.duties_done,
+            row.duties_total,
+            row.duties_overdue,
+        ]
+        for row in rows
+    )
+    return table_xlsx(title=_("Bảng theo dõi"), header=header, rows=lines)
 
 
 def delegates_xlsx(conference) -> bytes:

@@ -1,5 +1,6 @@
 """Reading the tables people upload (.xlsx, .xls, .ods and, where an import
-takes it, .csv), for every import in the portal.
+takes it, .csv), for every import in the portal, and writing a list as its
+page shows it (`table_xlsx`).
 
 Spreadsheets are read through calamine (a Rust reader): it reads a
 3,400-row by 100-column sheet about fifteen times faster than openpyxl, and
@@ -9,11 +10,18 @@ so nobody has to re-save a file before uploading it."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from .exceptions import ImportFileError
@@ -122,3 +130,59 @@ def table_rows(name: str, data: bytes) -> list[list]:
     if is_spreadsheet(name):
         return first_sheet_rows(data)
     raise ImportFileError(_("Chỉ nhận tệp .csv, .xlsx, .xls hoặc .ods (tệp đã chọn: “%(name)s”).") % {"name": name})
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+WIDEST = 60
+
+
+def table_xlsx(*, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A list as its page shows it, as a workbook of one sheet (see fill_table)."""
+    book = Workbook()
+    fill_table(book.active, title=title, header=header, rows=rows)
+    return saved(book)
+
+
+def saved(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def fill_table(sheet, *, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """The header in row 1 (bold, frozen, with Excel's filter buttons), then
+    one row per line in the page's order. Dates read as dd/mm/yyyy,
+    Decimals as numbers with two places; a cell of several lines (a list of
+    names) wraps."""
+    sheet.title = title[:31]
+    sheet.append([str(label) for label in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    widths = [len(str(label)) + 2 for label in header]
+    for row in rows:
+        # Excel keeps no time zone: a moment is written as Vietnam's clock reads it.
+        sheet.append([_naive(value) if isinstance(value, dt.datetime) else value for value in row])
+        for i, cell in enumerate(sheet[sheet.max_row]):
+            value = cell.value
+            if isinstance(value, dt.datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+            elif isinstance(value, dt.date):
+                cell.number_format = "dd/mm/yyyy"
+            elif isinstance(value, Decimal):
+                cell.number_format = "0.00"
+            elif isinstance(value, str) and "\n" in value:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            longest = max((len(line) for line in str(value if value is not None else "").split("\n")), default=0)
+            widths[i] = min(max(widths[i], longest + 2), WIDEST)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _naive(moment: dt.datetime) -> dt.datetime:
+    return timezone.localtime(moment).replace(tzinfo=None) if timezone.is_aware(moment) else moment

@@ -21,6 +21,7 @@ from . import charts, selectors
 from .models import Assessment, Framework, IndexKind, NationalResult, Score
 
 CHART_ROWS = 60  # a ranking chart beyond this many bars is unreadable
+_UNREAD = object()
 
 # How a predecessor's result is labelled beside the unit that carries it on:
 # "UBND xã A (trước sáp nhập)".
@@ -85,11 +86,31 @@ def short(name: str) -> str:
 # --- Ranking ------------------------------------------------------------------------------------
 
 
-def ranking_page(framework: Framework, province, rows: list[Assessment], *, round: str, visible) -> dict:
+def compare(rows: list[Assessment], province, *, round: str, previous: Framework | None, lineage: Lineage) -> None:
+    """Each row's result under `previous` (the year before): its own, or its
+    own under its former name, and the change of score and rank since. A
+    unit set up since has no such result: its predecessors' are put beside
+    it (`stood`), never subtracted from its own."""
+    before = selectors.standing(previous, province, round=round) if previous else {}
+    for row in rows:
+        prior = before.get(row.agency_id)
+        row.stood, row.renamed_from = [], None
+        if prior is None and previous:
+            row.renamed_from, row.stood = selectors.stood_in(row.agency, previous, lineage=lineage, standing=before)
+            prior = before[row.renamed_from.agency.pk] if row.renamed_from else None
+        row.before_score, row.before_rank = prior if prior else (None, None)
+        row.score_change = row.score - row.before_score if prior else None
+        row.rank_change = row.before_rank - row.rank if prior else None
+
+
+def ranking_rows(
+    framework: Framework, province, rows: list[Assessment], *, round: str, visible, fields, previous
+) -> list[Assessment]:
+    """The ranking's rows as the page and its export show them: field totals,
+    the change since `previous`, the three largest losses and who answers
+    for each, and for a dissolved unit who carries it on. A fixed number of
+    queries however many rows."""
     ids = [row.pk for row in rows]
-    fields = selectors.fields(framework)
-    before_framework = selectors.previous(framework)
-    before = selectors.standing(before_framework, province, round=round) if before_framework else {}
     totals = selectors.field_totals(ids, round=round)
     losses = selectors.losses(ids, round=round, limit=3)
     who = selectors.responsible_for(province, framework.code)
@@ -97,29 +118,41 @@ def ranking_page(framework: Framework, province, rows: list[Assessment], *, roun
     # is compared with its predecessors' results of the year before (shown
     # beside it, not subtracted), a dissolved one leads to who carries it on.
     lineage = Lineage(province.pk)
+    compare(rows, province, round=round, previous=previous, lineage=lineage)
     carried_on = successors([row.agency for row in rows], framework, lineage=lineage, visible=visible)
     for row in rows:
         row.fields = [totals.get(row.pk, {}).get(f.code) for f in fields]
-        previous = before.get(row.agency_id)
-        row.stood, row.renamed_from = [], None
-        if previous is None and before_framework:
-            row.renamed_from, row.stood = selectors.stood_in(
-                row.agency, before_framework, lineage=lineage, standing=before
-            )
-            previous = before[row.renamed_from.agency.pk] if row.renamed_from else None
-        row.before_score, row.before_rank = previous if previous else (None, None)
-        row.score_change = row.score - row.before_score if previous else None
-        row.rank_change = row.before_rank - row.rank if previous else None
         row.period_note = period_note(row.agency, framework.year)
         row.successors = carried_on.get(row.agency_id, [])
         row.losses = losses.get(row.pk, [])
         for loss in row.losses:
             loss.responsible = who(loss.code)
+    return rows
+
+
+def sorted_by_change(rows: list[Assessment], province, *, round: str, previous: Framework | None, descending: bool):
+    """Every row by its change of score since `previous` (the largest rise
+    first when `descending`); rows with nothing to compare with go last."""
+    compare(rows, province, round=round, previous=previous, lineage=Lineage(province.pk))
+    found = [row for row in rows if row.score_change is not None]
+    found.sort(key=lambda row: row.score_change, reverse=descending)  # stable: equal changes stay in rank order
+    return found + [row for row in rows if row.score_change is None]
+
+
+def ranking_page(
+    framework: Framework, province, rows: list[Assessment], *, round: str, visible, fields=None, previous=_UNREAD
+) -> dict:
+    """The ranking page of `rows` (one page of them); `fields` and `previous`
+    (the framework a year before, or None) are read when not given."""
+    fields = selectors.fields(framework) if fields is None else fields
+    previous = selectors.previous(framework) if previous is _UNREAD else previous
+    ranking_rows(framework, province, rows, round=round, visible=visible, fields=fields, previous=previous)
     spread = selectors.spread(framework, province, round=round, assessments=visible)
     chart = ""
     if rows and spread["count"] <= CHART_ROWS:
         chart = charts.ranking_bars(
-            [charts.Bar(short(row.agency.name), row.score) for row in rows],
+            # By rank whatever order the table is sorted in: it is the ranking's chart.
+            [charts.Bar(short(row.agency.name), row.score) for row in sorted(rows, key=lambda row: row.rank)],
             maximum=framework.maximum,
             mean=spread["mean"],
             unit="%" if framework.unit == Framework.Unit.PERCENT else "",
@@ -130,7 +163,7 @@ def ranking_page(framework: Framework, province, rows: list[Assessment], *, roun
         "fields": fields,
         "spread": spread,
         "chart": chart,
-        "previous": before_framework,
+        "previous": previous,
         "chart_limit": CHART_ROWS,
     }
 

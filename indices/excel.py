@@ -1,7 +1,7 @@
 """Results as spreadsheets: the template a province fills in (one sheet,
 one row per agency, one column per criterion, fields grouped above their
-criteria, maxima under the names), its import, and the export of results
-and rankings in the same layout.
+criteria, maxima under the names), its import, and the export of the
+ranking as its page shows it, with every criterion's score beside.
 
 An import is read and checked in full before anything is written; every
 problem is tied to its cell ("Ô E9") in Vietnamese. Writing is one
@@ -11,7 +11,6 @@ then one INSERT … ON CONFLICT), then totals are summed by the database."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,11 +22,11 @@ from openpyxl.utils import get_column_letter
 from agencies.models import Agency
 from agencies.selectors import Lineage
 from core.exceptions import ImportFileError
-from core.formatting import vn_date
-from core.spreadsheets import first_sheet_rows
+from core.formatting import vn_date, vn_number
+from core.spreadsheets import fill_table, first_sheet_rows, saved
 from core.text import fold
 
-from . import selectors
+from . import analysis, selectors
 from .models import Assessment, Criterion, Framework, Score
 from .scoring import check_score, parse_score
 from .selectors import SUBJECT_KINDS, covered_agencies
@@ -54,14 +53,24 @@ _UNSEEN = object()
 def workbook(framework: Framework, province, *, with_results: bool, round: str = Score.Round.APPRAISED) -> bytes:
     """The template (agencies the framework covers, no scores) or the results
     (every scored agency with its scores, field totals, total and rank)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = (_("Kết quả") if with_results else _("Mẫu nhập điểm"))[:31]
+    results = list(selectors.ranking(framework, province, round=round)) if with_results else None
+    _score_sheet(sheet, framework, province, results=results, round=round)
+    return saved(book)
+
+
+def _score_sheet(sheet, framework: Framework, province, *, results: list[Assessment] | None, round: str) -> None:
+    """One row per agency, one column per criterion under its field, maxima
+    above: the covered agencies, blank (`results` None), or `results` in
+    their order with their scores, field totals, total and rank."""
+    with_results = results is not None
     leaves = selectors.leaves(framework)
     fields = selectors.fields(framework)
     by_field: dict[str, list[Criterion]] = {}
     for leaf in leaves:
         by_field.setdefault(leaf.field_code, []).append(leaf)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = (_("Kết quả") if with_results else _("Mẫu nhập điểm"))[:31]
     last_col = len(FIXED) + len(leaves) + (len(fields) + 2 if with_results else 0)
     title = _("KẾT QUẢ %(name)s NĂM %(year)s — TỈNH %(province)s") % {
         "name": framework.name.upper(),
@@ -115,10 +124,9 @@ def workbook(framework: Framework, province, *, with_results: bool, round: str =
                 cell.fill = HEAD
     first = header + 3
     if with_results:
-        rows = list(selectors.ranking(framework, province, round=round))
-        values = _values([a.pk for a in rows], round)
-        totals = selectors.field_totals([a.pk for a in rows], round=round)
-        for n, assessment in enumerate(rows, start=1):
+        values = _values([a.pk for a in results], round)
+        totals = selectors.field_totals([a.pk for a in results], round=round)
+        for n, assessment in enumerate(results, start=1):
             line = [n, assessment.agency.code, assessment.agency.name]
             line += [_number(values.get((assessment.pk, c.pk))) for c in columns.values()]
             line += [_number(totals.get(assessment.pk, {}).get(f.code)) for f in fields]
@@ -141,9 +149,66 @@ def workbook(framework: Framework, province, *, with_results: bool, round: str =
     for c in range(len(FIXED) + 1, last_col + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 11
     sheet.row_dimensions[header + 1].height = 75
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+
+def ranking_xlsx(
+    framework: Framework, province, rows: list[Assessment], *, fields, previous: Framework | None, round: str
+) -> bytes:
+    """The ranking as its page shows it (`rows` from analysis.ranking_rows,
+    searched and sorted as there): rank, unit, field totals, total, the
+    result of the year before and the change since, the largest losses.
+    A second sheet holds the same units' score on every criterion."""
+    book = Workbook()
+    header = [_("Hạng"), _("Mã đơn vị"), _("Đơn vị")]
+    header += [_("Lĩnh vực %(code)s") % {"code": f.code} for f in fields]
+    header.append(_("Tổng điểm"))
+    if previous:
+        year = {"year": previous.year}
+        header += [_("Điểm năm %(year)s") % year, _("Hạng năm %(year)s") % year, _("Tăng, giảm điểm"),
+                   _("Tăng, giảm bậc")]  # fmt: skip
+    header += [_("Ghi chú"), _("Mất điểm nhiều nhất")]
+    lines = []
+    for row in rows:
+        line = [row.rank, row.agency.code, row.agency.name, *row.fields, row.score]
+        if previous:
+            line += [row.before_score, row.before_rank, row.score_change, row.rank_change]
+        line += [_ranking_note(row), "\n".join(_loss_text(loss) for loss in row.losses)]
+        lines.append(line)
+    fill_table(book.active, title=_("Xếp hạng"), header=header, rows=lines)
+    _score_sheet(book.create_sheet(_("Điểm từng tiêu chí")), framework, province, results=rows, round=round)
+    return saved(book)
+
+
+def _ranking_note(row) -> str:
+    """What the ranking prints beside a unit: its former name compared
+    with, its predecessors' results, a result outside its period, who
+    carries it on."""
+    notes = []
+    if row.renamed_from:
+        notes.append(_("so với %(name)s (trước đổi tên)") % {"name": row.renamed_from.agency.name})
+    for stood in row.stood:
+        notes.append(
+            _("%(name)s (%(before)s): %(total)s, hạng %(rank)s")
+            % {
+                "name": stood.agency.name,
+                "before": analysis.before_words(stood.relative.kind),
+                "total": vn_number(stood.total, 2),
+                "rank": stood.rank,
+            }
+        )
+    if row.period_note:
+        notes.append(row.period_note)
+    if row.successors:
+        names = "; ".join(successor.agency.name for successor in row.successors)
+        notes.append(_("Đơn vị kế thừa: %(names)s") % {"names": names})
+    return "\n".join(notes)
+
+
+def _loss_text(loss) -> str:
+    text = f"{loss.code} −{vn_number(loss.lost, 2)}"
+    if loss.responsible:
+        text += f" ({loss.responsible.short_name or loss.responsible.name})"
+    return text
 
 
 def _values(assessment_ids, round) -> dict[tuple[int, int], Decimal]:

@@ -13,31 +13,55 @@ from django.views.generic import TemplateView
 
 from core.exceptions import Refused
 from core.permissions import PermissionMixin
+from core.tables import Column, Sorting, choice_order
 from core.views import safe_next, show_refusal, xlsx_response
 
 from .. import exporting, extensions, forms, selectors, services
+from ..models import Invitation
 from .conferences import ConferenceMixin
 
 
-class BoardView(ConferenceMixin, TemplateView):
-    permission = "conferences.view_work"
-    template_name = "conferences/board.html"
+def board_columns() -> list[Column]:
+    return [
+        Column("don-vi", _("Đơn vị"), ("agency__name",)),
+        Column("tra-loi", _("Trả lời"), (choice_order("reply", Invitation.Reply.choices), "replied_at")),
+        Column("dai-bieu", _("Đại biểu"), ("delegates_count",), descending_first=True),
+        Column("nhiem-vu", _("Nhiệm vụ"), ("duties_overdue", "duties_total"), descending_first=True),
+    ]
 
-    def get_context_data(self, **kwargs):
-        conference = self.object
+
+class BoardTableMixin(ConferenceMixin):
+    """The board's rows as the page filters and sorts them."""
+
+    permission = "conferences.view_work"
+
+    def board_table(self):
         form = forms.BoardFilterForm(self.request.GET or None)
+        sorting = Sorting(self.request.GET, board_columns())
         f = form.cleaned_data if form.is_valid() else {}
         rows = selectors.board_rows(
-            conference=conference,
+            conference=self.object,
             kind=f.get("kind") or "",
             reply=f.get("reply") or "",
             overdue=bool(f.get("overdue")),
             search=f.get("q") or "",
+            order=sorting.order_by("agency__name", "pk"),
         )
+        return form, sorting, rows
+
+
+class BoardView(BoardTableMixin, TemplateView):
+    template_name = "conferences/board.html"
+
+    def get_context_data(self, **kwargs):
+        conference = self.object
+        form, sorting, rows = self.board_table()
         return super().get_context_data(
             conference=conference,
             rows=rows,
             filter_form=form,
+            sorting=sorting,
+            querystring=sorting.querystring(),
             totals=selectors.board_totals(conference),
             duties=selectors.duty_list(owner_filter=Q(conference=conference)),
             can_organise=self.request.user.has_perm("conferences.organise", conference),
@@ -51,6 +75,14 @@ class BoardXlsxView(ConferenceMixin, View):
 
     def get(self, request, pk):
         return xlsx_response(exporting.delegates_xlsx(self.object), f"dai-bieu-hoi-nghi-{pk}.xlsx")
+
+
+class BoardTableXlsxView(BoardTableMixin, View):
+    """The invited agencies as filtered and sorted on the board."""
+
+    def get(self, request, pk):
+        _form, _sorting, rows = self.board_table()
+        return xlsx_response(exporting.board_xlsx(rows), f"bang-theo-doi-hoi-nghi-{pk}.xlsx")
 
 
 class AttendancePdfView(ConferenceMixin, View):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.selectors import province_list
+from core.tables import Column, Sorting
 from core.views import call_service, xlsx_response
 
 from .. import analysis, drafting, excel, forms, loading, selectors, services
@@ -19,6 +20,7 @@ from ..models import Assessment, Score
 from ._base import province_view, score_round
 
 RANKING_PAGE = 100
+CHANGE = "so-voi"  # the ranking's column of the change since the year before
 
 
 @province_view()
@@ -68,6 +70,58 @@ def framework_detail(request, province, pk):
     )
 
 
+def ranking_columns(fields, previous, *, round: str) -> list[Column]:
+    columns = [
+        Column("hang", _("Hạng"), ("rank",), css="text-center"),
+        Column("don-vi", _("Đơn vị"), ("agency__name",)),
+        *(
+            Column(
+                f"lv-{f.code}",
+                _("LV %(code)s") % {"code": f.code},
+                (selectors.field_total(f.code, round=round),),
+                css="text-end d-none d-md-table-cell",
+                title=f.name,
+                descending_first=True,
+            )
+            for f in fields
+        ),
+        Column("tong", _("Tổng"), ("score",), css="text-end", descending_first=True),
+    ]
+    if previous:
+        # Sorted in Python (see ranking_table): the change is not a column of the database.
+        label = _("So với %(year)s") % {"year": previous.year}
+        columns.append(Column(CHANGE, label, ("score_change",), css="text-end", descending_first=True))
+    columns.append(
+        Column(
+            "mat-diem",
+            _("Mất điểm nhiều nhất"),
+            (selectors.largest_loss(round=round),),
+            css="d-none d-sm-table-cell",
+            descending_first=True,
+        )
+    )
+    return columns
+
+
+def ranking_table(request, framework, province, *, round: str, visible):
+    """The ranking's rows as searched and sorted on the page (and in its
+    export): a queryset, or a list when sorted by the change since the year
+    before, which is worked out in Python."""
+    form = forms.RankingFilterForm(request.GET or None)
+    search = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    fields = selectors.fields(framework)
+    previous = selectors.previous(framework)
+    sorting = Sorting(request.GET, ranking_columns(fields, previous, round=round))
+    by_change = sorting.key == CHANGE
+    order = [] if by_change else sorting.order_by("rank", "agency__name", "pk")
+    rows = selectors.ranking(framework, province, round=round, assessments=visible, search=search, order=order)
+    if by_change:
+        rows = analysis.sorted_by_change(
+            list(rows), province, round=round, previous=previous, descending=sorting.descending
+        )
+    return form, sorting, rows, fields, previous
+
+
 @province_view()
 def ranking(request, province, pk):
     user = request.user
@@ -77,9 +131,11 @@ def ranking(request, province, pk):
     if not user.has_perm("indices.view_province"):
         visible = visible.filter(status=Assessment.Status.PUBLISHED)
         round = Score.Round.APPRAISED
-    rows = selectors.ranking(framework, province, round=round, assessments=visible)
+    form, sorting, rows, fields, previous = ranking_table(request, framework, province, round=round, visible=visible)
     page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
-    context = analysis.ranking_page(framework, province, list(page.object_list), round=round, visible=visible)
+    context = analysis.ranking_page(
+        framework, province, list(page.object_list), round=round, visible=visible, fields=fields, previous=previous
+    )
     return render(
         request,
         "indices/ranking.html",
@@ -93,7 +149,9 @@ def ranking(request, province, pk):
             "is_paginated": page.has_other_pages(),
             "self_round": round == Score.Round.SELF,
             "can_organise": user.has_perm("indices.organise", province),
-            "querystring": "vong=tu-danh-gia" if round == Score.Round.SELF else "",
+            "filter_form": form,
+            "sorting": sorting,
+            "querystring": sorting.querystring(),
             "tab": "ranking",
             "status_counts": selectors.status_counts(framework, province),
             "publication": selectors.publication_of(framework, province),
@@ -119,8 +177,16 @@ def analysis_page(request, province, pk):
 
 @province_view("indices.view_province")
 def export(request, province, pk):
+    """The ranking as searched and sorted on its page, every page of it,
+    with the change since the year before."""
     framework = selectors.framework_get(user=request.user, pk=pk)
-    data = excel.workbook(framework, province, with_results=True, round=score_round(request))
+    round = score_round(request)
+    visible = selectors.visible_assessments(request.user)
+    _form, _sorting, rows, fields, previous = ranking_table(request, framework, province, round=round, visible=visible)
+    rows = analysis.ranking_rows(
+        framework, province, list(rows), round=round, visible=visible, fields=fields, previous=previous
+    )
+    data = excel.ranking_xlsx(framework, province, rows, fields=fields, previous=previous, round=round)
     return xlsx_response(data, excel.filename(framework, province, with_results=True))
 
 
