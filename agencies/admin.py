@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin
+from core.admin import PasswordChangeForm, ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin
 
 from . import services
 from .models import Agency, BodyMember, DirectoryImport, Person, Province, Succession, User
@@ -66,6 +66,7 @@ class PersonAdmin(ServiceAdmin):
 class UserAdmin(ServiceAdmin, BaseUserAdmin):
     save_service = services.user_save
     service_argument = "user"
+    change_password_form = PasswordChangeForm
     list_display = ["username", "full_name", "role", "agency", "email", "is_active", "last_login"]
     list_filter = ["role", "agency__province", "is_active"]
     search_fields = ["username", "full_name", "email", "agency__name"]

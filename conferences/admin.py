@@ -3,6 +3,7 @@ services (statuses, frozen invitations, replies, duties): here they are
 shown read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
@@ -50,8 +51,13 @@ class DelegateAdmin(ReadOnlyAdmin):
 
 @admin.register(m.Duty)
 class DutyAdmin(ReadOnlyAdmin):
-    list_display = ["task", "lead_display", "due_date", "conference", "plan"]
+    list_display = ["task", "lead", "due_date", "conference", "plan"]
+    list_select_related = ["lead_agency", "conference", "plan"]
     search_fields = ["task"]
+
+    @admin.display(description=_("đơn vị chủ trì"))
+    def lead(self, duty):
+        return duty.lead_display
 
 
 @admin.register(m.DutyAssignment)
@@ -62,7 +68,12 @@ class DutyAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(m.Award)
 class AwardAdmin(ReadOnlyAdmin):
-    list_display = ["recipient_display", "award_name", "conference"]
+    list_display = ["recipient", "award_name", "conference"]
+    list_select_related = ["agency", "conference"]
+
+    @admin.display(description=_("người, đơn vị được khen"))
+    def recipient(self, award):
+        return award.recipient_display
 
 
 @admin.register(m.InviteeChange)
@@ -72,4 +83,8 @@ class InviteeChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(m.BasisDocument)
 class BasisDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["citation", "conference", "plan"]
+    list_display = ["cited_as", "conference", "plan"]
+
+    @admin.display(description=_("trích dẫn"))
+    def cited_as(self, basis):
+        return basis.citation

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit import action_label
+from .formatting import vn_datetime
 from .scoping import province_scoped
 
 
@@ -46,4 +48,4 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_name}: {self.action}"
+        return f"{vn_datetime(self.created_at)} {self.actor_name}: {action_label(self.action)}"

@@ -71,6 +71,8 @@ def safe_next(request, fallback: str) -> str:
 class AuditForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
     thao_tac = forms.ChoiceField(label=_("Thao tác"), required=False)
+    nguoi = forms.ChoiceField(label=_("Người thực hiện"), required=False)
+    loai = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     tu_ngay = forms.DateField(
         label=_("Từ ngày"), required=False, widget=DateInput(attrs={"class": "form-control js-date"})
     )
@@ -79,9 +81,12 @@ class AuditForm(forms.Form):
     )
     doi_tuong = forms.CharField(required=False, widget=forms.HiddenInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["thao_tac"].choices = [("", _("Tất cả"))] + selectors.action_choices()
+        everything = [("", _("Tất cả"))]
+        self.fields["thao_tac"].choices = everything + selectors.action_choices()
+        self.fields["nguoi"].choices = everything + selectors.actor_choices(user=user)
+        self.fields["loai"].choices = everything + selectors.kind_choices(user=user)
 
 
 class AuditListView(PermissionMixin, ListView):
@@ -94,12 +99,14 @@ class AuditListView(PermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.form = AuditForm(self.request.GET or None)
+        self.form = AuditForm(self.request.GET or None, user=self.request.user)
         f = self.form.cleaned_data if self.form.is_valid() else {}
         return selectors.audit_list(
             user=self.request.user,
             search=f.get("q") or "",
             action=f.get("thao_tac") or "",
+            actor=f.get("nguoi") or "",
+            kind=f.get("loai") or "",
             since=f.get("tu_ngay"),
             until=f.get("den_ngay"),
             target=f.get("doi_tuong") or "",

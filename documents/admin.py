@@ -19,6 +19,9 @@ class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "doc_type", "issuer", "status", "issued_on"]
     list_filter = ["doc_type", "status", "province"]
     search_fields = ["title"]
+    # The drafter's code and the outline's nodes are the machinery of the
+    # document page, not something to read here.
+    exclude = ["purpose", "outline"]
     inlines = [SectionInline]
 
 

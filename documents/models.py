@@ -128,7 +128,14 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The exact PDF of an issued document and its checksum, recorded once.
-    issued_file = models.ForeignKey("RenderedFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_file = models.ForeignKey(
+        "RenderedFile",
+        verbose_name=_("tệp đã ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     issued_sha256 = models.CharField(_("mã kiểm tra (SHA-256)"), max_length=64, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -209,11 +216,13 @@ class NumberCounter(models.Model):
 
     issuer = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    last = models.PositiveIntegerField(_("số đã cấp gần nhất"), default=0)
 
     objects = province_scoped("issuer__province")
 
     class Meta:
+        verbose_name = _("sổ đăng ký số văn bản")
+        verbose_name_plural = _("sổ đăng ký số văn bản")
         constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="number_counter_once")]
 
     def __str__(self):
@@ -283,8 +292,8 @@ class RenderBatch(models.Model):
     content_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
-    merged_file = models.FileField(upload_to="documents/batches/%Y/%m/", blank=True)
-    zip_file = models.FileField(upload_to="documents/batches/%Y/%m/", blank=True)
+    merged_file = models.FileField(_("tệp PDF gộp"), upload_to="documents/batches/%Y/%m/", blank=True)
+    zip_file = models.FileField(_("tệp nén (zip)"), upload_to="documents/batches/%Y/%m/", blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -295,6 +304,8 @@ class RenderBatch(models.Model):
     objects = province_scoped("document__province")
 
     class Meta:
+        verbose_name = _("lượt tạo bản cá nhân")
+        verbose_name_plural = _("lượt tạo bản cá nhân")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["document", "content_hash"], name="render_batch_once")]
 
@@ -318,8 +329,8 @@ class RenderedFile(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # Personal copies: who it is addressed to, and a stable key (agency:12, person:5).
     addressee = models.CharField(_("kính gửi"), max_length=400, blank=True)
-    addressee_key = models.CharField(max_length=40, blank=True)
-    addressee_email = models.EmailField(blank=True)
+    addressee_key = models.CharField(_("mã nơi nhận"), max_length=40, blank=True)
+    addressee_email = models.EmailField(_("thư điện tử nơi nhận"), blank=True)
     content_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
@@ -333,6 +344,8 @@ class RenderedFile(models.Model):
     objects = province_scoped("document__province")
 
     class Meta:
+        verbose_name = _("tệp văn bản đã tạo")
+        verbose_name_plural = _("tệp văn bản đã tạo")
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["document", "kind", "content_hash"], name="rendered_file_once")]
         indexes = [models.Index(fields=["batch", "status"])]
