@@ -7,9 +7,10 @@ never query a model directly; they go through a selector that applies
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, When
 
 from core.lookups import search_q
 from notifications.services import Recipient
@@ -52,7 +53,11 @@ def provincial_committee(province_id) -> Agency | None:
     return Agency.objects.filter(province_id=province_id, kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
 
 
-def agency_list(*, user, search: str = "", kind: str = "", province=None, active: str = "") -> QuerySet[Agency]:
+def agency_list(
+    *, user, search: str = "", kind: str = "", province=None, active: str = "", order: Sequence = ()
+) -> QuerySet[Agency]:
+    """The directory's units the user may see, by province and name unless
+    `order` (ORDER BY terms, see core.tables) says otherwise."""
     qs = (
         scope_to_province(Agency.objects.all(), user=user)
         .select_related("province", "parent")
@@ -68,7 +73,7 @@ def agency_list(*, user, search: str = "", kind: str = "", province=None, active
         qs = qs.active()
     elif active == "no":
         qs = qs.exclude(pk__in=Agency.objects.active().values("pk"))
-    return qs.annotate(people_count=Count("people", distinct=True)).order_by("province__name", "name")
+    return qs.annotate(people_count=Count("people", distinct=True)).order_by(*(order or ("province__name", "name")))
 
 
 def agency_get(*, user, pk) -> Agency:
@@ -98,6 +103,47 @@ def person_get(*, user, pk) -> Person:
 
     qs = scope_to_province(Person.objects.all(), user=user, path="agency__province")
     return get_object_or_404(qs.select_related("agency", "agency__province"), pk=pk)
+
+
+def _kind_order():
+    """The directory's order of kinds (the province's committee first)."""
+    return Case(*(When(kind=kind, then=i) for i, kind in enumerate(AgencyKind.values)), default=len(AgencyKind.values))
+
+
+def _search_words(queryset: QuerySet, search: str, *fields: str) -> QuerySet:
+    """Every word typed found in one of `fields`, diacritics and case
+    ignored: "so tai chinh lao cai" finds "Sở Tài chính tỉnh Lào Cai"."""
+    for word in search.split():
+        queryset = queryset.filter(search_q(word, *fields))
+    return queryset
+
+
+def agency_choices(*, user, search: str = "", day: dt.date | None = None, province_id=None) -> QuerySet[Agency]:
+    """What an agency picker offers as the user types: the user's province
+    only (an administrator's pickers name the province they work on), the
+    units active on `day` when given, by kind then name."""
+    qs = scope_to_province(Agency.objects.all(), user=user)
+    if province_id is not None:
+        qs = qs.filter(province_id=province_id)
+    if day is not None:
+        qs = qs.active_on(day)
+    qs = _search_words(qs, search, "name", "short_name", "code")
+    qs = qs.annotate(kind_order=_kind_order())
+    if search.strip():
+        # The words typed together ("công an") before the same words apart
+        # ("Sở Công Thương tỉnh Lạng Sơn"): Enter picks what was meant.
+        together = Case(When(search_q(search.strip(), "name", "short_name"), then=0), default=1)
+        return qs.annotate(together=together).order_by("together", "kind_order", "name", "pk")
+    return qs.order_by("kind_order", "name", "pk")
+
+
+def person_choices(*, user, search: str = "", province_id=None) -> QuerySet[Person]:
+    """What a person picker offers: people of the user's province, by name."""
+    qs = scope_to_province(Person.objects.all(), user=user, path="agency__province")
+    if province_id is not None:
+        qs = qs.filter(agency__province_id=province_id)
+    qs = _search_words(qs, search, "full_name", "position", "agency__name")
+    return qs.select_related("agency").order_by("full_name", "pk")
 
 
 def body_members(body: Agency) -> QuerySet[BodyMember]:

@@ -1,7 +1,10 @@
 """The directory's pages: read through selectors, write through services."""
 
+import datetime as dt
+
+from dal_select2.views import Select2QuerySetView
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +15,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from core.exceptions import ImportFileError
 from core.forms import formset_rows
 from core.permissions import PermissionMixin
+from core.tables import Column, Sorting, choice_order
+from core.text import fold
 from core.views import call_service, xlsx_response
 
 from . import exporting, selectors, services
@@ -21,9 +26,11 @@ from .forms import (
     DirectoryImportForm,
     PersonFilterForm,
     PersonForm,
+    agency_label,
     body_member_formset,
+    person_label,
 )
-from .models import Agency, DirectoryImport, Person
+from .models import Agency, AgencyKind, DirectoryImport, Person
 
 
 class FilteredListMixin(PermissionMixin):
@@ -48,10 +55,22 @@ class FilteredListMixin(PermissionMixin):
         query.pop("page", None)
         context.update(
             filter_form=self.get_filter_form(),
+            sorting=getattr(self, "sorting", None),
             querystring=query.urlencode(),
             can_manage=self.request.user.has_perm("agencies.manage_directory", self.request.user.province),
         )
         return context
+
+
+def agency_columns() -> list[Column]:
+    return [
+        Column("ten", _("Tên đơn vị"), ("name",)),
+        Column("viet-tat", _("Viết tắt"), ("short_name",)),
+        Column("loai", _("Loại"), (choice_order("kind", AgencyKind.choices, by_label=True),)),
+        Column("tinh", _("Tỉnh"), ("province__name",)),
+        Column("ma", _("Mã"), ("code",)),
+        Column("can-bo", _("Cán bộ"), ("people_count",), css="text-end", descending_first=True),
+    ]
 
 
 class AgencyListView(FilteredListMixin, ListView):
@@ -60,19 +79,35 @@ class AgencyListView(FilteredListMixin, ListView):
 
     def get_queryset(self):
         f = self.filters()
+        columns = agency_columns()
+        if not self.request.user.is_administrator:  # one province: no column of it
+            columns = [c for c in columns if c.key != "tinh"]
+        self.sorting = Sorting(self.request.GET, columns)
         return selectors.agency_list(
             user=self.request.user,
             search=f.get("q", ""),
             kind=f.get("kind", ""),
             province=f.get("province"),
             active=f.get("active", ""),
+            order=self.sorting.order_by("province__name", "name", "pk"),
         )
 
 
 class AgencyExportView(AgencyListView):
+    """The filtered units in the import template's columns, to edit and import back."""
+
     def get(self, request, *args, **kwargs):
         stamp = timezone.localdate().strftime("%Y%m%d")
         return xlsx_response(exporting.agencies_xlsx(self.get_queryset()), f"danh-ba-don-vi-{stamp}.xlsx")
+
+
+class AgencyTableExportView(AgencyListView):
+    """The list as filtered and sorted on the page, in the page's columns."""
+
+    def get(self, request, *args, **kwargs):
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        data = exporting.agency_table_xlsx(self.get_queryset(), with_province=request.user.is_administrator)
+        return xlsx_response(data, f"danh-sach-don-vi-{stamp}.xlsx")
 
 
 class AgencyDetailView(PermissionMixin, DetailView):
@@ -149,7 +184,7 @@ class BodyMembersView(PermissionMixin, View):
     def formset(self, data=None):
         body = self.object
         return body_member_formset(extra=0 if body.members.exists() else 1)(
-            data, instance=body, prefix="rows", form_kwargs={"province_id": body.province_id}
+            data, instance=body, prefix="rows", form_kwargs={"province_id": body.province_id, "choice_cache": {}}
         )
 
     def page(self, formset):
@@ -306,3 +341,69 @@ class ImportTemplateView(PermissionMixin, View):
             kind = DirectoryImport.Kind.AGENCIES
         name = "mau-nhap-don-vi.xlsx" if kind == DirectoryImport.Kind.AGENCIES else "mau-nhap-can-bo.xlsx"
         return xlsx_response(exporting.template_xlsx(kind), name)
+
+
+# --- Pickers: the options of a searchable choice, loaded as the user types ----------------
+
+
+class PickerView(PermissionMixin, Select2QuerySetView):
+    """JSON for a picker (django-autocomplete-light's select2 format). The
+    rows come from a selector scoped to the user's province, so no parameter
+    can reach another province's; `day` and `province` only narrow them."""
+
+    permission = "agencies.view_directory"
+    http_method_allowed = ("GET",)
+    paginate_by = 20
+
+    def day(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.request.GET.get("day", ""))
+        except ValueError:
+            return None
+
+    def province_id(self) -> int | None:
+        value = self.request.GET.get("province", "")
+        return int(value) if value.isdigit() else None
+
+
+class AgencyPickerView(PickerView):
+    def get_queryset(self):
+        return selectors.agency_choices(
+            user=self.request.user, search=self.q, day=self.day(), province_id=self.province_id()
+        )
+
+    def get_result_label(self, result):
+        return agency_label(result)
+
+    def get_results(self, context):
+        # Under one heading per kind, as the directory's selects showed them.
+        groups: dict[str, list] = {}
+        for agency in context["object_list"]:
+            groups.setdefault(agency.get_kind_display(), []).append(
+                {"id": str(agency.pk), "text": agency_label(agency)}
+            )
+        return [{"text": kind, "children": rows} for kind, rows in groups.items()]
+
+
+class PersonPickerView(PickerView):
+    def get_queryset(self):
+        return selectors.person_choices(user=self.request.user, search=self.q, province_id=self.province_id())
+
+    def get_result_label(self, result):
+        return person_label(result)
+
+
+class KindPickerView(PermissionMixin, View):
+    """The kinds of unit, for a group picker: a fixed list, searched
+    ignoring diacritics ("xa" finds "Xã")."""
+
+    permission = "agencies.view_directory"
+
+    def get(self, request):
+        words = fold(request.GET.get("q", "")).split()
+        results = [
+            {"id": value, "text": str(label)}
+            for value, label in AgencyKind.choices
+            if all(word in fold(str(label)) for word in words)
+        ]
+        return JsonResponse({"results": results, "pagination": {"more": False}})

@@ -22,6 +22,7 @@ class ConferencesConfig(AppConfig):
                 "conference.plan": _("Chuyển hội nghị sang lên kế hoạch"),
                 "conference.invite": _("Gửi giấy mời hội nghị"),
                 "conference.invitations_freeze": _("Chốt danh sách đơn vị được mời"),
+                "conference.invitations_send": _("Gửi giấy mời tới các đơn vị"),
                 "conference.hold": _("Ghi nhận hội nghị đã tổ chức"),
                 "conference.conclude": _("Kết luận hội nghị"),
                 "conference.cancel": _("Hủy hội nghị"),

@@ -26,7 +26,7 @@ from indices import drafting as index_drafting
 from indices import selectors as index_results
 from indices.models import Assessment
 
-from . import extensions, pieces, selectors
+from . import extensions, notices, pieces, selectors
 from .models import Conference, Duty, ImprovementPlan, InviteeLine, InviteeRole
 
 
@@ -422,6 +422,12 @@ def plan_facts(plan: ImprovementPlan) -> sources.Facts:
     )
 
 
+def _copies_ready(conference: Conference, document) -> None:
+    from .services import sending
+
+    sending.copies_ready(conference, document)
+
+
 def register_hooks():
     sources.register(
         Conference,
@@ -429,6 +435,9 @@ def register_hooks():
             facts=conference_facts,
             checks=conference_checks,
             addressees=conference_addressees,
+            copies_ready=_copies_ready,
+            send_page=lambda c: reverse("conferences:send-invitations", args=[c.pk]),
+            issued=notices.document_issued,
             describe=lambda c: (c.title, reverse("conferences:detail", args=[c.pk])),
             pieces=pieces.CONFERENCE_PIECES,
             placeholders=pieces.conference_words,
@@ -440,6 +449,7 @@ def register_hooks():
         sources.SourceHooks(
             facts=plan_facts,
             describe=lambda p: (p.title, reverse("conferences:plan-detail", args=[p.pk])),
+            issued=notices.document_issued,
             pieces=pieces.PLAN_PIECES,
             placeholders=pieces.plan_words,
             default_outline=lambda purpose, level: pieces.default_outline(pieces.PLAN_OUTLINES, purpose, level),

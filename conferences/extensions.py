@@ -12,6 +12,9 @@ from collections.abc import Callable
 # place -> callables (conference, user) -> {"template": ..., **context} or None
 _panels: dict[str, list[Callable]] = {"detail": [], "board": []}
 _presentation_rows: list[Callable] = []
+# Called with the conference once it is held (or cancelled): what was owed
+# for the day itself is over.
+_day_over: list[Callable] = []
 
 
 def register_panel(place: str, panel: Callable) -> None:
@@ -29,3 +32,13 @@ def register_presentation_rows(provider: Callable) -> None:
 
 def presentation_rows(conference) -> list[tuple[str, str]]:
     return _presentation_rows[0](conference) if _presentation_rows else []
+
+
+def register_day_over(callback: Callable) -> None:
+    if callback not in _day_over:
+        _day_over.append(callback)
+
+
+def day_over(conference) -> None:
+    for callback in _day_over:
+        callback(conference)

@@ -28,6 +28,11 @@ def weekday_name(day: dt.date) -> str:
     return vn_weekday(day)
 
 
+# Days after a conference by which its conclusions are expected (the
+# "thông báo kết luận" usually follows within weeks); later, it is flagged.
+CONCLUDE_WITHIN = 30
+
+
 class ConferenceKind(models.TextChoices):
     ANALYSE = "analyse", _("Phân tích kết quả chỉ số")
     ANNOUNCE = "announce", _("Công bố chỉ số")
@@ -223,6 +228,48 @@ class Conference(models.Model):
     def checkin_opens(self):
         """The first day delegates may be checked in: the day, or earlier by the window the organiser set."""
         return self.date - dt.timedelta(days=self.checkin_days_before) if self.date else None
+
+    @property
+    def replies_closed_reason(self) -> str:
+        """Why officials can no longer answer (and nobody is reminded), while
+        invitations are out; empty while they can."""
+        from core.formatting import vn_date
+
+        if self.status != ConferenceStatus.INVITED:
+            return ""
+        today = timezone.localdate()
+        if self.date is not None and today >= self.date:
+            return _("Đã đến ngày hội nghị: không còn nhắc trả lời; Sở Nội vụ vẫn có thể trả lời thay đơn vị.")
+        if self.reply_deadline is not None and today > self.reply_deadline:
+            return _(
+                "Đã qua hạn trả lời %(day)s: không còn nhắc trả lời; Sở Nội vụ vẫn có thể trả lời thay đơn vị."
+            ) % {"day": vn_date(self.reply_deadline)}
+        return ""
+
+    @property
+    def overdue_step(self) -> str:
+        """What the calendar says is late: a day passed and the conference
+        not marked held, or its planned time passed without invitations."""
+        from core.formatting import latest_date_in, vn_date
+
+        today = timezone.localdate()
+        S = ConferenceStatus
+        if self.status == S.INVITED and self.date and self.date < today:
+            return _("Đã qua ngày tổ chức %(day)s nhưng chưa ghi nhận đã tổ chức.") % {"day": vn_date(self.date)}
+        if self.status == S.HELD and self.date and self.date + dt.timedelta(days=CONCLUDE_WITHIN) < today:
+            return _("Đã tổ chức ngày %(day)s, quá %(n)d ngày mà chưa có kết luận.") % {
+                "day": vn_date(self.date),
+                "n": CONCLUDE_WITHIN,
+            }
+        if self.status in (S.DRAFT, S.PLANNED):
+            if self.date and self.date < today:
+                return _("Ngày tổ chức %(day)s đã qua mà chưa gửi giấy mời.") % {"day": vn_date(self.date)}
+            expected = None if self.date else latest_date_in(self.schedule_note)
+            if expected and expected < today:
+                return _("Thời gian dự kiến “%(note)s” đã qua mà hội nghị chưa được tổ chức.") % {
+                    "note": self.schedule_note
+                }
+        return ""
 
     @property
     def replies_remindable(self) -> bool:
@@ -547,6 +594,13 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     replied_on_behalf = models.BooleanField(_("Sở Nội vụ trả lời thay"), default=False)
+    # Its personal copy: asked for by the organiser's "send", then handed to
+    # the outbox (e-mail with the PDF, a notice to its officials) once.
+    send_requested_at = models.DateTimeField(_("yêu cầu gửi lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    sent_document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = province_scoped("conference__province")
 
@@ -563,6 +617,11 @@ class Invitation(models.Model):
     @property
     def province_id(self):
         return self.conference.province_id
+
+    @property
+    def ref(self) -> str:
+        """What the outbox files its messages under, and its reminders' key."""
+        return f"conferences.invitation:{self.pk}"
 
 
 class Delegate(models.Model):

@@ -31,7 +31,7 @@ def end_of(day: dt.date, at: dt.time | None = None) -> dt.datetime:
 
 
 def invitation_key(invitation) -> str:
-    return f"conferences.invitation:{invitation.pk}"
+    return invitation.ref
 
 
 def assignment_key(assignment) -> str:

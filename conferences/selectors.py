@@ -6,6 +6,8 @@ another province's (or agency's) row is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -13,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from agencies.selectors import Directory, area_root, scope_to_province
+from agencies.selectors import Directory, agency_contacts, area_root, scope_to_province
 from core.formatting import vn_date
 from core.lookups import search_q
 from core.text import clip
 from documents import issuers
+from notifications.models import Channel, MessageState
+from notifications.selectors import messages_by_ref
 
 from .models import (
     Conference,
@@ -29,6 +33,7 @@ from .models import (
     ImprovementPlan,
     Invitation,
     InviteeLine,
+    InviteeRole,
 )
 
 # --- Conferences --------------------------------------------------------------------
@@ -63,8 +68,10 @@ def replies_open_for(user, invitation: Invitation) -> bool:
 
 
 def conference_list(
-    *, user, search: str = "", status: str = "", kind: str = "", year: int | None = None
+    *, user, search: str = "", status: str = "", kind: str = "", year: int | None = None, order: Sequence = ()
 ) -> QuerySet[Conference]:
+    """The conferences of the user's province, latest first unless `order`
+    (ORDER BY terms, see core.tables) says otherwise."""
     if not user.has_perm("conferences.view_work"):
         return Conference.objects.none()
     qs = scope_to_province(Conference.objects.all(), user=user).select_related("province", "focal_agency")
@@ -82,7 +89,7 @@ def conference_list(
         attending_count=Count(
             "invitations", filter=live & Q(invitations__reply=Invitation.Reply.ATTENDING), distinct=True
         ),
-    ).order_by("-date", "-created_at")
+    ).order_by(*(order or ("-date", "-created_at")))
 
 
 def conference_get(*, user, pk) -> Conference:
@@ -248,10 +255,17 @@ def _assignment_counts(conference_filter: Q):
 
 
 def board_rows(
-    *, conference: Conference, kind: str = "", reply: str = "", overdue: bool = False, search: str = ""
+    *,
+    conference: Conference,
+    kind: str = "",
+    reply: str = "",
+    overdue: bool = False,
+    search: str = "",
+    order: Sequence = (),
 ) -> QuerySet[Invitation]:
     """One row per invited agency, with delegates and duty counts; a fixed
-    number of queries however many agencies are invited."""
+    number of queries however many agencies are invited. By agency name
+    unless `order` (ORDER BY terms, see core.tables) says otherwise."""
     qs = conference.invitations.filter(withdrawn=False).select_related("agency", "line", "replied_by")
     if kind:
         qs = qs.filter(agency__kind=kind)
@@ -259,11 +273,17 @@ def board_rows(
         qs = qs.filter(reply=reply)
     if search:
         qs = qs.filter(search_q(search, "agency__name"))
-    qs = qs.annotate(**_assignment_counts(Q(duty__conference=conference)))
+    delegates = Delegate.objects.filter(invitation=OuterRef("pk")).order_by().values("invitation")
+    qs = qs.annotate(
+        **_assignment_counts(Q(duty__conference=conference)),
+        delegates_count=Coalesce(
+            Subquery(delegates.annotate(c=Count("pk")).values("c"), output_field=IntegerField()), Value(0)
+        ),
+    )
     if overdue:
         qs = qs.filter(duties_overdue__gt=0)
     return qs.prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("order", "pk"))).order_by(
-        "agency__name"
+        *(order or ("agency__name", "pk"))
     )
 
 
@@ -457,3 +477,155 @@ def open_assignments(*, user) -> QuerySet[DutyAssignment]:
         .select_related("agency", "duty")
         .order_by("duty__due_date", "agency__name")
     )
+
+
+# --- Sending the invitations ---------------------------------------------------------------
+
+
+def invitation_documents(conference: Conference):
+    from documents.selectors import documents_for_source
+
+    return documents_for_source(conference).filter(purpose="invitation")
+
+
+def invitation_drafts(conference: Conference):
+    from documents.models import Document
+
+    return invitation_documents(conference).filter(status=Document.Status.DRAFT)
+
+
+def invitation_document(conference: Conference):
+    """The invitation that goes out: the latest issued (or registered) one."""
+    from documents.models import Document
+
+    return (
+        invitation_documents(conference)
+        .filter(status=Document.Status.ISSUED)
+        .order_by("-issued_on", "-number", "-pk")
+        .first()
+    )
+
+
+def invitations_to_send(conference: Conference) -> QuerySet[Invitation]:
+    """The invited agencies that get a copy: not withdrawn; the chair does not invite itself."""
+    return conference.invitations.filter(withdrawn=False).exclude(role=InviteeRole.CHAIR)
+
+
+def sending_rows(conference: Conference) -> list[Invitation]:
+    """Each invited agency with its sending state, read in three queries:
+    `state` (label, colour), `mail` and `notices` (its messages)."""
+    rows = list(invitations_to_send(conference).select_related("agency", "person").order_by("agency__name"))
+    messages = messages_by_ref([i.ref for i in rows])
+    contacts = agency_contacts([row.agency_id for row in rows])
+    for row in rows:
+        row.contacts = contacts[row.agency_id]
+        found = messages[row.ref]
+        # A failed e-mail sent again counts by its latest copy.
+        resent = {m.resend_of_id for m in found if m.resend_of_id}
+        row.mail = [m for m in found if m.channel == Channel.EMAIL and m.pk not in resent]
+        row.notices = [m for m in found if m.channel == Channel.PORTAL]
+        row.read_at = min((m.read_at for m in row.notices if m.read_at), default=None)
+        row.state = _sending_state(row)
+    return rows
+
+
+def invitations_unsent(conference: Conference) -> QuerySet[Invitation]:
+    return invitations_to_send(conference).filter(send_requested_at__isnull=True)
+
+
+def sending_preview(conference: Conference) -> list[Agency]:
+    """Before the first send: the agencies the invitee lines reach today
+    (the chair aside), each with `contacts`."""
+    agencies = {
+        agency.pk: agency
+        for line, found in line_expansions(conference)
+        if line.role != InviteeRole.CHAIR
+        for agency in found
+    }
+    contacts = agency_contacts(list(agencies))
+    rows = sorted(agencies.values(), key=lambda agency: agency.name)
+    for agency in rows:
+        agency.contacts = contacts[agency.pk]
+    return rows
+
+
+def _sending_state(row) -> tuple[str, str]:
+    if not row.send_requested_at:
+        return _("Chưa gửi"), "secondary"
+    if not row.sent_at:
+        return _("Đang tạo bản giấy mời riêng"), "warning"
+    if any(m.state == MessageState.FAILED for m in row.mail):
+        return _("Gửi thư lỗi"), "danger"
+    if row.mail and all(m.state == MessageState.SENT for m in row.mail):
+        return _("Đã gửi thư"), "success"
+    if row.mail:
+        return _("Đang gửi thư"), "warning"
+    if row.notices:
+        return _("Chỉ báo trên cổng (không có địa chỉ thư)"), "info"
+    if row.contacts:
+        return _("Đã gửi"), "success"  # before the portal kept a log of its mail
+    return _("Không có địa chỉ thư điện tử hay tài khoản"), "danger"
+
+
+WAITING = (MessageState.QUEUED, MessageState.SENDING, MessageState.HELD)
+
+
+def sending_totals(rows: list[Invitation]) -> dict:
+    return {
+        "total": len(rows),
+        "new": sum(1 for r in rows if not r.send_requested_at),
+        "waiting": sum(1 for r in rows if r.send_requested_at and not r.sent_at),
+        "sending": sum(1 for r in rows if any(m.state in WAITING for m in r.mail)),
+        "sent": sum(1 for r in rows if r.state[1] in ("success", "info")),
+        "failed": sum(1 for r in rows if any(m.state == MessageState.FAILED for m in r.mail)),
+        "read": sum(1 for r in rows if r.read_at),
+    }
+
+
+def invitation_copy(invitation: Invitation):
+    """The personal copy an invited agency was sent (the registered paper's
+    scan when the invitation was signed outside), or None."""
+    document = invitation.sent_document
+    if document is None:
+        return None
+    if document.is_registered:
+        return document.issued_file
+    key = f"person:{invitation.person_id}" if invitation.person_id else f"agency:{invitation.agency_id}"
+    return document.files.filter(addressee_key=key, status="done", kind="pdf").exclude(file="").order_by("-pk").first()
+
+
+def live_owners() -> dict[int, list]:
+    """Conferences under way and plans in force, by province: what the
+    organisers' daily overdue summary reads (run by the worker, all provinces)."""
+    found: dict[int, list] = {}
+    live = [ConferenceStatus.PLANNED, ConferenceStatus.INVITED, ConferenceStatus.HELD]
+    for owner in [
+        *Conference.objects.filter(status__in=live),
+        *ImprovementPlan.objects.filter(status=ImprovementPlan.Status.ACTIVE),
+    ]:
+        found.setdefault(owner.province_id, []).append(owner)
+    return found
+
+
+# --- What each role's home shows (the same rows as the menu pages) ----------------------
+
+
+def invitations_to_answer(*, user) -> list[Invitation]:
+    """The agency's invitations still waiting for its reply while replies are open."""
+    return [
+        invitation
+        for invitation in invitation_list_for_agency(user=user)
+        if invitation.reply == Invitation.Reply.PENDING and invitation.conference.replies_open
+    ]
+
+
+def conferences_late(*, user) -> list[Conference]:
+    """The province's conferences the calendar says are late (see
+    Conference.overdue_step): the day passed and not marked held, or the
+    planned time passed without invitations."""
+    live = [ConferenceStatus.DRAFT, ConferenceStatus.PLANNED, ConferenceStatus.INVITED, ConferenceStatus.HELD]
+    return [c for c in conference_list(user=user, status="").filter(status__in=live) if c.overdue_step]
+
+
+def plans_in_force(*, user) -> QuerySet[ImprovementPlan]:
+    return plan_list(user=user).filter(status=ImprovementPlan.Status.ACTIVE)

@@ -55,3 +55,37 @@ def vn_number(value, digits=None) -> str:
         return ""
     with translation.override("vi"):
         return formats.number_format(value, decimal_pos=digits, use_l10n=True, force_grouping=True)
+
+
+_QUARTERS = {"i": 3, "ii": 6, "iii": 9, "iv": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+
+
+def latest_date_in(text: str) -> dt.date | None:
+    """The last day a Vietnamese time phrase allows: "trước 31/3/2026" →
+    31/3/2026; "tháng 5/2026", "tháng 5 năm 2026" → 31/5/2026; "quý II/2026"
+    → 30/6/2026; "6 tháng đầu năm 2026" → 30/6/2026; "năm 2026" → 31/12/2026.
+    None when it names no date. The latest of several wins."""
+    import calendar
+    import re
+
+    text = (text or "").lower()
+    found: list[dt.date] = []
+
+    def month_end(year: int, month: int) -> dt.date:
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+    for day, month, year in re.findall(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b", text):
+        try:
+            found.append(dt.date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    for month, year in re.findall(r"tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", text):
+        if 1 <= int(month) <= 12:
+            found.append(month_end(int(year), int(month)))
+    for quarter, year in re.findall(r"quý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm)\s*(\d{4})", text):
+        found.append(month_end(int(year), _QUARTERS[quarter]))
+    for year in re.findall(r"6\s+tháng\s+đầu\s+năm\s+(\d{4})", text):
+        found.append(dt.date(int(year), 6, 30))
+    if not found:
+        found += [dt.date(int(year), 12, 31) for year in re.findall(r"năm\s+(\d{4})", text)]
+    return max(found) if found else None

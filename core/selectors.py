@@ -148,6 +148,12 @@ KEY_LABELS = {
     "framework": gettext_lazy("bộ chỉ số"),
     "successors": gettext_lazy("đơn vị kế thừa"),
     "members": gettext_lazy("thành viên"),
+    # A conference's lists, as conference_part_save records them.
+    "invitees": gettext_lazy("thành phần mời"),
+    "basis": gettext_lazy("văn bản căn cứ"),
+    "content": gettext_lazy("nội dung"),
+    "programme": gettext_lazy("chương trình"),
+    "awards": gettext_lazy("khen thưởng"),
 }
 
 

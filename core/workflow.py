@@ -38,6 +38,7 @@ class Transition:
     confirm: str = ""  # the question asked before (empty: none)
     style: str = "primary"  # the button's Bootstrap colour
     text_field: str = ""  # the text the step asks for (a reason, the conclusions), when any
+    opens_page: bool = False  # the button opens the step's own page (a check, a list) instead of posting
     url_name: str = ""  # the page or POST target of the button: args (pk, slug), or (pk) without a slug
     slug: str = ""  # the step's name in its URL ("gui-giay-moi")
     icon: str = ""  # a Bootstrap icon name

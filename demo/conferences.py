@@ -270,6 +270,7 @@ def _seed_001(province: Province):
     _report(
         vp, organiser, DutyAssignment.Status.IN_PROGRESS, "Đã bố trí hội trường; đang chuẩn bị âm thanh, màn chiếu."
     )
+    _as_today(conference, conference.date)
 
 
 def _send_invitations(conference: Conference, *, invited_at):
@@ -281,6 +282,15 @@ def _send_invitations(conference: Conference, *, invited_at):
     )
     conference.status, conference.invited_at = ConferenceStatus.INVITED, invited_at
     conference.save(update_fields=["status", "invited_at"])
+    conference.invitations.update(send_requested_at=invited_at, sent_at=invited_at)
+
+
+def _as_today(conference: Conference, day: dt.date | None) -> None:
+    """A seed conference in the state it would be in today: once its day
+    (or the time it was planned for) has passed, it was held."""
+    if day is not None and day < timezone.localdate():
+        conference.status = ConferenceStatus.HELD
+        conference.save(update_fields=["status"])
 
 
 def _replies(conference, agencies, *, attending, declined, checked_in):
@@ -625,6 +635,11 @@ def _seed_004(province: Province):
     )
     conference.status = ConferenceStatus.PLANNED
     conference.save(update_fields=["status"])
+    # Planned in March 2026 "before 31/3/2026": by then it went out and was held.
+    planned_by = dt.date(2026, 3, 31)
+    if planned_by < timezone.localdate():
+        _send_invitations(conference, invited_at=timezone.make_aware(dt.datetime(2026, 3, 16, 9, 0)))
+        _as_today(conference, planned_by)
 
 
 # --- Seed 002: Lai Châu, plan to improve PAR INDEX and SIPAS 2025 -------------------------------------

@@ -15,9 +15,10 @@ import datetime as dt
 from agencies.models import Agency, AgencyKind, BodyMember, Person, Province, Succession, User
 from conferences.models import BasisDocument, Conference, ConferenceKind, ContentItem, InviteeLine
 from conferences.models import PresentationsIn as In
+from core.formatting import latest_date_in
 from documents.models import OutlineTemplate
 
-from .conferences import _duties, _items, _lines
+from .conferences import _as_today, _duties, _items, _lines
 
 K = AgencyKind
 LAST_DAY = dt.date(2025, 6, 30)
@@ -76,6 +77,8 @@ def seed_district(*, stdout=None) -> Conference | None:
         return None
     units = _directory(province)
     conference = _conference(province, units)
+    # Its plan was for April 2024: in the state it would be in today, it was held.
+    _as_today(conference, latest_date_in(conference.schedule_note))
     _outline_template(province, units)
     if stdout is not None:
         stdout.write(f"Huyện trước 01/7/2025: {len(UNITS)} đơn vị của huyện Bát Xát và kế hoạch hội nghị năm 2024.")

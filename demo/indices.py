@@ -47,7 +47,13 @@ RESPONSIBLE = {
     "SIPAS": {"1": "STP", "2": "VPUBND"},
 }
 YEARS = (2024, 2025, 2026)
-SELF_DEADLINE = dt.date(2026, 12, 15)
+
+
+def self_deadline() -> dt.date:
+    """The year's self-assessment runs: its deadline is a month from the day the demo is loaded."""
+    return timezone.localdate() + dt.timedelta(days=30)
+
+
 STEP = Decimal("0.25")
 
 
@@ -158,7 +164,7 @@ def seed_indices(*, stdout=None) -> None:
                             framework=framework,
                             agency=agency,
                             status=status,
-                            self_deadline=SELF_DEADLINE,
+                            self_deadline=self_deadline(),
                             submitted_at=now if status == Assessment.Status.SUBMITTED else None,
                         )
                         if status == Assessment.Status.SUBMITTED:

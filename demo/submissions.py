@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, User
 from conferences.models import Conference
-from conferences.reminders import scope_of
 from demo.conferences import PRESENTATIONS_004, TITLE_004
-from notifications import services as notifications
-from submissions import reminders, services
+from submissions import services
 from submissions.models import Assignment, Presentation, Review, Version
 
 GUIDANCE = (
@@ -96,9 +94,10 @@ def seed_presentations(*, stdout=None) -> None:
     organiser = User.objects.filter(agency__province=conference.province, role="organiser").first()
     agencies = {a.code: a for a in Agency.objects.filter(province=conference.province)}
     slot = conference.programme_items.filter(title__startswith="Tham luận").first()
-    today = timezone.localdate()
-    now = timezone.now()
-    departments_due, communes_due = today + dt.timedelta(days=12), today - dt.timedelta(days=2)
+    # Seed 004's round ran in March 2026, before the conference: its dates are
+    # those, and late files were taken (so the history can be written now).
+    now = timezone.make_aware(dt.datetime(2026, 3, 22, 10, 0))
+    departments_due, communes_due = dt.date(2026, 3, 24), dt.date(2026, 3, 20)
     assignments = []
     for order, (topic, unit) in enumerate(PRESENTATIONS_004, start=1):
         assignment = Assignment(
@@ -108,6 +107,7 @@ def seed_presentations(*, stdout=None) -> None:
             guidance=GUIDANCE,
             programme_item=slot,
             due_date=departments_due,
+            allow_late=True,
         )
         if order <= len(CODES_004):
             assignment.agency = agencies[CODES_004[order - 1]]
@@ -156,9 +156,6 @@ def seed_presentations(*, stdout=None) -> None:
         _upload(p, _uploader(p.agency, organiser), kind="pdf", at=days(when))
         if decision:
             _review(p, organiser, decision, "", at=days(when - 1))
-    # The organiser has already chased the two communes that are late.
-    late = Presentation.objects.filter(assignment=group, status=Presentation.Status.AWAITING)
-    notifications.remind_now(keys=[reminders.key(p.pk) for p in late], scope=scope_of(conference), actor=organiser)
     if stdout is not None:
         stdout.write(
             f"Tham luận mẫu: {len(assignments)} chủ đề, "

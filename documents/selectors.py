@@ -114,3 +114,20 @@ def signers(issuer) -> list:
     return sorted(
         leaders, key=lambda p: (p.agency_id != issuer.pk, p.agency.name, order[rank(p.position)], p.full_name)
     )
+
+
+def current_copies(document: Document, addressees) -> dict[str, RenderedFile]:
+    """The rendered personal copy of each addressee (by key, "agency:12") for
+    the document as it is now; an addressee whose copy is not done is absent."""
+    from . import rendering
+
+    base = rendering.print_html(document)
+    wanted = {rendering.copy_hash(base, person.label): person.key for person in addressees}
+    rows = RenderedFile.objects.filter(
+        document=document, kind=RenderedFile.Kind.PDF, status=RenderedFile.Status.DONE, content_hash__in=wanted
+    )
+    return {wanted[row.content_hash]: row for row in rows}
+
+
+def batch_latest(document: Document) -> RenderBatch | None:
+    return RenderBatch.objects.filter(document=document).order_by("-created_at", "-pk").first()

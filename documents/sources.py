@@ -42,6 +42,16 @@ class SourceHooks:
     pieces: dict = field(default_factory=dict)
     placeholders: Callable[[object], dict[str, str]] = lambda source: {}
     default_outline: Callable[[str, str], list[dict]] = lambda purpose, level: []
+    # Personal copies of a document of this source are all rendered: the
+    # source may now send them (the conference's invitations). Runs in the
+    # worker after the batch is committed; must be safe to run twice.
+    copies_ready: Callable[[object, object], None] = lambda source, document: None
+    # The source's own page that sends its copies to people (the
+    # conference's "Gửi giấy mời"), when it has one: the document page
+    # leads there instead of e-mailing the copies itself.
+    send_page: Callable[[object], str] = lambda source: ""
+    # A document of this source was issued: the source tells whom it concerns.
+    issued: Callable[[object, object], None] = lambda source, document: None
 
 
 _REGISTRY: dict[str, SourceHooks] = {}
@@ -67,6 +77,18 @@ def ask(document, hook: str, default):
     if hooks is None or source is None:
         return default
     return getattr(hooks, hook)(source)
+
+
+def issued(document) -> None:
+    hooks, source = hooks_for(document), source_of(document)
+    if hooks is not None and source is not None:
+        hooks.issued(source, document)
+
+
+def copies_ready(document) -> None:
+    hooks, source = hooks_for(document), source_of(document)
+    if hooks is not None and source is not None:
+        hooks.copies_ready(source, document)
 
 
 def hooks_for_source(source) -> SourceHooks | None:

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, View
 from core.permissions import PermissionMixin
 from core.views import ServiceActionView, call_service
 
-from . import checks, rendering, selectors, services
+from . import checks, rendering, selectors, services, sources
 from .forms import DocumentForm, ReasonForm, RegisterForm, SectionFormSet
 from .models import DocType, Document, RenderedFile
 from .workflows import DOCUMENT
@@ -130,6 +130,7 @@ class DocumentDetailView(DocumentMixin, DetailView):
             files=selectors.current_files(document),
             batch=selectors.latest_batch(document) if organiser else None,
             has_addressees=document.doc_type == DocType.GM and not document.is_registered,
+            send_page=sources.ask(document, "send_page", "") if organiser else "",
             replaced_by=document.replaced_by.all(),
             source=selectors.source_link(document) if user.has_perm("documents.view_drafts") else None,
         )
@@ -356,7 +357,10 @@ class BatchEmailView(BatchMixin, View):
 
 class BatchPanelView(BatchMixin, View):
     def get(self, request, pk, batch_pk):
-        return render(request, "documents/_batch.html", {"batch": self.batch(), "document": self.object})
+        context = {"batch": self.batch(), "document": self.object}
+        return render(
+            request, "documents/_batch.html", context | {"send_page": sources.ask(self.object, "send_page", "")}
+        )
 
 
 class BatchDownloadView(BatchMixin, View):

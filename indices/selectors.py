@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet, StdDev, Sum, Window
-from django.db.models.functions import Rank
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    StdDev,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce, Rank
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind, Province, Succession
 from agencies.selectors import Lineage, Relative, scope_to_province
 from core.formatting import vn_number
+from core.lookups import search_q
 
 from .models import (
     SCORE,
@@ -147,20 +164,50 @@ def ranking(
     *,
     round: str = Score.Round.APPRAISED,
     assessments: QuerySet[Assessment] | None = None,
+    search: str = "",
+    order: Sequence = (),
 ) -> QuerySet[Assessment]:
     """Every scored agency under the framework, with its total (the sum of its
     leaf scores, kept by the database) and its rank, ties sharing a rank (1, 2,
-    2, 4). Within a province when one is given."""
+    2, 4). Within a province when one is given; only the agencies whose name
+    matches `search`, still with their rank among all; by rank unless `order`
+    (ORDER BY terms, see core.tables) says otherwise."""
     column = _column(round)
     rows = (assessments if assessments is not None else Assessment.objects.all()).filter(
         framework=framework, **{f"{column}__isnull": False}
     )
     if province is not None:
         rows = rows.filter(agency__province=province)
+    if search:
+        # A window would rank the rows found among themselves: count instead
+        # the rows above each one (the same 1, 2, 2, 4), for the few found.
+        above = rows.filter(**{f"{column}__gt": OuterRef(column)}).order_by().values("framework")
+        rank = Coalesce(Subquery(above.annotate(n=Count("pk")).values("n")), 0) + 1
+        rows = rows.filter(search_q(search, "agency__name", "agency__short_name", "agency__code"))
+    else:
+        rank = Window(expression=Rank(), order_by=F(column).desc())
     return (
         rows.select_related("agency")
-        .annotate(score=F(column), rank=Window(expression=Rank(), order_by=F(column).desc()))
-        .order_by("rank", "agency__name")
+        .annotate(score=F(column), rank=rank)
+        .order_by(*(order or ("rank", "agency__name")))
+    )
+
+
+def field_total(code: str, *, round: str = Score.Round.APPRAISED) -> Subquery:
+    """An assessment's total in the field `code`, to sort a ranking by."""
+    scores = Score.objects.filter(assessment=OuterRef("pk"), round=round, criterion__field_code=code)
+    return Subquery(
+        scores.order_by().values("assessment").annotate(total=Sum("value")).values("total"),
+        output_field=DecimalField(**SCORE),
+    )
+
+
+def largest_loss(*, round: str = Score.Round.APPRAISED) -> Subquery:
+    """An assessment's largest loss on one criterion, to sort a ranking by."""
+    scores = Score.objects.filter(assessment=OuterRef("pk"), round=round)
+    return Subquery(
+        scores.order_by().values("assessment").annotate(most=Max(_lost_expression())).values("most"),
+        output_field=DecimalField(**SCORE),
     )
 
 
@@ -667,3 +714,27 @@ def index_guidance(agency: Agency, year: int) -> str:
     ]
     lines[-1] = lines[-1].rstrip(";") + "."
     return "\n".join(lines)
+
+
+# --- What each role's home shows (the same rows as the indices pages) --------------------
+
+
+def self_assessments_open(user) -> list[Assessment]:
+    """An official's agency's assessments waiting for its self-assessment."""
+    return [a for a in own_assessments(user) if a.status == Assessment.Status.SELF]
+
+
+def appraisals_waiting(user) -> QuerySet[Assessment]:
+    """Self-assessments sent in the user's province and not yet appraised."""
+    return (
+        visible_assessments(user)
+        .filter(status=Assessment.Status.SUBMITTED)
+        .select_related("agency", "framework")
+        .order_by("framework__year", "agency__name")
+    )
+
+
+def publications_recent(user) -> QuerySet[Publication]:
+    """The province's published results, newest year first."""
+    qs = Publication.objects.all() if user.is_administrator else Publication.objects.filter(province=user.province)
+    return qs.prefetch_related("frameworks").order_by("-year")

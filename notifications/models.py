@@ -152,6 +152,9 @@ class Message(models.Model):
     digest = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
     resend_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resends")
     dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # What the message is about, in the words of the app that sent it
+    # ("conferences.invitation:12"): its page reads each row's state by it.
+    ref = models.CharField(max_length=120, blank=True, db_index=True)
     state = models.CharField(max_length=10, choices=MessageState.choices, default=MessageState.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -209,11 +212,12 @@ class Preference(models.Model):
     class Mode(models.TextChoices):
         EACH = "each", _("Mỗi việc một thư")
         DIGEST = "digest", _("Gộp một thư mỗi ngày")
+        PORTAL = "portal", _("Không nhận thư, chỉ xem trên cổng")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
-    email_mode = models.CharField(_("nhận thư nhắc"), max_length=10, choices=Mode.choices, default=Mode.EACH)
+    email_mode = models.CharField(_("nhận thư điện tử"), max_length=10, choices=Mode.choices, default=Mode.EACH)
 
     class Meta:
         verbose_name = _("cài đặt nhận thông báo")

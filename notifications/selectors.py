@@ -9,11 +9,36 @@ from .models import Channel, DeadlineItem, Message, MessageState, Preference, Re
 
 
 def inbox(user) -> QuerySet[Message]:
-    return Message.objects.filter(user=user, channel=Channel.PORTAL).order_by("-created_at", "-pk")
+    return (
+        Message.objects.filter(user=user, channel=Channel.PORTAL).select_related("item").order_by("-created_at", "-pk")
+    )
+
+
+def messages_by_ref(refs) -> dict[str, list[Message]]:
+    """Every message about each of `refs` (both channels), oldest first, in
+    one query: the sender's page shows each row's delivery and reading."""
+    found: dict[str, list[Message]] = {ref: [] for ref in refs}
+    for message in Message.objects.filter(ref__in=found).order_by("pk"):
+        found[message.ref].append(message)
+    return found
+
+
+def overdue_items(scopes: list[str], now) -> list[DeadlineItem]:
+    """The open items of the given scopes past their due moment, oldest first."""
+    return list(
+        DeadlineItem.objects.filter(scope__in=scopes, done_at__isnull=True, due_at__lt=now).order_by(
+            "due_at", "agency_name"
+        )
+    )
 
 
 def unread_count(user) -> int:
-    return Message.objects.filter(user=user, channel=Channel.PORTAL, read_at__isnull=True).count()
+    """Unread notices, a reminder whose work is done aside (nothing to do there any more)."""
+    return (
+        Message.objects.filter(user=user, channel=Channel.PORTAL, read_at__isnull=True)
+        .filter(Q(item__isnull=True) | Q(item__done_at__isnull=True))
+        .count()
+    )
 
 
 def scope_log(scope: str, *, state: str = "") -> QuerySet[Message]:

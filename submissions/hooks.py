@@ -6,7 +6,7 @@ from __future__ import annotations
 from conferences import extensions
 from conferences.drafting import short_name
 
-from . import selectors
+from . import reminders, selectors
 
 
 def detail_panel(conference, user):
@@ -44,3 +44,4 @@ def register():
     extensions.register_panel("detail", detail_panel)
     extensions.register_panel("board", board_panel)
     extensions.register_presentation_rows(appendix_rows)
+    extensions.register_day_over(reminders.conference_over)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from agencies.selectors import agency_recipients
+from conferences.models import ConferenceStatus
 from conferences.reminders import scope_of
 from notifications import services as notifications
 from notifications.services import Deadline
@@ -22,7 +23,8 @@ def schedule(assignment: Assignment) -> None:
     deadline; a topic without one (a programme slot) reminds nobody, and
     losing its deadline cancels the reminders it had."""
     presentations = list(assignment.presentations.select_related("agency"))
-    owing = [p for p in presentations if p.status == Presentation.Status.AWAITING and assignment.has_deadline]
+    live = assignment.conference.status in (ConferenceStatus.DRAFT, ConferenceStatus.PLANNED, ConferenceStatus.INVITED)
+    owing = [p for p in presentations if p.status == Presentation.Status.AWAITING and assignment.has_deadline and live]
     notifications.deadline_done(keys=[key(p.pk) for p in presentations if p not in owing])
     if not owing:
         return
@@ -48,3 +50,8 @@ def schedule(assignment: Assignment) -> None:
 
 def done(presentation_ids) -> None:
     notifications.deadline_done(keys=[key(pk) for pk in presentation_ids])
+
+
+def conference_over(conference) -> None:
+    """The conference was held: nobody is chased for a presentation any more."""
+    done(Presentation.objects.filter(assignment__conference=conference).values_list("pk", flat=True))

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agencies.selectors import scope_to_province
-from conferences.models import Conference
+from conferences.models import Conference, ConferenceStatus
 from indices import selectors as indices_selectors
 
 from .models import Assignment, Booklet, Presentation, Review, Version
@@ -66,7 +66,15 @@ def presentation_list(
     if status:
         qs = qs.filter(status=status)
     if open_only:
-        qs = qs.filter(status__in=[Status.AWAITING, Status.REVISION, Status.SUBMITTED])
+        # Still to do: not decided, for a conference that has not yet taken place.
+        qs = qs.filter(
+            status__in=[Status.AWAITING, Status.REVISION, Status.SUBMITTED],
+            assignment__conference__status__in=[
+                ConferenceStatus.DRAFT,
+                ConferenceStatus.PLANNED,
+                ConferenceStatus.INVITED,
+            ],
+        )
     return qs.annotate(version_count=Count("versions")).order_by(
         F("assignment__due_date").asc(nulls_last=True), "assignment__conference_id", *PRESENTATION_PROGRAMME_ORDER
     )

@@ -12,8 +12,8 @@ EXPECTED = {
     "quantri": ("Quản trị hệ thống", "Người dùng và vai trò", None),
     "langson.noivu": ("Xin chào, Hương", "Các lần nhập danh bạ gần đây", "Tỉnh Lạng Sơn"),
     "langson.lanhdao": ("Tổng quan tỉnh Lạng Sơn", "Chỉ số PAR INDEX, SIPAS", "Tỉnh Lạng Sơn"),
-    "langson.taichinh": ("Xin chào, Nga", "Giấy mời của đơn vị", "Tỉnh Lạng Sơn"),
-    "langson.tamthanh": ("Xin chào, Bình", "Giấy mời của đơn vị", "Tỉnh Lạng Sơn"),
+    "langson.taichinh": ("Xin chào, Nga", "Giấy mời cần trả lời", "Tỉnh Lạng Sơn"),
+    "langson.tamthanh": ("Xin chào, Bình", "Giấy mời cần trả lời", "Tỉnh Lạng Sơn"),
     "laocai.noivu": ("Xin chào, Trang", "Các lần nhập danh bạ gần đây", "Tỉnh Lào Cai"),
 }
 

@@ -1,9 +1,11 @@
 """The whole conference flow in a real browser: an organiser creates a
-conference with a group invitee line and sends the invitations, a ward's
-official replies with two delegates, the organiser sees them on the board
+conference with a group invitee line, drafts and issues its invitation and
+sends it (each ward its own copy by e-mail), a ward's official replies with
+two delegates, the organiser sees them on the board
 and checks one in from the check-in page."""
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -21,6 +23,13 @@ def logout(page, live_server):
     page.click("nav .dropdown-toggle >> text=" + page.locator("nav .user-name").inner_text())
     page.click("text=Đăng xuất")
     page.wait_for_url(f"{live_server.url}/tai-khoan/dang-nhap/")
+
+
+def pick(page, select_id: str, typed: str, label: str):
+    """Choose in a picker as a person does: open it, type, click the option."""
+    page.click(f"#{select_id} + .select2-container")
+    page.keyboard.type(typed)
+    page.click(f'.select2-results__option:text-is("{label}")')
 
 
 def test_conference_from_creation_to_check_in(page, live_server):
@@ -50,18 +59,39 @@ def test_conference_from_creation_to_check_in(page, live_server):
     page.click("#invitees >> text=Sửa")
     page.fill("#id_rows-0-text", "Chủ tịch UBND các xã, phường")
     page.select_option("#id_rows-0-target", "group")
-    page.check("input[name='rows-0-group_kinds'][value=xa]")
-    page.check("input[name='rows-0-group_kinds'][value=phuong]")
+    pick(page, "id_rows-0-group_kinds", "xa", "Xã")
+    pick(page, "id_rows-0-group_kinds", "phuong", "Phường")
     page.fill("#id_rows-0-quota", "2")
     page.fill("#id_rows-0-quota_text", "Lãnh đạo và 01 công chức")
     screenshot(page, "conference-invitees-form")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=Đã lưu: Thành phần mời.")
     assert page.locator("#invitees .badge.text-bg-primary").inner_text() == "28 đơn vị"
-    page.click("main button:has-text('Gửi giấy mời')")
-    page.wait_for_selector("text=Đã gửi giấy mời")
-    screenshot(page, "conference-detail-invited")
-    assert conference.invitations.count() == 28
+    # "Gửi giấy mời" opens its page: it names what is missing (the issued
+    # invitation) and who will get what, and sends nothing yet.
+    page.click("main a:has-text('Gửi giấy mời')")
+    page.wait_for_selector("text=Chưa có giấy mời: hãy soạn giấy mời")
+    assert page.locator(".send-table tbody tr").count() == 28
+    assert not conference.invitations.exists()
+    screenshot(page, "send-invitations-missing")
+    page.click("main a:has-text('Soạn giấy mời ở mục Văn bản')")
+    page.click("#documents >> text=Soạn giấy mời")
+    page.wait_for_selector("text=Đã soạn dự thảo từ dữ liệu.")
+    page.fill("#id_signer_title", "PHÓ CHỦ TỊCH")
+    page.fill("#id_signer_name", "Nguyễn Văn Hùng")
+    page.fill("#id_authority_lines", "KT. CHỦ TỊCH")
+    page.click("text=Lưu và xem kiểm tra")
+    page.wait_for_selector("text=Đủ điều kiện ban hành")
+    page.click("text=Ban hành (cấp số)")
+    page.wait_for_selector("text=Đã ban hành văn bản số")
+    page.click("main a:has-text('Gửi giấy mời tới các đơn vị')")
+    page.click("main button:has-text('Gửi giấy mời tới 28 đơn vị')")
+    page.wait_for_selector("text=Đang gửi giấy mời tới 28 đơn vị", timeout=120_000)
+    page.wait_for_function("document.querySelectorAll('.send-table .badge.text-bg-success').length === 28")
+    screenshot(page, "send-invitations-sent")
+    conference.refresh_from_db()
+    assert conference.status == "invited" and conference.invitations.filter(sent_at__isnull=False).count() == 28
+    assert len({m.to[0] for m in mail.outbox if m.attachments}) == 28
     logout(page, live_server)
 
     # The ward's official answers with two delegates.

@@ -33,7 +33,10 @@ def _login(browser, live_server, username, **context):
 
 def test_official_uploads_organiser_asks_revision_then_accepts_and_gets_the_booklet(browser, live_server, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
-    owed = Presentation.objects.get(agency__province__code="lao-cai", agency__code="STC")
+    # The round of the meeting ahead (seed 004's round of March 2026 is over).
+    owed = Presentation.objects.get(
+        agency__province__code="lao-cai", agency__code="STC", assignment__conference__status="invited"
+    )
     first = tmp_path / "Tham luận Sở Tài chính.pdf"
     first.write_bytes(files.pdf_bytes("TAICHINH-BAN-1", pages=2))
     second = tmp_path / "Tham luận Sở Tài chính (đã sửa).pdf"
@@ -42,7 +45,7 @@ def test_official_uploads_organiser_asks_revision_then_accepts_and_gets_the_book
     # The official, on a phone: the dashboard says what is owed and by when.
     official = _login(browser, live_server, "laocai.taichinh", **PHONE)
     card = official.locator(".home-presentations")
-    assert "Còn 12 ngày" in card.inner_text()
+    assert "Còn 7 ngày" in card.inner_text()
     card.locator("text=Gửi tham luận").first.click()
     official.set_input_files("input[type=file]", str(first))
     official.click("button:has-text('Gửi tham luận')")
@@ -51,7 +54,7 @@ def test_official_uploads_organiser_asks_revision_then_accepts_and_gets_the_book
 
     # The organiser asks for a revision.
     organiser = _login(browser, live_server, "laocai.noivu", **DESKTOP)
-    organiser.click(".home-presentations >> text=Đổi mới quản lý tài chính công")
+    organiser.click(".home-presentations >> text=Giải pháp nâng cao chỉ số thành phần")
     organiser.check("input[value=revise]")
     organiser.fill("textarea[name=comment]", "Đề nghị bổ sung số liệu giải ngân vốn đầu tư công năm 2025.")
     organiser.click("button:has-text('Ghi nhận')")
@@ -74,7 +77,7 @@ def test_official_uploads_organiser_asks_revision_then_accepts_and_gets_the_book
     organiser.wait_for_selector("text=Đã ghi nhận: Chấp nhận.")
     owed.refresh_from_db()
     assert owed.status == Presentation.Status.ACCEPTED and owed.versions.count() == 2
-    organiser.click("text=Tham luận · Hội nghị công bố")
+    organiser.click("text=Tham luận · Hội nghị giao ban")
     organiser.click("button:has-text('Tạo tài liệu hội nghị')")
     organiser.wait_for_selector("text=Tài liệu đã sẵn sàng", timeout=120_000)
     screenshot(organiser, "presentation-booklet")

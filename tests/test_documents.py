@@ -22,6 +22,7 @@ from core.scoping import user_scope
 from documents import checks, services, tasks
 from documents.models import Document, RenderedFile, Section
 
+from .conftest import client_for
 from .factories import AgencyFactory, ConferenceFactory, InviteeLineFactory, future
 
 pytestmark = pytest.mark.django_db
@@ -444,26 +445,20 @@ def test_document_list_query_count_does_not_grow(client, organiser, committee):
     assert counts[1] == counts[3] == counts[30], counts
 
 
-def test_personal_invitations_are_emailed_once_each_with_their_pdf(
+def test_a_conference_invitation_is_sent_from_its_conference_not_by_the_document_page(
     invitation, conference, organiser, communes, committed
 ):
+    """One way to send, so nobody gets two: the document page leads to the
+    conference's "Gửi giấy mời" (tests/test_sending.py) and its own e-mail
+    button refuses."""
     from django.core import mail
-
-    from notifications.models import Message
 
     conference_invite(actor=organiser, conference=conference)
     invitation = committed(services.issue, actor=organiser, document=invitation)
     batch = committed(services.request_batch, actor=organiser, document=invitation)
-    batch.refresh_from_db()
-    assert batch.status == "done", (batch.status, batch.error)
     mail.outbox.clear()
-    sent, missing = committed(services.batch_email, actor=organiser, batch=batch)
-    assert (sent, missing) == (3, 0) and len(mail.outbox) == 3
-    first = sorted(mail.outbox, key=lambda m: m.to[0])[0]
-    assert first.to == ["xa0@example.gov.vn"] and first.subject.startswith("Giấy mời số 01/GM-UBND")
-    ((name, data, kind),) = first.attachments
-    assert kind == "application/pdf" and data.startswith(b"%PDF") and "UBND xã Thử 0" in name
-    assert "Kính gửi: UBND xã Thử 0" in first.body
-    assert Message.objects.filter(scope=f"conferences.conference:{conference.pk}", state="sent").count() == 3
-    # Pressed again: nothing is sent twice.
-    assert committed(services.batch_email, actor=organiser, batch=batch) == (0, 0) and len(mail.outbox) == 3
+    with pytest.raises(Refused, match="Gửi giấy mời"):
+        committed(services.batch_email, actor=organiser, batch=batch)
+    assert mail.outbox == []
+    page = client_for(organiser).get(reverse("documents:detail", args=[invitation.pk])).content.decode()
+    assert reverse("conferences:send-invitations", args=[conference.pk]) in page

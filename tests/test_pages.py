@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
     "fixture, heading",
     [
         ("organiser", "Xin chào"),
-        ("official", "Giấy mời của đơn vị"),
+        ("official", "Giấy mời cần trả lời"),
         ("leader", "Tổng quan tỉnh Lạng Sơn"),
         ("administrator", "Quản trị hệ thống"),
     ],

@@ -353,3 +353,14 @@ def test_the_conference_plan_presentation_and_index_forms_list_no_unit_but_the_c
         html = client.get(url).content.decode()
         assert 'data-autocomplete-light-url="/danh-ba/chon/don-vi/' in html, url
         assert {unit.name for unit in units if f">{unit.name}</option>" in html} == chosen, url
+
+
+def test_the_words_typed_together_come_first(lang_son, organiser):
+    """Typing "cong an" offers Công an tỉnh before Sở Công Thương tỉnh Lạng
+    Sơn (which holds both words apart), whatever their kinds' order."""
+    from agencies import selectors
+
+    f.AgencyFactory(province=lang_son, kind=AgencyKind.DEPARTMENT, name="Sở Công Thương tỉnh Lạng Sơn")
+    police = f.AgencyFactory(province=lang_son, kind=AgencyKind.POLICE, name="Công an tỉnh Lạng Sơn")
+    found = list(selectors.agency_choices(user=organiser, search="cong an"))
+    assert found[0] == police and len(found) == 2

@@ -18,6 +18,7 @@ from .drafts import owner_draft
 from .duties import duty_lead_agencies, duty_report, duty_sync_assignments
 from .plans import plan_activate, plan_close, plan_duties_from_index, plan_part_save, plan_save
 from .replies import delegate_check_in, invitation_reply
+from .sending import invitations_deliver, invitations_send, send_problems
 
 __all__ = [
     "PARTS",
@@ -34,7 +35,10 @@ __all__ = [
     "duty_report",
     "duty_sync_assignments",
     "invitation_reply",
+    "invitations_deliver",
     "invitations_freeze",
+    "invitations_send",
+    "send_problems",
     "owner_draft",
     "plan_activate",
     "plan_close",

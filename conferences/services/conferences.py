@@ -15,7 +15,7 @@ from core import audit
 from core.exceptions import Refused
 from core.permissions import require
 
-from .. import reminders, selectors
+from .. import extensions, reminders, selectors
 from ..models import (
     Award,
     BasisDocument,
@@ -186,6 +186,7 @@ def conference_mark_held(*, actor, conference: Conference) -> Conference:
             raise Refused(_("Hội nghị chưa đến ngày tổ chức."))
         locked.status = S.HELD
         reminders.schedule_replies(locked)  # replies are over; follow-up duties go on
+        extensions.day_over(locked)  # presentations for the day are no longer chased
     return conference
 
 

@@ -14,7 +14,7 @@ from agencies.selectors import Directory, area_root
 from core.exceptions import Refused
 from core.permissions import require
 
-from .. import reminders
+from .. import notices, reminders
 from ..models import Conference, ConferenceStatus, Duty, DutyAssignment, DutyUpdate, ImprovementPlan
 from ..workflows import DUTY_ASSIGNMENT
 
@@ -81,6 +81,7 @@ def duty_report(*, actor, assignment: DutyAssignment, status: str, note: str, up
             locked.completed_at = timezone.now() if status == DutyAssignment.Status.DONE else None
             locked.status = status
             reminders.duty_reported(locked)
+            notices.duty_reported(update)
     except BaseException:
         if stored:
             update.file.storage.delete(stored)

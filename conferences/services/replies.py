@@ -11,7 +11,7 @@ from core.exceptions import Refused
 from core.formatting import vn_date
 from core.permissions import require
 
-from .. import reminders, selectors
+from .. import notices, reminders, selectors
 from ..models import ConferenceStatus, Delegate, Invitation
 
 S = ConferenceStatus
@@ -65,6 +65,7 @@ def invitation_reply(*, actor, invitation: Invitation, reply: str, note: str = "
         invitation.replied_on_behalf = on_behalf
         invitation.save(update_fields=["reply", "reply_note", "replied_at", "replied_by", "replied_on_behalf"])
         reminders.reply_done(invitation)
+        notices.reply_made(invitation)
         audit.record(
             actor=actor,
             action="invitation.reply",

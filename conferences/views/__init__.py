@@ -2,6 +2,7 @@
 
 from .board import (
     AttendancePdfView,
+    BoardTableXlsxView,
     BoardView,
     BoardXlsxView,
     CheckInByTokenView,
@@ -9,15 +10,31 @@ from .board import (
     CheckInView,
     ConferenceIcsView,
 )
-from .conferences import ConferenceDetailView, ConferenceListView, OwnerFormView, TextActionView, TransitionView
+from .conferences import (
+    ConferenceDetailView,
+    ConferenceListView,
+    ConferenceListXlsxView,
+    OwnerFormView,
+    TextActionView,
+    TransitionView,
+)
 from .drafts import ConferenceDraftView, PlanDraftView
-from .invitations import AssignmentView, DutyFileView, InvitationListView, InvitationReplyView, MyDutiesView
+from .invitations import (
+    AssignmentView,
+    DutyFileView,
+    InvitationCopyView,
+    InvitationListView,
+    InvitationReplyView,
+    MyDutiesView,
+)
 from .parts import PartFormsetView, PlanPartFormsetView
 from .plans import PlanDetailView, PlanDutiesFromIndexView, PlanFormView, PlanListView, PlanTransitionView
+from .sending import SendInvitationsView
 
 __all__ = [
     "AssignmentView",
     "AttendancePdfView",
+    "BoardTableXlsxView",
     "BoardView",
     "BoardXlsxView",
     "CheckInByTokenView",
@@ -27,7 +44,10 @@ __all__ = [
     "ConferenceDraftView",
     "ConferenceIcsView",
     "ConferenceListView",
+    "ConferenceListXlsxView",
+    "SendInvitationsView",
     "DutyFileView",
+    "InvitationCopyView",
     "InvitationListView",
     "InvitationReplyView",
     "MyDutiesView",

@@ -8,17 +8,20 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from agencies.selectors import provincial_committee
 from core.permissions import PermissionMixin
-from core.views import ServiceActionView, call_service
+from core.tables import Column, Sorting, choice_order
+from core.views import ServiceActionView, call_service, xlsx_response
 from documents.selectors import documents_for_source
 from notifications import selectors as notification_selectors
 
-from .. import extensions, forms, reminders, selectors, services
+from .. import exporting, extensions, forms, reminders, selectors, services
 from ..models import Conference, ConferenceStatus
 from ..workflows import CONFERENCE
 
@@ -30,6 +33,16 @@ class ConferenceMixin(PermissionMixin):
 
     def permission_object(self) -> Conference:
         return selectors.conference_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+def conference_columns() -> list[Column]:
+    return [
+        Column("hoi-nghi", _("Hội nghị"), ("title",)),
+        Column("thoi-gian", _("Thời gian"), ("date", "start_time"), descending_first=True),
+        Column("trang-thai", _("Trạng thái"), (choice_order("status", ConferenceStatus.choices),)),
+        Column("don-vi-moi", _("Đơn vị mời"), ("invited_count",), css="text-end", descending_first=True),
+        Column("tham-du", _("Tham dự"), ("attending_count",), css="text-end", descending_first=True),
+    ]
 
 
 class ConferenceListView(PermissionMixin, ListView):
@@ -44,6 +57,7 @@ class ConferenceListView(PermissionMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = forms.ConferenceFilterForm(self.request.GET or None)
+        self.sorting = Sorting(self.request.GET, conference_columns())
         f = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         return selectors.conference_list(
             user=self.request.user,
@@ -51,18 +65,27 @@ class ConferenceListView(PermissionMixin, ListView):
             status=f.get("status") or "",
             kind=f.get("kind") or "",
             year=f.get("year"),
+            order=self.sorting.order_by("-created_at", "pk"),
         )
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         user = self.request.user
         return super().get_context_data(
             **kwargs,
             filter_form=self.filter_form,
-            querystring=query.urlencode(),
+            sorting=self.sorting,
+            querystring=self.sorting.querystring(),
             can_create=user.has_perm("conferences.organise", user.province),
         )
+
+
+class ConferenceListXlsxView(ConferenceListView):
+    """The list as filtered and sorted on the page, every page of it."""
+
+    def get(self, request, *args, **kwargs):
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        data = exporting.conference_list_xlsx(self.get_queryset(), with_province=request.user.is_administrator)
+        return xlsx_response(data, f"danh-sach-hoi-nghi-{stamp}.xlsx")
 
 
 class OwnerFormView(PermissionMixin, View):
@@ -166,6 +189,10 @@ class ConferenceDetailView(ConferenceMixin, TemplateView):
             status_steps=status_steps(conference),
             panels=extensions.panels("detail", conference=conference, user=user),
             reminder_counts=notification_selectors.scope_counts(reminders.scope_of(conference)) if organiser else None,
+            # Agencies added after the invitations went out still wait for theirs.
+            unsent=selectors.invitations_unsent(conference).count()
+            if organiser and conference.status == ConferenceStatus.INVITED
+            else 0,
             **kwargs,
         )
 
@@ -175,7 +202,6 @@ class TransitionView(ConferenceMixin, ServiceActionView):
 
     services = {
         "plan": services.conference_plan,
-        "invite": services.conference_invite,
         "hold": services.conference_mark_held,
     }
 

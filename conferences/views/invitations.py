@@ -13,6 +13,7 @@ from django.views.generic import ListView
 from core.permissions import PermissionMixin
 from core.storage import private_attachment
 from core.views import call_service
+from notifications import services as notifications
 
 from .. import exporting, forms, selectors, services
 from ..models import DutyAssignment, Invitation
@@ -60,6 +61,8 @@ class InvitationReplyView(PermissionMixin, View):
 
     def get(self, request, pk):
         invitation = self.object
+        # The notice that brought them here (or would have) is now read.
+        notifications.mark_read(user=request.user, ref=invitation.ref)
         initial = {
             "reply": Invitation.Reply.ATTENDING if invitation.is_pending else invitation.reply,
             "note": invitation.reply_note,
@@ -140,6 +143,18 @@ class AssignmentView(PermissionMixin, View):
             if outcome.ok:
                 return redirect("conferences:assignment", pk=pk)
         return self.page(form)
+
+
+class InvitationCopyView(InvitationReplyView):
+    """The personal copy of the invitation the agency was sent (PDF)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        copy = selectors.invitation_copy(self.object)
+        if copy is None or not copy.file:
+            raise Http404
+        return private_attachment(copy.file, f"giay-moi-{self.object.conference_id}-{self.object.agency_id}.pdf")
 
 
 class DutyFileView(AssignmentView):

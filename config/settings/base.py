@@ -4,6 +4,7 @@ machines is read from the environment (or an optional `.env` file)."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -19,6 +20,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications -----------------------------------------------------------
 INSTALLED_APPS = [
+    # The pickers' autocomplete (its JS; select2 and jQuery come from the admin's static files).
+    "dal",
+    "dal_select2",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -134,6 +138,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.heartbeat", "schedule": 60.0},
     # Due reminder steps become messages; queued messages are dispatched.
     "reminder-sweep": {"task": "notifications.sweep", "schedule": 120.0},
+    # The organisers' summary of what is overdue, each working morning.
+    "overdue-summary": {"task": "conferences.overdue_summary", "schedule": crontab(hour=7, minute=30)},
 }
 # How long without a heartbeat before organisers are warned that no worker runs.
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)

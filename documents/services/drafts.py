@@ -13,7 +13,7 @@ from core import audit
 from core.exceptions import Refused
 from core.permissions import require
 
-from .. import checks, issuers, rendering, selectors
+from .. import checks, issuers, rendering, selectors, sources
 from ..models import Document, NumberCounter, RenderedFile, Section
 from ..workflows import DOCUMENT
 from .files import enqueue_file
@@ -206,6 +206,7 @@ def issue(*, actor, document: Document) -> Document:
         )
         locked.issued_file = row
         enqueue_file(row)
+        sources.issued(locked)  # its notices commit with the issue, or not at all
         # The Word file of the issued text too, so nobody downloads a draft's.
         docx, _created = RenderedFile.objects.get_or_create(
             document=locked, kind=RenderedFile.Kind.DOCX, content_hash=rendering.content_hash("docx", html)

@@ -124,6 +124,9 @@ def batch_email(*, actor, batch: RenderBatch) -> tuple[int, int]:
     require(actor, "documents.organise", document, DENIED)
     if document.status != Document.Status.ISSUED:
         raise Refused(_("Chỉ gửi được giấy mời đã ban hành (đã có số)."))
+    if sources.ask(document, "send_page", ""):
+        # Its source sends them (with a notice and each one's state): one way only, so nobody gets two.
+        raise Refused(_("Giấy mời này được gửi ở trang “Gửi giấy mời” của hội nghị."))
     if batch.status != RenderBatch.Status.DONE:
         raise Refused(_("Các bản giấy mời riêng chưa tạo xong."))
     scope = (
@@ -267,3 +270,6 @@ def batch_finish(*, batch_id: int) -> None:
         batch.status = RenderBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.save(update_fields=["merged_file", "zip_file", "status", "finished_at"])
+        document = batch.document
+    # Whoever asked for the copies to be sent hears they are ready.
+    sources.copies_ready(document)

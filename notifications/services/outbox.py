@@ -9,8 +9,13 @@ from django.utils import timezone
 from core import audit
 
 from .. import clock
-from ..models import Channel, Message, Preference
+from ..models import Channel, Message, MessageState, Preference
 from .deadlines import Recipient
+
+
+def _email_modes(recipients: list[Recipient]) -> dict[int, str]:
+    users = {r.user_id for r in recipients if r.user_id}
+    return dict(Preference.objects.filter(user_id__in=users).values_list("user_id", "email_mode")) if users else {}
 
 
 def notify(
@@ -23,37 +28,64 @@ def notify(
     attachments: list[dict] | None = None,
     scope: str = "",
     dedupe_key: str | None = None,
+    ref: str = "",
+    portal: bool = False,
+    as_chosen: bool = False,
     actor=None,
 ) -> list[Message]:
-    """Send a message now (an invitation with its PDF, say). With a
-    `dedupe_key` per recipient, asking twice sends once."""
+    """Tell people something now: an e-mail to each address (an invitation
+    with its PDF, say) and, with `portal`, a notice on the portal to each
+    recipient with a login. With `as_chosen`, a person who asked for no
+    e-mail gets the notice only, and one who asked for a daily digest gets
+    the e-mail in it. With a `dedupe_key`, asking twice sends once (the key
+    is unique in the database, so two requests at once cannot both pass)."""
     from .sweep import dispatch_after_commit
 
-    made = []
-    with transaction.atomic():
-        for recipient in recipients:
-            if not recipient.email:
-                continue
+    now = clock.now()
+    modes = _email_modes(recipients) if as_chosen else {}
+    rows: list[Message] = []
+    for recipient in recipients:
+        common = dict(
+            user_id=recipient.user_id,
+            name=recipient.name,
+            subject=subject[:300],
+            body_text=body_text,
+            body_html=body_html,
+            link=link,
+            scope=scope,
+            ref=ref,
+            created_by=actor,
+        )
+        if portal and recipient.user_id:
+            key = f"{dedupe_key}:u{recipient.user_id}" if dedupe_key else None
+            rows.append(Message(channel=Channel.PORTAL, state=MessageState.SENT, sent_at=now, dedupe_key=key, **common))
+        mode = modes.get(recipient.user_id)
+        if recipient.email and mode != Preference.Mode.PORTAL:
             key = f"{dedupe_key}:{recipient.email.lower()}" if dedupe_key else None
-            if key and Message.objects.filter(dedupe_key=key).exists():
-                continue
-            made.append(
-                Message.objects.create(
+            state = MessageState.HELD if mode == Preference.Mode.DIGEST else MessageState.QUEUED
+            rows.append(
+                Message(
                     channel=Channel.EMAIL,
-                    user_id=recipient.user_id,
                     email=recipient.email,
-                    name=recipient.name,
-                    subject=subject[:300],
-                    body_text=body_text,
-                    body_html=body_html,
-                    link=link,
                     attachments=attachments or [],
-                    scope=scope,
                     dedupe_key=key,
-                    created_by=actor,
+                    state=state,
+                    **common,
                 )
             )
-        dispatch_after_commit([m.pk for m in made])
+    with transaction.atomic():
+        keyed = [m for m in rows if m.dedupe_key]
+        taken = set(
+            Message.objects.filter(dedupe_key__in=[m.dedupe_key for m in keyed]).values_list("dedupe_key", flat=True)
+        )
+        keyed = [m for m in keyed if m.dedupe_key not in taken]
+        # ignore_conflicts: a request racing this one inserted the same key
+        # first; its row stands and this one is dropped by the database.
+        Message.objects.bulk_create(keyed, ignore_conflicts=True)
+        made = Message.objects.bulk_create([m for m in rows if not m.dedupe_key])
+        if keyed:
+            made += Message.objects.filter(dedupe_key__in=[m.dedupe_key for m in keyed])
+        dispatch_after_commit([m.pk for m in made if m.channel == Channel.EMAIL and m.state == MessageState.QUEUED])
     return made
 
 
@@ -78,6 +110,7 @@ def message_resend(*, message: Message, actor, province_id: int | None = None) -
             link=message.link,
             attachments=message.attachments,
             scope=message.scope,
+            ref=message.ref,
             item=message.item,
             resend_of=message,
             created_by=actor,
@@ -95,8 +128,12 @@ def preference_set(*, user, mode: str) -> Preference:
     return preference
 
 
-def mark_read(*, user, message_ids: list[int] | None = None) -> int:
+def mark_read(*, user, message_ids: list[int] | None = None, ref: str = "") -> int:
+    """Mark a person's notices read: the given ones, those about `ref` (the
+    page they point to was opened), or all."""
     qs = Message.objects.filter(user=user, channel=Channel.PORTAL, read_at__isnull=True)
     if message_ids is not None:
         qs = qs.filter(pk__in=message_ids)
+    if ref:
+        qs = qs.filter(ref=ref)
     return qs.update(read_at=timezone.now())

@@ -39,15 +39,10 @@ def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> 
     for r in ItemRecipient.objects.filter(item_id__in=item_ids):
         recipients.setdefault(r.item_id, []).append(r)
     users = {r.user_id for rows in recipients.values() for r in rows if r.user_id}
-    digest_users = (
-        set(
-            Preference.objects.filter(user_id__in=users, email_mode=Preference.Mode.DIGEST).values_list(
-                "user_id", flat=True
-            )
-        )
-        if held
-        else set()
-    )
+    modes = dict(Preference.objects.filter(user_id__in=users).values_list("user_id", "email_mode")) if users else {}
+    digest_users = {u for u, mode in modes.items() if mode == Preference.Mode.DIGEST} if held else set()
+    # Those who asked for no e-mail read their reminders on the portal only.
+    portal_only = {u for u, mode in modes.items() if mode == Preference.Mode.PORTAL}
     made = []
     for step in steps:
         item = step.item
@@ -69,7 +64,7 @@ def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> 
             )
             if r.user_id:
                 made.append(Message(channel=Channel.PORTAL, email="", state=MessageState.SENT, sent_at=now, **common))
-            if r.email:
+            if r.email and r.user_id not in portal_only:
                 state = MessageState.HELD if r.user_id in digest_users else MessageState.QUEUED
                 made.append(Message(channel=Channel.EMAIL, email=r.email, state=state, **common))
     return made

@@ -45,6 +45,18 @@
     });
   }
 
+  // A button marked data-once sends its form once: a second click while the
+  // page is on its way does nothing (the server acts once anyway).
+  function initOnce(root) {
+    root.querySelectorAll("button[data-once]").forEach(function (button) {
+      if (button.dataset.boundOnce || !button.form) return;
+      button.dataset.boundOnce = "1";
+      button.form.addEventListener("submit", function () {
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      });
+    });
+  }
+
   function initConfirm(root) {
     root.querySelectorAll("form.js-confirm").forEach(function (form) {
       if (form.dataset.boundConfirm) return;
@@ -216,6 +228,7 @@
     initDatePickers(root);
     initAutoSubmit(root);
     initConfirm(root);
+    initOnce(root);
     initFormsets(root);
     initShownFor(root);
   }

@@ -19,7 +19,7 @@ from core.exceptions import Refused
 from core.formatting import vn_date
 from core.permissions import require
 
-from .. import reminders
+from .. import notices, reminders
 from ..models import Assignment, Presentation, Review, Version
 from ..validation import UploadRejected, inspect_upload
 from ..workflows import PRESENTATION
@@ -173,6 +173,7 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
                 if locked.first_submitted_at is None:
                     locked.first_submitted_at, locked.late = now, late
                 reminders.done([locked.pk])
+                notices.uploaded(version)
     except BaseException:
         if stored:
             version.file.storage.delete(stored)
@@ -212,5 +213,6 @@ def presentation_review(
         )
         review.full_clean()
         review.save()
+        notices.reviewed(review)
     presentation.refresh_from_db()
     return review

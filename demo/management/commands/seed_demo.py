@@ -8,6 +8,7 @@ from demo.directory import seed_directory
 from demo.district import seed_district, seed_district_directory
 from demo.indices import seed_indices
 from demo.submissions import seed_presentations
+from demo.upcoming import seed_upcoming
 
 
 class Command(SystemCommand):
@@ -24,6 +25,7 @@ class Command(SystemCommand):
             seed_indices(stdout=self.stdout)
             seed_conferences(stdout=self.stdout)
             seed_presentations(stdout=self.stdout)
+            seed_upcoming(stdout=self.stdout)
             seed_district(stdout=self.stdout)
             self.stdout.write(f"Văn bản mẫu: {seed_documents()} văn bản dự thảo, có sẵn PDF và DOCX.")
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
