@@ -5,7 +5,6 @@ and imported back."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.spreadsheets import table_xlsx
+from core.spreadsheets import saved, table_xlsx
 
 from .importing import AGENCY_COLUMNS, COLUMNS, EXAMPLE_PREFIX, PERSON_COLUMNS
 from .models import KIND_LEVEL, AgencyKind, DirectoryImport, Level
@@ -48,9 +47,7 @@ def _sheet(sheet, columns, rows, *, examples: bool = False) -> None:
 
 
 def _saved(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return saved(workbook)
 
 
 def _workbook(title: str, columns, rows) -> bytes:

@@ -143,7 +143,12 @@ class Preview:
 def read_table(name: str, data: bytes) -> Table:
     if not data:
         raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))
-    raw_rows = table_rows(name, data)
+    return table_from_rows(table_rows(name, data))
+
+
+def table_from_rows(raw_rows: list[list]) -> Table:
+    """The header and the data rows of a file's rows, as read once (an
+    import keeps them, DirectoryImport.rows)."""
     numbered = [(i, row) for i, row in enumerate(raw_rows, start=1) if any(_text(c) for c in row)]
     if not numbered:
         raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))

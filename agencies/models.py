@@ -406,6 +406,17 @@ class PortalUserManager(UserManager):
         # Every request reads the user's agency and province for scoping.
         return super().get_queryset().select_related("agency__province")
 
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`manage.py createsuperuser`: a superuser is the portal's
+        administrator, the one role that belongs to no agency (the table
+        refuses any other role without one)."""
+        from .services import administrator_create
+
+        if extra_fields.setdefault("role", Role.ADMINISTRATOR) != Role.ADMINISTRATOR:
+            raise ValueError("A superuser has the administrator role.")
+        extra_fields.pop("role")
+        return administrator_create(username=username, email=email or "", password=password, **extra_fields)
+
 
 class User(AbstractUser):
     # Vietnamese names are written whole ("Nguyễn Thị Thúy"), not split.
@@ -501,6 +512,9 @@ class DirectoryImport(models.Model):
     kind = models.CharField(_("loại dữ liệu"), max_length=20, choices=Kind.choices)
     file = models.FileField(_("tệp"), upload_to="imports/directory/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=255)
+    # The file's cells, read once when it was uploaded (core.spreadsheets.encode_rows):
+    # the preview and the import work from these and never open the file again.
+    rows = models.JSONField(null=True, blank=True, editable=False)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     summary = models.JSONField(_("kết quả"), default=dict, blank=True)
     created_by = models.ForeignKey(

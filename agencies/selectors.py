@@ -76,6 +76,21 @@ def agency_list(
     return qs.annotate(people_count=Count("people", distinct=True)).order_by(*(order or ("province__name", "name")))
 
 
+def parent_makes_loop(agency: Agency, parent: Agency | None) -> bool:
+    """Whether `parent` is the agency itself or one of the units under it,
+    so that choosing it would make the hierarchy a loop. Reads the parent's
+    chain upwards, one short query per tier (a province has four at most)."""
+    if parent is None or agency.pk is None:
+        return False
+    seen, current = set(), parent.pk
+    while current is not None and current not in seen:
+        if current == agency.pk:
+            return True
+        seen.add(current)
+        current = Agency._base_manager.filter(pk=current).values_list("parent_id", flat=True).first()
+    return False
+
+
 def agency_get(*, user, pk) -> Agency:
     from django.shortcuts import get_object_or_404
 

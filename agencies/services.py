@@ -3,17 +3,24 @@ written to the audit trail (who, when, what, before and after)."""
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.exceptions import Refused
 from core.permissions import require
+from core.spreadsheets import decode_rows, encode_rows, inspected_rows, table_rows
+from core.uploads import TABLE, store
 
-from .importing import Preview, build_preview, person_key, read_table
-from .models import Agency, BodyMember, DirectoryImport, Person, Province, Succession
+from .importing import Preview, Table, build_preview, person_key, table_from_rows
+from .models import Agency, BodyMember, DirectoryImport, Person, Province, Role, Succession, User
+from .selectors import parent_makes_loop
 from .workflows import DIRECTORY_IMPORT
 
 AGENCY_FIELDS = [
@@ -41,10 +48,23 @@ def _saved(*, actor, instance, fields: list[str], action: str, permission: str =
         )
 
 
+PARENT_LOOP = gettext_lazy(
+    "Đơn vị cấp trên không thể là chính đơn vị này hoặc một đơn vị trực thuộc nó (sẽ tạo vòng lặp)."
+)
+
+
 def agency_save(*, actor, agency: Agency, successors: list[Agency] | None = None) -> Agency:
     """Create or update an agency the form has filled in; `successors`, when
-    given, are the units that took its functions over (from its end date)."""
+    given, are the units that took its functions over (from its end date).
+    A parent that is the agency or a unit under it is refused: the check runs
+    under the province's lock, which the import takes too, so two changes at
+    once cannot close a loop between them."""
+    require(actor, "agencies.manage_directory", agency, DENIED)
     with transaction.atomic():
+        if agency.province_id:
+            Province.objects.select_for_update().filter(pk=agency.province_id).first()
+        if parent_makes_loop(agency, agency.parent if agency.parent_id else None):
+            raise Refused(PARENT_LOOP)
         _saved(actor=actor, instance=agency, fields=AGENCY_FIELDS, action="agency")
         if successors is not None:
             successors_set(actor=actor, agency=agency, successors=successors)
@@ -95,12 +115,41 @@ def user_save(*, actor, user) -> object:
     return user
 
 
+def administrator_create(*, username: str, email: str = "", password: str | None, **fields) -> User:
+    """An administrator made from the command line (`createadmin`,
+    `createsuperuser`): the first account of an empty database, so no actor
+    is asked for a permission and the trail names the system. The password
+    is checked by the command that read it."""
+    user = User(
+        username=username,
+        email=email,
+        role=Role.ADMINISTRATOR,
+        agency=None,
+        is_staff=True,
+        is_superuser=True,
+        is_active=True,
+        **fields,
+    )
+    user.set_password(password)  # None leaves an unusable password, as Django's createsuperuser does
+    user.full_clean()
+    with transaction.atomic():
+        user.save()
+        audit.record(actor=None, action="user.create", target=user, after=audit.snapshot(user, USER_FIELDS))
+    return user
+
+
 # --- Import ---------------------------------------------------------------------------
+
+
+def directory_rows(name: str, data: bytes) -> list[list]:
+    """An uploaded directory file's rows, once its bytes are what its name
+    says and nothing in it could run; raises ImportFileError."""
+    return inspected_rows(name, data, use=TABLE, max_bytes=settings.DIRECTORY_IMPORT_MAX_BYTES)
 
 
 def directory_preview(*, kind: str, province: Province, name: str, data: bytes) -> Preview:
     """Read and check a file; raises ImportFileError when it cannot be read."""
-    return build_preview(kind=kind, province=province, table=read_table(name, data))
+    return build_preview(kind=kind, province=province, table=table_from_rows(directory_rows(name, data)))
 
 
 AGENCY_IMPORT_FIELDS = (
@@ -188,18 +237,37 @@ def directory_import_create(*, actor, province: Province, kind: str, name: str, 
     """Keep an uploaded file for preview. The file must be readable; rows
     with errors are shown on the preview and block applying it."""
     require(actor, "agencies.manage_directory", province, DENIED)
-    directory_preview(kind=kind, province=province, name=name, data=data)  # raises ImportFileError
-    record = DirectoryImport(province=province, kind=kind, original_name=name[:255], created_by=actor)
-    record.file.save(name, ContentFile(data), save=False)
-    with transaction.atomic():
-        record.save()
-        audit.record(actor=actor, action="directory_import.upload", target=record, after={"kind": kind})
+    rows = directory_rows(name, data)  # raises ImportFileError
+    build_preview(kind=kind, province=province, table=table_from_rows(rows))  # the header must be right
+    record = DirectoryImport(
+        province=province, kind=kind, original_name=name[:255], rows=encode_rows(rows), created_by=actor
+    )
+    extension = name.rsplit(".", 1)[-1].lower()
+    stored = store(record.file, f"{uuid.uuid4().hex}.{extension}", ContentFile(data), shown_name=name)
+    try:
+        with transaction.atomic():
+            record.save()
+            audit.record(actor=actor, action="directory_import.upload", target=record, after={"kind": kind})
+    except BaseException:
+        record.file.storage.delete(stored)
+        raise
     return record
 
 
-def directory_import_read(record: DirectoryImport) -> bytes:
-    with record.file.open("rb") as fh:
-        return fh.read()
+def directory_import_table(record: DirectoryImport) -> Table:
+    """The rows kept when the file was uploaded; a file uploaded before they
+    were kept is read this once and its rows kept."""
+    if record.rows is None:
+        with record.file.open("rb") as fh:
+            rows = table_rows(record.original_name, fh.read())
+        record.rows = encode_rows(rows)
+        DirectoryImport.objects.filter(pk=record.pk).update(rows=record.rows)
+    return table_from_rows(decode_rows(record.rows))
+
+
+def directory_import_preview(record: DirectoryImport) -> Preview:
+    """What applying the file would do to the directory as it is now."""
+    return build_preview(kind=record.kind, province=record.province, table=directory_import_table(record))
 
 
 def directory_import_apply(*, actor, record: DirectoryImport) -> DirectoryImport:
@@ -210,9 +278,7 @@ def directory_import_apply(*, actor, record: DirectoryImport) -> DirectoryImport
     require(actor, "agencies.manage_directory", record, DENIED)
     with DIRECTORY_IMPORT.step(record, "apply", actor=actor, fields=["summary"]) as locked:
         Province.objects.select_for_update().get(pk=locked.province_id)
-        preview = directory_preview(
-            kind=locked.kind, province=locked.province, name=locked.original_name, data=directory_import_read(locked)
-        )
+        preview = directory_import_preview(locked)
         if not preview.ok:
             raise Refused(_("Tệp còn %(n)d dòng lỗi; chưa có thay đổi nào được ghi.") % {"n": len(preview.error_rows)})
         if locked.kind == DirectoryImport.Kind.AGENCIES:

@@ -302,12 +302,8 @@ class DirectoryImportPreviewView(PermissionMixin, TemplateView):
         record = self.object
         preview, file_error = None, None
         try:
-            preview = services.directory_preview(
-                kind=record.kind,
-                province=record.province,
-                name=record.original_name,
-                data=services.directory_import_read(record),
-            )
+            # From the rows read at upload: a visit never reads the file again.
+            preview = services.directory_import_preview(record)
         except ImportFileError as exc:
             file_error = str(exc)
         context.update(record=record, preview=preview, file_error=file_error)

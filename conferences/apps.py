@@ -8,12 +8,14 @@ class ConferencesConfig(AppConfig):
     verbose_name = _("Hội nghị và kế hoạch")
 
     def ready(self):
-        from core import audit
+        from core import audit, jobs
 
         from . import permissions  # noqa: F401  (registers the conferences' permissions)
         from .drafting import register_hooks
+        from .services.sending import invitations_sweep
 
         register_hooks()
+        jobs.register_sweep("invitations", invitations_sweep)
 
         audit.register_actions(
             {

@@ -4,8 +4,6 @@ sheet (PDF), the calendar entry (.ics) and each delegate's check-in QR code."""
 
 from __future__ import annotations
 
-import io
-
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.formatting import vn_date, vn_weekday
-from core.spreadsheets import table_xlsx
+from core.spreadsheets import saved, table_xlsx
 
 from . import selectors
 
@@ -136,9 +134,7 @@ def delegates_xlsx(conference) -> bytes:
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{sheet.max_row}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return saved(workbook)
 
 
 def attendance_pdf(conference) -> bytes:

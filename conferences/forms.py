@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.forms import agency_label, person_label, pick_agency, pick_kinds, pick_person
 from agencies.models import Agency, AgencyKind, Person
 from core.forms import ChoiceLabels, DateInput, FixedLabels, ScopedModelForm
+from core.uploads import DUTY_FILE
 
 from .models import (
     Award,
@@ -463,7 +464,7 @@ class CancelForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.ChoiceField(
-        label=_("Đơn vị"),
+        label=_("Đơn vị tham dự hội nghị?"),
         widget=forms.RadioSelect,
         choices=[(Invitation.Reply.ATTENDING, _("Tham dự")), (Invitation.Reply.DECLINED, _("Không tham dự"))],
     )
@@ -523,9 +524,14 @@ class DutyReportForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Nội dung đã thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
-    file = forms.FileField(label=_("Tệp kèm theo (không bắt buộc)"), required=False)
+    file = forms.FileField(
+        label=_("Tệp kèm theo (không bắt buộc)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": DUTY_FILE.accept}),
+    )
 
     def clean_file(self):
+        # What the file is (from its bytes) is judged by the service (core.uploads); the size is cheap to tell here.
         upload = self.cleaned_data.get("file")
         limit = settings.DUTY_FILE_MAX_BYTES
         if upload and upload.size > limit:
@@ -533,10 +539,6 @@ class DutyReportForm(forms.Form):
                 _("Tệp quá lớn (%(size)s); giới hạn là %(limit)s.")
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
-        if upload and not upload.name.lower().endswith(
-            (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".pptx", ".jpg", ".png", ".zip")
-        ):
-            raise forms.ValidationError(_("Chỉ nhận tệp PDF, Word, Excel, PowerPoint, ODT, ảnh JPG/PNG hoặc ZIP."))
         return upload
 
 

@@ -4,7 +4,7 @@ make every task eager so the portal runs on one machine with no services."""
 import os
 
 from celery import Celery, Task
-from celery.signals import worker_ready
+from celery.signals import before_task_publish, setup_logging, worker_init, worker_ready
 from django_scopes import scopes_disabled
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -39,3 +39,43 @@ def _heartbeat_on_start(**kwargs):
     from config.health import worker_heartbeat_record
 
     worker_heartbeat_record()
+
+
+@setup_logging.connect
+def _django_logging(**kwargs):
+    """Workers log as the web does (settings.LOGGING): the same format, JSON in
+    production, and each line with the id of the task it was written for
+    (config.logs.ContextFilter). Connecting here stops Celery from installing
+    its own handlers."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+
+
+@before_task_publish.connect
+def _pass_request_id(headers=None, **kwargs):
+    """A task queued while serving a request logs that request's id beside its own."""
+    from config.logs import request_id_var
+
+    request_id = request_id_var.get()
+    if request_id and headers is not None:
+        headers.setdefault("request_id", request_id)
+
+
+@worker_init.connect
+def _refuse_half_configured(**kwargs):
+    """A worker delivers the outbox: without a real mail server it must not
+    start (core.checks). Celery swallows exceptions of signal handlers, so
+    this exits."""
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    django.setup()
+    from core.checks import refuse_to_start
+
+    try:
+        refuse_to_start()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"The worker refuses to start: {exc}") from None

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.backends.signals import connection_created
 
-        from . import permissions  # noqa: F401  (registers core's permissions)
+        from . import checks, permissions  # noqa: F401  (register core's checks and permissions)
         from .labels import name_relation_rows, name_third_party_fields, name_unnamed_fields
         from .lookups import install_sqlite_unaccent, register_lookups
 

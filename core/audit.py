@@ -109,10 +109,12 @@ def record(
     count: int = 1,
     note: str = "",
     model=None,
+    actor_name: str = "",
 ):
     """One audit row. `target` is the row changed (or, for a bulk write, the
     row that owns the change: the conference whose invitations were frozen);
-    `model` names the kind of rows when there is no single target."""
+    `model` names the kind of rows when there is no single target;
+    `actor_name` names someone not logged in (the name a failed login gave)."""
     from .models import AuditEntry
 
     before, after = diff(_plain(before or {}), _plain(after or {}))
@@ -126,7 +128,7 @@ def record(
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         actor=actor if authenticated else None,
-        actor_name=(actor.get_full_name() if authenticated else str(_("Hệ thống")))[:150],
+        actor_name=(actor.get_full_name() if authenticated else actor_name or str(_("Hệ thống")))[:150],
         province_id=province_id,
         action=action,
         content_type=content_type,

@@ -23,8 +23,9 @@ def install_sqlite_unaccent(sender, connection, **kwargs):
 
 
 def search_q(term: str, *fields: str) -> Q:
-    """Diacritic- and case-folding match of `term` on any of `fields`."""
-    folded = fold(term)
+    """Diacritic- and case-folding match of `term` on any of `fields`. A NUL
+    (typed, or sent as %00) is dropped: PostgreSQL refuses it in a string."""
+    folded = fold((term or "").replace("\x00", ""))
     query = Q()
     for field in fields:
         query |= Q(**{f"{field}__unaccent__icontains": folded})

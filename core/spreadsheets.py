@@ -1,73 +1,49 @@
 """Reading the tables people upload (.xlsx, .xls, .ods and, where an import
-takes it, .csv), for every import in the portal, and writing a list as its
-page shows it (`table_xlsx`).
+takes it, .csv), for every import in the portal, and writing lists and
+templates as workbooks (`table_xlsx`, `saved`).
 
 Spreadsheets are read through calamine (a Rust reader): it reads a
 3,400-row by 100-column sheet about fifteen times faster than openpyxl, and
 it also opens the .xls files and LibreOffice sheets that offices still keep,
-so nobody has to re-save a file before uploading it."""
+so nobody has to re-save a file before uploading it. It reads in a child
+process with bounded memory, time and size (core.sheet_reader), so a small
+file describing a huge sheet costs the web worker nothing.
+
+Every text written to a workbook is a text cell: a name typed as
+"=HYPERLINK(...)" is shown as typed, never run as a formula (`saved`)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
+import json
+import logging
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
 
+from . import uploads
 from .exceptions import ImportFileError
+from .sheet_reader import CellError, decode_rows, encode_rows
+
+__all__ = ["CellError", "decode_rows", "encode_rows"]
+
+logger = logging.getLogger(__name__)
 
 SUFFIXES = ("xlsx", "xlsm", "xls", "ods")
-
-
-class CellError(str):
-    """An Excel error value ("#DIV/0!", "#N/A"): the formula behind the cell
-    failed. calamine hands such cells over as blanks, which a reader would
-    take for "no value"; the readers see this instead and name the cell."""
-
-
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>.*?<v>([^<]*)</v>', re.S)
-
-
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + (letter - 64)
-    return index - 1
-
-
-def _xlsx_errors(data: bytes) -> dict[tuple[int, int], str]:
-    """(row, column) → error text of the first sheet's error cells, read
-    from the sheet's XML (only .xlsx keeps them as such)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-            first = re.search(r'<sheet [^>]*r:id="([^"]+)"', book)
-            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            target = (
-                re.search(rf'<Relationship [^>]*Id="{first.group(1)}"[^>]*Target="([^"]+)"', rels) if first else None
-            )
-            path = target.group(1).lstrip("/") if target else "worksheets/sheet1.xml"
-            path = path if path.startswith("xl/") else f"xl/{path}"
-            if path not in names:
-                return {}
-            xml = archive.read(path)
-    except (zipfile.BadZipFile, KeyError, AttributeError):
-        return {}
-    return {
-        (int(row) - 1, _column_index(column)): value.decode("utf-8", "replace")
-        for column, row, value in _ERROR_CELL.findall(xml)
-    }
+READER = Path(__file__).with_name("sheet_reader.py")
 
 
 def suffix(name: str) -> str:
@@ -78,29 +54,72 @@ def is_spreadsheet(name: str) -> bool:
     return suffix(name) in SUFFIXES
 
 
+def _too_large(rows: int, columns: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Bảng tính quá lớn để đọc: trang tính đầu tiên rộng %(rows)s dòng × %(columns)s cột, vượt giới hạn "
+            "%(max_rows)s dòng, %(max_columns)s cột, %(max_cells)s ô. Hãy xóa các dòng, cột thừa (kể cả ô đã định "
+            "dạng ở xa vùng dữ liệu) hoặc chép phần dữ liệu cần nhập sang một tệp mới rồi tải lên."
+        )
+        % {
+            "rows": f"{rows:,}".replace(",", "."),
+            "columns": f"{columns:,}".replace(",", "."),
+            "max_rows": f"{settings.SPREADSHEET_MAX_ROWS:,}".replace(",", "."),
+            "max_columns": f"{settings.SPREADSHEET_MAX_COLUMNS:,}".replace(",", "."),
+            "max_cells": f"{settings.SPREADSHEET_MAX_CELLS:,}".replace(",", "."),
+        }
+    )
+
+
 def first_sheet_rows(data: bytes) -> list[list]:
     """The first sheet's cells, each at its real place: rows[0] is row 1 and
     rows[r][0] column A, so problems can name their cell ("Ô E9") even when
     the sheet starts lower down. An empty cell is ""; numbers are floats (as
-    Excel stores them); a formula gives its last computed value."""
+    Excel stores them); a formula gives its last computed value, or a
+    CellError when it failed."""
     if not data:
         raise ImportFileError(_("Tệp trống."))
+    bounds = {
+        "max_rows": settings.SPREADSHEET_MAX_ROWS,
+        "max_columns": settings.SPREADSHEET_MAX_COLUMNS,
+        "max_cells": settings.SPREADSHEET_MAX_CELLS,
+        "memory": settings.SPREADSHEET_READ_MEMORY,
+        "seconds": settings.SPREADSHEET_READ_SECONDS,
+    }
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        try:
-            rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        finally:
-            book.close()
-    except (CalamineError, ValueError, IndexError) as error:
-        # calamine names the format problem in English ("Cannot detect file format"): keep it for the log only.
+        done = subprocess.run(
+            [sys.executable, "-I", str(READER), json.dumps(bounds)],
+            input=data,
+            capture_output=True,
+            timeout=settings.SPREADSHEET_READ_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ImportFileError(
+            _(
+                "Đọc bảng tính quá %(seconds)s giây nên đã dừng. Hãy chép phần dữ liệu cần nhập sang một tệp mới "
+                "rồi tải lên."
+            )
+            % {"seconds": settings.SPREADSHEET_READ_SECONDS}
+        ) from None
+    if done.returncode != 0 or not done.stdout:
+        # Killed at its memory or CPU bound (calamine aborts when an allocation fails).
+        logger.warning("spreadsheet reader stopped: %s %s", done.returncode, done.stderr[-500:])
+        raise ImportFileError(
+            _(
+                "Bảng tính quá lớn hoặc quá phức tạp để đọc. Hãy xóa các dòng, cột thừa hoặc chép phần dữ liệu cần "
+                "nhập sang một tệp mới rồi tải lên."
+            )
+        )
+    answer = json.loads(done.stdout)
+    if answer.get("error") == "too_large":
+        raise _too_large(answer["rows"], answer["columns"])
+    if answer.get("error"):
+        # calamine names the format problem in English ("Cannot detect file format"): not shown.
         raise ImportFileError(
             _("Không đọc được tệp bảng tính: tệp bị hỏng hoặc không phải tệp Excel (.xlsx, .xls) hay .ods.")
-        ) from error
-    if data[:2] == b"PK":  # an .xlsx keeps its error cells in the sheet's XML
-        for (row, column), value in _xlsx_errors(data).items():
-            if row < len(rows) and column < len(rows[row]) and rows[row][column] == "":
-                rows[row][column] = CellError(value)
-    return rows
+        )
+    return decode_rows(answer["rows"])
 
 
 def csv_rows(data: bytes) -> list[list]:
@@ -120,7 +139,12 @@ def csv_rows(data: bytes) -> list[list]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    rows = []
+    for row in csv.reader(io.StringIO(text), dialect):
+        rows.append(row)
+        if len(rows) > settings.SPREADSHEET_MAX_ROWS or len(row) > settings.SPREADSHEET_MAX_COLUMNS:
+            raise _too_large(len(rows), len(row))
+    return rows
 
 
 def table_rows(name: str, data: bytes) -> list[list]:
@@ -130,6 +154,18 @@ def table_rows(name: str, data: bytes) -> list[list]:
     if is_spreadsheet(name):
         return first_sheet_rows(data)
     raise ImportFileError(_("Chỉ nhận tệp .csv, .xlsx, .xls hoặc .ods (tệp đã chọn: “%(name)s”).") % {"name": name})
+
+
+def inspected_rows(name: str, data: bytes, *, use: uploads.Use, max_bytes: int) -> list[list]:
+    """The rows of an uploaded table, once its bytes are what its name says
+    and nothing in it could run (core.uploads)."""
+    if not data:
+        raise ImportFileError(_("Tệp trống: không có dòng nào để nhập."))
+    try:
+        uploads.inspect_upload(ContentFile(data, name=name), use=use, max_bytes=max_bytes)
+    except uploads.UploadRejected as error:
+        raise ImportFileError(error.messages[0]) from None
+    return table_rows(name, data)
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -146,9 +182,39 @@ def table_xlsx(*, title: str, header: Sequence[str], rows: Iterable[Sequence]) -
 
 
 def saved(book: Workbook) -> bytes:
+    """The workbook as bytes, every text a text cell. openpyxl takes a text
+    starting with "=" for a formula, so a name typed as "=HYPERLINK(...)" or
+    "=cmd|..." would run when an organiser opens the file; no writer here
+    means a formula, so none is written."""
+    for sheet in book.worksheets:
+        # The cells that exist (iter_rows would create the empty ones).
+        for cell in sheet._cells.values():
+            if cell.data_type == "f":
+                cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def csv_text(value) -> str:
+    """One CSV cell: a text a spreadsheet would take for a formula (it
+    starts with = + - @ or a tab or line break) is kept as text by a leading
+    apostrophe."""
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)  # a number, "-5" included, is not a formula
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
+
+
+def table_csv(*, header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A list as CSV for Excel (UTF-8 with its mark, so Vietnamese reads
+    right), every cell through `csv_text`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_text(label) for label in header])
+    for row in rows:
+        writer.writerow([csv_text(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")
 
 
 def fill_table(sheet, *, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -164,8 +230,7 @@ def fill_table(sheet, *, title: str, header: Sequence[str], rows: Iterable[Seque
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     widths = [len(str(label)) + 2 for label in header]
     for row in rows:
-        # Excel keeps no time zone: a moment is written as Vietnam's clock reads it.
-        sheet.append([_naive(value) if isinstance(value, dt.datetime) else value for value in row])
+        sheet.append([_cell_value(value) for value in row])
         for i, cell in enumerate(sheet[sheet.max_row]):
             value = cell.value
             if isinstance(value, dt.datetime):
@@ -182,6 +247,16 @@ def fill_table(sheet, *, title: str, header: Sequence[str], rows: Iterable[Seque
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+
+
+def _cell_value(value):
+    if isinstance(value, dt.datetime):
+        # Excel keeps no time zone: a moment is written as Vietnam's clock reads it.
+        return _naive(value)
+    if isinstance(value, str):
+        # Control characters (a pasted vertical tab) are not allowed in a cell.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:

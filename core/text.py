@@ -23,3 +23,14 @@ def clip(text: str, limit: int = 60) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return f"{cut.rstrip(',;:')}…"
+
+
+def one_line(text: str) -> str:
+    """Text from users made safe for a mail header (a subject, a name, an
+    attachment's name): line breaks of every kind and other control
+    characters become spaces, runs of spaces one. A title typed on two lines
+    must not make every message about it unsendable."""
+    if not text:
+        return ""
+    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
+    return " ".join(cleaned.split())

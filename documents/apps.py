@@ -8,9 +8,12 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Văn bản")
 
     def ready(self):
-        from core import audit
+        from core import audit, jobs
 
         from . import permissions  # noqa: F401  (registers the documents' permissions)
+        from .services.files import jobs_sweep
+
+        jobs.register_sweep("documents", jobs_sweep)
 
         audit.register_actions(
             {

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Person, Province
+from core import jobs
 from core.scoping import province_scoped
 from core.workflow import status_flags
 
@@ -299,6 +301,11 @@ class RenderBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Background state (core.jobs): when it was queued, last handed to a
+    # worker, started; the sweep hands over again what the broker lost.
+    queued_at = models.DateTimeField(_("vào hàng chờ lúc"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("chuyển cho máy chủ xử lý lúc"), null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = province_scoped("document__province")
@@ -311,6 +318,15 @@ class RenderBatch(models.Model):
 
     def __str__(self):
         return f"{self.document_id} ({self.total})"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Queued, or running with no copy started, for a while: the page says
+        it waits for the server (`last_started` is annotated by the selectors)."""
+        if self.status == RenderStatus.QUEUED:
+            return jobs.is_waiting(self)
+        last = max(filter(None, [self.started_at, getattr(self, "last_started", None)]), default=None)
+        return self.status == RenderStatus.RUNNING and last is not None and timezone.now() - last > jobs.WAITING_AFTER
 
 
 @status_flags()
@@ -339,6 +355,12 @@ class RenderedFile(models.Model):
     pages = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Background state (core.jobs), as on RenderBatch; `attempts` counts the
+    # workers that took it, so one that kills its worker stops being retried.
+    queued_at = models.DateTimeField(_("vào hàng chờ lúc"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("chuyển cho máy chủ xử lý lúc"), null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần xử lý"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = province_scoped("document__province")
@@ -348,7 +370,13 @@ class RenderedFile(models.Model):
         verbose_name_plural = _("tệp văn bản đã tạo")
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["document", "kind", "content_hash"], name="rendered_file_once")]
-        indexes = [models.Index(fields=["batch", "status"])]
+        indexes = [
+            models.Index(fields=["batch", "status"]),
+            # The job sweep's query: what is queued or running, by age.
+            models.Index(
+                fields=["queued_at"], condition=models.Q(status__in=["queued", "running"]), name="rendered_file_pending"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.document_id} {self.kind} {self.content_hash[:8]}"
@@ -356,6 +384,16 @@ class RenderedFile(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+    @property
+    def is_waiting(self) -> bool:
+        """Queued for a while: the page says it waits for the server."""
+        return jobs.is_waiting(self)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or running far longer than a file takes: "Thử lại" is offered."""
+        return jobs.is_stuck(self)
 
 
 class OutlineTemplate(models.Model):

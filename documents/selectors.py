@@ -3,7 +3,7 @@ and administrators see drafts; officials see what has been issued."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from agencies.selectors import scope_to_province
@@ -78,17 +78,20 @@ def file_get(*, document: Document, pk) -> RenderedFile:
     return get_object_or_404(document.files.all(), pk=pk)
 
 
+def _with_progress(qs):
+    """How many copies are done, and when the last one was taken by a worker
+    (a batch that stopped moving says it waits for the server)."""
+    return qs.annotate(
+        done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)), last_started=Max("items__started_at")
+    )
+
+
 def batch_get(*, document: Document, pk) -> RenderBatch:
-    qs = document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(_with_progress(document.batches.all()), pk=pk)
 
 
 def latest_batch(document: Document) -> RenderBatch | None:
-    return (
-        document.batches.annotate(done=Count("items", filter=Q(items__status=RenderedFile.Status.DONE)))
-        .order_by("-created_at")
-        .first()
-    )
+    return _with_progress(document.batches.all()).order_by("-created_at").first()
 
 
 def source_link(document: Document) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ def render_file(row_id: int) -> None:
 @shared_task(name="documents.start_batch", ignore_result=True)
 def start_batch(batch_id: int) -> None:
     for chunk in files.batch_start(batch_id=batch_id):
-        render_chunk.delay(batch_id, chunk)
+        files.chunk_dispatch(batch_id=batch_id, row_ids=chunk)
 
 
 @shared_task(name="documents.render_chunk", ignore_result=True)

@@ -321,12 +321,14 @@ class FileDownloadView(DocumentMixin, View):
 
 class BatchRequestView(DocumentActionView):
     def act(self):
-        return services.request_batch(actor=self.request.user, document=self.object)
+        # The organiser's "Tạo lại": queued again even when it looks under way (its worker may be gone).
+        return services.request_batch(actor=self.request.user, document=self.object, again=True)
 
     def post(self, request, *args, **kwargs):
         outcome = call_service(request, self.act)
         if outcome.ok and request.htmx:
-            return render(request, "documents/_batch.html", {"batch": outcome.value, "document": self.object})
+            batch = selectors.batch_get(document=self.object, pk=outcome.value.pk)
+            return render(request, "documents/_batch.html", {"batch": batch, "document": self.object})
         return redirect(self.success_url(None))
 
 

@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from core.exceptions import Refused
+from core.uploads import SPREADSHEET, inspect_upload
 
 from . import loading, services
 from .models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility
@@ -23,6 +25,12 @@ class LoadForm(forms.Form):
         label=_("Tệp bộ chỉ số (.json hoặc .xlsx)"),
         help_text=_("Excel theo mẫu “Tải bộ chỉ số (Excel)” ở trang bộ chỉ số; JSON như indices/frameworks/."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.name.lower().endswith(".xlsx"):
+            inspect_upload(upload, use=SPREADSHEET, max_bytes=settings.SPREADSHEET_MAX_BYTES)  # UploadRejected
+        return upload
 
 
 @admin.register(Framework)

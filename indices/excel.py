@@ -305,7 +305,12 @@ def _code_text(value) -> str:
 
 def read(framework: Framework, province, data: bytes, *, round: str = Score.Round.APPRAISED) -> Preview:
     """Read and check a filled-in sheet; writes nothing."""
-    return _read_sheet(framework, province, first_sheet_rows(data), round)
+    return read_rows(framework, province, first_sheet_rows(data), round=round)
+
+
+def read_rows(framework: Framework, province, rows: list[list], *, round: str = Score.Round.APPRAISED) -> Preview:
+    """Check a sheet's rows as read once at upload (core.spreadsheets.first_sheet_rows); writes nothing."""
+    return _read_sheet(framework, province, rows, round)
 
 
 def _outside_year(agency: Agency, year: int, lineage: Lineage) -> str:

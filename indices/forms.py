@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import agency_label, pick_agency
 from agencies.models import Agency
 from core.forms import ChoiceLabels, DateInput, ScopedModelForm
+from core.uploads import SPREADSHEET, inspect_upload
 
 from .models import IndexKind, NationalResult, Score
 from .scoring import parse_score
@@ -21,10 +23,19 @@ class OpenForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class SpreadsheetUploadForm(forms.Form):
+    """A spreadsheet to import: what it is is read from its bytes (core.uploads)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        inspect_upload(upload, use=SPREADSHEET, max_bytes=settings.SPREADSHEET_MAX_BYTES)  # UploadRejected
+        return upload
+
+
+class ImportForm(SpreadsheetUploadForm):
     file = forms.FileField(
         label=_("Tệp kết quả (.xlsx, .xls, .ods)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+        widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET.accept}),
         help_text=_("Dùng tệp mẫu tải ở trên: mỗi dòng một đơn vị, mỗi cột một tiêu chí."),
     )
     round = forms.ChoiceField(
@@ -104,10 +115,10 @@ class ResponsibilityForm(forms.Form):
         return {field.criterion.code: self.cleaned_data.get(name) for name, field in self.fields.items()}
 
 
-class NationalImportForm(forms.Form):
+class NationalImportForm(SpreadsheetUploadForm):
     file = forms.FileField(
         label=_("Bảng kết quả (.xlsx, .xls, .ods)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+        widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET.accept}),
         help_text=_("Các cột: Năm, Chỉ số, Kết quả, Xếp hạng, Trên tổng số, Văn bản công bố."),
     )
 

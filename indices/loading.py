@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from core.exceptions import ImportFileError, Refused
-from core.spreadsheets import first_sheet_rows
+from core.spreadsheets import first_sheet_rows, saved
 
 from .models import Criterion, Framework, IndexKind
 
@@ -136,8 +136,6 @@ CRITERIA_HEADER = ("Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "C�
 def framework_xlsx(framework: Framework) -> bytes:
     """The framework as one sheet: its fields, then one row per criterion (the
     tree follows from the codes: "3.2" is under "3")."""
-    import io
-
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -161,9 +159,7 @@ def framework_xlsx(framework: Framework) -> bytes:
     rows(data["criteria"])
     for column, width in zip("ABCD", (22, 70, 12, 26), strict=True):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)
 
 
 def framework_from_xlsx(data: bytes) -> dict:

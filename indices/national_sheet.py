@@ -9,7 +9,6 @@ each line will add or change, and writes all or nothing."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core.exceptions import ImportFileError
-from core.spreadsheets import first_sheet_rows
+from core.spreadsheets import first_sheet_rows, saved
 from core.text import fold
 
 from .excel import BOX, HEAD, Checked, Problem
@@ -112,9 +111,7 @@ def workbook(province) -> bytes:
         sheet.cell(sheet.max_row, 3).number_format = "0.00"
     for col, width in enumerate((8, 13, 11, 11, 13, 48), start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)
 
 
 def filename(province) -> str:
@@ -162,7 +159,11 @@ def _headers(rows: list[list]) -> tuple[int, dict[str, int]]:
 
 def read(province, data: bytes) -> NationalPreview:
     """Read and check the table; writes nothing."""
-    rows = first_sheet_rows(data)
+    return read_rows(province, first_sheet_rows(data))
+
+
+def read_rows(province, rows: list[list]) -> NationalPreview:
+    """Check the table's rows as read once at upload; writes nothing."""
     header_line, columns = _headers(rows)
     missing = [LABELS[key] for key in REQUIRED if key not in columns]
     if missing:

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.text import one_line
+
 
 def vn_day(moment) -> str:
     day = timezone.localtime(moment).date()
@@ -27,12 +29,15 @@ def absolute(link: str) -> str:
 
 
 def subject(item, now) -> str:
+    """One line, whatever was typed in the titles it quotes (a line break in a
+    header would make the message unsendable)."""
     overdue = timezone.localtime(item.due_at).date() < timezone.localtime(now).date()
     tag = "[Quá hạn]" if overdue else "[Cần xử lý]"
-    text = f"{tag} {item.what}: {vn_day(item.due_at)}"
+    text = f"{tag} {one_line(item.what)}: {vn_day(item.due_at)}"
     if not item.context:
         return text
-    context = item.context if len(item.context) <= 110 else item.context[:110].rsplit(" ", 1)[0] + "…"
+    context = one_line(item.context)
+    context = context if len(context) <= 110 else context[:110].rsplit(" ", 1)[0] + "…"
     return f"{text} — {context}"
 
 

@@ -8,11 +8,13 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Tham luận")
 
     def ready(self):
-        from core import audit
+        from core import audit, jobs
 
         from . import hooks, permissions  # noqa: F401  (permissions registers the presentations' permissions)
+        from .services.booklets import booklets_sweep
 
         hooks.register()
+        jobs.register_sweep("booklets", booklets_sweep)
         audit.register_actions(
             {
                 "assignment.create": _("Giao tham luận"),

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from pypdf import PdfReader, PdfWriter
 
+from core.uploads import pdf_strip_actions
+
 from . import conversion
 from .models import FileType, Presentation
 
@@ -117,6 +119,8 @@ def bind(conference, entries: list[Entry]) -> tuple[bytes, int]:
         start = len(writer.pages)
         writer.append(io.BytesIO(entry.pdf), import_outline=False)
         writer.add_outline_item(title=f"{index}. {entry.presentation.agency.name}", page_number=start)
+    # Uploads are inspected, but a file stored before that may still act when opened.
+    pdf_strip_actions(writer)
     number_pages(writer)
     writer.add_metadata({"/Title": f"Tài liệu {conference.title}", "/Producer": "CCHC Portal"})
     out = io.BytesIO()

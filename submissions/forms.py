@@ -9,10 +9,10 @@ from agencies.forms import agency_label, pick_agency
 from agencies.models import Agency, AgencyKind
 from conferences.forms import TimeInput
 from core.forms import ChoiceLabels, DateInput, ScopedModelForm
+from core.uploads import PRESENTATION
 from notifications.forms import DaysField
 
 from .models import Assignment, Review
-from .validation import EXTENSIONS
 
 
 class AssignmentForm(ScopedModelForm):
@@ -70,7 +70,7 @@ class AssignmentForm(ScopedModelForm):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp tham luận"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
+        widget=forms.ClearableFileInput(attrs={"accept": PRESENTATION.accept}),
         error_messages={
             "required": _("Hãy chọn tệp tham luận để gửi."),
             "empty": _("Tệp rỗng (0 byte). Hãy kiểm tra lại tệp rồi tải lên."),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind
 from conferences.models import Conference, ProgrammeItem
+from core import jobs
 from core.formatting import vn_date
 from core.scoping import province_scoped
 from core.workflow import status_flags
@@ -269,6 +270,7 @@ class Review(models.Model):
 
 
 BOOKLET_TIME_LIMIT = 1900  # seconds; the booklet task's hard limit
+BOOKLET_RUNNING_TIMEOUT = dt.timedelta(seconds=BOOKLET_TIME_LIMIT + 60)
 
 
 @status_flags()
@@ -292,6 +294,11 @@ class Booklet(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     requested_at = models.DateTimeField(default=timezone.now)
+    # Background state (core.jobs): when it was last queued and handed to a
+    # worker, how many workers took it; the sweep hands over what was lost.
+    queued_at = models.DateTimeField(_("vào hàng chờ lúc"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("chuyển cho máy chủ xử lý lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần xử lý"), default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -312,5 +319,10 @@ class Booklet(models.Model):
         return (
             self.status == RenderStatus.RUNNING
             and self.started_at is not None
-            and timezone.now() - self.started_at > dt.timedelta(seconds=BOOKLET_TIME_LIMIT + 60)
+            and timezone.now() - self.started_at > BOOKLET_RUNNING_TIMEOUT
         )
+
+    @property
+    def is_waiting(self) -> bool:
+        """Queued for a while: the page says it waits for the server."""
+        return jobs.is_waiting(self)

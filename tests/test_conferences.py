@@ -26,6 +26,7 @@ from conferences.models import (
 from core.exceptions import Refused
 from core.forms import formset_rows
 
+from . import presentation_files as files
 from .factories import AgencyFactory, ConferenceFactory, InviteeLineFactory, UserFactory, future
 
 pytestmark = pytest.mark.django_db
@@ -524,7 +525,8 @@ def test_lead_official_reports_progress_others_cannot(invited, communes, organis
         services.duty_report(actor=commune_official(communes[1]), assignment=assignment, status="done", note="Xong")
     with pytest.raises(Refused, match="Hãy ghi nội dung"):
         services.duty_report(actor=commune_official(communes[0]), assignment=assignment, status="done", note=" ")
-    upload = SimpleUploadedFile("Báo cáo tham luận.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+    # A real PDF: uploads are inspected from their bytes (core.uploads).
+    upload = SimpleUploadedFile("Báo cáo tham luận.pdf", files.pdf_bytes(), content_type="application/pdf")
     update = services.duty_report(
         actor=commune_official(communes[0], name="lead"),
         assignment=assignment,
@@ -549,7 +551,7 @@ def test_duty_file_download_is_scoped(client, invited, communes, organiser, tmp_
         assignment=assignment,
         status="in_progress",
         note="Đang làm",
-        upload=SimpleUploadedFile("Tiến độ.docx", b"PK\x03\x04"),
+        upload=SimpleUploadedFile("Tiến độ.docx", files.docx_bytes()),
     )
     url = reverse("conferences:duty-file", args=[assignment.pk, update.pk])
     client.force_login(commune_official(communes[0]))

@@ -265,7 +265,7 @@ def test_issued_document_cannot_change_and_is_replaced_by_a_new_one(invitation, 
 def test_twenty_organisers_issuing_at_once_get_twenty_consecutive_numbers(lang_son, organiser, committee, monkeypatch):
     # The queue is the boundary: rendering is tested elsewhere; here only numbers matter.
     queued = []
-    monkeypatch.setattr(tasks.render_file, "delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr(tasks.render_file, "delay", lambda row_id: queued.append(row_id))
     documents = [
         services.document_create(
             actor=organiser,

@@ -21,6 +21,7 @@ from indices import excel, scoring, selectors, services
 from indices.models import Assessment, NationalResult, Publication, Responsibility, Score
 from notifications.models import DeadlineItem
 
+from . import presentation_files as files
 from .conftest import client_for
 from .factories import AgencyFactory
 
@@ -606,6 +607,7 @@ def test_self_assessment_page_keeps_evidence_files_and_refuses_bad_ones(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = str(tmp_path)
+    pdf = files.pdf_bytes()  # a real PDF: evidence is inspected from its bytes (core.uploads)
     assessment = Assessment.objects.create(framework=framework, agency=official.agency)
     client = client_for(official)
     first = leaf(framework, "1.1")
@@ -626,14 +628,14 @@ def test_self_assessment_page_keeps_evidence_files_and_refuses_bad_ones(
         {
             f"score-{first.pk}": "3,5",
             f"note-{first.pk}": "Kế hoạch số 12",
-            f"evidence-{first.pk}": SimpleUploadedFile("Kế hoạch.pdf", "%PDF-1.4 thử".encode()),
+            f"evidence-{first.pk}": SimpleUploadedFile("Kế hoạch.pdf", pdf),
         },
     )
     assert response.status_code == 302
     saved = Score.objects.get()
     assert (saved.value, saved.note, saved.evidence_name) == (Decimal("3.50"), "Kế hoạch số 12", "Kế hoạch.pdf")
     download = f"/chi-so/danh-gia/{assessment.pk}/minh-chung/{saved.pk}/"
-    assert b"".join(client.get(download).streaming_content) == "%PDF-1.4 thử".encode()
+    assert b"".join(client.get(download).streaming_content) == pdf
     assert client_for(organiser).get(download).status_code == 200
     stranger = AgencyFactory(province=lang_son)
     from agencies.models import Role

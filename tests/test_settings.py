@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "cchc.langson.gov.vn",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "EMAIL_URL": "smtp+tls://cchc:secret@mail.langson.gov.vn:587",
 }
 
 

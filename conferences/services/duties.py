@@ -4,8 +4,8 @@ reports, each a step of the assignment's workflow."""
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from agencies.models import Agency
 from agencies.selectors import Directory, area_root
 from core.exceptions import Refused
 from core.permissions import require
+from core.uploads import DUTY_FILE, UploadRejected, inspect_upload, store
 
 from .. import notices, reminders
 from ..models import Conference, ConferenceStatus, Duty, DutyAssignment, DutyUpdate, ImprovementPlan
@@ -51,7 +52,9 @@ def duty_sync_assignments(*, duty: Duty) -> None:
 
 
 def duty_report(*, actor, assignment: DutyAssignment, status: str, note: str, upload=None) -> DutyUpdate:
-    """Record progress or completion, with a note and an optional file."""
+    """Record progress or completion, with a note and an optional file,
+    which is inspected from its bytes before anything is written and removed
+    again if the report is not saved after all."""
     require(actor, "conferences.report_duty", assignment, _("Chỉ cán bộ của đơn vị chủ trì được báo cáo nhiệm vụ này."))
     owner = assignment.duty.conference or assignment.duty.plan
     if isinstance(owner, Conference) and owner.status in (S.CANCELLED, S.DRAFT):
@@ -63,18 +66,22 @@ def duty_report(*, actor, assignment: DutyAssignment, status: str, note: str, up
         raise Refused(_("Hãy chọn đang thực hiện hoặc hoàn thành."))
     if not note.strip():
         raise Refused(_("Hãy ghi nội dung đã thực hiện."))
+    inspected = None
+    if upload is not None:
+        try:
+            inspected = inspect_upload(upload, use=DUTY_FILE, max_bytes=settings.DUTY_FILE_MAX_BYTES)
+        except UploadRejected as error:
+            raise Refused(*error.messages) from None
     update = DutyUpdate(assignment=assignment, status=status, note=note.strip(), author=actor)
     stored = None
     try:
         with DUTY_ASSIGNMENT.step(
             assignment, steps[status], actor=actor, fields=["progress_note", "completed_at"], note=note.strip()
         ) as locked:
-            if upload is not None:
-                suffix = PurePosixPath(upload.name).suffix.lower()[:10]
-                update.original_name = upload.name[:255]
-                # Stored under a generated name; the original is kept for display.
-                update.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
-                stored = update.file.name
+            if inspected is not None:
+                update.original_name = inspected.name
+                # Stored under a generated name, with the extension of what it is; the original is kept for display.
+                stored = store(update.file, f"{uuid.uuid4().hex}.{inspected.kind}", upload, shown_name=inspected.name)
             update.full_clean()
             update.save()
             locked.progress_note = update.note

@@ -13,6 +13,8 @@ the new ones."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.selectors import agency_recipients
-from core import audit
+from core import audit, jobs
 from core.exceptions import Refused
 from core.permissions import require
+from core.text import one_line
 from documents import selectors as document_selectors
 from documents.services import files as document_files
 from notifications.services import Recipient, notify
@@ -76,8 +79,8 @@ def invitations_send(*, actor, conference: Conference) -> int:
             document_files.request_batch(actor=actor, document=document)
         # Copies already rendered (a re-send, a registered paper) go now;
         # the others when the worker has rendered them (documents' hook).
-        # robust: a broker that is down loses nothing; the batch's end, or
-        # the organiser's next press, delivers them.
+        # A broker that is down loses nothing: what was asked for is in the
+        # database, and the batch's end or the job sweep delivers it.
         transaction.on_commit(lambda: _deliver_later(locked.pk), robust=True)
     conference.refresh_from_db()
     return count
@@ -86,7 +89,46 @@ def invitations_send(*, actor, conference: Conference) -> int:
 def _deliver_later(conference_id: int) -> None:
     from ..tasks import deliver_invitations
 
-    deliver_invitations.delay(conference_id)
+    jobs.publish(deliver_invitations, conference_id=conference_id)
+
+
+# Invitations asked for this long ago and still not handed to the outbox are
+# delivered by the sweep; after a few days the organiser's press is needed.
+SWEEP_WINDOW = dt.timedelta(days=3)
+
+
+def invitations_sweep(now) -> int:
+    """The job sweep (core.jobs): invitations asked for whose hand-over was
+    lost (the broker was down when the organiser pressed, or restarted) are
+    delivered once their copies are rendered. Returns the conferences handed over."""
+    from documents.models import RenderBatch
+
+    from ..tasks import deliver_invitations
+
+    waiting = (
+        Invitation._base_manager.filter(
+            send_requested_at__lt=now - jobs.REDISPATCH_AFTER,
+            send_requested_at__gt=now - SWEEP_WINDOW,
+            sent_at__isnull=True,
+            withdrawn=False,
+            conference__status=S.INVITED,
+        )
+        .values_list("conference_id", flat=True)
+        .distinct()
+    )
+    handed = 0
+    for conference in Conference._base_manager.filter(pk__in=list(waiting)):
+        document = selectors.invitation_document(conference)
+        if document is None:
+            continue
+        # Copies still rendering are delivered by their batch's end.
+        ready = (
+            document.is_registered
+            or RenderBatch._base_manager.filter(document=document, status=RenderBatch.Status.DONE).exists()
+        )
+        if ready and jobs.publish(deliver_invitations, conference_id=conference.pk):
+            handed += 1
+    return handed
 
 
 def copies_ready(conference: Conference, document) -> None:
@@ -123,7 +165,7 @@ def invitations_deliver(*, conference_id: int) -> int:
             return 0
         copies = _copies(document, invitations)
         contacts = agency_recipients({i.agency_id for i in invitations})
-        subject = f"{document.type_label} số {document.symbol_display}: {document.title}"[:300]
+        subject = one_line(f"{document.type_label} số {document.symbol_display}: {document.title}")[:300]
         now = timezone.now()
         sent = []
         for invitation in invitations:

@@ -138,6 +138,7 @@ class AssignmentView(PermissionMixin, View):
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 upload=form.cleaned_data.get("file"),
+                form=form,  # a refused file is named on the form, beside what was typed
                 done=_("Đã ghi nhận báo cáo tiến độ."),
             )
             if outcome.ok:

@@ -35,6 +35,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_celery_beat",
+    # Login throttling and the second factor (TOTP, recovery codes).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Own apps, base first: later apps may import earlier ones, never the reverse.
     "core",
     "agencies",
@@ -43,21 +48,71 @@ INSTALLED_APPS = [
     "conferences",
     "submissions",
     "notifications",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request and every answer, a
+    # redirect to HTTPS included, carries its id and is counted.
+    "config.middleware.RequestIdMiddleware",
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a request body: refuses one too large for its path.
+    "core.middleware.UploadLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the messages (they say why) and the scope (audit rows get the client's address).
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    # Last: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# A strict Content-Security-Policy: every script and style is a file of ours
+# (no inline script, style or attribute, nothing from elsewhere). Pages and
+# templates hold no inline code; tests/test_csp.py loads every role's pages
+# in a browser and fails on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Nothing of the portal uses the browser's devices.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],  # the check-in page reads QR codes with the phone's own camera app, not the browser
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -65,6 +120,8 @@ AUTH_USER_MODEL = "agencies.User"
 # Object permissions are named predicates (the `rules` library), asked by
 # views and asserted by services alike.
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out account or address is refused before any password is hashed.
+    "accounts.throttling.ThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -138,6 +195,9 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.heartbeat", "schedule": 60.0},
     # Due reminder steps become messages; queued messages are dispatched.
     "reminder-sweep": {"task": "notifications.sweep", "schedule": 120.0},
+    # Renders, batches and booklets queued but not handed over (broker down) or
+    # running past their time limit (worker killed) are handed over again.
+    "jobs-sweep": {"task": "core.sweep_jobs", "schedule": 120.0},
     # The organisers' summary of what is overdue, each working morning.
     "overdue-summary": {"task": "conferences.overdue_summary", "schedule": crontab(hour=7, minute=30)},
 }
@@ -152,6 +212,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session left alone this long is logged out (accounts.middleware.IdleTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+
+# --- Login throttling (django-axes) and the second factor (django-otp) --------
+# Wrong passwords are counted per account and per client address; past either
+# limit the next attempt is refused before the password hasher runs. Each
+# further lockout of the same account or address within a day lasts twice as
+# long as the one before (15 min, 30 min, 1 h … at most LOGIN_COOLOFF_MAX_HOURS).
+AXES_HANDLER = "accounts.throttling.PortalAxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+# Higher: an office behind one NAT address shares it.
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+LOGIN_COOLOFF_MAX_HOURS = env.int("LOGIN_COOLOFF_MAX_HOURS", default=24)
+AXES_COOLOFF_TIME = "accounts.throttling.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True
+# A refused attempt cost nothing; it neither counts nor restarts the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
+# The same rule as the audit trail: X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies.
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Logins and logouts are in the audit trail; axes keeps only the counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# Password reset requests per client address and per e-mail address, each hour.
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=5)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+# Administrators and organisers must confirm a second factor (TOTP or a
+# recovery code) after the password; everyone else may turn it on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_REQUIRED_ROLES = ["administrator", "organiser"]
+OTP_TOTP_ISSUER = env("PORTAL_NAME", default="Cổng CCHC")
 
 # --- Language, time, formats -------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -181,12 +275,49 @@ DUTY_FILE_MAX_BYTES = env.int("DUTY_FILE_MAX_BYTES", default=25 * 1024 * 1024)
 PRESENTATION_MAX_BYTES = env.int("PRESENTATION_MAX_MB", default=25) * 1024 * 1024
 # The signed copy of a document registered from outside the portal (a scan).
 REGISTERED_FILE_MAX_BYTES = env.int("REGISTERED_FILE_MAX_MB", default=25) * 1024 * 1024
+# A spreadsheet to import (index scores, national results, a framework).
+SPREADSHEET_MAX_BYTES = env.int("SPREADSHEET_MAX_BYTES", default=10 * 1024 * 1024)
+# An uploaded spreadsheet is read in a child process with these bounds: a
+# small file can still describe a sheet of billions of cells.
+SPREADSHEET_MAX_ROWS = 100_000
+SPREADSHEET_MAX_COLUMNS = 1_000
+SPREADSHEET_MAX_CELLS = 1_000_000
+SPREADSHEET_READ_MEMORY = 768 * 1024 * 1024
+SPREADSHEET_READ_SECONDS = 20
+# Request bodies, refused from their declared length before they are read
+# (core.middleware.UploadLimitMiddleware) and counted again as files stream
+# in (core.uploads.LimitedUploadHandler): a visitor who is not signed in
+# sends a login form at most; a signed-in user what the path takes, by the
+# longest matching URL prefix.
+_MB = 1024 * 1024
+ANONYMOUS_UPLOAD_MAX_BYTES = 64 * 1024
+# A form's fields other than its files (Django's default, stated here).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_LIMITS = {
+    "/": 5 * _MB,
+    "/tham-luan/": PRESENTATION_MAX_BYTES + _MB,
+    "/nhiem-vu/": DUTY_FILE_MAX_BYTES + _MB,
+    # The score form carries one evidence file per criterion.
+    "/chi-so/danh-gia/": 4 * DUTY_FILE_MAX_BYTES,
+    "/chi-so/bo/": SPREADSHEET_MAX_BYTES + _MB,
+    "/chi-so/toan-quoc/": SPREADSHEET_MAX_BYTES + _MB,
+    "/danh-ba/nhap/": DIRECTORY_IMPORT_MAX_BYTES + _MB,
+    "/van-ban/": REGISTERED_FILE_MAX_BYTES + _MB,
+    "/quan-tri/": SPREADSHEET_MAX_BYTES + _MB,
+}
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # LibreOffice converts Word, PowerPoint and ODT presentations for the booklet;
 # empty: found on PATH (soffice), and without it those files are listed instead.
 LIBREOFFICE_BINARY = env.str("LIBREOFFICE_BINARY", default="")
 
 # --- E-mail -------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:pass@mail.example.gov.vn:587/?tls=True
+# Without it mail goes to the console: fine on a developer's machine; in
+# production a system check refuses it (EMAIL_DELIVERY_REQUIRED, core.checks).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
@@ -209,6 +340,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 PORTAL_NAME = env("PORTAL_NAME", default="Cổng CCHC")
+# Written into backup manifests and /metrics; empty: the checkout's git commit.
+PORTAL_VERSION = env("PORTAL_VERSION", default="")
+# /metrics (Prometheus) answers only a bearer of this token or these
+# addresses or networks (the client as TRUSTED_PROXY_COUNT finds it); 404 to anyone else.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 # Links in e-mails point here (the address officials open the portal at).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Reminders: a message still "sending" after this long lost its worker and is
@@ -216,11 +353,24 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 NOTIFICATION_SENDING_TIMEOUT = env.int("NOTIFICATION_SENDING_TIMEOUT", default=300)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 
+# Every line names its request (X-Request-ID) or Celery task (config/logs.py);
+# LOG_FORMAT=json writes one JSON object per line (production's default).
+# Celery workers use this configuration too (config/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "config.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s%(context)s %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain"),
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every layout step at INFO: one line per page.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},

@@ -30,6 +30,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not env("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_DATA_ALLOWED = True
+# Most tests log in with force_login; tests/test_auth_security.py turns this on.
+TWO_FACTOR_REQUIRED = False
 
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 

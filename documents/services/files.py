@@ -13,15 +13,17 @@ import logging
 import zipfile
 
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, jobs
 from core.exceptions import Refused
 from core.permissions import require
 from core.storage import store_file
+from core.text import one_line
 from notifications.services import Recipient, notify
 
 from .. import docx_export, rendering, sources
@@ -29,13 +31,22 @@ from ..models import Document, RenderBatch, RenderedFile
 
 logger = logging.getLogger(__name__)
 CHUNK = 10
+SWEEP_LIMIT = 2000
 DENIED = _("Chỉ cán bộ Sở Nội vụ của tỉnh được soạn và ban hành văn bản này.")
 
 
 def enqueue_file(row: RenderedFile):
+    """Hand the row to a worker after commit; a broker that is down fails
+    nothing (the row waits queued and the job sweep hands it over)."""
     from ..tasks import render_file
 
-    transaction.on_commit(lambda: render_file.delay(row.pk))
+    jobs.dispatch(render_file, RenderedFile, row.pk, row_id=row.pk)
+
+
+def _start(batch: RenderBatch) -> None:
+    from ..tasks import start_batch
+
+    jobs.dispatch(start_batch, RenderBatch, batch.pk, batch_id=batch.pk)
 
 
 def request_file(*, document: Document, kind: str) -> RenderedFile:
@@ -50,10 +61,13 @@ def request_file(*, document: Document, kind: str) -> RenderedFile:
     digest = rendering.content_hash(kind, html)
     with transaction.atomic():
         row, created = RenderedFile.objects.get_or_create(document=document, kind=kind, content_hash=digest)
-        if not created and row.status == RenderedFile.Status.FAILED:
-            row.status = RenderedFile.Status.QUEUED
-            row.error = ""
-            row.save(update_fields=["status", "error"])
+        if not created and row.status != RenderedFile.Status.DONE:
+            # Asked again: failed, or stuck queued or running (its worker or
+            # the broker lost it), it is queued again and handed over now.
+            fields = jobs.requeue_fields(timezone.now()) | {"attempts": 0}
+            RenderedFile.objects.filter(pk=row.pk).update(**fields)
+            for name, value in fields.items():
+                setattr(row, name, value)
             created = True
         if created:
             enqueue_file(row)
@@ -67,9 +81,12 @@ def addressees_for(document: Document) -> list[sources.Addressee]:
     ]
 
 
-def request_batch(*, actor, document: Document) -> RenderBatch:
+def request_batch(*, actor, document: Document, again: bool = False) -> RenderBatch:
     """Personal copies, one per addressee ("Kính gửi: …"), rendered in chunks
-    by as many workers as run, then merged into one PDF and one zip."""
+    by as many workers as run, then merged into one PDF and one zip. A
+    failed batch is queued again; with `again` (the organiser's "Tạo lại"),
+    so is one that is still queued or running, whatever became of its
+    workers: the copies not done are rendered, the others kept."""
     require(actor, "documents.organise", document, DENIED)
     if document.is_registered:
         raise Refused(_("Văn bản vào sổ được ký ngoài cổng nên không tạo được giấy mời riêng từ cổng."))
@@ -83,7 +100,7 @@ def request_batch(*, actor, document: Document) -> RenderBatch:
         batch, created = RenderBatch.objects.get_or_create(
             document=document, content_hash=digest, defaults={"total": len(rows), "created_by": actor}
         )
-        if not created and batch.status != RenderBatch.Status.FAILED:
+        if not created and (batch.status == RenderBatch.Status.DONE or not (again or batch.is_failed)):
             return batch
         existing = set(
             RenderedFile.objects.filter(
@@ -106,13 +123,14 @@ def request_batch(*, actor, document: Document) -> RenderBatch:
             ]
         )
         RenderedFile.objects.filter(document=document, kind="pdf", content_hash__in=existing).update(batch=batch)
-        batch.status = RenderBatch.Status.QUEUED
-        batch.error = ""
-        batch.save(update_fields=["status", "error"])
+        now = timezone.now()
+        # Copies that failed or were left by a worker are queued again; done ones are kept.
+        batch.items.exclude(status=RenderedFile.Status.DONE).update(**jobs.requeue_fields(now), attempts=0)
+        for name, value in jobs.requeue_fields(now).items():
+            setattr(batch, name, value)
+        batch.save(update_fields=["status", "error", "queued_at", "dispatched_at"])
         audit.record(actor=actor, action="document.copies", target=document, count=len(rows))
-        from ..tasks import start_batch
-
-        transaction.on_commit(lambda: start_batch.delay(batch.pk))
+        _start(batch)
     return batch
 
 
@@ -145,7 +163,7 @@ def batch_email(*, actor, batch: RenderBatch) -> tuple[int, int]:
             sent += len(
                 notify(
                     recipients=[Recipient(email=copy.addressee_email, name=copy.addressee)],
-                    subject=f"{document.type_label} số {document.symbol_display}: {document.title}"[:300],
+                    subject=one_line(f"{document.type_label} số {document.symbol_display}: {document.title}")[:300],
                     body_text=body,
                     attachments=[{"path": copy.file.name, "name": name, "type": "application/pdf"}],
                     scope=scope,
@@ -190,12 +208,12 @@ def _render(row: RenderedFile) -> None:
 
 
 def _claim(row_id: int) -> RenderedFile | None:
+    """The row, marked running, if it is this worker's to render: queued, or
+    left running by a worker that died. A duplicate delivery gets None."""
     with transaction.atomic():
         row = RenderedFile.objects.select_for_update().filter(pk=row_id).first()
-        if row is None or row.status == RenderedFile.Status.DONE:
+        if row is None or not jobs.take(row, timezone.now()):
             return None
-        row.status = RenderedFile.Status.RUNNING
-        row.save(update_fields=["status"])
     return row
 
 
@@ -213,20 +231,33 @@ def file_render(*, row_id: int) -> None:
 
 
 def batch_start(*, batch_id: int) -> list[list[int]]:
-    """Mark the batch running; the chunks of copies still to render (a
-    finished batch is merged at once and gets none)."""
-    ids = list(
-        RenderedFile.objects.filter(batch_id=batch_id)
-        .exclude(status=RenderedFile.Status.DONE)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    """Mark the batch running; the chunks of copies still queued (a batch
+    with none left to render is finished at once and gets none). Run again
+    (the sweep, a retry), it hands out only what is still queued."""
+    batch = RenderBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.status in (RenderBatch.Status.DONE, RenderBatch.Status.FAILED):
+        return []
+    RenderBatch.objects.filter(pk=batch_id, status=RenderBatch.Status.QUEUED).update(
+        status=RenderBatch.Status.RUNNING, started_at=timezone.now()
     )
-    RenderBatch.objects.filter(pk=batch_id, status=RenderBatch.Status.QUEUED).update(status=RenderBatch.Status.RUNNING)
-    if not ids:
+    pending = dict(
+        RenderedFile.objects.filter(batch_id=batch_id)
+        .filter(status__in=[RenderedFile.Status.QUEUED, RenderedFile.Status.RUNNING])
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    ids = [pk for pk, status in pending.items() if status == RenderedFile.Status.QUEUED]
+    if not pending:
         batch_finish(batch_id=batch_id)
         return []
     # Chunks, so that every worker takes a share of a large batch.
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def chunk_dispatch(*, batch_id: int, row_ids: list[int]) -> None:
+    from ..tasks import render_chunk
+
+    jobs.dispatch(render_chunk, RenderedFile, row_ids, batch_id=batch_id, row_ids=row_ids)
 
 
 def _zip_name(index: int, label: str) -> str:
@@ -273,3 +304,49 @@ def batch_finish(*, batch_id: int) -> None:
         document = batch.document
     # Whoever asked for the copies to be sent hears they are ready.
     sources.copies_ready(document)
+
+
+# --- The job sweep (core.jobs) ----------------------------------------------------
+
+
+def jobs_sweep(now) -> int:
+    """Hand over again what the broker or a worker lost: batches never
+    started, files and copies queued and not handed over lately, files left
+    running by a worker that died, batches whose copies are all rendered but
+    which nobody finished. Returns how many tasks it published."""
+    from ..tasks import render_file, start_batch
+
+    handed = 0
+    # Not the scoped manager: the sweep acts for the system, over every province.
+    files, batches = RenderedFile._base_manager, RenderBatch._base_manager
+    recovered = jobs.recover(files.all(), now)
+    for pk in jobs.waiting(batches.all(), now).values_list("pk", flat=True)[:SWEEP_LIMIT]:
+        jobs.dispatch(start_batch, RenderBatch, pk, batch_id=pk)
+        handed += 1
+    unfinished = (
+        batches.filter(status=RenderBatch.Status.RUNNING)
+        .exclude(items__status__in=[RenderedFile.Status.QUEUED, RenderedFile.Status.RUNNING])
+        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - jobs.REDISPATCH_AFTER))
+    )
+    for pk in unfinished.values_list("pk", flat=True)[:SWEEP_LIMIT]:
+        jobs.dispatch(start_batch, RenderBatch, pk, batch_id=pk)
+        handed += 1
+    pending = (
+        files.filter(Q(pk__in=recovered) | Q(pk__in=jobs.waiting(files.all(), now).values("pk")))
+        .filter(status=RenderedFile.Status.QUEUED)
+        .exclude(batch__status=RenderBatch.Status.QUEUED)  # its batch's start hands them out
+        .order_by("batch_id", "pk")
+        .values_list("pk", "batch_id")[:SWEEP_LIMIT]
+    )
+    by_batch: dict[int, list[int]] = {}
+    for pk, batch_id in pending:
+        if batch_id is None:
+            jobs.dispatch(render_file, RenderedFile, pk, row_id=pk)
+            handed += 1
+        else:
+            by_batch.setdefault(batch_id, []).append(pk)
+    for batch_id, ids in by_batch.items():
+        for start in range(0, len(ids), CHUNK):
+            chunk_dispatch(batch_id=batch_id, row_ids=ids[start : start + CHUNK])
+            handed += 1
+    return handed

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import Refused
+from core.spreadsheets import first_sheet_rows
 
 from .. import excel, national_sheet
 from ..models import Assessment, Framework, NationalResult, Score
@@ -23,13 +24,21 @@ ANALYZE_AFTER_CELLS = 20_000  # a large import changes the table's shape
 
 
 def scores_import(
-    *, actor, framework: Framework, province, data: bytes, round: str = Score.Round.APPRAISED
+    *,
+    actor,
+    framework: Framework,
+    province,
+    data: bytes | None = None,
+    rows: list[list] | None = None,
+    round: str = Score.Round.APPRAISED,
 ) -> excel.Preview:
-    """Read, check and write the whole sheet in one transaction, or refuse
-    with the problems and write nothing."""
+    """Read (or take the `rows` read at upload), check and write the whole
+    sheet in one transaction, or refuse with the problems and write nothing."""
     if not actor.has_perm("indices.organise", province):
         raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả."))
-    preview = excel.read(framework, province, data, round=round)
+    if rows is None:
+        rows = first_sheet_rows(data)
+    preview = excel.read_rows(framework, province, rows, round=round)
     if not preview.ok:
         raise Refused(*[str(p) for p in preview.problems[:20]])
     with transaction.atomic():
@@ -118,11 +127,14 @@ def _upsert(rows, round: str) -> None:
 
 
 @transaction.atomic
-def national_results_import(*, actor, province, data: bytes) -> national_sheet.NationalPreview:
-    """Add and update every line of the table, or refuse with the problems and write nothing."""
+def national_results_import(
+    *, actor, province, data: bytes | None = None, rows: list[list] | None = None
+) -> national_sheet.NationalPreview:
+    """Add and update every line of the table (read now, or the `rows` read at
+    upload), or refuse with the problems and write nothing."""
     if not actor.has_perm("indices.organise", province):
         raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả công bố."))
-    preview = national_sheet.read(province, data)
+    preview = national_sheet.read_rows(province, first_sheet_rows(data) if rows is None else rows)
     if not preview.ok:
         raise Refused(*[str(p) for p in preview.problems[:20]])
     changed = [row for row in preview.rows if row.action != "unchanged"]

@@ -6,6 +6,7 @@ Vietnamese and changes nothing; every change is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from agencies.models import Agency
 from core import audit
 from core.exceptions import Refused
 from core.permissions import require
+from core.uploads import EVIDENCE, UploadRejected, inspect_upload, store
 
 from .. import reminders
 from ..models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility, Score
@@ -118,6 +120,7 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
     leaves = {c.pk: c for c in assessment.framework.criteria.filter(children__isnull=True)}
     errors: dict[int, str] = {}
     parsed: list[tuple[Criterion, Decimal | None, ScoreInput]] = []
+    evidence: dict[int, str] = {}  # criterion id → the stored file's extension, as its bytes tell
     for item in inputs:
         criterion = leaves.get(item.criterion_id)
         if criterion is None:
@@ -130,9 +133,14 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
         if value is not None and (problem := check_score(value, criterion)):
             errors[criterion.pk] = problem
             continue
-        if item.evidence is not None and (problem := _check_evidence(item.evidence)):
-            errors[criterion.pk] = problem
-            continue
+        if item.evidence is not None:
+            try:
+                evidence[criterion.pk] = inspect_upload(
+                    item.evidence, use=EVIDENCE, max_bytes=settings.DUTY_FILE_MAX_BYTES
+                ).kind
+            except UploadRejected as error:
+                errors[criterion.pk] = error.messages[0]
+                continue
         parsed.append((criterion, value, item))
     if errors:
         return errors
@@ -149,13 +157,11 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
             score = score or Score(assessment=assessment, criterion=criterion, round=round)
             score.value, score.note = value, item.note.strip()
             if item.evidence is not None:
-                score.evidence.save(
-                    _evidence_name(assessment, criterion, item.evidence.name), item.evidence, save=False
-                )
-                stored.append(score.evidence.name)
+                name = f"{assessment.pk}-{criterion.code}-{uuid.uuid4().hex[:12]}.{evidence[criterion.pk]}"
+                stored.append(store(score.evidence, name, item.evidence, shown_name=item.evidence.name))
                 score.evidence_name = item.evidence.name[:255]
             score.save()
-    except Exception:
+    except BaseException:
         # The rows roll back with the transaction; the files written meanwhile go too.
         for name in stored:
             default_storage.delete(name)
@@ -174,28 +180,6 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
         with ASSESSMENT.step(assessment, "appraise", actor=actor):
             pass
     return {}
-
-
-EVIDENCE_TYPES = {"pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg", "jpeg", "png", "zip"}
-
-
-def _check_evidence(upload) -> str:
-    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if suffix not in EVIDENCE_TYPES:
-        return _("Tệp minh chứng “%(name)s”: chỉ nhận PDF, Word, Excel, ảnh JPG/PNG hoặc ZIP.") % {"name": upload.name}
-    if upload.size > settings.DUTY_FILE_MAX_BYTES:
-        return _("Tệp minh chứng “%(name)s” quá lớn: tối đa %(mb)s MB.") % {
-            "name": upload.name,
-            "mb": settings.DUTY_FILE_MAX_BYTES // 2**20,
-        }
-    if not upload.size:
-        return _("Tệp minh chứng “%(name)s” trống.") % {"name": upload.name}
-    return ""
-
-
-def _evidence_name(assessment: Assessment, criterion: Criterion, original: str) -> str:
-    suffix = original.rsplit(".", 1)[-1].lower() if "." in original else "bin"
-    return f"{assessment.pk}-{criterion.code}.{suffix[:8]}"
 
 
 def assessment_submit(*, actor, assessment: Assessment) -> Assessment:

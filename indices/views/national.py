@@ -1,10 +1,13 @@
 """The province's national results (entered one by one or imported as a
 table), and the score import of a framework: upload → preview with every
-problem by cell → confirm. A previewed file waits in storage under a signed
-token (core.storage); nothing is written before the confirmation, and the
-confirmation checks the file again."""
+problem by cell → confirm. The file is read once, at upload; its rows wait
+in storage under a signed token (core.storage) and nothing is written
+before the confirmation, which checks the rows again against the data as
+it is then."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.exceptions import ImportFileError, Refused
+from core.spreadsheets import decode_rows, encode_rows, first_sheet_rows
 from core.storage import discard, stash_upload, unstash_upload
 from core.views import call_service, show_refusal, xlsx_response
 
@@ -63,16 +67,26 @@ def national_table(request, province):
     return xlsx_response(national_sheet.workbook(province), national_sheet.filename(province))
 
 
+def _stash_rows(rows: list[list], **signed) -> str:
+    return stash_upload(json.dumps(encode_rows(rows), ensure_ascii=False).encode(), **signed)
+
+
 def _confirm(request, *, purpose: str, scope: list, back: str, service, **arguments):
-    """The second step of an import: the stashed file, written by `service`
-    or refused (the file is not kept either way)."""
+    """The second step of an import: the rows stashed at upload, written by
+    `service` or refused (they are not kept either way)."""
     stashed = unstash_upload(request.POST["token"], purpose=purpose, owner=request.user.pk, scope=scope)
     if stashed is None:
         messages.error(request, EXPIRED)
         return None, redirect(back)
     data, name, extra = stashed
     try:
-        result = service(actor=request.user, data=data, **arguments, **({"round": extra[0]} if extra else {}))
+        rows = decode_rows(json.loads(data))
+    except ValueError:
+        discard(name)  # not rows (a file stashed by an older version): upload again
+        messages.error(request, EXPIRED)
+        return None, redirect(back)
+    try:
+        result = service(actor=request.user, rows=rows, **arguments, **({"round": extra[0]} if extra else {}))
     except (Refused, ImportFileError) as error:
         show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
         return None, redirect(back)
@@ -107,14 +121,14 @@ def national_import(request, province):
     if request.method == "POST":
         form = forms.NationalImportForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data["file"].read()
             try:
-                preview = national_sheet.read(province, data)
+                rows = first_sheet_rows(form.cleaned_data["file"].read())
+                preview = national_sheet.read_rows(province, rows)
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
                 if preview.ok:
-                    token = stash_upload(data, purpose="indices-national", owner=request.user.pk, scope=[province.pk])
+                    token = _stash_rows(rows, purpose="indices-national", owner=request.user.pk, scope=[province.pk])
     return render(
         request,
         "indices/national_import.html",
@@ -156,16 +170,16 @@ def import_results(request, province, pk):
     if request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data["file"].read()
             round = form.cleaned_data["round"]
             try:
-                preview = excel.read(framework, province, data, round=round)
+                rows = first_sheet_rows(form.cleaned_data["file"].read())
+                preview = excel.read_rows(framework, province, rows, round=round)
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
                 if preview.ok:
-                    token = stash_upload(
-                        data, purpose="indices-import", owner=request.user.pk, scope=scope, extra=[round]
+                    token = _stash_rows(
+                        rows, purpose="indices-import", owner=request.user.pk, scope=scope, extra=[round]
                     )
     return render(
         request,

@@ -3,19 +3,33 @@ organiser's resend, a person's preference and what they have read."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import transaction
 from django.utils import timezone
 
 from core import audit
+from core.text import one_line
 
 from .. import clock
 from ..models import Channel, Message, MessageState, Preference
 from .deadlines import Recipient
 
+KEY_LENGTH = Message._meta.get_field("dedupe_key").max_length
+
 
 def _email_modes(recipients: list[Recipient]) -> dict[int, str]:
     users = {r.user_id for r in recipients if r.user_id}
     return dict(Preference.objects.filter(user_id__in=users).values_list("user_id", "email_mode")) if users else {}
+
+
+def _key(dedupe_key: str, who: str) -> str:
+    """The row's unique key: the caller's and the recipient, hashed when a
+    long address would not fit the column."""
+    key = f"{dedupe_key}:{who}"
+    if len(key) <= KEY_LENGTH:
+        return key
+    return f"{dedupe_key[:60]}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
 def notify(
@@ -47,8 +61,8 @@ def notify(
     for recipient in recipients:
         common = dict(
             user_id=recipient.user_id,
-            name=recipient.name,
-            subject=subject[:300],
+            name=one_line(recipient.name)[:150],
+            subject=one_line(subject)[:300],
             body_text=body_text,
             body_html=body_html,
             link=link,
@@ -57,11 +71,11 @@ def notify(
             created_by=actor,
         )
         if portal and recipient.user_id:
-            key = f"{dedupe_key}:u{recipient.user_id}" if dedupe_key else None
+            key = _key(dedupe_key, f"u{recipient.user_id}") if dedupe_key else None
             rows.append(Message(channel=Channel.PORTAL, state=MessageState.SENT, sent_at=now, dedupe_key=key, **common))
         mode = modes.get(recipient.user_id)
         if recipient.email and mode != Preference.Mode.PORTAL:
-            key = f"{dedupe_key}:{recipient.email.lower()}" if dedupe_key else None
+            key = _key(dedupe_key, recipient.email.lower()) if dedupe_key else None
             state = MessageState.HELD if mode == Preference.Mode.DIGEST else MessageState.QUEUED
             rows.append(
                 Message(
@@ -104,7 +118,7 @@ def message_resend(*, message: Message, actor, province_id: int | None = None) -
             email=message.email,
             name=message.name,
             recipient_key=message.recipient_key,
-            subject=content.subject(message.item, clock.now()) if fresh else message.subject,
+            subject=content.subject(message.item, clock.now()) if fresh else one_line(message.subject),
             body_text="" if fresh else message.body_text,
             body_html="" if fresh else message.body_html,
             link=message.link,

@@ -22,6 +22,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from core.text import one_line
+
 from .. import clock, content
 from ..models import Channel, ItemRecipient, Message, MessageState, Preference, ReminderStep, StepState
 
@@ -52,7 +54,7 @@ def _messages_for(steps: list[ReminderStep], now, *, held: bool, actor=None) -> 
         for r in recipients.get(item.pk, []):
             common = dict(
                 user_id=r.user_id,
-                name=r.name,
+                name=one_line(r.name),
                 link=item.link,
                 scope=item.scope,
                 item=item,
@@ -117,12 +119,26 @@ def run_sweep(now=None) -> dict:
         )
         made = _send_locked(steps, now, held=True)
     digests = _merge_digests(now)
-    recovered = Message.objects.filter(
-        state=MessageState.SENDING,
-        sending_since__lt=now - dt.timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT),
-    ).update(state=MessageState.QUEUED, next_attempt_at=now, last_error="Gửi dở dang (tiến trình gửi dừng); gửi lại.")
+    recovered = _recover_sending(now)
     dispatched = _dispatch_queued(now)
     return {"steps": len(steps), "messages": made, "digests": digests, "recovered": recovered, "dispatched": dispatched}
+
+
+def _recover_sending(now) -> int:
+    """Messages left "sending" by a worker that died go back to the queue,
+    unless they have had every attempt: those are failed, so a message that
+    kills its worker each time is not sent for ever."""
+    stale = Message.objects.filter(
+        state=MessageState.SENDING,
+        sending_since__lt=now - dt.timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT),
+    )
+    stale.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS).update(
+        state=MessageState.FAILED,
+        last_error=f"Gửi dở dang {settings.NOTIFICATION_MAX_ATTEMPTS} lần (tiến trình gửi dừng); không gửi lại nữa.",
+    )
+    return stale.update(
+        state=MessageState.QUEUED, next_attempt_at=now, last_error="Gửi dở dang (tiến trình gửi dừng); gửi lại."
+    )
 
 
 def _merge_digests(now) -> int:
@@ -227,6 +243,12 @@ def _claim(message_id: int, now) -> Message | None:
         )
         if message is None:
             return None
+        if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            # Its attempts are spent (queued again by hand or by an older sweep): the limit holds.
+            message.state = MessageState.FAILED
+            message.last_error = (message.last_error or "Đã thử gửi quá số lần cho phép.")[:1000]
+            message.save(update_fields=["state", "last_error"])
+            return None
         message.state, message.sending_since = MessageState.SENDING, now
         message.attempts += 1
         message.save(update_fields=["state", "sending_since", "attempts"])
@@ -242,8 +264,13 @@ def _write_body(message: Message, now) -> None:
 
 
 def _email(message: Message) -> EmailMultiAlternatives:
+    """The e-mail of a message, its headers built now: a header that cannot
+    be written (a line break typed into a title, say) raises here, and the
+    message is failed with the reason rather than retried. Subjects and
+    names are made one line where messages are made; again here for rows
+    made before that."""
     mail = EmailMultiAlternatives(
-        subject=message.subject,
+        subject=one_line(message.subject),
         body=message.body_text,
         to=[message.email],
         headers={"Message-ID": f"<cchc-{message.pk}@{settings.PORTAL_BASE_URL.split('//')[-1].split('/')[0]}>"},
@@ -252,7 +279,8 @@ def _email(message: Message) -> EmailMultiAlternatives:
         mail.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
         with default_storage.open(attachment["path"], "rb") as handle:
-            mail.attach(attachment["name"], handle.read(), attachment.get("type", "application/pdf"))
+            mail.attach(one_line(attachment["name"]), handle.read(), attachment.get("type", "application/pdf"))
+    mail.message()
     return mail
 
 
@@ -264,30 +292,56 @@ def _smtp_code(error: Exception) -> int | None:
     return None
 
 
+# A message that cannot be built is failed at once: retrying cannot mend it.
+# BadHeaderError and UnicodeError are ValueErrors; an address Django cannot
+# write raises ValueError too.
+UNSENDABLE = (ValueError, LookupError, TypeError)
+
+
+def _failed(message: Message, reason: str) -> str:
+    message.state, message.last_error = MessageState.FAILED, reason[:1000]
+    message.save(update_fields=["state", "last_error"])
+    return message.state
+
+
+def _retry_or_fail(message: Message, now, error: Exception, code: int | None = None) -> str:
+    """A transient failure: back to the queue with a doubling delay, or
+    failed once its attempts are spent."""
+    message.last_error = f"{code or type(error).__name__}: {error}"[:1000]
+    if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        return _failed(message, message.last_error)
+    delay = 60 * 2 ** (message.attempts - 1)
+    message.state, message.next_attempt_at = MessageState.QUEUED, now + dt.timedelta(seconds=delay)
+    # The sweep hands it to a worker again once next_attempt_at has passed.
+    message.save(update_fields=["state", "last_error", "next_attempt_at"])
+    return message.state
+
+
 def deliver(message_id: int, now=None) -> str | None:
     """Send one queued message. Returns its new state, or None if it was not ours to send."""
     now = now or clock.now()
     message = _claim(message_id, now)
     if message is None:
         return None
-    _write_body(message, now)
+    try:
+        _write_body(message, now)
+        mail = _email(message)
+    except UNSENDABLE as error:
+        logger.warning("message %s cannot be built: %s", message_id, error)
+        return _failed(message, f"Không tạo được thư (lỗi nội dung, không gửi lại): {type(error).__name__}: {error}")
+    except Exception as error:  # noqa: BLE001 — a file or the database not answering: tried again, within the limit
+        logger.warning("message %s could not be prepared", message_id, exc_info=True)
+        return _retry_or_fail(message, now, error)
     try:
         with get_connection(fail_silently=False) as connection:
-            connection.send_messages([_email(message)])
+            connection.send_messages([mail])
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         code = _smtp_code(error)
-        permanent = code is not None and code >= 500
-        exhausted = message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
-        message.last_error = f"{code or type(error).__name__}: {error}"[:1000]
-        if permanent or exhausted:
-            message.state = MessageState.FAILED
-            message.save(update_fields=["state", "last_error"])
-            return message.state
-        delay = 60 * 2 ** (message.attempts - 1)
-        message.state, message.next_attempt_at = MessageState.QUEUED, now + dt.timedelta(seconds=delay)
-        # The sweep hands it to a worker again once next_attempt_at has passed.
-        message.save(update_fields=["state", "last_error", "next_attempt_at"])
-        return message.state
+        if code is not None and code >= 500:
+            return _failed(message, f"{code}: {error}")
+        return _retry_or_fail(message, now, error, code)
+    except UNSENDABLE as error:
+        return _failed(message, f"Không gửi được thư (lỗi nội dung, không gửi lại): {type(error).__name__}: {error}")
     message.state, message.sent_at, message.last_error = MessageState.SENT, timezone.now(), ""
     message.save(update_fields=["state", "sent_at", "last_error"])
     return message.state

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference
-from core import audit
+from core import audit, jobs
 from core.exceptions import Refused
 from core.permissions import require
 from core.storage import store_file
 
 from .. import booklet as binding
 from .. import selectors
-from ..models import Booklet
+from ..models import BOOKLET_RUNNING_TIMEOUT, Booklet
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +27,9 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def booklet_request(*, actor, conference: Conference) -> Booklet:
     """The booklet of the accepted presentations as they are now. Asking
-    again for the same content returns the same row; a failed one is retried."""
-    from ..tasks import build_booklet
-
+    again for the same content returns the same row; one not done (failed,
+    or stuck queued or running because its worker or the broker lost it)
+    is queued again and handed over."""
     require(actor, "submissions.manage", conference)
     entries = selectors.booklet_entries(conference)
     if not entries:
@@ -43,16 +43,23 @@ def booklet_request(*, actor, conference: Conference) -> Booklet:
         # Asked again: it becomes the conference's current booklet.
         booklet.requested_at, booklet.requested_by = timezone.now(), actor
         fields = ["requested_at", "requested_by"]
-        if booklet.status == Booklet.Status.FAILED or booklet.is_stalled:
-            booklet.status, booklet.error, booklet.done = Booklet.Status.QUEUED, "", 0
-            fields += ["status", "error", "done"]
+        if booklet.status != Booklet.Status.DONE:
+            for name, value in (jobs.requeue_fields(booklet.requested_at) | {"done": 0, "attempts": 0}).items():
+                setattr(booklet, name, value)
+            fields += ["status", "error", "done", "queued_at", "dispatched_at", "attempts"]
         booklet.save(update_fields=fields)
     audit.record(
         actor=actor, action="booklet.request", target=booklet, province_id=conference.province_id, count=len(entries)
     )
     if booklet.status == Booklet.Status.QUEUED:
-        transaction.on_commit(lambda: build_booklet.delay(booklet_id=booklet.pk))
+        _hand_over(booklet.pk)
     return booklet
+
+
+def _hand_over(booklet_id: int) -> None:
+    from ..tasks import build_booklet
+
+    jobs.dispatch(build_booklet, Booklet, booklet_id, booklet_id=booklet_id)
 
 
 def _claim(booklet_id: int) -> Booklet | None:
@@ -60,12 +67,22 @@ def _claim(booklet_id: int) -> Booklet | None:
         booklet = Booklet.objects.select_for_update().select_related("conference").filter(pk=booklet_id).first()
         # Only a queued build, or one whose worker died, is taken: a duplicate
         # delivery while another worker builds it does nothing.
-        if booklet is None or not (booklet.status == Booklet.Status.QUEUED or booklet.is_stalled):
+        if booklet is None or not jobs.take(booklet, timezone.now(), BOOKLET_RUNNING_TIMEOUT):
             return None
-        booklet.status, booklet.done, booklet.error = Booklet.Status.RUNNING, 0, ""
-        booklet.started_at = timezone.now()
-        booklet.save(update_fields=["status", "done", "error", "started_at"])
+        booklet.done, booklet.error = 0, ""
+        booklet.save(update_fields=["done", "error"])
     return booklet
+
+
+def booklets_sweep(now) -> int:
+    """The job sweep (core.jobs): booklets whose build was lost with the
+    broker, or whose worker died, are handed over again."""
+    booklets = Booklet._base_manager
+    recovered = jobs.recover(booklets.all(), now, BOOKLET_RUNNING_TIMEOUT)
+    ids = recovered + list(jobs.waiting(booklets.all(), now).values_list("pk", flat=True)[:500])
+    for pk in ids:
+        _hand_over(pk)
+    return len(ids)
 
 
 def _build(booklet: Booklet) -> None:

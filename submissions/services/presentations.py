@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.selectors import group_agencies
-from core import audit
+from core import audit, uploads
 from core.exceptions import Refused
 from core.formatting import vn_date
 from core.permissions import require
 
 from .. import notices, reminders
 from ..models import Assignment, Presentation, Review, Version
-from ..validation import UploadRejected, inspect_upload
 from ..workflows import PRESENTATION
 
 Status = Presentation.Status
@@ -134,8 +133,8 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
     """A new version of the presentation, or a Refused with the reason."""
     require(actor, "submissions.upload", presentation)
     try:
-        inspected = inspect_upload(upload, max_bytes=settings.PRESENTATION_MAX_BYTES)
-    except UploadRejected as error:
+        inspected = uploads.inspect_upload(upload, use=uploads.PRESENTATION, max_bytes=settings.PRESENTATION_MAX_BYTES)
+    except uploads.UploadRejected as error:
         raise Refused(*error.messages) from None
     stored = None
     fields = ["current_version", "first_submitted_at", "late"]
@@ -155,7 +154,7 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
                     number=(last.number + 1) if last else 1,
                     token=uuid.uuid4().hex,
                     original_name=inspected.name,
-                    file_type=inspected.file_type,
+                    file_type=inspected.kind,
                     size=inspected.size,
                     sha256=inspected.sha256,
                     pages=inspected.pages,
@@ -164,9 +163,7 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
                     uploaded_by=actor,
                     uploaded_at=now,
                 )
-                upload.seek(0)
-                version.file.save(upload.name, upload, save=False)
-                stored = version.file.name
+                stored = uploads.store(version.file, inspected.name, upload, shown_name=inspected.name)
                 version.full_clean()
                 version.save()
                 locked.current_version = version
