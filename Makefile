@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test bench lint system-packages services venv messages
+.PHONY: run test bench load lint system-packages services venv messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: lint system-packages services messages
 
 bench: venv services
 	$(BIN)/python bench/run.py
+
+# The production stack under 50 and 200 logged-in users and a login flood
+# (locust, loopback only, about 6 minutes; LOAD_SECONDS=60 per run).
+load: venv system-packages messages
+	$(BIN)/python bench/load.py
 
 # Formatting and lint of the Python code and the templates; `make test` runs it first.
 lint: venv

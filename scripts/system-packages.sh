@@ -4,7 +4,7 @@
 # that cover Vietnamese (documents), WeasyPrint's Pango, poppler-utils (PDF to
 # PNG in tests), cairo (charts in Word files), Chromium (browser tests) and LibreOffice without a screen
 # (Word, PowerPoint and OpenDocument presentations converted for the booklet;
-# the portal still works without it and lists those files instead).
+# the portal still works without it and lists those files instead), nginx.
 set -euo pipefail
 
 missing=()
@@ -17,6 +17,8 @@ fc-list 2>/dev/null | grep -q "Tinos" || missing+=(fonts-croscore)
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 # cairo draws the documents' SVG charts into the Word files (cairosvg).
 ldconfig -p 2>/dev/null | grep -q "libcairo.so.2" || missing+=(libcairo2)
+# nginx fronts gunicorn in production; tests/test_stack.py runs one of its own.
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

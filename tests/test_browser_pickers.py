@@ -26,6 +26,8 @@ def test_plan_duties_are_chosen_by_typing(page, live_server, width):
     plan = ImprovementPlan.objects.get(province__name="Lai Châu")
     login(page, live_server, "laichau.noivu")
     page.goto(f"{live_server.url}/ke-hoach/{plan.pk}/muc/nhiem-vu/")
+    # "Sửa" asks htmx for the row: wait until the scripts are in (a loaded machine is slow).
+    page.wait_for_load_state("networkidle")
     second = plan.duties.order_by("order", "pk")[1]
 
     page.click(".part-summary >> nth=1 >> text=Sửa")
