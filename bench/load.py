@@ -249,7 +249,7 @@ def main():
             print(f"load: stack ready in {time.monotonic() - started:.0f} s; {folder}", flush=True)
             print(f"load: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the runs", flush=True)
             kind = stack.env.get("GUNICORN_WORKER_CLASS", "gthread")
-            workers, threads = stack.env.get("GUNICORN_WORKERS", "2"), stack.env.get("GUNICORN_THREADS", "8")
+            workers, threads = stack.env.get("GUNICORN_WORKERS", "3"), stack.env.get("GUNICORN_THREADS", "4")
             print(f"load: gunicorn {kind} {workers} workers × {threads} threads behind nginx", flush=True)
 
             run_locust(stack, plan, folder, users=20, seconds=15)  # warm-up: templates, connections

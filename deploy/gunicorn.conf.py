@@ -1,24 +1,33 @@
 """gunicorn for the portal: `gunicorn -c deploy/gunicorn.conf.py config.wsgi:application`.
 
-Sized for the 2-core servers provinces run it on. A page is a few
-milliseconds of PostgreSQL and tens of milliseconds of Python (templates,
-forms). Sync workers serve one request each, so 50 users on 3 of them queue
-behind one another (p95 820 ms). gthread workers serve several requests per
-process: while one thread waits on the database another renders. Python runs
-one thread at a time per process, so two processes use both cores; eight
-threads each keep the cores busy without letting a burst queue inside the
-server instead of at nginx. Every thread keeps its own PostgreSQL connection
-(CONN_MAX_AGE), 16 here: far below PostgreSQL's 100.
+Sized for the 2-core servers provinces run it on, behind nginx (which buffers
+slow clients and uploads). A page costs about 20 ms of Python (templates,
+forms) and a few of PostgreSQL, so the server is CPU-bound: throughput comes
+from processes (one core each; Python runs one thread at a time per process),
+not threads. Measured with `make load` (200 users, CPU saturated, same
+machine): 3 sync workers 82-85 req/s, p95 0.5-0.7 s; gthread 2 × 8 71 req/s,
+p95 1.3-1.6 s (16 requests share two GILs, so each one takes longer);
+gthread 3 × 4 78 req/s, p95 1.3 s. At 50 users every one of them answers
+with p95 under 100 ms.
+
+gthread 3 × 4 is the choice: nearly the throughput of sync workers, while a
+request that runs long in the view (the attendance PDF of a large conference
+takes seconds, exports of thousands of rows too) holds one thread, not a
+third of the server. Three processes for two cores: one can be busy with
+such a request while the other two keep both cores serving pages. Each
+thread keeps its own PostgreSQL connection (CONN_MAX_AGE): 12, far below
+PostgreSQL's 100.
 
 Each value can be changed from the environment (the systemd unit's
-EnvironmentFile) without editing this file."""
+EnvironmentFile) without editing this file; `make load` reads the same
+variables, e.g. `GUNICORN_WORKER_CLASS=sync GUNICORN_WORKERS=3 make load`."""
 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Slow work (PDFs, imports, zips) runs in Celery; a request this long is stuck.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30

@@ -27,12 +27,11 @@ import pytest
 from pypdf import PdfReader
 
 from .smtp_server import SMTPServer
-from .stack import Stack, missing, page_forms, wait_for
+from .stack import ROOT, Stack, missing, page_forms, wait_for
 
-pytestmark = [
-    pytest.mark.stack,
-    pytest.mark.skipif(bool(missing()), reason=f"not installed: {', '.join(missing())} (make system-packages)"),
-]
+needs_stack = pytest.mark.skipif(
+    bool(missing()), reason=f"not installed: {', '.join(missing())} (make system-packages)"
+)
 
 PASSWORD = "cchc-demo-2026"
 INVITED = ("STC", "STP", "SXD")
@@ -184,6 +183,19 @@ def invitation_mails(smtp, conference_title: str) -> list[dict]:
         return [d for d in smtp.mailbox.delivered if conference_title in d["subject"]]
 
 
+def test_nginx_body_limits_match_the_portals_upload_limits(settings):
+    """deploy/nginx.conf cuts bodies off by the same prefixes and sizes as
+    settings.UPLOAD_LIMITS, so neither refuses what the other allows."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    https = conf[conf.index("ssl_certificate ") :]
+    nginx = {"/": int(re.search(r"^    client_max_body_size (\d+)m;", https, re.M).group(1))}
+    for prefix, size in re.findall(r"location (/[^ ]*) \{\s*client_max_body_size (\d+)m;", https):
+        nginx[prefix] = int(size)
+    assert nginx == {prefix: -(-limit // 2**20) for prefix, limit in settings.UPLOAD_LIMITS.items()}
+
+
+@pytest.mark.stack
+@needs_stack
 def test_stack_sends_invitations_once_through_restarts_of_redis_and_postgresql(stack, smtp):
     started = time.monotonic()
     setup = stack.shell(SETUP, invited=INVITED, added=ADDED)
