@@ -31,6 +31,13 @@ class SendInvitationsView(ConferenceMixin, TemplateView):
             # Before the first send: who the invitee lines reach today.
             preview=[] if conference.invitations_out else selectors.sending_preview(conference),
             totals=totals,
+            figures=[
+                (totals["total"], _("đơn vị được mời")),
+                (totals["sent"], _("đã gửi")),
+                (totals["waiting"] + totals["sending"], _("đang tạo bản riêng hoặc đang gửi")),
+                (totals["failed"], _("gửi lỗi")),
+                (totals["read"], _("đã đọc trên cổng")),
+            ],
             # Something is left to send: the first send, or agencies added since.
             pending=not conference.invitations_out or totals["new"] > 0,
             # The page follows the worker while copies are made or mail waits.
