@@ -210,6 +210,18 @@ def test_opening_a_saved_row_gives_its_form_with_only_the_chosen_options(organis
     assert client.get(url, {"dong": other.duties.get().pk, "i": 0}).status_code == 404
 
 
+def test_a_row_with_a_four_digit_id_opens(organiser, lang_son, directory):
+    # Ids are written into links unlocalized: "dong=1.234" (the thousands
+    # separator of Vietnamese figures) found no row once a province had
+    # more than 999 duties.
+    plan = f.ImprovementPlanFactory(province=lang_son, year=timezone.localdate().year)
+    f.DutyFactory(for_plan=True, plan=plan, pk=12345, lead_agency=directory[0], task="Rà soát thủ tục")
+    url = reverse("conferences:plan-part", args=[plan.pk, "nhiem-vu"])
+    client = client_for(organiser)
+    assert "?dong=12345&amp;i=0" in client.get(url).content.decode()
+    assert 'name="rows-0-id" value="12345"' in client.get(url, {"dong": 12345, "i": 0}).content.decode()
+
+
 def test_new_rows_carry_the_pickers_for_the_add_row_script(organiser, lang_son):
     plan = f.ImprovementPlanFactory(province=lang_son)
     html = client_for(organiser).get(reverse("conferences:plan-part", args=[plan.pk, "nhiem-vu"])).content.decode()
