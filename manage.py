@@ -1,10 +1,11 @@
 #!/usr/bin/env python
-import os
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from config.environment import choose_settings
+
+    choose_settings("config.settings.local")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,13 +1,13 @@
 """The Celery application. Broker: Redis (REDIS_URL); without it, settings
 make every task eager so the portal runs on one machine with no services."""
 
-import os
-
 from celery import Celery, Task
 from celery.signals import before_task_publish, setup_logging, worker_init, worker_ready
 from django_scopes import scopes_disabled
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+from .environment import choose_settings
+
+choose_settings("config.settings.local")
 
 
 class PortalTask(Task):

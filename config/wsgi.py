@@ -1,8 +1,9 @@
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+# The settings are named by the environment (the units' EnvironmentFile, or
+# the project's .env): importing this module ran config/__init__.py first,
+# whose Celery app already chose them (config.environment).
+
 application = get_wsgi_application()
 
 # Django checks only what manage.py runs; a server must not start half-configured.

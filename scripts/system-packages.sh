@@ -5,12 +5,15 @@
 # PNG in tests), cairo (charts in Word files), Chromium (browser tests) and LibreOffice without a screen
 # (Word, PowerPoint and OpenDocument presentations converted for the booklet;
 # the portal still works without it and lists those files instead), nginx.
+# `--server` (a production machine, README "Deployment") leaves out Chromium.
 set -euo pipefail
+server=false
+[ "${1:-}" = "--server" ] && server=true
 
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+$server || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-impress-nogui)
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
 fc-list 2>/dev/null | grep -q "Tinos" || missing+=(fonts-croscore)

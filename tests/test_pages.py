@@ -47,6 +47,8 @@ def test_password_reset_sends_vietnamese_mail(client, organiser, mailoutbox, dja
     assert len(mailoutbox) == 1
     assert "Đặt lại mật khẩu" in mailoutbox[0].subject
     assert "/tai-khoan/dat-lai-mat-khau/" in mailoutbox[0].body
+    # The account is named, so a person with two accounts knows which one.
+    assert f"cho tài khoản “{organiser.username}”" in mailoutbox[0].body
 
 
 def _fill(province, n):

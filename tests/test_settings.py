@@ -105,3 +105,33 @@ def test_date_input_accepts_dd_mm_yyyy():
     field = AgencyForm.base_fields["active_from"]
     with translation.override("vi"):
         assert field.clean("29/5/2026").isoformat() == "2026-05-29"
+
+
+def test_manage_py_takes_the_settings_named_in_the_environment_file(tmp_path):
+    # A server's manage.py reads the deployment's file (README "Deployment"),
+    # so `migrate` and `collectstatic` run with the settings the units use.
+    env_file = tmp_path / "cchc.env"
+    lines = [f"{key}={value}" for key, value in PRODUCTION_ENV.items()]
+    env_file.write_text("\n".join([*lines, 'DEFAULT_FROM_EMAIL="Cổng CCHC <cchc@langson.gov.vn>"', ""]))
+    code = (
+        "import sys; sys.argv = ['manage.py', 'shell', '-c', "
+        "'from django.conf import settings as s; print(s.SETTINGS_MODULE, s.DEBUG, s.DEFAULT_FROM_EMAIL)']; "
+        "import manage; manage.main()"
+    )
+    result = run(["-c", code], {"CCHC_ENV_FILE": str(env_file)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "config.settings.production False Cổng CCHC <cchc@langson.gov.vn>"
+    # The process's own environment still wins over the file.
+    result = run(["-c", code], {"CCHC_ENV_FILE": str(env_file), "DJANGO_SETTINGS_MODULE": "config.settings.local"})
+    assert result.stdout.splitlines()[-1].startswith("config.settings.local ")
+
+
+def test_the_worker_unit_names_its_node_as_celery_expects():
+    # systemd turns %% into %; Celery then expands %h (the host name). A
+    # specifier Celery does not know stops the worker at every start.
+    from celery.utils.nodenames import host_format
+
+    unit = (ROOT / "deploy/systemd/cchc-worker.service").read_text()
+    command = next(line for line in unit.splitlines() if line.startswith("ExecStart=")).split()
+    name = command[command.index("-n") + 1].replace("%%", "%")
+    assert host_format(name) == "worker@" + __import__("socket").gethostname()

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
-    environ.Env.read_env(str(BASE_DIR / ".env"))
+# The environment file (.env, or CCHC_ENV_FILE) was read when the config
+# package chose these settings (config.environment.choose_settings).
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
