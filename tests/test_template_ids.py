@@ -34,3 +34,21 @@ def test_the_scan_finds_a_bare_id():
     assert BARE_ID.search('<a href="?dong={{ form.instance.pk }}">')
     assert BARE_ID.search("{{ row.agency_id }}")
     assert not BARE_ID.search("{{ form.instance.pk|unlocalize }}")
+
+
+def test_every_template_compiles():
+    # A filter used without its {% load %} fails only on the page that uses it.
+    from django.template import TemplateSyntaxError
+    from django.template.loader import get_template
+
+    broken = []
+    for path in templates():
+        parts = path.relative_to(ROOT).parts
+        if "templates" not in parts:
+            continue
+        name = "/".join(parts[parts.index("templates") + 1 :])
+        try:
+            get_template(name)
+        except TemplateSyntaxError as error:
+            broken.append(f"{name}: {error}")
+    assert broken == []
