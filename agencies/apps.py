@@ -8,7 +8,13 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Danh bạ cơ quan, đơn vị")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from core import audit
+
+        # Every install knows the country's provinces (national tables name
+        # them all); after a test's flush too, as Django does for permissions.
+        post_migrate.connect(_write_provinces, sender=self)
 
         from . import permissions  # noqa: F401  (registers the directory's permissions)
 
@@ -28,3 +34,14 @@ class AgenciesConfig(AppConfig):
                 "user.update": _("Sửa người dùng"),
             }
         )
+
+
+def _write_provinces(sender, apps=None, **kwargs):
+    from django.apps import apps as installed
+
+    apps = apps or installed  # flush sends no app registry
+    from .provinces import ensure_provinces
+
+    province = apps.get_model("agencies", "Province")
+    if "region" in {f.name for f in province._meta.get_fields()}:  # migrated back before the field: nothing
+        ensure_provinces(province)

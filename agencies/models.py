@@ -14,9 +14,22 @@ from core.scoping import province_scoped
 from core.workflow import status_flags
 
 
+class Region(models.TextChoices):
+    """The six socio-economic regions (Nghị quyết 81/2023/QH15) that reports
+    compare a province with."""
+
+    NORTH_MOUNTAINS = "trung_du_mien_nui_phia_bac", _("Trung du và miền núi phía Bắc")
+    RED_RIVER = "dong_bang_song_hong", _("Đồng bằng sông Hồng")
+    CENTRAL = "bac_trung_bo_duyen_hai_mien_trung", _("Bắc Trung Bộ và duyên hải miền Trung")
+    HIGHLANDS = "tay_nguyen", _("Tây Nguyên")
+    SOUTH_EAST = "dong_nam_bo", _("Đông Nam Bộ")
+    MEKONG = "dong_bang_song_cuu_long", _("Đồng bằng sông Cửu Long")
+
+
 class Province(models.Model):
     """A province or centrally-run city. Units merged on 1/7/2025 (63 -> 34)
-    stay in the directory with an end date and their successor."""
+    stay in the directory with an end date and their successor; every one
+    is written by agencies.provinces after migrate."""
 
     class Kind(models.TextChoices):
         PROVINCE = "tinh", _("Tỉnh")
@@ -34,6 +47,26 @@ class Province(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="predecessors",
+    )
+    region = models.CharField(_("vùng"), max_length=40, choices=Region.choices, blank=True)
+    # How the province's Sở Nội vụ writes the national results in its reports
+    # (indices.selectors.national_summary): offices differ, and a report
+    # keeps one way throughout.
+    percent_change_in_points = models.BooleanField(
+        _("thay đổi SIPAS ghi bằng “điểm phần trăm”"),
+        default=True,
+        help_text=_("Bỏ chọn để ghi “tăng 1,69%” thay cho “tăng 1,69 điểm phần trăm”."),
+    )
+    rank_change_two_digits = models.BooleanField(
+        _("số hạng thay đổi ghi hai chữ số"),
+        default=False,
+        help_text=_("Ví dụ: “giảm 05 hạng” thay cho “giảm 5 hạng”."),
+    )
+    other_names = models.JSONField(
+        _("tên khác"),
+        default=list,
+        blank=True,
+        help_text=_("Tên cũ, cách viết khác trong các bảng công bố, ví dụ: Thừa Thiên Huế, TP.HCM."),
     )
 
     class Meta:

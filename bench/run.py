@@ -52,6 +52,8 @@ REFERENCES = {
     "plan_duties_form_size": (100.0, "KB"),
     "plan_duties_form_queries": (12, "queries"),
     "agency_picker_search_2000_agencies": (0.15, "s"),
+    "indices_league_page_63_provinces_10_years_5_indices": (0.15, "s"),
+    "indices_league_page_queries": (12, "queries"),
 }
 ATTENDING = 300  # agencies that answer, two delegates each
 
@@ -81,6 +83,8 @@ def main():
                 bench_indices()
             elif sys.argv[1:] == ["pickers"]:
                 bench_pickers()
+            elif sys.argv[1:] == ["league"]:
+                bench_league()
             else:
                 run()
     finally:
@@ -127,6 +131,7 @@ def run():
     bench_documents(province, user, conference)
     bench_reminders()
     bench_indices()
+    bench_league()
 
 
 def bench_conference(province, user, client):
@@ -538,6 +543,41 @@ def bench_indices():
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     report("indices_ranking_page_queries", len(queries.captured_queries), "queries")
+
+
+def bench_league():
+    """The national league table as every province's users open it: the
+    63 provinces (34 from 2025) of ten years in five indices."""
+    from decimal import Decimal
+
+    from agencies.models import Agency, AgencyKind, Province, Role, User
+    from indices.models import NationalIndex, NationalResult
+
+    provinces = list(Province.objects.exclude(region="").order_by("name"))
+    results = []
+    for index in NationalIndex.objects.all():
+        for year in range(2016, 2026):
+            ranked = [p for p in provinces if year <= 2024 or p.active_to is None]
+            for rank, province in enumerate(ranked, start=1):
+                score = Decimal(90) - Decimal(rank) / 4 + Decimal((year * 7 + province.pk) % 10) / 10
+                results.append(
+                    NationalResult(
+                        province=province, index=index.code, year=year, score=score, rank=rank, out_of=len(ranked)
+                    )
+                )
+    NationalResult.public.bulk_create(results)
+    agency = Agency.objects.create(
+        province=provinces[0], code="STC-LEAGUE", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT
+    )
+    user = User.objects.create(username="bench-league", role=Role.OFFICIAL, agency=agency)
+    client = Client()
+    client.force_login(user)
+    url = "/chi-so/bang-xep-hang/?chi-so=par&nam=2024"
+    assert client.get(url).status_code == 200  # warm-up
+    report("indices_league_page_63_provinces_10_years_5_indices", _median(lambda _run: client.get(url), runs=5), "s")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    report("indices_league_page_queries", len(queries.captured_queries), "queries")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,8 @@ PROVINCES = {
     },
     "lai-chau": {
         "name": "Lai Châu",
+        # Seed 002 writes SIPAS changes as "tăng 1,69%".
+        "style": {"percent_change_in_points": False},
         "mail": "laichau",
         "address": "Đường Trần Hưng Đạo, phường Tân Phong, tỉnh Lai Châu",
         "wards": ["Tân Phong", "Đoàn Kết"],
@@ -255,7 +257,9 @@ def demo_accounts() -> list[dict]:
 def seed_directory(*, stdout=None):
     provinces = {}
     for code, data in PROVINCES.items():
-        provinces[code] = _upsert(Province, {"code": code}, {"name": data["name"], "kind": Province.Kind.PROVINCE})
+        provinces[code] = _upsert(
+            Province, {"code": code}, {"name": data["name"], "kind": Province.Kind.PROVINCE, **data.get("style", {})}
+        )
     for code, name, successor in MERGED_PROVINCES:
         _upsert(
             Province,

@@ -358,12 +358,12 @@ def national_table(province) -> list[NationalYear]:
     years: dict[int, NationalYear] = {}
     for result in selectors.national_results(province):
         row = years.setdefault(result.year, NationalYear(result.year))
-        setattr(row, "par" if result.index == IndexKind.PAR else "sipas", result)
+        setattr(row, result.index, result)  # par, sipas (the page shows those two; others are on the league pages)
     return [years[y] for y in sorted(years, reverse=True)]
 
 
 def latest_national_year(province) -> int | None:
-    result = NationalResult.objects.filter(province=province).order_by("-year").first()
+    result = NationalResult.public.filter(province=province).order_by("-year").first()
     return result.year if result else None
 
 
@@ -372,9 +372,14 @@ def national_sentence(province, year: int | None = None) -> str:
     return selectors.national_summary(province, year) if year else ""
 
 
+def region_sentence(province, year: int | None = None) -> str:
+    year = year or latest_national_year(province)
+    return selectors.region_sentence(province, year) if year else ""
+
+
 def national_chart(province) -> str:
     """The province's PAR INDEX (points) and SIPAS (%) over the years."""
-    results = list(NationalResult.objects.filter(province=province).order_by("year"))
+    results = list(NationalResult.public.filter(province=province, index__in=["par", "sipas"]).order_by("year"))
     years = sorted({r.year for r in results})
     if len(years) < 2:
         return ""

@@ -8,7 +8,13 @@ class IndicesConfig(AppConfig):
     verbose_name = _("Chỉ số PAR INDEX, SIPAS")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from core import audit
+
+        # The national indices every install knows (PAR INDEX, SIPAS, PAPI,
+        # PCI, DTI), written again after a test's flush.
+        post_migrate.connect(_write_indices, sender=self)
 
         from . import permissions  # noqa: F401  (registers the indices' permissions)
         from .drafting import register_hooks
@@ -33,3 +39,16 @@ class IndicesConfig(AppConfig):
                 "responsibility.save": _("Phân công cơ quan chủ trì tiêu chí"),
             }
         )
+
+
+def _write_indices(sender, apps=None, **kwargs):
+    from django.apps import apps as installed
+
+    apps = apps or installed  # flush sends no app registry
+    from .national_table import ensure_indices
+
+    try:
+        model = apps.get_model("indices", "NationalIndex")
+    except LookupError:  # migrated back before it
+        return
+    ensure_indices(model)

@@ -203,3 +203,162 @@ def trend(
                 f"{vn_number(v, 2)}{unit}</text>"
             )
     return _svg(width, height, title, body)
+
+
+# Colours for one line per province, told apart also by the dash of the
+# line, so the chart reads in grey print and for colour-blind readers
+# (Okabe-Ito's palette, darkened to keep 3:1 against white).
+LINE_COLOURS = ("#1f5fa8", "#c0392b", "#1e7a4f", "#8e44ad", "#b35900", "#0f7c8c", "#555555", "#a0306e")
+LINE_DASHES = ("", "6 3", "2 3", "8 3 2 3", "", "6 3", "2 3", "8 3 2 3")
+
+
+@dataclass
+class RankLine:
+    label: str
+    values: list[int | None]  # a rank per year, None where there is none
+    colour: str = OWN
+    dash: str = ""
+
+
+def _svg_described(width: int, height: int, title: str, description: str, body: list[str], font: int = 0) -> str:
+    """An SVG whose <desc> says in words what it draws, for those who do not see it."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" font-size="{font or FONT}" '
+        f'fill="{TEXT}"><title>{escape(title)}</title><desc>{escape(description)}</desc>{"".join(body)}</svg>'
+    )
+
+
+def _legend(labels: list[tuple[str, str, str]], *, left: int, width: int) -> tuple[list[str], int]:
+    """A flowing legend of (label, colour, dash): a short line in the
+    series' colour and dash, then its name. Returns the markup and the
+    number of lines it took."""
+    body, x, line = [], left, 0
+    for label, colour, dash in labels:
+        size = 30 + int(len(label) * FONT * 0.55) + 16
+        if x > left and x + size > width:
+            x, line = left, line + 1
+        y = 6 + line * 20
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(
+            f'<line x1="{x}" y1="{y + 6}" x2="{x + 24}" y2="{y + 6}" stroke="{colour}" stroke-width="3"{dashing}/>'
+            f'<text x="{x + 30}" y="{y + 11}">{escape(label)}</text>'
+        )
+        x += size
+    return body, line + 1 if labels else 0
+
+
+def _rank_ticks(bottom: int) -> list[int]:
+    """1, every ten, and the last place; a ten too close to the last is left out."""
+    return [1, *(tick for tick in range(10, bottom, 10) if bottom - tick >= 5), bottom]
+
+
+def rank_lines(
+    years: list[int],
+    lines: list[RankLine],
+    *,
+    title: str,
+    description: str,
+    bottom: int,
+    width: int = 520,
+    height: int = 260,
+) -> str:
+    """Ranks over the years, rank 1 at the top and `bottom` (the table's
+    length) at the foot, so a line that rises is a province that rose; each
+    point labelled with its rank."""
+    left, right, inset = 40, 14, 30
+    legend, rows = _legend([(s.label, s.colour, s.dash) for s in lines], left=left, width=width)
+    top, foot = 20 + rows * 20, 30
+    height += rows * 20
+    plot_w, plot_h = width - left - right - 2 * inset, height - top - foot
+    bottom = max(bottom, 2)
+
+    def x_of(i: int) -> float:
+        return left + inset + (plot_w * i / (len(years) - 1) if len(years) > 1 else plot_w / 2)
+
+    def y_of(rank) -> float:
+        return top + plot_h * (float(rank) - 1) / (bottom - 1)
+
+    body = list(legend)
+    for tick in _rank_ticks(bottom):
+        y = y_of(tick)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" font-size="{SMALL}">{tick}</text>')
+    for i, year in enumerate(years):
+        body.append(f'<text x="{x_of(i):.1f}" y="{height - 8}" text-anchor="middle">{year}</text>')
+    for s in lines:
+        points = [(i, x_of(i), y_of(v), v) for i, v in enumerate(s.values) if v is not None]
+        dashing = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for _i, x, y, _v in points)
+            body.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dashing}/>')
+        for i, x, y, v in points:
+            # The label goes below a point when another line is higher there (a better rank).
+            others = [o.values[i] for o in lines if o is not s and o.values[i] is not None]
+            below = any(other < v for other in others) or y - 20 < top
+            label_y = y + 18 if below else y - 9
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}"/>'
+                f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-weight="600">{v}</text>'
+            )
+    return _svg_described(width, height, title, description, body)
+
+
+@dataclass
+class Dot:
+    label: str
+    score: Decimal
+    rank: int
+    colour: str = ""  # a chosen province; the others are drawn small and grey
+
+
+def score_rank_scatter(
+    dots: list[Dot],
+    *,
+    title: str,
+    description: str,
+    bottom: int,
+    unit: str = "",
+    width: int = 520,
+    height: int = 300,
+) -> str:
+    """One year's table as points, score across and rank down (1 at the
+    top): how far apart in score provinces a few places apart stand. The
+    chosen provinces are coloured and named; the others are grey."""
+    left, right, top, foot = 40, 20, 16, 34
+    plot_w, plot_h = width - left - right, height - top - foot
+    scores = [float(d.score) for d in dots] or [0.0, 1.0]
+    low, high = min(scores), max(scores)
+    pad = max((high - low) * 0.05, 0.5)
+    low, high = low - pad, high + pad
+    bottom = max(bottom, 2)
+
+    def x_of(score) -> float:
+        return left + plot_w * (float(score) - low) / (high - low)
+
+    def y_of(rank) -> float:
+        return top + plot_h * (float(rank) - 1) / (bottom - 1)
+
+    body = []
+    for tick in _rank_ticks(bottom):
+        y = y_of(tick)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" font-size="{SMALL}">{tick}</text>')
+    for step in range(5):
+        value = low + (high - low) * step / 4
+        body.append(
+            f'<text x="{x_of(value):.1f}" y="{height - 16}" text-anchor="middle" font-size="{SMALL}">'
+            f"{vn_number(value, 1)}{unit}</text>"
+        )
+    for dot in sorted(dots, key=lambda d: bool(d.colour)):  # the chosen ones drawn last, on top
+        x, y = x_of(dot.score), y_of(dot.rank)
+        if not dot.colour:
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{MEAN}"/>')
+            continue
+        anchor, dx = ("end", -8) if x > left + plot_w * 0.7 else ("start", 8)
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{dot.colour}" stroke="#ffffff" stroke-width="1.5"/>'
+            f'<text x="{x + dx:.1f}" y="{y + 5:.1f}" text-anchor="{anchor}" font-weight="600"'
+            f">{escape(_short(dot.label, 24))}</text>"
+        )
+    return _svg_described(width, height, title, description, body)

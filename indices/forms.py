@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from agencies.forms import agency_label, pick_agency
 from agencies.models import Agency
 from core.forms import ChoiceLabels, DateInput, ScopedModelForm
-from core.uploads import SPREADSHEET, inspect_upload
+from core.uploads import SPREADSHEET, TABLE, inspect_upload
 
-from .models import IndexKind, NationalResult, Score
+from .models import IndexKind, NationalIndex, NationalResult, Score
 from .scoring import parse_score
 
 
@@ -115,12 +115,43 @@ class ResponsibilityForm(forms.Form):
         return {field.criterion.code: self.cleaned_data.get(name) for name, field in self.fields.items()}
 
 
-class NationalImportForm(SpreadsheetUploadForm):
+class NationalImportForm(forms.Form):
+    """A national table (the province's own page, or every province's): CSV
+    or a spreadsheet, judged from its bytes. The year and index are asked
+    for the columns that do not say them."""
+
     file = forms.FileField(
-        label=_("Bảng kết quả (.xlsx, .xls, .ods)"),
-        widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET.accept}),
-        help_text=_("Các cột: Năm, Chỉ số, Kết quả, Xếp hạng, Trên tổng số, Văn bản công bố."),
+        label=_("Bảng kết quả (.csv, .xlsx, .xls, .ods)"),
+        widget=forms.ClearableFileInput(attrs={"accept": TABLE.accept}),
+        help_text=_(
+            "Bảng như Bộ Nội vụ công bố: mỗi dòng một tỉnh, thành phố (cột “Tỉnh, thành phố”), cột kết quả và "
+            "xếp hạng; có thể kèm cột của năm trước (“Điểm 2023”, “Xếp hạng 2023”). Hoặc bảng tải từ trang này."
+        ),
     )
+    year = forms.IntegerField(
+        label=_("Năm đánh giá"),
+        required=False,
+        min_value=2012,
+        help_text=_("Khi tiêu đề cột không ghi năm và bảng không có cột “Năm”."),
+    )
+    index = forms.ChoiceField(
+        label=_("Chỉ số"),
+        required=False,
+        help_text=_("Khi tiêu đề cột không ghi tên chỉ số và bảng không có cột “Chỉ số”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs["max"] = timezone.localdate().year
+        self.fields["index"].choices = [
+            ("", _("— Theo bảng —")),
+            *NationalIndex.objects.values_list("code", "name"),
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        inspect_upload(upload, use=TABLE, max_bytes=settings.SPREADSHEET_MAX_BYTES)  # UploadRejected
+        return upload
 
 
 class RankingFilterForm(forms.Form):

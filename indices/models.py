@@ -95,14 +95,49 @@ class Criterion(models.Model):
         super().save(*args, **kwargs)
 
 
+class NationalIndex(models.Model):
+    """An index the country ranks its provinces by: PAR INDEX and SIPAS (the
+    Ministry of Home Affairs), and those offices cite beside them (PAPI, PCI,
+    DTI). Written after migrate (indices.apps); an administrator may add one."""
+
+    code = models.SlugField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên viết tắt"), max_length=40)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=255, blank=True)
+    publisher = models.CharField(_("cơ quan công bố"), max_length=255, blank=True)
+    unit = models.CharField(
+        _("đơn vị tính"), max_length=10, choices=Framework.Unit.choices, default=Framework.Unit.POINTS
+    )
+    maximum = models.DecimalField(_("giá trị tối đa"), max_digits=9, decimal_places=4, default=100)
+    decimals = models.PositiveSmallIntegerField(_("số chữ số thập phân"), default=2)
+    higher_is_better = models.BooleanField(_("điểm cao là tốt"), default=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("chỉ số toàn quốc")
+        verbose_name_plural = _("chỉ số toàn quốc")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == Framework.Unit.PERCENT
+
+
 class NationalResult(models.Model):
-    """A province's published result in the national ranking."""
+    """A province's published result in a national ranking. Public: every
+    user reads every province's (`public`); writes go through services."""
 
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="national_results")
-    index = models.CharField(_("chỉ số"), max_length=10, choices=IndexKind.choices)
+    # A NationalIndex's code ("par", "sipas", "papi"…), kept as text so the
+    # results read the same whichever indices an install adds.
+    index = models.CharField(_("chỉ số"), max_length=20)
     year = models.PositiveSmallIntegerField(_("năm"))
-    score = models.DecimalField(_("kết quả"), **SCORE)
-    rank = models.PositiveSmallIntegerField(_("xếp hạng"))
+    score = models.DecimalField(_("kết quả"), max_digits=9, decimal_places=4)
+    # Blank when the published table gives none (a previous year's score
+    # quoted without its rank).
+    rank = models.PositiveSmallIntegerField(_("xếp hạng"), null=True, blank=True)
     out_of = models.PositiveSmallIntegerField(_("trên tổng số"), help_text=_("63 đến năm 2024; 34 từ năm 2025."))
     source = models.CharField(
         _("văn bản công bố"), max_length=255, blank=True, help_text=_("Ví dụ: Quyết định số 268/QĐ-BNV ngày 28/3/2025")
@@ -112,6 +147,8 @@ class NationalResult(models.Model):
     )
 
     objects = province_scoped("province")
+    # National rankings are published: the league table reads every province.
+    public = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         ordering = ["province", "index", "-year"]
@@ -125,11 +162,22 @@ class NationalResult(models.Model):
     def __str__(self):
         return f"{self.province} {self.get_index_display()} {self.year}: {self.score}"
 
+    def get_index_display(self) -> str:
+        # A list annotates the name (indices.selectors.national_results).
+        if getattr(self, "index_name", None):
+            return self.index_name
+        return national_index_names().get(self.index, self.index)
+
     @staticmethod
     def provinces_in(year: int) -> int:
         """How many provinces a year's national ranking covers: 63 until the
         2025 merger of provinces, 34 since."""
         return 63 if year <= 2024 else 34
+
+
+def national_index_names() -> dict[str, str]:
+    """Code -> short name of every national index (reference data, one query)."""
+    return dict(NationalIndex.objects.values_list("code", "name"))
 
 
 @status_flags()

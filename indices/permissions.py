@@ -2,7 +2,7 @@
 
 import rules
 
-from core.permissions import organises, sees_province_work
+from core.permissions import is_administrator, is_organiser, organises, sees_province_work
 
 
 @rules.predicate
@@ -18,3 +18,9 @@ rules.add_perm("indices.organise", organises)
 # Fill in the self-assessment (the Sở may help), and read its evidence files.
 rules.add_perm("indices.self_assess", of_own_agency | organises)
 rules.add_perm("indices.view_evidence", of_own_agency | organises)
+# National rankings are published: every signed-in user reads every
+# province's results, the league table and the comparisons.
+rules.add_perm("indices.view_national", rules.is_authenticated)
+# The tables ministries publish cover every province: any province's Sở Nội
+# vụ may import one for all (the audit trail says who).
+rules.add_perm("indices.import_national", is_organiser | is_administrator)

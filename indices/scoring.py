@@ -14,9 +14,10 @@ from core.spreadsheets import CellError
 from .models import Criterion
 
 
-def parse_score(raw) -> Decimal | None:
+def parse_score(raw, places: int = 2) -> Decimal | None:
     """A score as people type it: "85,97", "85.97", 85.97; blank is None.
-    Raises ValueError with the Vietnamese reason."""
+    Raises ValueError with the Vietnamese reason. `places`: the decimals
+    the figure may have (a national index such as DTI publishes four)."""
     if isinstance(raw, CellError):
         raise ValueError(_("ô có lỗi công thức %(value)s: sửa công thức hoặc ghi điểm vào ô.") % {"value": raw})
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -34,10 +35,12 @@ def parse_score(raw) -> Decimal | None:
         raise ValueError(_("“%(value)s” không phải là số.") % {"value": raw}) from None
     if not value.is_finite():
         raise ValueError(_("“%(value)s” không phải là số.") % {"value": raw})
-    rounded = value.quantize(Decimal("0.01"))
+    rounded = value.quantize(Decimal(1).scaleb(-places))
     # Excel stores 85.97 as 85.969999999999999: a float is rounded, typed text is not.
     if not isinstance(raw, float) and rounded != value:
-        raise ValueError(_("“%(value)s” có quá hai chữ số thập phân.") % {"value": raw})
+        if places == 2:
+            raise ValueError(_("“%(value)s” có quá hai chữ số thập phân.") % {"value": raw})
+        raise ValueError(_("“%(value)s” có quá %(places)s chữ số thập phân.") % {"value": raw, "places": places})
     return rounded
 
 

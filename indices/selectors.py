@@ -39,6 +39,7 @@ from .models import (
     Criterion,
     Framework,
     IndexKind,
+    NationalIndex,
     NationalResult,
     Publication,
     Responsibility,
@@ -499,7 +500,10 @@ def latest_in_family(agency_ids, framework: Framework, *, visible: QuerySet[Asse
 
 
 def national_results(province) -> QuerySet[NationalResult]:
-    return NationalResult.objects.filter(province=province).order_by("-year", "index")
+    names = NationalIndex.objects.filter(code=OuterRef("index")).values("name")[:1]
+    return (
+        NationalResult.public.filter(province=province).annotate(index_name=Subquery(names)).order_by("-year", "index")
+    )
 
 
 def _change(now: Decimal, before: Decimal | None, unit: str) -> str:
@@ -516,41 +520,75 @@ def _rank_change(now: int, before: int, *, padded: bool) -> str:
     return f"{'tăng' if steps > 0 else 'giảm'} {number} hạng"
 
 
-def national_summary(province, year: int) -> str:
+def national_summary(province, year: int, *, with_region: bool = False) -> str:
     """The sentence reports open with, from the published national results:
     "Chỉ số PAR INDEX tỉnh Lai Châu đạt 85,97 điểm, tăng 0,19 điểm so với năm
-    2023, xếp vị trí thứ 56/63 tỉnh, thành phố, giảm 7 hạng …". The SIPAS
-    clause keeps the wording (and the zero-padded rank change) of the
-    provinces' own reports."""
+    2023, xếp vị trí thứ 56/63 tỉnh, thành phố, giảm 7 hạng …". "thành phố"
+    for a centrally-run city; SIPAS changes in percentage points and rank
+    changes with one or two digits as the province's office writes them
+    (Province.percent_change_in_points, rank_change_two_digits), the same way
+    in every clause. `with_region`: a second sentence placing the province
+    in its region."""
     results = {
-        (r.index, r.year): r for r in NationalResult.objects.filter(province=province, year__in=[year, year - 1])
+        (r.index, r.year): r
+        for r in NationalResult.public.filter(province=province, year__in=[year, year - 1], index__in=["par", "sipas"])
     }
+    padded = province.rank_change_two_digits
+    whom = province.full_name
     parts = []
     par, par_before = results.get((IndexKind.PAR, year)), results.get((IndexKind.PAR, year - 1))
     if par:
-        text = f"Chỉ số PAR INDEX tỉnh {province.name} đạt {vn_number(par.score, 2)} điểm"
+        text = f"Chỉ số PAR INDEX {whom} đạt {vn_number(par.score, 2)} điểm"
         if par_before:
-            text += (
-                f", {_change(par.score, par_before.score, ' điểm')} so với năm {year - 1}, xếp vị trí thứ "
-                f"{par.rank}/{par.out_of} tỉnh, thành phố, {_rank_change(par.rank, par_before.rank, padded=False)} "
-                f"so với năm {year - 1}"
-            )
-        else:
+            text += f", {_change(par.score, par_before.score, ' điểm')} so với năm {year - 1}"
+        if par.rank:
             text += f", xếp vị trí thứ {par.rank}/{par.out_of} tỉnh, thành phố"
+            if par_before and par_before.rank:
+                text += f", {_rank_change(par.rank, par_before.rank, padded=padded)} so với năm {year - 1}"
         parts.append(text)
     sipas, sipas_before = results.get((IndexKind.SIPAS, year)), results.get((IndexKind.SIPAS, year - 1))
     if sipas:
         text = f"Chỉ số SIPAS đạt {vn_number(sipas.score, 2)}%"
         if sipas_before:
-            text += (
-                f", {_change(sipas.score, sipas_before.score, '%')} so với năm {year - 1}; xếp hạng "
-                f"{sipas.rank}/{sipas.out_of} tỉnh, thành phố, "
-                f"{_rank_change(sipas.rank, sipas_before.rank, padded=True)} so với năm {year - 1}"
-            )
-        else:
+            unit = " điểm phần trăm" if province.percent_change_in_points else "%"
+            text += f", {_change(sipas.score, sipas_before.score, unit)} so với năm {year - 1}"
+        if sipas.rank:
             text += f"; xếp hạng {sipas.rank}/{sipas.out_of} tỉnh, thành phố"
+            if sipas_before and sipas_before.rank:
+                text += f", {_rank_change(sipas.rank, sipas_before.rank, padded=padded)} so với năm {year - 1}"
         parts.append(text)
-    return "; ".join(parts)
+    sentence = "; ".join(parts)
+    if with_region and sentence:
+        region = region_sentence(province, year)
+        sentence += f". {region}" if region else ""
+    return sentence
+
+
+def region_sentence(province, year: int) -> str:
+    """ "Trong vùng Trung du và miền núi phía Bắc (14 tỉnh, thành phố), tỉnh
+    Lai Châu đứng thứ 9 về PAR INDEX và thứ 11 về SIPAS." — among the
+    provinces of its region ranked that year (one query)."""
+    if not province.region:
+        return ""
+    rows = list(
+        NationalResult.public.filter(
+            year=year, index__in=["par", "sipas"], province__region=province.region, rank__isnull=False
+        ).values_list("index", "province_id", "rank")
+    )
+    places = []
+    for code, name in (("par", "PAR INDEX"), ("sipas", "SIPAS")):
+        ranked = sorted((rank, pid) for index, pid, rank in rows if index == code)
+        order = [pid for _rank, pid in ranked]
+        if province.pk in order:
+            places.append((name, order.index(province.pk) + 1, len(order)))
+    if not places:
+        return ""
+    count = max(total for _name, _place, total in places)
+    said = " và ".join(f"thứ {place} về {name}" for name, place, _total in places)
+    return (
+        f"Trong vùng {province.get_region_display()} ({count} tỉnh, thành phố có kết quả), "
+        f"{province.full_name} đứng {said}."
+    )
 
 
 def tree(framework: Framework) -> list[Criterion]:

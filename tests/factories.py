@@ -670,6 +670,17 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
 
 
+class NationalIndexFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indices.NationalIndex"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"idx{n}")
+    name = factory.Sequence(lambda n: f"Chỉ số {n}")
+    full_name = "Chỉ số thử nghiệm cấp tỉnh"
+    maximum = Decimal("100")
+
+
 class NationalResultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "indices.NationalResult"

@@ -15,6 +15,7 @@ PROJECT_APPS = ["agencies", "conferences", "core", "documents", "indices", "noti
 # Rows of no province: frameworks are national, and the outbox's own rows
 # know no province (the notifications app imports no other app).
 NATIONAL = {
+    f.NationalIndexFactory,
     f.FrameworkFactory,
     f.CriterionFactory,
     f.ReminderPolicyFactory,
@@ -23,6 +24,7 @@ NATIONAL = {
 }
 
 FACTORIES = [
+    f.NationalIndexFactory,
     f.ProvinceFactory,
     f.AgencyFactory,
     f.PersonFactory,

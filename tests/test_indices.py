@@ -124,16 +124,20 @@ def test_published_figures_round_half_up_to_two_places():
     assert selectors.published(Decimal("81.514")) == Decimal("81.51")
 
 
-# Seed 002's opening sentence, as the document prints it.
+# Seed 002's opening sentence, in its office's style (SIPAS changes in %),
+# but with rank changes written one way throughout: the seed itself writes
+# "giảm 7 hạng" and then "giảm 05 hạng".
 SEED_002_OPENING = (
     "Chỉ số PAR INDEX tỉnh Lai Châu đạt 85,97 điểm, tăng 0,19 điểm so với năm 2023, xếp vị trí thứ 56/63 tỉnh, "
     "thành phố, giảm 7 hạng so với năm 2023; Chỉ số SIPAS đạt 81,51%, tăng 1,69% so với năm 2023; xếp hạng "
-    "55/63 tỉnh, thành phố, giảm 05 hạng so với năm 2023"
+    "55/63 tỉnh, thành phố, giảm 5 hạng so với năm 2023"
 )
 
 
 def test_national_summary_gives_seed_002_opening():
     province = ProvinceFactory(code="lai-chau", name="Lai Châu")
+    province.percent_change_in_points = False
+    province.save()
     for index, year, score, rank in (
         (IndexKind.PAR, 2024, "85.97", 56),
         (IndexKind.PAR, 2023, "85.78", 49),

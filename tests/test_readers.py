@@ -28,7 +28,7 @@ from agencies import importing
 from agencies.models import AgencyKind
 from core import spreadsheets
 from core.exceptions import ImportFileError
-from indices import excel, national_sheet, scoring, services
+from indices import excel, national_table, scoring, services
 from indices.models import Criterion, NationalResult
 
 from .factories import AgencyFactory, PersonFactory
@@ -517,8 +517,8 @@ LONG_EMAIL = "a" * 250 + "@langson.gov.vn"
             id="other-province",
         ),
         pytest.param(
-            [SYT | {"province": "Hà Giang"}],
-            [(2, "error", ["Không có tỉnh “Hà Giang” trong danh mục."], [])],
+            [SYT | {"province": "Hà Tây"}],
+            [(2, "error", ["Không có tỉnh “Hà Tây” trong danh mục."], [])],
             id="unknown-province",
         ),
         pytest.param(
@@ -873,8 +873,8 @@ NEW = {"full_name": "Lê Văn Minh", "position": "Chuyên viên", "agency": "snv
             id="other-province",
         ),
         pytest.param(
-            [NEW | {"province": "Lang Son"}, NEW | {"full_name": "B", "province": "Cao Bằng"}],
-            [(2, "create", [], []), (3, "error", ["Không có tỉnh “Cao Bằng” trong danh mục."], [])],
+            [NEW | {"province": "Lang Son"}, NEW | {"full_name": "B", "province": "Hà Sơn Bình"}],
+            [(2, "create", [], []), (3, "error", ["Không có tỉnh “Hà Sơn Bình” trong danh mục."], [])],
             id="own-and-unknown-province",
         ),
         pytest.param(
@@ -1304,25 +1304,38 @@ def test_check_score_against_the_criterion_maximum(value, expected):
     assert scoring.check_score(Decimal(value), criterion) == expected
 
 
-# --- National results: indices.national_sheet --------------------------------------------------------------
+# --- National results: indices.national_table, a province's own sheet ----------------------------------------
 
 NATIONAL_HEADER = ["Năm", "Chỉ số", "Kết quả", "Xếp hạng", "Trên tổng số", "Văn bản công bố"]
+NO_NATIONAL_HEADER = (
+    "Không thấy dòng tiêu đề: bảng cần một cột kết quả (“Điểm”, “Kết quả” hoặc tên chỉ số) và một cột "
+    "tỉnh, thành phố (“Tỉnh, thành phố”) hoặc cột “Năm”, như bảng Bộ Nội vụ công bố hoặc bảng tải từ "
+    "trang này."
+)
+CSV_NOT_UTF8 = (
+    "Tệp CSV không dùng bảng mã UTF-8 nên tiếng Việt sẽ bị lỗi font. "
+    "Trong Excel, chọn Lưu thành → “CSV UTF-8 (phân tách bằng dấu phẩy)” rồi tải lên lại."
+)
 
 
-def national_table(*rows: list, header: list = NATIONAL_HEADER) -> bytes:
+def own_sheet(*rows: list, header: list = NATIONAL_HEADER) -> bytes:
     # As offices keep it: a merged title, a blank line, the header on row 3.
     return xlsx([["KẾT QUẢ PAR INDEX, SIPAS CỦA TỈNH"], [], header, *rows], merge="A1:F1")
 
 
-def read_national(province, data):
+def read_national(province, name: str, data: bytes):
+    """The province's own page reads the file (nothing written): each result
+    as (line, its year, index and values, what would be done), and each problem."""
     with writes_nothing():
-        preview = national_sheet.read(province, data)
-    rows = [(row.line, row.values, row.action) for row in preview.rows]
+        preview = national_table.read(spreadsheets.table_rows(name, data), only=province)
+    rows = [(row.line, {"year": row.year, "index": row.index, **row.values}, row.action) for row in preview.rows]
     return rows, [str(problem) for problem in preview.problems]
 
 
 def par(year, score, rank, out_of, source=""):
-    return {"year": year, "index": "par", "score": Decimal(score), "rank": rank, "out_of": out_of, "source": source}
+    """A result as read from a table with a source column (source=None: a table without one)."""
+    values = {"year": year, "index": "par", "score": Decimal(score), "rank": rank, "out_of": out_of}
+    return values if source is None else values | {"source": source}
 
 
 def sipas(year, score, rank, out_of, source=""):
@@ -1387,16 +1400,44 @@ def sipas(year, score, rank, out_of, source=""):
             [],
             id="existing-updated",
         ),
-        pytest.param([[None, "PAR INDEX", 85.97, 56, 63, ""]], [], ["Ô A4: chưa ghi năm."], id="no-year"),
-        pytest.param([[2024, "", 85.97, 56, 63, ""]], [], ["Ô B4: chưa ghi chỉ số."], id="no-index"),
-        pytest.param([[2024, "PAR INDEX", "", 56, 63, ""]], [], ["Ô C4: chưa ghi kết quả."], id="no-score"),
         pytest.param(
-            [[2024, "PAR INDEX", None, None, 63, ""]],
+            [[2024, "PAR INDEX", 85.97, None, 63, ""]],
+            [(4, par(2024, "85.97", None, 63), "create")],
             [],
-            ["Ô C4: chưa ghi kết quả.", "Ô D4: chưa ghi xếp hạng."],
-            id="no-score-no-rank",
+            id="blank-rank-kept-without-rank",
         ),
-        pytest.param([[2024, "SIPAS", "%", 55, 63, ""]], [], ["Ô C4: chưa ghi kết quả."], id="only-percent-sign"),
+        pytest.param(
+            [[2024, "PAR INDEX", 85.97, 56, 63, ""], [2023, "SIPAS", None, None, 63, ""]],
+            [(4, par(2024, "85.97", 56, 63), "create")],
+            [],
+            id="line-without-score-or-rank-skipped",
+        ),
+        pytest.param(
+            [[2024, "PCI", 65.2, 12, 63, ""], [2024, "PAPI", "45,31", 3, 63, ""], [2024, "DTI", 0.5869, 9, 63, ""]],
+            [
+                (4, par(2024, "65.20", 12, 63) | {"index": "pci"}, "create"),
+                (5, par(2024, "45.31", 3, 63) | {"index": "papi"}, "create"),
+                (6, par(2024, "0.5869", 9, 63) | {"index": "dti"}, "create"),
+            ],
+            [],
+            id="pci-papi-dti",
+        ),
+        pytest.param(
+            [[None, "PAR INDEX", 85.97, 56, 63, ""]],
+            [],
+            ["Ô A4: chưa ghi năm."],
+            id="no-year",
+        ),
+        pytest.param([[2024, "", 85.97, 56, 63, ""]], [], ["Ô B4: chưa ghi chỉ số."], id="no-index"),
+        pytest.param(
+            [[2024, "PAR INDEX", "", 56, 63, ""]], [], ["Ô C4: chưa ghi kết quả (ô xếp hạng có ghi)."], id="no-score"
+        ),
+        pytest.param(
+            [[2024, "SIPAS", "%", 55, 63, ""]],
+            [],
+            ["Ô C4: chưa ghi kết quả (ô xếp hạng có ghi)."],
+            id="only-percent-sign",
+        ),
         pytest.param(
             [[2011, "PAR INDEX", 85.97, 56, 63, ""]],
             [],
@@ -1416,7 +1457,10 @@ def sipas(year, score, rank, out_of, source=""):
             id="year-not-whole",
         ),
         pytest.param(
-            [[2024, "PCI", 85.97, 56, 63, ""]], [], ["Ô B4: chỉ số “PCI” không rõ: ghi PAR INDEX hoặc SIPAS."], id="pci"
+            [[2024, "XYZ", 85.97, 56, 63, ""]],
+            [],
+            ["Ô B4: chỉ số “XYZ” không rõ: ghi PAR INDEX, SIPAS, PAPI, PCI, DTI."],
+            id="unknown-index",
         ),
         pytest.param(
             [[2024, "PAR INDEX", "tám lăm", 56, 63, ""]], [], ["Ô C4: “tám lăm” không phải là số."], id="words"
@@ -1428,15 +1472,30 @@ def sipas(year, score, rank, out_of, source=""):
             id="three-decimals",
         ),
         pytest.param(
-            [[2024, "PAR INDEX", 100.5, 56, 63, ""]], [], ["Ô C4: kết quả 100,5 phải từ 0 đến 100."], id="over-100"
+            [[2024, "DTI", "0,58694", 9, 63, ""]],
+            [],
+            ["Ô C4: “0,58694” có quá 4 chữ số thập phân."],
+            id="dti-five-decimals",
         ),
         pytest.param(
-            [[2024, "PAR INDEX", "-1", 56, 63, ""]], [], ["Ô C4: kết quả -1 phải từ 0 đến 100."], id="negative"
+            [[2024, "PAR INDEX", 100.5, 56, 63, ""]],
+            [],
+            ["Ô C4: kết quả 100,5 của PAR INDEX phải từ 0 đến 100."],
+            id="over-100",
+        ),
+        pytest.param(
+            [[2024, "PAPI", 85, 3, 63, ""]], [], ["Ô C4: kết quả 85 của PAPI phải từ 0 đến 80."], id="papi-over-80"
+        ),
+        pytest.param(
+            [[2024, "PAR INDEX", "-1", 56, 63, ""]],
+            [],
+            ["Ô C4: kết quả -1 của PAR INDEX phải từ 0 đến 100."],
+            id="negative",
         ),
         pytest.param(
             [[2024, "PAR INDEX", 85.97, "56/63", 34, ""]],
             [],
-            ["Ô D4: xếp hạng ghi “56/63” nhưng cột tổng số ghi 34."],
+            ["Ô E4: năm 2024 xếp hạng trên 63 tỉnh, thành phố, không phải 34."],
             id="rank-total-disagrees-with-total-column",
         ),
         pytest.param(
@@ -1455,15 +1514,15 @@ def sipas(year, score, rank, out_of, source=""):
             id="rank-words",
         ),
         pytest.param(
-            [[2024, "PAR INDEX", 85.97, 56, "63 tỉnh", ""]],
+            [[2024, "PAR INDEX", 85.97, 56, "sáu ba", ""]],
             [],
-            ["Ô E4: tổng số “63 tỉnh” phải là số nguyên."],
+            ["Ô E4: năm 2024 xếp hạng trên 63 tỉnh, thành phố, không phải sáu ba."],
             id="total-words",
         ),
         pytest.param(
             [[2024, "PAR INDEX", 85.97, "56/sáu ba", None, ""]],
             [],
-            ["Ô D4: tổng số “sáu ba” phải là số nguyên."],
+            ["Ô D4: năm 2024 xếp hạng trên 63 tỉnh, thành phố, không phải sáu ba."],
             id="written-total-words-blamed-on-rank-cell",
         ),
         pytest.param(
@@ -1481,7 +1540,7 @@ def sipas(year, score, rank, out_of, source=""):
         pytest.param(
             [[2025, "PAR INDEX", 85.2, 40, None, ""]],
             [],
-            ["Ô D4: xếp hạng 40 lớn hơn tổng số 34."],
+            ["Ô D4: xếp hạng 40 lớn hơn số tỉnh, thành phố năm 2025 (34)."],
             id="rank-over-total",
         ),
         pytest.param(
@@ -1493,7 +1552,7 @@ def sipas(year, score, rank, out_of, source=""):
         pytest.param(
             [[2024, "PAR INDEX", 85.97, 56, 63, ""], [2024, "Par Index", 86, 50, 63, ""]],
             [(4, par(2024, "85.97", 56, 63), "create")],
-            ["Ô A5: PAR INDEX năm 2024 đã có ở dòng 4."],
+            ["Ô C5: PAR INDEX năm 2024 của Lạng Sơn đã có ở dòng 4."],
             id="same-year-and-index-twice",
         ),
         pytest.param([], [], ["Bảng không có dòng kết quả nào."], id="no-rows"),
@@ -1504,49 +1563,115 @@ def sipas(year, score, rank, out_of, source=""):
 )
 def test_national_table_reads_each_line_and_names_each_problem(lang_son, rows, expected, problems):
     NationalResult.objects.create(province=lang_son, year=2023, index="par", score=Decimal("85.78"), rank=49, out_of=63)
-    assert read_national(lang_son, national_table(*rows)) == (expected, problems)
-
-
-def test_national_table_without_source_column_keeps_no_source(lang_son):
-    data = national_table(
-        [2024, "Chỉ số cải cách hành chính", "85,97", "56"], header=["năm", "Loại chỉ số", "Điểm", "Thứ hạng"]
-    )
-    assert read_national(lang_son, data) == (
-        [(4, {"year": 2024, "index": "par", "score": Decimal("85.97"), "rank": 56, "out_of": 63}, "create")],
-        [],
-    )
+    assert read_national(lang_son, "ket-qua.xlsx", own_sheet(*rows)) == (expected, problems)
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("name", "data", "expected"),
     [
         pytest.param(
-            national_table([2024, "SIPAS"], header=["Năm", "Chỉ số"]), "Thiếu cột: Kết quả, Xếp hạng.", id="missing"
+            "ket-qua.xlsx",
+            own_sheet(
+                [2024, "Chỉ số cải cách hành chính", "85,97", "56"], header=["năm", "Loại chỉ số", "Điểm", "Thứ hạng"]
+            ),
+            [(4, par(2024, "85.97", 56, 63, source=None), "create")],
+            id="without-source-column-keeps-no-source",
         ),
         pytest.param(
-            national_table([2024, "SIPAS", 80, 5], header=["Năm", "Chỉ số", "Kết quả (điểm/%)", "Vị trí "]),
-            None,
+            "ket-qua.xlsx",
+            own_sheet([2024, "SIPAS", 80, 5], header=["Năm", "Chỉ số", "Kết quả (điểm/%)", "Vị trí "]),
+            [(4, sipas(2024, "80.00", 5, 63, source=None), "create")],
             id="aliases",
         ),
         pytest.param(
-            national_table([2024, "PAR INDEX", 85.97, 56], header=["Year", "Index", "Score", "Rank"]),
-            "Không thấy dòng tiêu đề có cột “Năm” và “Chỉ số”: hãy dùng bảng tải từ trang này.",
+            "ket-qua.xlsx",
+            own_sheet([2024, "PAR INDEX", 85.97, 56], header=["Year", "Index", "Score", "Rank"]),
+            [(4, par(2024, "85.97", 56, 63, source=None), "create")],
             id="english-headers",
         ),
         pytest.param(
-            xlsx([[f"dòng {n}"] for n in range(1, 21)] + [NATIONAL_HEADER, [2024, "SIPAS", 80, 5, 63]]),
-            "Không thấy dòng tiêu đề có cột “Năm” và “Chỉ số”: hãy dùng bảng tải từ trang này.",
-            id="header-below-row-20",
+            "ket-qua.xlsx",
+            xlsx([[f"dòng {n}"] for n in range(1, 30)] + [NATIONAL_HEADER, [2024, "SIPAS", 80, 5, 63]]),
+            [(31, sipas(2024, "80.00", 5, 63), "create")],
+            id="header-on-row-30",
         ),
-        pytest.param("Năm,Chỉ số\n2024,PAR\n".encode(), NOT_A_SHEET, id="csv"),
-        pytest.param(b"", "Tệp trống.", id="empty"),
+        pytest.param(
+            "ket-qua.csv",
+            # Excel's "CSV UTF-8" where the list separator is ";": a BOM, the title and blank line as empty cells.
+            (
+                "KẾT QUẢ PAR INDEX, SIPAS CỦA TỈNH;;;;;\r\n;;;;;\r\n"
+                + csv_text(
+                    [
+                        NATIONAL_HEADER,
+                        ["2024", "Par Index", "85,97", "56/63", "", "Quyết định số 268/QĐ-BNV, ngày 28/3/2025"],
+                        ["2024", "SIPAS", "81,51%", "55", "63", ""],
+                    ],
+                    delimiter=";",
+                )
+            ).encode("utf-8-sig"),
+            [
+                (4, par(2024, "85.97", 56, 63, "Quyết định số 268/QĐ-BNV, ngày 28/3/2025"), "create"),
+                (5, sipas(2024, "81.51", 55, 63), "create"),
+            ],
+            id="csv-utf8-bom-semicolons",
+        ),
     ],
 )
-def test_national_table_refuses_a_file_without_its_header(lang_son, data, message):
-    with writes_nothing():
-        if message is None:
-            assert national_sheet.read(lang_son, data).ok
-            return
-        with pytest.raises(ImportFileError) as refused:
-            national_sheet.read(lang_son, data)
+def test_national_table_header_as_offices_write_it(lang_son, name, data, expected):
+    assert read_national(lang_son, name, data) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        pytest.param(
+            "ket-qua.xlsx", own_sheet([2024, "SIPAS"], header=["Năm", "Chỉ số"]), NO_NATIONAL_HEADER, id="missing"
+        ),
+        pytest.param(
+            "ket-qua.xlsx",
+            xlsx([[f"dòng {n}"] for n in range(1, 31)] + [NATIONAL_HEADER, [2024, "SIPAS", 80, 5, 63]]),
+            NO_NATIONAL_HEADER,
+            id="header-below-row-30",
+        ),
+        pytest.param(
+            "ket-qua.csv",
+            cp1258(csv_text([NATIONAL_HEADER, ["2024", "PAR INDEX", "85,97", "56", "63", ""]], delimiter=";")),
+            CSV_NOT_UTF8,
+            id="csv-in-windows-code-page",
+        ),
+        pytest.param("ket-qua.xlsx", "Năm,Chỉ số\n2024,PAR\n".encode(), NOT_A_SHEET, id="csv-named-xlsx"),
+        pytest.param("ket-qua.xlsx", broken_xlsx(), NOT_A_SHEET, id="truncated-xlsx"),
+        pytest.param("ket-qua.xlsx", b"", "Tệp trống.", id="empty"),
+    ],
+)
+def test_national_table_refuses_a_file_without_its_header(lang_son, name, data, message):
+    with writes_nothing(), pytest.raises(ImportFileError) as refused:
+        national_table.read(spreadsheets.table_rows(name, data), only=lang_son)
     assert str(refused.value) == message
+
+
+def test_national_table_refuses_lines_of_other_provinces_on_the_own_page(lang_son, lao_cai):
+    data = own_sheet(
+        ["Lào Cai", 2024, "PAR INDEX", 86.1, 40],
+        ["tỉnh Lang Son", 2024, "PAR INDEX", 85.97, 56],
+        header=["Tỉnh, thành phố", "Năm", "Chỉ số", "Điểm", "Xếp hạng"],
+    )
+    assert read_national(lang_son, "ket-qua.xlsx", data) == (
+        [(5, par(2024, "85.97", 56, 63, source=None), "create")],
+        [
+            "Ô A4: dòng này là kết quả của tỉnh Lào Cai, không phải của tỉnh Lạng Sơn: bảng của mọi tỉnh, thành phố "
+            "nhập ở trang “Bảng xếp hạng toàn quốc”."
+        ],
+    )
+
+
+def test_national_table_leaves_change_columns_aside(lang_son):
+    NationalResult.objects.create(province=lang_son, year=2023, index="par", score=Decimal("85.78"), rank=49, out_of=63)
+    data = own_sheet(
+        [2024, "PAR INDEX", 85.97, 0.19, 56, -7],
+        header=["Năm", "Chỉ số", "Kết quả", "Tăng/giảm điểm so với năm 2023", "Xếp hạng", "Tăng/giảm hạng"],
+    )
+    assert read_national(lang_son, "ket-qua.xlsx", data) == (
+        [(4, par(2024, "85.97", 56, 63, source=None), "create")],
+        [],
+    )

@@ -2,7 +2,7 @@
 (imports.py) and frameworks (frameworks.py). Callers use this package's names."""
 
 from .frameworks import framework_copy, framework_load
-from .imports import national_results_import, scores_import
+from .imports import national_table_import, scores_import
 from .scores import (
     ScoreInput,
     assessment_reopen,
@@ -23,7 +23,7 @@ __all__ = [
     "framework_copy",
     "framework_load",
     "national_result_save",
-    "national_results_import",
+    "national_table_import",
     "responsibilities_save",
     "results_publish",
     "scores_import",

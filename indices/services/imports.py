@@ -11,11 +11,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.models import Province
 from core import audit
 from core.exceptions import Refused
+from core.permissions import require
 from core.spreadsheets import first_sheet_rows
 
-from .. import excel, national_sheet
+from .. import excel, national_table
 from ..models import Assessment, Framework, NationalResult, Score
 from ..workflows import ASSESSMENT
 from .scores import totals_refresh
@@ -127,30 +129,49 @@ def _upsert(rows, round: str) -> None:
 
 
 @transaction.atomic
-def national_results_import(
-    *, actor, province, data: bytes | None = None, rows: list[list] | None = None
-) -> national_sheet.NationalPreview:
-    """Add and update every line of the table (read now, or the `rows` read at
-    upload), or refuse with the problems and write nothing."""
-    if not actor.has_perm("indices.organise", province):
-        raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả công bố."))
-    preview = national_sheet.read_rows(province, first_sheet_rows(data) if rows is None else rows)
+def national_table_import(
+    *, actor, rows: list[list], year: int | None = None, index: str | None = None, only: Province | None = None
+) -> national_table.TablePreview:
+    """Add and update every result of a published national table (the rows
+    read at upload, checked again against what is on record now), or refuse
+    with the problems and write nothing. `only`: a province's own page, which
+    takes no other province's line."""
+    if only is not None:
+        require(actor, "indices.organise", only, _("Chỉ Sở Nội vụ của tỉnh mới nhập kết quả công bố."))
+    else:
+        require(actor, "indices.import_national", None, _("Chỉ Sở Nội vụ mới nhập bảng kết quả toàn quốc."))
+    preview = national_table.read(rows, year=year, index=index, only=only)
     if not preview.ok:
         raise Refused(*[str(p) for p in preview.problems[:20]])
-    changed = [row for row in preview.rows if row.action != "unchanged"]
-    for row in changed:
-        NationalResult.objects.update_or_create(
-            province=province,
-            year=row.values["year"],
-            index=row.values["index"],
-            defaults={**{k: row.values[k] for k in national_sheet.FIELDS if k in row.values}, "entered_by": actor},
-        )
-    audit.record(
-        actor=actor,
-        action="national_result.import",
-        target=province,
-        model=NationalResult,
-        count=len(changed),
-        after={f"{row.values['index']} {row.values['year']}": str(row.values.get("score", "")) for row in changed},
+    created = [row for row in preview.rows if row.action == "create"]
+    updated = [row for row in preview.rows if row.action == "update"]
+    before = {id(row): {key: getattr(row.current, key) for key in row.values} for row in updated}
+    NationalResult.public.bulk_create(
+        [
+            NationalResult(
+                province=row.province,
+                index=row.index,
+                year=row.year,
+                entered_by=actor,
+                **{"source": "", **row.values},
+            )
+            for row in created
+        ]
     )
+    for row in updated:
+        for key, value in row.values.items():
+            setattr(row.current, key, value)
+        row.current.entered_by = actor
+    NationalResult.public.bulk_update(
+        [row.current for row in updated], ["score", "rank", "out_of", "source", "entered_by"], batch_size=500
+    )
+    for row in (*created, *updated):
+        audit.record(
+            actor=actor,
+            action="national_result.import",
+            target=row.province,
+            model=NationalResult,
+            before=before.get(id(row), {}),
+            after={"index": row.index, "year": row.year, **row.values},
+        )
     return preview

@@ -1,7 +1,8 @@
 """Index result pages, split by concern; urls.py names them here."""
 
 from .assessments import AssessmentView, EvidenceView, ScoreFormView, StepView
-from .national import import_results, national, national_import, national_table
+from .league import compare, league, league_export, province_standing
+from .national import import_results, league_import, national, national_import, national_table
 from .results import (
     analysis_page,
     draft_decision,
@@ -28,6 +29,11 @@ __all__ = [
     "framework_detail",
     "framework_xlsx",
     "home",
+    "compare",
+    "league",
+    "league_export",
+    "league_import",
+    "province_standing",
     "import_results",
     "national",
     "national_import",

@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.exceptions import ImportFileError, Refused
-from core.spreadsheets import decode_rows, encode_rows, first_sheet_rows
+from core.spreadsheets import decode_rows, encode_rows, first_sheet_rows, table_rows
 from core.storage import discard, stash_upload, unstash_upload
 from core.views import call_service, show_refusal, xlsx_response
 
 from .. import analysis, excel, forms, national_sheet, selectors, services
+from .. import national_table as published
 from ..models import Score
 from ._base import here, province_view
 
@@ -57,6 +59,7 @@ def national(request, province, pk=None):
             "editing": instance,
             "results": selectors.national_results(province),
             "summary": analysis.national_sentence(province),
+            "region_summary": analysis.region_sentence(province),
             "can_organise": request.user.has_perm("indices.organise", province),
         },
     )
@@ -71,9 +74,10 @@ def _stash_rows(rows: list[list], **signed) -> str:
     return stash_upload(json.dumps(encode_rows(rows), ensure_ascii=False).encode(), **signed)
 
 
-def _confirm(request, *, purpose: str, scope: list, back: str, service, **arguments):
+def _confirm(request, *, purpose: str, scope: list, back: str, service, extra_names=("round",), **arguments):
     """The second step of an import: the rows stashed at upload, written by
-    `service` or refused (they are not kept either way)."""
+    `service` or refused (they are not kept either way). What was chosen
+    with the file (`extra`, signed with it) goes to the service by name."""
     stashed = unstash_upload(request.POST["token"], purpose=purpose, owner=request.user.pk, scope=scope)
     if stashed is None:
         messages.error(request, EXPIRED)
@@ -86,8 +90,12 @@ def _confirm(request, *, purpose: str, scope: list, back: str, service, **argume
         messages.error(request, EXPIRED)
         return None, redirect(back)
     try:
-        result = service(actor=request.user, rows=rows, **arguments, **({"round": extra[0]} if extra else {}))
-    except (Refused, ImportFileError) as error:
+        result = service(
+            actor=request.user, rows=rows, **arguments, **dict(zip(extra_names, extra or (), strict=False))
+        )
+    except (Refused, ImportFileError, PermissionDenied) as error:
+        if isinstance(error, PermissionDenied):
+            raise
         show_refusal(request, error if isinstance(error, Refused) else Refused(str(error)))
         return None, redirect(back)
     finally:
@@ -95,50 +103,74 @@ def _confirm(request, *, purpose: str, scope: list, back: str, service, **argume
     return (result, extra), None
 
 
-@province_view("indices.organise")
-def national_import(request, province):
-    """The national results as a table: upload → preview → confirm, as for scores."""
+def _table_import(request, *, only, back: str, done: str, template: str, context: dict):
+    """Upload → preview → confirm of a national table, for one province
+    (`only`, its own page) or for all."""
     form, preview, token = forms.NationalImportForm(), None, ""
-    back = here(request, province, "indices:national-import")
+    scope = [only.pk if only else 0]
     if request.method == "POST" and "token" in request.POST:
-        done, refused = _confirm(
+        result, refused = _confirm(
             request,
             purpose="indices-national",
-            scope=[province.pk],
+            scope=scope,
             back=back,
-            service=services.national_results_import,
-            province=province,
+            service=services.national_table_import,
+            extra_names=("year", "index"),
+            only=only,
         )
         if refused:
             return refused
-        counts = done[0].counts
+        counts = result[0].counts
         messages.success(
             request,
-            _("Đã nhập bảng kết quả: %(created)s dòng mới, %(updated)s dòng cập nhật, %(unchanged)s dòng không đổi.")
+            _("Đã nhập bảng kết quả: %(created)s kết quả mới, %(updated)s cập nhật, %(unchanged)s không đổi.")
             % {"created": counts["create"], "updated": counts["update"], "unchanged": counts["unchanged"]},
         )
-        return redirect(here(request, province, "indices:national"))
+        return redirect(done)
     if request.method == "POST":
         form = forms.NationalImportForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data["file"]
+            year, index = form.cleaned_data["year"], form.cleaned_data["index"] or None
             try:
-                rows = first_sheet_rows(form.cleaned_data["file"].read())
-                preview = national_sheet.read_rows(province, rows)
+                upload.seek(0)
+                rows = table_rows(upload.name, upload.read())
+                preview = published.read(rows, year=year, index=index, only=only)
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
                 if preview.ok:
-                    token = _stash_rows(rows, purpose="indices-national", owner=request.user.pk, scope=[province.pk])
-    return render(
+                    token = _stash_rows(
+                        rows, purpose="indices-national", owner=request.user.pk, scope=scope, extra=[year, index]
+                    )
+    return render(request, template, {**context, "form": form, "preview": preview, "token": token})
+
+
+@province_view("indices.organise")
+def national_import(request, province):
+    """The province's own results as a table: a line of another province is refused."""
+    return _table_import(
         request,
-        "indices/national_import.html",
-        {
-            "province": province,
-            "form": form,
-            "preview": preview,
-            "token": token,
-            "template_url": here(request, province, "indices:national-table"),
-        },
+        only=province,
+        back=here(request, province, "indices:national-import"),
+        done=here(request, province, "indices:national"),
+        template="indices/national_import.html",
+        context={"province": province, "template_url": here(request, province, "indices:national-table")},
+    )
+
+
+@login_required
+def league_import(request):
+    """Every province's results as the Ministry publishes them."""
+    if not request.user.has_perm("indices.import_national"):
+        raise PermissionDenied
+    return _table_import(
+        request,
+        only=None,
+        back=reverse("indices:league-import"),
+        done=reverse("indices:league"),
+        template="indices/league_import.html",
+        context={},
     )
 
 
