@@ -39,7 +39,11 @@ class ImportForm(SpreadsheetUploadForm):
         help_text=_("Dùng tệp mẫu tải ở trên: mỗi dòng một đơn vị, mỗi cột một tiêu chí."),
     )
     round = forms.ChoiceField(
-        label=_("Nhập vào"), choices=Score.Round.choices, initial=Score.Round.APPRAISED, widget=forms.RadioSelect
+        label=_("Nhập vào"),
+        # Round 1 is frozen when the explanation opens: it is never imported into.
+        choices=[(Score.Round.SELF, Score.Round.SELF.label), (Score.Round.APPRAISED, _("Thẩm định (vòng đang chấm)"))],
+        initial=Score.Round.APPRAISED,
+        widget=forms.RadioSelect,
     )
 
 

@@ -51,6 +51,14 @@ class Framework(models.Model):
         _("bộ mẫu"), default=False, help_text=_("Điểm tối đa là ví dụ, chưa đối chiếu với văn bản ban hành bộ chỉ số.")
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    # Bonus and penalty points beside the tree (điểm thưởng, điểm phạt), each
+    # capped as the framework's decision says; blank: the framework has none.
+    bonus_cap = models.DecimalField(
+        _("điểm thưởng tối đa"), **SCORE, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    penalty_cap = models.DecimalField(
+        _("điểm trừ tối đa"), **SCORE, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,6 +196,9 @@ class Assessment(models.Model):
         SELF = "self", _("Đang tự đánh giá")
         SUBMITTED = "submitted", _("Đã gửi tự đánh giá")
         APPRAISED = "appraised", _("Đã thẩm định")
+        EXPLAINING = "explaining", _("Đang giải trình")
+        EXPLAINED = "explained", _("Đã gửi giải trình")
+        FINAL = "final", _("Đã thẩm định lần 2")
         PUBLISHED = "published", _("Đã công bố")
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
@@ -197,9 +208,16 @@ class Assessment(models.Model):
     # Totals of the leaf scores of each round, written by the database (an UPDATE with a
     # SUM) whenever scores change, so a ranking of thousands of agencies reads one column.
     self_total = models.DecimalField(_("tổng điểm tự đánh giá"), **SCORE, null=True, blank=True)
+    # The appraisal's total (the last round's), bonus and penalty included:
+    # what the ranking, the analysis and the decision use.
     total = models.DecimalField(_("tổng điểm thẩm định"), **SCORE, null=True, blank=True)
+    # Bonus minus penalty, each within the framework's cap (adjustments_refresh).
+    adjustment = models.DecimalField(_("điểm thưởng, trừ"), **SCORE, null=True, blank=True)
+    explain_deadline = models.DateField(_("hạn giải trình"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("gửi tự đánh giá lúc"), null=True, blank=True)
     appraised_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
+    explained_at = models.DateTimeField(_("gửi giải trình lúc"), null=True, blank=True)
+    final_at = models.DateTimeField(_("thẩm định lần 2 lúc"), null=True, blank=True)
     published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,7 +242,11 @@ class Score(models.Model):
 
     class Round(models.TextChoices):
         SELF = "self", _("Tự đánh giá")
+        # The appraisal in force: round 1, then (after the explanation) the
+        # final round, which starts from round 1's scores.
         APPRAISED = "appraised", _("Thẩm định")
+        # Round 1 as it stood when the explanation opened, kept unchanged.
+        FIRST = "first", _("Thẩm định lần 1")
 
     # No single-column indexes: "score_once" leads with the assessment and the
     # (criterion, round) index with the criterion, and a year's import writes
@@ -247,6 +269,59 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion.code}: {self.value}"
+
+
+class Explanation(models.Model):
+    """An agency's answer (giải trình) on a criterion where appraisal cut its
+    points: why, with more evidence, before the final appraisal."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="explanations")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(_("nội dung giải trình"))
+    evidence = models.FileField(_("tệp minh chứng bổ sung"), upload_to="indices/explanations/%Y/", blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = province_scoped("assessment__agency__province")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="explanation_once")]
+        verbose_name = _("giải trình")
+        verbose_name_plural = _("giải trình")
+
+    def __str__(self):
+        return f"{self.assessment} — {self.criterion.code}"
+
+
+class Adjustment(models.Model):
+    """A bonus or penalty (điểm thưởng, điểm trừ) the appraisers give an
+    agency, with its reason; counted in the total within the framework's cap."""
+
+    class Kind(models.TextChoices):
+        BONUS = "bonus", _("Điểm thưởng")
+        PENALTY = "penalty", _("Điểm trừ")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    points = models.DecimalField(_("số điểm"), **SCORE, validators=[MinValueValidator(Decimal("0.01"))])
+    reason = models.TextField(_("lý do"))
+    evidence = models.FileField(_("tệp minh chứng"), upload_to="indices/adjustments/%Y/", blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = province_scoped("assessment__agency__province")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(points__gt=0), name="adjustment_points_positive")]
+        verbose_name = _("điểm thưởng, điểm trừ")
+        verbose_name_plural = _("điểm thưởng, điểm trừ")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.points}: {self.reason[:60]}"
 
 
 class Responsibility(models.Model):

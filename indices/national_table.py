@@ -279,6 +279,7 @@ class TableRow:
     year: int
     values: dict  # score, rank, out_of, source
     current: NationalResult | None = None
+    index_name: str = ""
 
     @property
     def action(self) -> str:
@@ -572,7 +573,7 @@ def read(
             values_ = {"score": value, "rank": rank, "out_of": out_of}
             if source is not None:
                 values_["source"] = source
-            preview.rows.append(TableRow(line, province, code, result_year, values_))
+            preview.rows.append(TableRow(line, province, code, result_year, values_, index_name=measure_index.name))
     if not preview.rows and not preview.problems:
         preview.problems.append(Problem("", _("Bảng không có dòng kết quả nào.")))
     _attach_current(preview)

@@ -37,6 +37,7 @@ from .models import (
     SCORE,
     Assessment,
     Criterion,
+    Explanation,
     Framework,
     IndexKind,
     NationalIndex,
@@ -648,20 +649,52 @@ class ScoreRow:
     value: str = ""  # what the form shows
     note: str = ""
     error: str = ""
+    first: Score | None = None  # round 1, frozen when the explanation opened
+    first_total: Decimal | None = None
+    explanation: Explanation | None = None
 
     @property
     def lost(self) -> Decimal | None:
         score = self.appraised.value if self.appraised else self.appraised_total
         return self.criterion.maximum - score if score is not None else None
 
+    @property
+    def cut(self) -> bool:
+        """Round 1 gave less than the agency's own score: it may explain."""
+        first = self.first or self.appraised
+        return bool(self.is_leaf and first and self.self_score and first.value < self.self_score.value)
+
+    @property
+    def movement(self) -> str:
+        """How the score moved through the rounds: "tự đánh giá 4,00 → thẩm
+        định lần 1 3,00 → đã giải trình → lần 2 3,50" (empty before round 2
+        opens, when the columns say it all)."""
+        if self.first is None:
+            return ""
+        steps = []
+        if self.self_score is not None:
+            steps.append(f"tự đánh giá {vn_number(self.self_score.value, 2)}")
+        steps.append(f"thẩm định lần 1 {vn_number(self.first.value, 2)}")
+        if self.explanation is not None:
+            steps.append("đã giải trình")
+        if self.appraised is not None:
+            steps.append(f"lần 2 {vn_number(self.appraised.value, 2)}")
+        return " → ".join(steps)
+
 
 def score_rows(assessment: Assessment) -> list[ScoreRow]:
     """The framework's tree with both rounds' scores; parents carry the sums of their leaves."""
     criteria = tree(assessment.framework)
     scores = scores_of(assessment)
+    explanations = {e.criterion_id: e for e in Explanation.objects.filter(assessment=assessment)}
     rows = {
         c.pk: ScoreRow(
-            c, c.is_leaf, scores.get(c.pk, {}).get(Score.Round.SELF), scores.get(c.pk, {}).get(Score.Round.APPRAISED)
+            c,
+            c.is_leaf,
+            scores.get(c.pk, {}).get(Score.Round.SELF),
+            scores.get(c.pk, {}).get(Score.Round.APPRAISED),
+            first=scores.get(c.pk, {}).get(Score.Round.FIRST),
+            explanation=explanations.get(c.pk),
         )
         for c in criteria
     }
@@ -673,7 +706,11 @@ def score_rows(assessment: Assessment) -> list[ScoreRow]:
         parent_id = criterion.parent_id
         while parent_id:
             parent = rows[parent_id]
-            for score, attr in ((row.self_score, "self_total"), (row.appraised, "appraised_total")):
+            for score, attr in (
+                (row.self_score, "self_total"),
+                (row.appraised, "appraised_total"),
+                (row.first, "first_total"),
+            ):
                 if score is not None:
                     setattr(parent, attr, (getattr(parent, attr) or Decimal("0")) + score.value)
             parent_id = by_id[parent_id].parent_id

@@ -37,5 +37,6 @@ urlpatterns = [
     ),
     path("chi-so/danh-gia/<int:pk>/gui/", views.StepView.as_view(step="submit"), name="submit"),
     path("chi-so/danh-gia/<int:pk>/tra-lai/", views.StepView.as_view(step="reopen"), name="reopen"),
+    path("chi-so/danh-gia/<int:pk>/gui-giai-trinh/", views.StepView.as_view(step="explain"), name="explain-submit"),
     path("chi-so/danh-gia/<int:pk>/minh-chung/<int:score_pk>/", views.EvidenceView.as_view(), name="evidence"),
 ]

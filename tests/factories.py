@@ -718,6 +718,25 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     note = "Ban hành kế hoạch CCHC năm đúng hạn; báo cáo quý III gửi chậm."
 
 
+class ExplanationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indices.Explanation"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    criterion = factory.SubFactory(CriterionFactory, framework=factory.SelfAttribute("..assessment.framework"))
+    note = "Đã ban hành kế hoạch đúng hạn; gửi kèm văn bản."
+
+
+class AdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indices.Adjustment"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    kind = "bonus"
+    points = Decimal("0.50")
+    reason = "Sáng kiến cải cách hành chính được công nhận cấp tỉnh"
+
+
 class ResponsibilityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "indices.Responsibility"

@@ -24,6 +24,8 @@ NATIONAL = {
 }
 
 FACTORIES = [
+    f.ExplanationFactory,
+    f.AdjustmentFactory,
     f.NationalIndexFactory,
     f.ProvinceFactory,
     f.AgencyFactory,

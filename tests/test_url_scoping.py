@@ -222,6 +222,7 @@ FOREIGN_URLS = {
     "indices:appraise": lambda f: c(f, "assessment"),
     "indices:submit": lambda f: c(f, "assessment"),
     "indices:reopen": lambda f: c(f, "assessment"),
+    "indices:explain-submit": lambda f: c(f, "assessment"),
     "indices:evidence": lambda f: {"pk": f["assessment"].pk, "score_pk": f["score"].pk},
     "notifications:open": lambda f: c(f, "notice"),
 }

@@ -17,7 +17,7 @@ from core.exceptions import Refused
 from core.permissions import require
 from core.spreadsheets import first_sheet_rows
 
-from .. import excel, national_table
+from .. import excel, national_table, reminders
 from ..models import Assessment, Framework, NationalResult, Score
 from ..workflows import ASSESSMENT
 from .scores import totals_refresh
@@ -70,12 +70,34 @@ def scores_import(
             round,
         )
         touched = Assessment.objects.filter(pk__in=list(ids.values()))
+        if round == Score.Round.APPRAISED:
+            # The final round waits for the agencies' answers (or their deadline).
+            explaining = touched.filter(
+                status=Assessment.Status.EXPLAINING, explain_deadline__gte=timezone.localdate()
+            ).count()
+            if explaining:
+                raise Refused(
+                    _(
+                        "Còn %(count)s đơn vị của bảng đang trong hạn giải trình: thẩm định lần 2 sau khi đơn vị "
+                        "gửi giải trình hoặc hết hạn."
+                    )
+                    % {"count": explaining}
+                )
         totals_refresh(touched, rounds=[round])
         if round == Score.Round.APPRAISED:
-            # The appraisal step for every agency of the sheet at once.
+            # The appraisal step for every agency of the sheet at once: round 1,
+            # or the final round for those that were explaining.
+            now = timezone.now()
             touched.filter(status__in=ASSESSMENT["appraise"].source).update(
-                status=Assessment.Status.APPRAISED, appraised_at=timezone.now()
+                status=Assessment.Status.APPRAISED, appraised_at=now
             )
+            finals = list(
+                touched.filter(status__in=[Assessment.Status.EXPLAINING, Assessment.Status.EXPLAINED]).values_list(
+                    "pk", flat=True
+                )
+            )
+            touched.filter(pk__in=finals).update(status=Assessment.Status.FINAL, final_at=now)
+            reminders.explanation_done(finals)
         audit.record(
             actor=actor,
             action=f"assessment.import.{round}",

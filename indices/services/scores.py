@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,9 @@ ONLY_ORGANISERS = _("Chỉ Sở Nội vụ của tỉnh mới làm được vi�
 
 
 def totals_refresh(assessments: QuerySet[Assessment], rounds=(ROUND.SELF, ROUND.APPRAISED)) -> None:
-    """Write each assessment's totals per round: one UPDATE with a SUM per round."""
+    """Write each assessment's totals per round: one UPDATE with a SUM per
+    round. The appraisal's total counts the bonus and penalty (`adjustment`,
+    kept by adjustments_refresh); without any appraised score it stays blank."""
     for round, column in ((ROUND.SELF, "self_total"), (ROUND.APPRAISED, "total")):
         if round not in rounds:
             continue
@@ -47,7 +50,10 @@ def totals_refresh(assessments: QuerySet[Assessment], rounds=(ROUND.SELF, ROUND.
             .annotate(total=Sum("value"))
             .values("total")
         )
-        assessments.update(**{column: Subquery(sums)})
+        value = Subquery(sums)
+        if column == "total":
+            value = value + Coalesce(F("adjustment"), Value(Decimal(0)))  # NULL (no appraisal) stays NULL
+        assessments.update(**{column: value})
 
 
 # --- Opening the self-assessment --------------------------------------------------------------
@@ -109,6 +115,22 @@ def _may_score(actor, assessment: Assessment, round: str) -> None:
             raise Refused(_("Chỉ Sở Nội vụ của tỉnh mới thẩm định."))
         if assessment.status == S.PUBLISHED:
             raise Refused(_("Kết quả đã công bố, không sửa được nữa."))
+        if round != ROUND.APPRAISED:
+            raise Refused(_("Điểm thẩm định lần 1 đã chốt khi mở giải trình, không sửa được."))
+        if assessment.status == S.EXPLAINING and not explanation_closed(assessment):
+            raise Refused(
+                _(
+                    "Đơn vị đang giải trình đến hết ngày %(day)s: thẩm định lần 2 sau khi đơn vị gửi giải trình "
+                    "hoặc hết hạn."
+                )
+                % {"day": assessment.explain_deadline.strftime("%d/%m/%Y")}
+            )
+
+
+def explanation_closed(assessment: Assessment) -> bool:
+    """The explanation's deadline has passed (the final round may begin
+    without the agency's answer)."""
+    return assessment.explain_deadline is not None and assessment.explain_deadline < timezone.localdate()
 
 
 @transaction.atomic
@@ -179,6 +201,9 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
     if round == ROUND.APPRAISED and assessment.status in (S.SELF, S.SUBMITTED):
         with ASSESSMENT.step(assessment, "appraise", actor=actor):
             pass
+    elif round == ROUND.APPRAISED and assessment.status in (S.EXPLAINING, S.EXPLAINED):
+        with ASSESSMENT.step(assessment, "final_appraise", actor=actor):
+            reminders.explanation_done([assessment.pk])
     return {}
 
 
@@ -220,6 +245,12 @@ def results_publish(*, actor, framework: Framework, province) -> Publication:
     waiting = rows.filter(total__isnull=True).count()
     if waiting:
         raise Refused(_("Còn %(count)s đơn vị chưa có điểm thẩm định.") % {"count": waiting})
+    explaining = rows.filter(status=S.EXPLAINING, explain_deadline__gte=timezone.localdate()).count()
+    if explaining:
+        raise Refused(
+            _("Còn %(count)s đơn vị đang trong hạn giải trình: chờ giải trình và thẩm định lần 2 rồi mới công bố.")
+            % {"count": explaining}
+        )
     published = rows.filter(status__in=ASSESSMENT["publish"].source).update(
         status=S.PUBLISHED, published_at=timezone.now()
     )
@@ -227,7 +258,9 @@ def results_publish(*, actor, framework: Framework, province) -> Publication:
         province=province, year=framework.year, defaults={"published_by": actor}
     )
     publication.frameworks.add(framework)
-    reminders.done(list(rows.values_list("pk", flat=True)))
+    published_ids = list(rows.values_list("pk", flat=True))
+    reminders.done(published_ids)
+    reminders.explanation_done(published_ids)
     audit.record(
         actor=actor,
         action="assessment.publish",

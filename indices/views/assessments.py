@@ -116,9 +116,13 @@ class ScoreFormView(AssessmentMixin, View):
 
 
 class StepView(AssessmentMixin, ServiceActionView):
-    """Submit the self-assessment, or send it back."""
+    """Submit the self-assessment, or send it back; send the explanation."""
 
-    services = {"submit": services.assessment_submit, "reopen": services.assessment_reopen}
+    services = {
+        "submit": services.assessment_submit,
+        "reopen": services.assessment_reopen,
+        "explain": services.explanation_submit,
+    }
     step = ""
 
     def act(self):
