@@ -188,6 +188,7 @@ def seed_indices(*, stdout=None) -> None:
             publication, _created = Publication.objects.get_or_create(province=province, year=2024)
             publication.frameworks.add(frameworks[(framework_code, 2024)])
     _lai_chau(frameworks, rng, scores)
+    _national_tables(random.Random(63))
     Score.objects.bulk_create(scores, ignore_conflicts=True)
     totals_refresh(
         Assessment.objects.filter(total__isnull=True, self_total__isnull=True)
@@ -202,6 +203,56 @@ def seed_indices(*, stdout=None) -> None:
             + (f" (mới: {made})" if made else "")
             + "."
         )
+
+
+# The league table of every province, so the national pages show a whole
+# table: invented figures (said so in their source), around Lai Châu's real
+# ones, which keep their ranks.
+ILLUSTRATIVE = "Số liệu minh họa của bản demo, không phải số liệu công bố"
+NATIONAL_SPANS = {  # index: (best score, worst score) of an invented year
+    IndexKind.PAR: (Decimal("91.50"), Decimal("80.20")),
+    IndexKind.SIPAS: (Decimal("86.90"), Decimal("76.10")),
+}
+
+
+def _national_tables(rng: random.Random) -> None:
+    real = {(index, year): (Decimal(score), rank) for index, year, score, rank, _o, _s in LAI_CHAU}
+    lai_chau = Province.objects.filter(code="lai-chau").first()
+    written = set(NationalResult.public.values_list("province_id", "index", "year"))
+    rows = []
+    for year in (2023, 2024):  # 2025: left to an import, so Lai Châu heads with its real 2024
+        ranked = list(Province.objects.order_by("code"))  # the 63 of before the merger
+        for index, (best, worst) in NATIONAL_SPANS.items():
+            order = ranked[:]
+            rng.shuffle(order)
+            fixed = real.get((index, year))
+            if fixed and lai_chau in order:
+                order.remove(lai_chau)
+                order.insert(fixed[1] - 1, lai_chau)
+            count = len(order)
+            for place, province in enumerate(order, start=1):
+                if (province.pk, index, year) in written:
+                    continue
+                if fixed and province == lai_chau:
+                    continue  # written with its real figures below
+                step = (best - worst) / (count - 1)
+                score = (best - step * (place - 1)).quantize(Decimal("0.01"))
+                if fixed:  # keep the order around the real score
+                    anchor, at = fixed
+                    score = max(score, anchor + Decimal("0.01") * (at - place)) if place < at else score
+                    score = min(score, anchor - Decimal("0.01") * (place - at)) if place > at else score
+                rows.append(
+                    NationalResult(
+                        province=province,
+                        index=index,
+                        year=year,
+                        score=score,
+                        rank=place,
+                        out_of=count,
+                        source=ILLUSTRATIVE,
+                    )
+                )
+    NationalResult.public.bulk_create(rows)
 
 
 def _lai_chau(frameworks, rng: random.Random, scores: list[Score]) -> None:

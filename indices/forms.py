@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from agencies.forms import agency_label, pick_agency
 from agencies.models import Agency
 from core.forms import ChoiceLabels, DateInput, ScopedModelForm
-from core.uploads import SPREADSHEET, TABLE, inspect_upload
+from core.uploads import EVIDENCE, SPREADSHEET, TABLE, inspect_upload
 
-from .models import IndexKind, NationalIndex, NationalResult, Score
+from .models import Adjustment, IndexKind, NationalIndex, NationalResult, Score
 from .scoring import parse_score
 
 
@@ -176,3 +176,47 @@ class RankingFilterForm(forms.Form):
         for name in ("vong", "tinh"):
             if not (data or {}).get(name):
                 del self.fields[name]
+
+
+class ExplanationOpenForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("Hạn giải trình"),
+        widget=DateInput(),
+        help_text=_("Đơn vị gửi giải trình đến hết ngày này; sau đó Sở thẩm định lần 2."),
+    )
+
+
+class AdjustmentForm(forms.Form):
+    """A bonus or penalty: only the kinds the framework caps (a framework
+    without a cap has none of that kind)."""
+
+    kind = forms.ChoiceField(label=_("Loại"))
+    points = forms.CharField(
+        label=_("Số điểm"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Dùng dấu phẩy: 0,5."),
+    )
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE.accept}),
+    )
+
+    def __init__(self, *args, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        caps = {Adjustment.Kind.BONUS: framework.bonus_cap, Adjustment.Kind.PENALTY: framework.penalty_cap}
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind, cap in caps.items() if cap is not None]
+
+    @property
+    def has_kinds(self) -> bool:
+        return bool(self.fields["kind"].choices)
+
+    def clean_points(self):
+        try:
+            value = parse_score(self.cleaned_data["points"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if value is None or value <= 0:
+            raise forms.ValidationError(_("Số điểm phải lớn hơn 0."))
+        return value

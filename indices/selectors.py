@@ -35,6 +35,7 @@ from core.lookups import search_q
 
 from .models import (
     SCORE,
+    Adjustment,
     Assessment,
     Criterion,
     Explanation,
@@ -813,3 +814,32 @@ def publications_recent(user) -> QuerySet[Publication]:
     """The province's published results, newest year first."""
     qs = Publication.objects.all() if user.is_administrator else Publication.objects.filter(province=user.province)
     return qs.prefetch_related("frameworks").order_by("-year")
+
+
+# --- The explanation and the bonus and penalty rounds ------------------------------------------
+
+
+def explanation_get(*, assessment: Assessment, pk) -> Explanation:
+    explanation = get_object_or_404(Explanation, pk=pk, assessment=assessment)
+    if not explanation.evidence:
+        raise Http404
+    return explanation
+
+
+def adjustments_of(assessment: Assessment) -> QuerySet[Adjustment]:
+    return Adjustment.objects.filter(assessment=assessment).order_by("created_at", "pk")
+
+
+def adjustment_get(*, assessment: Assessment, pk, with_file: bool = False) -> Adjustment:
+    adjustment = get_object_or_404(Adjustment, pk=pk, assessment=assessment)
+    if with_file and not adjustment.evidence:
+        raise Http404
+    return adjustment
+
+
+def explanation_deadline(framework: Framework, province) -> dt.date | None:
+    """The deadline of the explanation the province opened under the
+    framework (the last one set), or None when none was opened."""
+    return Assessment.objects.filter(
+        framework=framework, agency__province=province, explain_deadline__isnull=False
+    ).aggregate(day=Max("explain_deadline"))["day"]

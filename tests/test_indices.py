@@ -182,7 +182,15 @@ def test_demo_seeds_frameworks_and_lai_chau_results_whose_summary_is_the_seed():
     assert committee.total == Decimal("85.97")  # its criteria add up to the published figure
     call_command("seed_demo", stdout=io.StringIO())  # a second run adds nothing
     assert (Framework.objects.count(), Assessment.objects.count(), Score.objects.count()) == counts
-    assert NationalResult.objects.count() == 4
+    # Lai Châu's four real results, and an invented league table around them
+    # (63 provinces × PAR INDEX, SIPAS × 2023, 2024), said so in its source.
+    assert NationalResult.objects.count() == 63 * 2 * 2
+    assert NationalResult.objects.exclude(source__startswith="Số liệu minh họa").count() == 4
+    for index, year, rank in (("par", 2024, 56), ("par", 2023, 49), ("sipas", 2024, 55), ("sipas", 2023, 50)):
+        table = list(NationalResult.objects.filter(index=index, year=year).order_by("rank"))
+        assert [r.rank for r in table] == list(range(1, 64))
+        assert [r.score for r in table] == sorted((r.score for r in table), reverse=True)
+        assert table[rank - 1].province.code == "lai-chau"
 
 
 def test_command_loads_a_framework_file_and_refuses_a_bad_one(tmp_path):
