@@ -89,10 +89,16 @@ class LeagueRow:
 
     @property
     def rank_change(self) -> int | None:
-        """Places gained (positive) or lost since the year before."""
-        if not self.previous or self.previous.rank is None or self.rank is None:
+        """Places gained (positive) or lost since the year before; none across
+        tables of different sizes (63 in 2024, 34 in 2025): a place among 63
+        and a place among 34 do not compare."""
+        if self.rank_incomparable or not self.previous or self.previous.rank is None or self.rank is None:
             return None
         return self.previous.rank - self.rank
+
+    @property
+    def rank_incomparable(self) -> bool:
+        return bool(self.previous and self.previous.rank and self.previous.out_of != self.result.out_of)
 
     @property
     def merged_into(self) -> Province | None:
@@ -192,9 +198,14 @@ class YearResult:
 
     @property
     def rank_change(self) -> int | None:
-        if not self.previous or self.previous.rank is None or self.result.rank is None:
+        if self.rank_incomparable or not self.previous or self.previous.rank is None or self.result.rank is None:
             return None
         return self.previous.rank - self.result.rank
+
+    @property
+    def rank_incomparable(self) -> bool:
+        """63 provinces the year before, 34 this year: the places do not compare."""
+        return bool(self.previous and self.previous.rank and self.previous.out_of != self.result.out_of)
 
 
 def histories(provinces: list[Province]) -> dict[tuple[int, str], list[YearResult]]:

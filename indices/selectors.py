@@ -514,6 +514,14 @@ def _change(now: Decimal, before: Decimal | None, unit: str) -> str:
     return f"{word} {vn_number(abs(difference), 2)}{unit}"
 
 
+def _rank_clause(now: NationalResult, before: NationalResult, *, padded: bool) -> str:
+    """ ", giảm 7 hạng so với năm 2023"; across tables of different sizes (63
+    provinces in 2024, 34 in 2025) places do not compare: " (năm 2024: 52/63)"."""
+    if now.out_of != before.out_of:
+        return f" (năm {before.year}: {before.rank}/{before.out_of})"
+    return f", {_rank_change(now.rank, before.rank, padded=padded)} so với năm {before.year}"
+
+
 def _rank_change(now: int, before: int, *, padded: bool) -> str:
     steps = before - now
     if steps == 0:
@@ -546,7 +554,7 @@ def national_summary(province, year: int, *, with_region: bool = False) -> str:
         if par.rank:
             text += f", xếp vị trí thứ {par.rank}/{par.out_of} tỉnh, thành phố"
             if par_before and par_before.rank:
-                text += f", {_rank_change(par.rank, par_before.rank, padded=padded)} so với năm {year - 1}"
+                text += _rank_clause(par, par_before, padded=padded)
         parts.append(text)
     sipas, sipas_before = results.get((IndexKind.SIPAS, year)), results.get((IndexKind.SIPAS, year - 1))
     if sipas:
@@ -557,7 +565,7 @@ def national_summary(province, year: int, *, with_region: bool = False) -> str:
         if sipas.rank:
             text += f"; xếp hạng {sipas.rank}/{sipas.out_of} tỉnh, thành phố"
             if sipas_before and sipas_before.rank:
-                text += f", {_rank_change(sipas.rank, sipas_before.rank, padded=padded)} so với năm {year - 1}"
+                text += _rank_clause(sipas, sipas_before, padded=padded)
         parts.append(text)
     sentence = "; ".join(parts)
     if with_region and sentence:

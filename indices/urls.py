@@ -24,6 +24,7 @@ urlpatterns = [
     path("chi-so/bo/<int:pk>/bo-chi-so.xlsx", views.framework_xlsx, name="framework-xlsx"),
     path("chi-so/bo/<int:pk>/nhap/", views.import_results, name="import"),
     path("chi-so/bo/<int:pk>/mo-tu-danh-gia/", views.open_self_assessment, name="open"),
+    path("chi-so/bo/<int:pk>/mo-giai-trinh/", views.open_explanation, name="open-explanation"),
     path("chi-so/bo/<int:pk>/trach-nhiem/", views.responsibilities, name="responsibilities"),
     path("chi-so/bo/<int:pk>/cong-bo/", views.publish, name="publish"),
     path("chi-so/cong-bo/<int:pk>/", views.publication, name="publication"),
@@ -39,4 +40,21 @@ urlpatterns = [
     path("chi-so/danh-gia/<int:pk>/tra-lai/", views.StepView.as_view(step="reopen"), name="reopen"),
     path("chi-so/danh-gia/<int:pk>/gui-giai-trinh/", views.StepView.as_view(step="explain"), name="explain-submit"),
     path("chi-so/danh-gia/<int:pk>/minh-chung/<int:score_pk>/", views.EvidenceView.as_view(), name="evidence"),
+    path("chi-so/danh-gia/<int:pk>/giai-trinh/", views.ExplanationsView.as_view(), name="explanations"),
+    path(
+        "chi-so/danh-gia/<int:pk>/giai-trinh/<int:explanation_pk>/",
+        views.ExplanationFileView.as_view(),
+        name="explanation-file",
+    ),
+    path("chi-so/danh-gia/<int:pk>/diem-thuong/", views.AdjustmentAddView.as_view(), name="adjustment-add"),
+    path(
+        "chi-so/danh-gia/<int:pk>/diem-thuong/<int:adjustment_pk>/xoa/",
+        views.AdjustmentRemoveView.as_view(),
+        name="adjustment-remove",
+    ),
+    path(
+        "chi-so/danh-gia/<int:pk>/diem-thuong/<int:adjustment_pk>/",
+        views.AdjustmentFileView.as_view(),
+        name="adjustment-file",
+    ),
 ]

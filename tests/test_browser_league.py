@@ -84,3 +84,52 @@ def test_league_header_sorts_and_a_province_opens_its_standing(browser, live_ser
     assert "Hà Giang (trước hợp nhất)" in page.locator("svg.chart").first.inner_html()
     screenshot(page, "league-desktop-standing-after-click")
     page.context.close()
+
+
+def _ministry_table_2025(path) -> str:
+    """The Ministry's 2025 appendix for the 34, as an office saves it: a title,
+    the header with the years, the previous year beside, names written the
+    appendix's way ("TP. Hồ Chí Minh", "Thành phố Huế")."""
+    from openpyxl import Workbook
+
+    provinces = list(Province.objects.filter(active_to__isnull=True).order_by("code"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["PHỤ LỤC", None, None, None, None])
+    sheet.append(["KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025"])
+    sheet.append([])
+    sheet.append(["STT", "Tỉnh, thành phố", "Chỉ số PAR INDEX 2025", "Xếp hạng 2025", "Tăng/giảm hạng"])
+    for rank, province in enumerate(provinces, start=1):
+        name = {"ho-chi-minh": "TP. Hồ Chí Minh", "hue": "Thành phố Huế"}.get(province.code, province.name)
+        sheet.append([rank, name, float(Decimal("92.5") - Decimal(rank) / 4), rank, None])
+    book.save(path)
+    return str(path)
+
+
+def test_an_organiser_imports_the_ministry_table_and_reads_where_the_province_stands(browser, live_server, tmp_path):
+    call_command("seed_demo", stdout=io.StringIO())
+    table = _ministry_table_2025(tmp_path / "par-index-2025.xlsx")
+    for device, context in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = _login(browser, live_server, "langson.noivu", **context)
+        page.goto(f"{live_server.url}/chi-so/bang-xep-hang/nhap/")
+        page.set_input_files("#id_file", table)
+        page.get_by_role("button", name="Kiểm tra và xem trước").click()
+        if device == "desktop":
+            assert "34 tỉnh, thành phố: 34 kết quả mới" in page.locator("main").inner_text()
+            screenshot(page, "league-import-preview")
+            page.get_by_role("button", name="Xác nhận nhập").click()
+            page.wait_for_url(re.compile(r"/chi-so/bang-xep-hang/$"))
+            assert "Đã nhập bảng kết quả: 34 kết quả mới" in page.locator("main").inner_text()
+        else:  # the same table again: nothing to change
+            assert "34 tỉnh, thành phố: 0 kết quả mới, 0 cập nhật, 34 không đổi" in page.locator("main").inner_text()
+            page.goto(f"{live_server.url}/chi-so/bang-xep-hang/")
+        assert NationalResult.public.filter(year=2025, index="par").count() == 34
+        rows = page.locator("table.league-table tbody tr")
+        assert rows.count() == 34
+        assert "gồm cả" in page.locator("table.league-table").inner_text()  # the merged provinces' lineage
+        _fits(page, 1366 if device == "desktop" else 390, "/chi-so/bang-xep-hang/")
+        page.goto(f"{live_server.url}/chi-so/tinh/lang-son/?chi-so=par")
+        peers = page.locator("main").inner_text()
+        assert "Cùng vùng" in peers and "Trung du và miền núi phía Bắc" in peers
+        screenshot(page, f"league-import-standing-{device}")
+        page.context.close()

@@ -161,10 +161,18 @@ def test_national_summary_says_when_a_rank_held_or_rose():
             rank=rank,
             out_of=63 if year < 2025 else 34,
         )
+    # 20th of 34 after 20th of 63 is no "held": the places of tables of
+    # different sizes are given side by side, not compared.
     assert selectors.national_summary(province, 2025) == (
         "Chỉ số PAR INDEX tỉnh Lai Châu đạt 88,10 điểm, tăng 2,13 điểm so với năm 2024, xếp vị trí thứ 20/34 tỉnh, "
-        "thành phố, giữ nguyên thứ hạng so với năm 2024"
+        "thành phố (năm 2024: 20/63)"
     )
+    for year, rank in ((2026, 20), (2027, 18)):
+        NationalResult.objects.create(
+            province=province, index=IndexKind.PAR, year=year, score=Decimal("88.10"), rank=rank, out_of=34
+        )
+    assert selectors.national_summary(province, 2026).endswith("giữ nguyên thứ hạng so với năm 2025")
+    assert selectors.national_summary(province, 2027).endswith("tăng 2 hạng so với năm 2026")
 
 
 def test_demo_seeds_frameworks_and_lai_chau_results_whose_summary_is_the_seed():

@@ -186,7 +186,9 @@ def test_league_of_2025_continues_a_successors_line_and_names_its_predecessors(o
     assert response.context["year"] == 2025
     rows = {row.province.code: row for row in response.context["rows"]}
     # Tuyên Quang's year before is its own 2024 row, never Hà Giang's added in.
-    assert (rows["tuyen-quang"].score_change, rows["tuyen-quang"].rank_change) == (Decimal("1.00"), 20)
+    # 10th of 34 after 30th of 63: the places of tables of different sizes do not compare.
+    assert (rows["tuyen-quang"].score_change, rows["tuyen-quang"].rank_change) == (Decimal("1.00"), None)
+    assert rows["tuyen-quang"].rank_incomparable
     assert [p.name for p in rows["tuyen-quang"].includes] == ["Hà Giang"]
     assert rows["tuyen-quang"].includes_note == "gồm cả Hà Giang từ 01/7/2025"
     assert [p.name for p in rows["lao-cai"].includes] == ["Yên Bái"]

@@ -29,7 +29,16 @@ from conferences.models import (
 )
 from core.models import AuditEntry
 from documents.models import Document, RenderBatch, RenderedFile, Section
-from indices.models import Assessment, Criterion, Framework, NationalResult, Publication, Score
+from indices.models import (
+    Adjustment,
+    Assessment,
+    Criterion,
+    Explanation,
+    Framework,
+    NationalResult,
+    Publication,
+    Score,
+)
 from notifications.models import Channel, Message, MessageState
 from submissions.models import Assignment, Booklet, Presentation, Version
 
@@ -83,6 +92,12 @@ def foreign(lao_cai):
     score = Score(assessment=assessment, criterion=criterion, round="self", value=Decimal("5"), evidence_name="m.pdf")
     score.evidence.save("m.pdf", ContentFile(b"%PDF"), save=False)
     score.save()
+    explanation = Explanation(assessment=assessment, criterion=criterion, note="Đã nộp", evidence_name="g.pdf")
+    explanation.evidence.save("g.pdf", ContentFile(b"%PDF"), save=False)
+    explanation.save()
+    adjustment = Adjustment(assessment=assessment, kind="bonus", points=Decimal("0.5"), reason="Sáng kiến")
+    adjustment.evidence.save("t.pdf", ContentFile(b"%PDF"), save=False)
+    adjustment.save()
     national = NationalResult.objects.create(
         province=lao_cai, index="par", year=2024, score=Decimal("85.97"), rank=56, out_of=63
     )
@@ -128,6 +143,8 @@ def foreign(lao_cai):
         "framework": framework,
         "assessment": assessment,
         "score": score,
+        "explanation": explanation,
+        "adjustment": adjustment,
         "national": national,
         "publication": publication,
         "import": directory_import,
@@ -224,6 +241,11 @@ FOREIGN_URLS = {
     "indices:reopen": lambda f: c(f, "assessment"),
     "indices:explain-submit": lambda f: c(f, "assessment"),
     "indices:evidence": lambda f: {"pk": f["assessment"].pk, "score_pk": f["score"].pk},
+    "indices:explanations": lambda f: c(f, "assessment"),
+    "indices:explanation-file": lambda f: {"pk": f["assessment"].pk, "explanation_pk": f["explanation"].pk},
+    "indices:adjustment-add": lambda f: c(f, "assessment"),
+    "indices:adjustment-remove": lambda f: {"pk": f["assessment"].pk, "adjustment_pk": f["adjustment"].pk},
+    "indices:adjustment-file": lambda f: {"pk": f["assessment"].pk, "adjustment_pk": f["adjustment"].pk},
     "notifications:open": lambda f: c(f, "notice"),
 }
 # Patterns whose ids name rows every province shares (a framework of the
@@ -240,6 +262,7 @@ SHARED = {
     "indices:framework-xlsx",
     "indices:import",
     "indices:open",
+    "indices:open-explanation",
     "indices:responsibilities",
     "indices:publish",
     "agencies:import-template",

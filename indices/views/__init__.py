@@ -1,6 +1,16 @@
 """Index result pages, split by concern; urls.py names them here."""
 
-from .assessments import AssessmentView, EvidenceView, ScoreFormView, StepView
+from .assessments import (
+    AdjustmentAddView,
+    AdjustmentFileView,
+    AdjustmentRemoveView,
+    AssessmentView,
+    EvidenceView,
+    ExplanationFileView,
+    ExplanationsView,
+    ScoreFormView,
+    StepView,
+)
 from .league import compare, league, league_export, province_standing
 from .national import import_results, league_import, national, national_import, national_table
 from .results import (
@@ -10,6 +20,7 @@ from .results import (
     framework_detail,
     framework_xlsx,
     home,
+    open_explanation,
     open_self_assessment,
     publication,
     publish,
@@ -19,8 +30,13 @@ from .results import (
 )
 
 __all__ = [
+    "AdjustmentAddView",
+    "AdjustmentFileView",
+    "AdjustmentRemoveView",
     "AssessmentView",
     "EvidenceView",
+    "ExplanationFileView",
+    "ExplanationsView",
     "ScoreFormView",
     "StepView",
     "analysis_page",
@@ -38,6 +54,7 @@ __all__ = [
     "national",
     "national_import",
     "national_table",
+    "open_explanation",
     "open_self_assessment",
     "publication",
     "publish",

@@ -1,22 +1,34 @@
 """One agency's result: its page, the score forms (self-assessment and
-appraisal), its steps and its evidence files."""
+appraisal), its steps, the explanation and the bonus and penalty rounds,
+and its files."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
+from core.formatting import vn_number
 from core.permissions import PermissionMixin
 from core.storage import private_attachment
+from core.uploads import EVIDENCE
 from core.views import ServiceActionView, call_service
 
-from .. import analysis, selectors, services
-from ..models import Assessment, Score
+from .. import analysis, forms, selectors, services
+from ..models import Adjustment, Assessment, Score
+from ..services.scores import explanation_closed
 from ..workflows import ASSESSMENT
+
+S = Assessment.Status
+# The appraisal saved in these statuses is the final round (thẩm định lần 2).
+FINAL_ROUND = ASSESSMENT["final_appraise"].source
 
 
 class AssessmentMixin(PermissionMixin):
@@ -24,21 +36,80 @@ class AssessmentMixin(PermissionMixin):
         return selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
 
 
+def _page_url(assessment: Assessment, anchor: str = "") -> str:
+    url = reverse("indices:assessment", args=[assessment.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
 class AssessmentView(AssessmentMixin, View):
     def get(self, request, pk):
-        item, user = self.object, request.user
+        return self.page()
+
+    def page(self, *, explained=None, explain_errors=None, adjustment_form=None, status=200):
+        """The page, with what the explanation form was sent with and its
+        errors (`explained`: criterion id → note), or the bonus and penalty
+        form as sent, when a POST is shown again."""
+        item, user = self.object, self.request.user
+        context = analysis.agency_page(item, visible=selectors.visible_assessments(user))
+        rows = context["rows"]
+        final = item.final_at is not None
+        for row in rows:
+            # Until the final round is scored, the appraisal in force is round 1's copy, not a second score.
+            row.moved = row.movement if final else replace(row, appraised=None).movement
+        can_organise = user.has_perm("indices.organise", item)
+        own = user.agency_id == item.agency_id and user.has_perm("indices.self_assess", item)
+        closed = item.is_explaining and explanation_closed(item)
+        explain_rows = None
+        if item.is_explaining and own:
+            by_id = {row.criterion.pk: row for row in rows}
+            explain_rows = [by_id[c.pk] for c in services.cut_criteria(item)]
+            for row in explain_rows:
+                pk = row.criterion.pk
+                saved = row.explanation.note if row.explanation else ""
+                row.explain_note = explained[pk] if explained is not None and pk in explained else saved
+                row.explain_error = (explain_errors or {}).get(pk, "")
+        adjustments = list(selectors.adjustments_of(item))
+        framework = item.framework
+        can_adjust = can_organise and item.status not in (S.SELF, S.SUBMITTED, S.PUBLISHED)
+        if adjustment_form is None and can_adjust:
+            adjustment_form = forms.AdjustmentForm(framework=framework)
         return render(
-            request,
+            self.request,
             "indices/assessment.html",
             {
-                **analysis.agency_page(item, visible=selectors.visible_assessments(user)),
+                **context,
                 "assessment": item,
-                "framework": item.framework,
-                "can_organise": user.has_perm("indices.organise", item),
+                "framework": framework,
+                "can_organise": can_organise,
                 "can_self": selectors.can_self_assess(user, item),
+                "can_view_files": user.has_perm("indices.view_evidence", item),
                 "actions": ASSESSMENT.allowed(item, user, names=["submit", "reopen"]),
+                "rounds": any(row.first is not None for row in rows),
+                "final": final,
+                "final_round": item.status in FINAL_ROUND,
+                "explain_rows": explain_rows,
+                "explain_closed": closed,
+                "explain_actions": ASSESSMENT.allowed(item, user, names=["explain"]) if own and not closed else [],
+                "explanations": [row for row in rows if row.explanation is not None],
+                "evidence_accept": EVIDENCE.accept,
+                "adjustments": adjustments,
+                "adjustment_sums": _sums(adjustments),
+                "adjustment_form": adjustment_form if can_adjust else None,
+                "has_caps": framework.bonus_cap is not None or framework.penalty_cap is not None,
             },
+            status=status,
         )
+
+
+def _sums(adjustments: list[Adjustment]) -> dict[str, Decimal]:
+    """Points given of each kind, before the caps; each row marked with its
+    points as they count (+ a bonus, − a penalty)."""
+    sums = {kind.value: Decimal(0) for kind in Adjustment.Kind}
+    for adjustment in adjustments:
+        sums[adjustment.kind] += adjustment.points
+        adjustment.is_bonus = adjustment.kind == Adjustment.Kind.BONUS
+        adjustment.signed_points = adjustment.points if adjustment.is_bonus else -adjustment.points
+    return sums
 
 
 class ScoreFormView(AssessmentMixin, View):
@@ -56,6 +127,7 @@ class ScoreFormView(AssessmentMixin, View):
     def page(self, rows, posted=None, errors=None):
         item = self.object
         selectors.fill_rows(rows, round=self.round, posted=posted or {}, errors=errors or {})
+        appraising = self.round == Score.Round.APPRAISED
         return render(
             self.request,
             "indices/score_form.html",
@@ -64,7 +136,9 @@ class ScoreFormView(AssessmentMixin, View):
                 "framework": item.framework,
                 "rows": rows,
                 "round": self.round,
-                "appraising": self.round == Score.Round.APPRAISED,
+                "appraising": appraising,
+                "final_round": appraising and item.status in FINAL_ROUND,
+                "can_view_files": self.request.user.has_perm("indices.view_evidence", item),
             },
             status=400 if errors else 200,
         )
@@ -141,3 +215,99 @@ class EvidenceView(AssessmentMixin, View):
     def get(self, request, pk, score_pk):
         score = selectors.evidence_get(assessment=self.object, pk=score_pk)
         return private_attachment(score.evidence, score.evidence_name or score.evidence.name.rsplit("/", 1)[-1])
+
+
+# --- The explanation ----------------------------------------------------------------------------
+
+
+class ExplanationsView(AssessmentView):
+    """The agency saves its explanations of the criteria round 1 cut: every
+    error beside its criterion, nothing saved until all are right."""
+
+    permission = "indices.self_assess"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        item = self.object
+        posted: dict[int, str] = {}
+        inputs = []
+        for criterion in services.cut_criteria(item):
+            note = request.POST.get(f"explanation-{criterion.pk}", "")
+            posted[criterion.pk] = note
+            upload = request.FILES.get(f"explanation-file-{criterion.pk}")
+            inputs.append(services.ExplanationInput(criterion.pk, note, upload))
+        outcome = call_service(request, services.explanations_save, actor=request.user, assessment=item, inputs=inputs)
+        if not outcome.ok:
+            return redirect(_page_url(item))
+        if outcome.value:
+            messages.error(
+                request,
+                _("Chưa lưu: %(count)s tiêu chí chưa đúng, xem ghi chú đỏ bên dưới; chọn lại tệp đính kèm.")
+                % {"count": len(outcome.value)},
+            )
+            return self.page(explained=posted, explain_errors=outcome.value, status=400)
+        messages.success(request, _("Đã lưu giải trình. Khi đã xong, bấm “Gửi giải trình” để gửi Sở Nội vụ."))
+        return redirect(_page_url(item, "giai-trinh"))
+
+
+class ExplanationFileView(AssessmentMixin, View):
+    permission = "indices.view_evidence"
+
+    def get(self, request, pk, explanation_pk):
+        explanation = selectors.explanation_get(assessment=self.object, pk=explanation_pk)
+        name = explanation.evidence_name or explanation.evidence.name.rsplit("/", 1)[-1]
+        return private_attachment(explanation.evidence, name)
+
+
+# --- Bonus and penalty --------------------------------------------------------------------------
+
+
+class AdjustmentAddView(AssessmentView):
+    permission = "indices.organise"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        item = self.object
+        form = forms.AdjustmentForm(request.POST, request.FILES, framework=item.framework)
+        if form.is_valid():
+            data = form.cleaned_data
+            outcome = call_service(
+                request,
+                services.adjustment_add,
+                form=form,
+                actor=request.user,
+                assessment=item,
+                kind=data["kind"],
+                points=data["points"],
+                reason=data["reason"],
+                evidence=data["evidence"],
+            )
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("Đã ghi %(kind)s %(points)s điểm.")
+                    % {"kind": outcome.value.get_kind_display().lower(), "points": vn_number(outcome.value.points, 2)},
+                )
+                return redirect(_page_url(item, "diem-thuong"))
+        return self.page(adjustment_form=form, status=400)
+
+
+class AdjustmentRemoveView(AssessmentMixin, ServiceActionView):
+    permission = "indices.organise"
+    done = gettext_lazy("Đã xoá điểm thưởng, điểm trừ; tổng điểm đã tính lại.")
+
+    def act(self):
+        adjustment = selectors.adjustment_get(assessment=self.object, pk=self.kwargs["adjustment_pk"])
+        return services.adjustment_remove(actor=self.request.user, adjustment=adjustment)
+
+    def success_url(self, result):
+        return _page_url(self.object, "diem-thuong")
+
+
+class AdjustmentFileView(AssessmentMixin, View):
+    permission = "indices.view_evidence"
+
+    def get(self, request, pk, adjustment_pk):
+        adjustment = selectors.adjustment_get(assessment=self.object, pk=adjustment_pk, with_file=True)
+        name = adjustment.evidence_name or adjustment.evidence.name.rsplit("/", 1)[-1]
+        return private_attachment(adjustment.evidence, name)

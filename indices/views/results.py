@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.selectors import province_list
+from core.formatting import vn_date
 from core.tables import Column, Sorting
 from core.views import call_service, xlsx_response
 
@@ -60,6 +61,8 @@ def framework_detail(request, province, pk):
             "tree": selectors.tree(framework),
             "can_organise": user.has_perm("indices.organise", province),
             "open_form": forms.OpenForm(),
+            "explain_form": forms.ExplanationOpenForm(),
+            "explain_deadline": selectors.explanation_deadline(framework, province),
             "status_counts": selectors.status_counts(framework, province),
             "assessments": selectors.visible_assessments(user)
             .filter(framework=framework, agency__province=province)
@@ -226,6 +229,36 @@ def open_self_assessment(request, province, pk):
         messages.success(
             request,
             _("Đã mở tự đánh giá cho %(count)s đơn vị mới; hạn và lịch nhắc đã cập nhật.") % {"count": outcome.value},
+        )
+    return redirect("indices:framework", pk=pk)
+
+
+@require_POST
+@province_view("indices.organise")
+def open_explanation(request, province, pk):
+    """Open the explanation for the province's agencies appraised in round 1
+    (round 1 is frozen), or move its deadline."""
+    framework = selectors.framework_get(user=request.user, pk=pk)
+    form = forms.ExplanationOpenForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("indices:framework", pk=pk)
+    deadline = form.cleaned_data["deadline"]
+    outcome = call_service(
+        request,
+        services.explanations_open,
+        actor=request.user,
+        framework=framework,
+        province=province,
+        deadline=deadline,
+    )
+    if outcome.ok:
+        messages.success(
+            request,
+            _("Đã mở giải trình cho %(count)s đơn vị, hạn %(day)s; điểm thẩm định lần 1 đã chốt.")
+            % {"count": outcome.value, "day": vn_date(deadline)},
         )
     return redirect("indices:framework", pk=pk)
 
