@@ -15,8 +15,8 @@ from .models import Agency, BodyMember, DirectoryImport, Person, Province, Succe
 class ProvinceAdmin(ServiceAdmin):
     save_service = services.province_save
     service_argument = "province"
-    list_display = ["name", "code", "kind", "active_to", "successor"]
-    list_filter = ["kind"]
+    list_display = ["name", "code", "kind", "region", "active_to", "successor"]
+    list_filter = ["kind", "region"]
     search_fields = ["name", "code"]
     list_select_related = ["successor"]
     autocomplete_fields = ["successor"]

@@ -99,7 +99,8 @@ def person_save(*, actor, person: Person) -> Person:
     return person
 
 
-PROVINCE_FIELDS = ["code", "name", "kind", "active_from", "active_to", "successor"]  # a province's own successor
+PROVINCE_FIELDS = ["code", "name", "kind", "active_from", "active_to", "successor", "region", "other_names",
+                   "percent_change_in_points", "rank_change_two_digits"]  # fmt: skip
 USER_FIELDS = ["username", "full_name", "position", "email", "phone", "role", "agency", "is_active", "is_staff",
                "is_superuser"]  # fmt: skip
 

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin
 from core.exceptions import Refused
 from core.uploads import SPREADSHEET, inspect_upload
 
 from . import loading, services
-from .models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility
+from .models import Assessment, Criterion, Framework, NationalIndex, NationalResult, Publication, Responsibility
 
 
 class CriterionInline(ReadOnlyTabularInline):
@@ -84,6 +84,17 @@ class FrameworkAdmin(ReadOnlyAdmin):
                 "title": _("Nạp bộ chỉ số từ tệp"),
             },
         )
+
+
+@admin.register(NationalIndex)
+class NationalIndexAdmin(ServiceAdmin):
+    """The indices national tables rank provinces by; one an office cites
+    besides PAR INDEX and SIPAS is added here."""
+
+    save_service = services.national_index_save
+    service_argument = "national_index"
+    list_display = ["name", "code", "full_name", "publisher", "unit", "maximum", "higher_is_better"]
+    search_fields = ["name", "code", "full_name"]
 
 
 @admin.register(NationalResult)

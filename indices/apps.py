@@ -37,6 +37,14 @@ class IndicesConfig(AppConfig):
                 "national_result.update": _("Sửa kết quả công bố toàn quốc"),
                 "national_result.import": _("Nhập bảng kết quả toàn quốc"),
                 "responsibility.save": _("Phân công cơ quan chủ trì tiêu chí"),
+                "assessment.open_explanation": _("Mở giải trình"),
+                "assessment.explanations": _("Ghi giải trình"),
+                "assessment.explain": _("Gửi giải trình"),
+                "assessment.final_appraise": _("Thẩm định lần 2"),
+                "assessment.adjustment_add": _("Cho điểm thưởng, điểm trừ"),
+                "assessment.adjustment_remove": _("Bỏ điểm thưởng, điểm trừ"),
+                "national_index.create": _("Thêm chỉ số toàn quốc"),
+                "national_index.update": _("Sửa chỉ số toàn quốc"),
             }
         )
 

@@ -26,7 +26,16 @@ from core.permissions import require
 from core.uploads import EVIDENCE, UploadRejected, inspect_upload, store
 
 from .. import reminders
-from ..models import Assessment, Criterion, Framework, NationalResult, Publication, Responsibility, Score
+from ..models import (
+    Assessment,
+    Criterion,
+    Framework,
+    NationalIndex,
+    NationalResult,
+    Publication,
+    Responsibility,
+    Score,
+)
 from ..scoring import check_score, parse_score
 from ..selectors import covered_agencies
 from ..workflows import ASSESSMENT
@@ -276,6 +285,29 @@ def results_publish(*, actor, framework: Framework, province) -> Publication:
 
 
 NATIONAL_FIELDS = ["year", "index", "score", "rank", "out_of", "source"]
+NATIONAL_INDEX_FIELDS = ["code", "name", "full_name", "publisher", "unit", "maximum", "decimals", "higher_is_better"]
+
+
+def national_index_save(*, actor, national_index: NationalIndex) -> NationalIndex:
+    """Add or correct a national index (the admin): administrators only, audited."""
+    require(actor, "agencies.administer", None, _("Chỉ quản trị hệ thống mới sửa danh mục chỉ số toàn quốc."))
+    national_index.full_clean()
+    with transaction.atomic():
+        before = (
+            audit.snapshot(NationalIndex.objects.get(pk=national_index.pk), NATIONAL_INDEX_FIELDS)
+            if national_index.pk
+            else {}
+        )
+        created = national_index.pk is None
+        national_index.save()
+        audit.record(
+            actor=actor,
+            action="national_index.create" if created else "national_index.update",
+            target=national_index,
+            before=before,
+            after=audit.snapshot(national_index, NATIONAL_INDEX_FIELDS),
+        )
+    return national_index
 
 
 def national_result_save(*, actor, province, values: dict, instance: NationalResult | None = None) -> NationalResult:
