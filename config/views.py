@@ -36,6 +36,7 @@ def home(request):
         context["assignments"] = conferences.assignment_list_for_agency(user=user, open_only=True)[:8]
         context["presentations"] = submissions.owed_by_agency(user=user)[:6]
         context["self_assessments"] = indices.self_assessments_open(user)
+        context["explanations_due"] = indices.explanations_due(user)
     if user.is_organiser or user.is_leader:
         context["conferences"] = conferences.conference_list(user=user)[:6]
         context["assignments"] = conferences.open_assignments(user=user)[:8]

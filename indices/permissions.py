@@ -18,6 +18,9 @@ rules.add_perm("indices.organise", organises)
 # Fill in the self-assessment (the Sở may help), and read its evidence files.
 rules.add_perm("indices.self_assess", of_own_agency | organises)
 rules.add_perm("indices.view_evidence", of_own_agency | organises)
+# Answer the appraisal (giải trình): the agency's own people only; the
+# appraisers never explain for the agency they appraise.
+rules.add_perm("indices.explain", of_own_agency)
 # National rankings are published: every signed-in user reads every
 # province's results, the league table and the comparisons.
 rules.add_perm("indices.view_national", rules.is_authenticated)

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Rank
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from agencies.models import LOCAL_UNIT_KINDS, PROVINCIAL_BODY_KINDS, Agency, AgencyKind, Province, Succession
 from agencies.selectors import Lineage, Relative, scope_to_province
@@ -661,6 +662,7 @@ class ScoreRow:
     first: Score | None = None  # round 1, frozen when the explanation opened
     first_total: Decimal | None = None
     explanation: Explanation | None = None
+    final: bool = False  # the final round has been scored (until then the appraisal in force is round 1's copy)
 
     @property
     def lost(self) -> Decimal | None:
@@ -686,7 +688,7 @@ class ScoreRow:
         steps.append(f"thẩm định lần 1 {vn_number(self.first.value, 2)}")
         if self.explanation is not None:
             steps.append("đã giải trình")
-        if self.appraised is not None:
+        if self.final and self.appraised is not None:
             steps.append(f"lần 2 {vn_number(self.appraised.value, 2)}")
         return " → ".join(steps)
 
@@ -704,6 +706,7 @@ def score_rows(assessment: Assessment) -> list[ScoreRow]:
             scores.get(c.pk, {}).get(Score.Round.APPRAISED),
             first=scores.get(c.pk, {}).get(Score.Round.FIRST),
             explanation=explanations.get(c.pk),
+            final=assessment.final_at is not None,
         )
         for c in criteria
     }
@@ -806,6 +809,16 @@ def index_guidance(agency: Agency, year: int) -> str:
 def self_assessments_open(user) -> list[Assessment]:
     """An official's agency's assessments waiting for its self-assessment."""
     return [a for a in own_assessments(user) if a.status == Assessment.Status.SELF]
+
+
+def explanations_due(user) -> list[Assessment]:
+    """An official's agency's assessments in explanation, the deadline not passed."""
+    today = timezone.localdate()
+    return [
+        a
+        for a in own_assessments(user)
+        if a.status == Assessment.Status.EXPLAINING and a.explain_deadline and a.explain_deadline >= today
+    ]
 
 
 def appraisals_waiting(user) -> QuerySet[Assessment]:

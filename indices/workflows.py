@@ -63,7 +63,7 @@ ASSESSMENT = Workflow(
             _("Gửi giải trình"),
             source=[S.EXPLAINING],
             target=S.EXPLAINED,
-            permission="indices.self_assess",
+            permission="indices.explain",
             refusal=_("Giải trình đã gửi hoặc chưa mở, không gửi được."),
             done=_("Đã gửi giải trình tới Sở Nội vụ."),
             confirm=_("Gửi giải trình? Sau khi gửi, đơn vị không sửa được nữa."),

@@ -220,3 +220,22 @@ def test_the_assessment_page_shows_the_movement_to_the_organiser(framework, lang
     )
     page = client_for(organiser).get(f"/chi-so/danh-gia/{appraised.pk}/").content.decode()
     assert "Đang giải trình" in page
+
+
+def test_the_appraisers_never_explain_for_the_agency(framework, lang_son, official, organiser, appraised):
+    Score.objects.filter(assessment=appraised, round="appraised", criterion__code="1.2").update(note="Báo cáo chậm")
+    services.explanations_open(actor=organiser, framework=framework, province=lang_son, deadline=tomorrow())
+    # Round 1 is kept with the appraisers' comments.
+    assert appraised.scores.get(round=Score.Round.FIRST, criterion__code="1.2").note == "Báo cáo chậm"
+    with pytest.raises(PermissionDenied):
+        services.explanations_save(
+            actor=organiser, assessment=appraised, inputs=[services.ExplanationInput(leaf(framework, "1.2").pk, "x")]
+        )
+    with pytest.raises(PermissionDenied):
+        services.explanation_submit(actor=organiser, assessment=appraised)
+    services.explanations_save(
+        actor=official, assessment=appraised, inputs=[services.ExplanationInput(leaf(framework, "1.2").pk, "Đã nộp")]
+    )
+    row = next(r for r in selectors.score_rows(appraised) if r.criterion.code == "1.2")
+    # Before the final round the appraisal in force is round 1's: no "lần 2" yet.
+    assert row.movement == "tự đánh giá 4,00 → thẩm định lần 1 2,00 → đã giải trình"

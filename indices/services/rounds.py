@@ -65,9 +65,9 @@ def explanations_open(*, actor, framework: Framework, province, deadline: dt.dat
     if opening:
         Score.objects.bulk_create(
             [
-                Score(assessment_id=a, criterion_id=c, round=ROUND.FIRST, value=v)
-                for a, c, v in Score.objects.filter(assessment_id__in=opening, round=ROUND.APPRAISED).values_list(
-                    "assessment_id", "criterion_id", "value"
+                Score(assessment_id=a, criterion_id=c, round=ROUND.FIRST, value=v, note=note)
+                for a, c, v, note in Score.objects.filter(assessment_id__in=opening, round=ROUND.APPRAISED).values_list(
+                    "assessment_id", "criterion_id", "value", "note"
                 )
             ],
             batch_size=2000,
@@ -97,7 +97,7 @@ class ExplanationInput:
 
 
 def _may_explain(actor, assessment: Assessment) -> None:
-    require(actor, "indices.self_assess", assessment, _("Chỉ cán bộ của đơn vị mới giải trình."))
+    require(actor, "indices.explain", assessment, _("Chỉ cán bộ của đơn vị mới giải trình."))
     if assessment.status != S.EXPLAINING:
         raise Refused(_("Giải trình chưa mở hoặc đã gửi, không sửa được."))
     if explanation_closed(assessment):
@@ -163,7 +163,7 @@ def explanations_save(*, actor, assessment: Assessment, inputs: list[Explanation
 
 def explanation_submit(*, actor, assessment: Assessment) -> Assessment:
     """Send the explanation to the appraisers; the agency cannot change it after."""
-    require(actor, "indices.self_assess", assessment, _("Chỉ cán bộ của đơn vị mới giải trình."))
+    require(actor, "indices.explain", assessment, _("Chỉ cán bộ của đơn vị mới giải trình."))
     with ASSESSMENT.step(assessment, "explain", actor=actor) as locked:
         if explanation_closed(locked):
             raise Refused(_("Đã hết hạn giải trình (%(day)s).") % {"day": locked.explain_deadline.strftime("%d/%m/%Y")})

@@ -4,7 +4,6 @@ and its files."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib import messages
@@ -52,12 +51,8 @@ class AssessmentView(AssessmentMixin, View):
         item, user = self.object, self.request.user
         context = analysis.agency_page(item, visible=selectors.visible_assessments(user))
         rows = context["rows"]
-        final = item.final_at is not None
-        for row in rows:
-            # Until the final round is scored, the appraisal in force is round 1's copy, not a second score.
-            row.moved = row.movement if final else replace(row, appraised=None).movement
         can_organise = user.has_perm("indices.organise", item)
-        own = user.agency_id == item.agency_id and user.has_perm("indices.self_assess", item)
+        own = user.has_perm("indices.explain", item)
         closed = item.is_explaining and explanation_closed(item)
         explain_rows = None
         if item.is_explaining and own:
@@ -85,7 +80,7 @@ class AssessmentView(AssessmentMixin, View):
                 "can_view_files": user.has_perm("indices.view_evidence", item),
                 "actions": ASSESSMENT.allowed(item, user, names=["submit", "reopen"]),
                 "rounds": any(row.first is not None for row in rows),
-                "final": final,
+                "final": item.final_at is not None,
                 "final_round": item.status in FINAL_ROUND,
                 "explain_rows": explain_rows,
                 "explain_closed": closed,
@@ -138,6 +133,8 @@ class ScoreFormView(AssessmentMixin, View):
                 "round": self.round,
                 "appraising": appraising,
                 "final_round": appraising and item.status in FINAL_ROUND,
+                # Said before the appraisers type: the service refuses the round until the agency is done.
+                "explanation_running": appraising and item.is_explaining and not explanation_closed(item),
                 "can_view_files": self.request.user.has_perm("indices.view_evidence", item),
             },
             status=400 if errors else 200,
