@@ -301,6 +301,7 @@ UPLOAD_LIMITS = {
     "/chi-so/danh-gia/": 4 * DUTY_FILE_MAX_BYTES,
     "/chi-so/bo/": SPREADSHEET_MAX_BYTES + _MB,
     "/chi-so/toan-quoc/": SPREADSHEET_MAX_BYTES + _MB,
+    "/chi-so/bang-xep-hang/": SPREADSHEET_MAX_BYTES + _MB,
     "/danh-ba/nhap/": DIRECTORY_IMPORT_MAX_BYTES + _MB,
     "/van-ban/": REGISTERED_FILE_MAX_BYTES + _MB,
     "/quan-tri/": SPREADSHEET_MAX_BYTES + _MB,
