@@ -139,6 +139,11 @@ class Document(models.Model):
         related_name="+",
     )
     issued_sha256 = models.CharField(_("mã kiểm tra (SHA-256)"), max_length=64, blank=True)
+    # What the printed copy carries so anyone can check it on the portal's
+    # public page (/xac-minh/<code>/): given at issue, never reused.
+    verification_code = models.CharField(
+        _("mã xác minh"), max_length=16, unique=True, null=True, blank=True, editable=False
+    )
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -134,3 +134,31 @@ def current_copies(document: Document, addressees) -> dict[str, RenderedFile]:
 
 def batch_latest(document: Document) -> RenderBatch | None:
     return RenderBatch.objects.filter(document=document).order_by("-created_at", "-pk").first()
+
+
+def verification_get(code: str) -> tuple[Document | None, Document | None]:
+    """The issued document a verification code names, and the issued document
+    that replaced it if any, for the public page. Deliberately across
+    provinces and for anyone (the scope is lifted for this read only): the
+    code printed on a copy is the only key, and the page shows what the
+    copy itself prints."""
+    from core.scoping import scopes_disabled
+
+    from .verification import LENGTH, normalise
+
+    code = normalise(code)
+    if len(code) != LENGTH:
+        return None, None
+    with scopes_disabled():
+        document = (
+            Document.objects.filter(verification_code=code)
+            .exclude(status=Document.Status.DRAFT)
+            .select_related("issuer")
+            .first()
+        )
+        if document is None:
+            return None, None
+        replacement = (
+            Document.objects.filter(replaces=document).exclude(status=Document.Status.DRAFT).order_by("-pk").first()
+        )
+    return document, replacement

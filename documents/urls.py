@@ -6,6 +6,9 @@ app_name = "documents"
 
 urlpatterns = [
     path("van-ban/", views.DocumentListView.as_view(), name="list"),
+    # Public: what a printed copy's code opens (no login).
+    path("xac-minh/", views.VerifyView.as_view(), name="verify-form"),
+    path("xac-minh/<str:code>/", views.VerifyView.as_view(), name="verify"),
     path("van-ban/vao-so/", views.RegisterView.as_view(), name="register"),
     path("van-ban/<int:pk>/", views.DocumentDetailView.as_view(), name="detail"),
     path("van-ban/<int:pk>/soan/", views.DocumentEditView.as_view(), name="edit"),

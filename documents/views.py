@@ -8,13 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, View
 
 from core.permissions import PermissionMixin
 from core.views import ServiceActionView, call_service
 
-from . import checks, rendering, selectors, services, sources
+from . import checks, rendering, selectors, services, sources, verification
 from .forms import DocumentForm, ReasonForm, RegisterForm, SectionFormSet
 from .models import DocType, Document, RenderedFile
 from .workflows import DOCUMENT
@@ -373,3 +375,26 @@ class BatchDownloadView(BatchMixin, View):
             raise Http404
         name = f"{_download_name(self.object, fmt).rsplit('.', 1)[0]} - giay-moi-rieng.{fmt}"
         return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+
+
+@method_decorator(never_cache, name="dispatch")
+class VerifyView(View):
+    """The public page a printed copy's code opens: what the register holds
+    of the document (number, date, issuer, signer, the issued PDF's SHA-256)
+    and whether it is still in force. Anyone may open it, signed in or not."""
+
+    template_name = "documents/verify.html"
+
+    def get(self, request, code=""):
+        typed = code or request.GET.get("ma", "")
+        document, replacement = selectors.verification_get(typed) if typed else (None, None)
+        if typed and not code and document is not None:
+            return redirect("documents:verify", code=document.verification_code)
+        context = {"typed": typed, "document": document}
+        if document is not None:
+            context.update(
+                shown_code=verification.shown(document.verification_code),
+                replacement=replacement,
+                in_force=document.status == Document.Status.ISSUED and replacement is None,
+            )
+        return render(request, self.template_name, context, status=404 if typed and document is None else 200)

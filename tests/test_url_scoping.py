@@ -252,6 +252,9 @@ FOREIGN_URLS = {
 # Ministry) or no row at all: their pages show the user's own province (see
 # test_an_administrators_province_choice_is_ignored_for_others).
 SHARED = {
+    # The public verification page: the printed code is the key, for anyone
+    # (tests/test_verification.py).
+    "documents:verify",
     # National results are public: any signed-in user reads any province's standing.
     "indices:province-standing",
     "indices:framework",

@@ -13,7 +13,7 @@ from core import audit
 from core.exceptions import Refused
 from core.permissions import require
 
-from .. import checks, issuers, rendering, selectors, sources
+from .. import checks, issuers, rendering, selectors, sources, verification
 from ..models import Document, NumberCounter, RenderedFile, Section
 from ..workflows import DOCUMENT
 from .files import enqueue_file
@@ -189,7 +189,7 @@ def allocate_number(issuer: Agency, year: int) -> int:
 def issue(*, actor, document: Document) -> Document:
     """Check, number, date and freeze the document, then render its PDF once."""
     require(actor, "documents.organise", document, DENIED)
-    numbered = ["year", "number", "issued_on", "issued_by", "issued_file"]
+    numbered = ["year", "number", "issued_on", "issued_by", "issued_file", "verification_code"]
     with DOCUMENT.step(document, "issue", actor=actor, fields=numbered) as locked:
         problems = checks.run_checks(locked)
         if problems:
@@ -199,6 +199,7 @@ def issue(*, actor, document: Document) -> Document:
         locked.number = allocate_number(locked.issuer, today.year)
         locked.issued_on = today
         locked.issued_by = actor
+        locked.verification_code = verification.new_code()
         locked.status = Document.Status.ISSUED  # the PDF prints the issued state
         html = rendering.print_html(locked)
         row = RenderedFile.objects.create(

@@ -27,7 +27,7 @@ from core.formatting import vn_date
 from core.permissions import require
 from core.storage import discard, store_file
 
-from .. import rendering
+from .. import rendering, verification
 from ..models import DocType, Document, Origin, RenderedFile
 from .drafts import DENIED, issuer_defaults, lock_counter, numbers_taken
 
@@ -160,6 +160,7 @@ def document_register(
         doc_type=doc_type,
         origin=Origin.REGISTERED,
         status=Document.Status.ISSUED,
+        verification_code=verification.new_code(),
         issuer_name=defaults["issuer_name"],
         parent_issuer_name=defaults["parent_issuer_name"],
         issuer_abbr=issuer_abbr.strip() or defaults["issuer_abbr"],
