@@ -465,13 +465,20 @@ class _MemoryFont(FontEngineFactory):
         )
 
 
-def _text_width(text: str, size: float) -> float:
+@cache
+def _times_advances() -> tuple[dict[int, int], int]:
+    """Advance widths (per 1000 em) of `times_font()` by code point, and the
+    width of the missing glyph."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(times_font()), lazy=True)
-    cmap, hmtx = font.getBestCmap(), font["hmtx"]
-    notdef = hmtx[".notdef"][0]
-    return sum(hmtx[cmap[ord(ch)]][0] if ord(ch) in cmap else notdef for ch in text) * size / 1000
+    font = TTFont(io.BytesIO(times_font()))
+    hmtx = font["hmtx"]
+    return {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}, hmtx[".notdef"][0]
+
+
+def _text_width(text: str, size: float) -> float:
+    advances, missing = _times_advances()
+    return sum(advances.get(ord(ch), missing) for ch in text) * size / 1000
 
 
 def _visible_box(pdf: bytes, page: int) -> Box:
@@ -481,6 +488,8 @@ def _visible_box(pdf: bytes, page: int) -> Box:
 
 
 ATTACHMENT_FONT_SIZE = 10
+# pyHanko's layout does exact arithmetic with Fraction, which takes ints only.
+ATTACHMENT_LEADING = 12
 
 
 def seal_attachment(
@@ -506,14 +515,23 @@ def seal_attachment(
     iso = moment.isoformat()
     size = ATTACHMENT_FONT_SIZE
     width = max(_text_width(number, size), _text_width(iso, size)) + 4
-    height = 2 * size * 1.2 + 4
+    height = 2 * ATTACHMENT_LEADING + 4
     x_min, _y_min, x_max, y_max = _visible_box(pdf, 0)
     right = x_max - mm_to_pt(right_mm)
     top = y_max - mm_to_pt(top_mm)
     style = TextStampStyle(
         stamp_text="%(number)s\n%(iso)s",
         text_box_style=TextBoxStyle(
-            font=_MemoryFont(times_font(), size), font_size=size, leading=size * 1.2, text_color=(0, 0, 0)
+            font=_MemoryFont(times_font(), size),
+            font_size=size,
+            leading=ATTACHMENT_LEADING,
+            text_color=(0, 0, 0),
+            # the text box's own default margin is 10 pt; the box is sized tight
+            box_layout_rule=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MIN,
+                y_align=layout.AxisAlignment.ALIGN_MIN,
+                margins=layout.Margins.uniform(0),
+            ),
         ),
         border_width=0,
         inner_content_layout=layout.SimpleBoxLayoutRule(
