@@ -72,6 +72,9 @@ def framework_check(data: dict) -> tuple[Decimal, list[tuple], list[str]]:
     if data["subject"] not in Framework.Subject.values:
         problems.append(_("Đối tượng “%(subject)s” không hợp lệ.") % {"subject": data["subject"]})
     maximum = _decimal(data["maximum"], _("Bộ chỉ số"), problems)
+    for key, label in (("bonus_cap", _("Điểm thưởng tối đa")), ("penalty_cap", _("Điểm trừ tối đa"))):
+        if data.get(key) not in (None, ""):
+            _decimal(data[key], label, problems)
     rows: list[tuple] = []
     _walk(data["criteria"], "", 1, set(), problems, rows)
     fields = sum((row[3] for row in rows if row[5] == 1), Decimal("0"))
@@ -105,6 +108,8 @@ def framework_data(framework: Framework) -> dict:
         "subject": framework.subject,
         "unit": framework.unit,
         "maximum": str(framework.maximum),
+        "bonus_cap": str(framework.bonus_cap) if framework.bonus_cap is not None else None,
+        "penalty_cap": str(framework.penalty_cap) if framework.penalty_cap is not None else None,
         "legal_basis": framework.legal_basis,
         "is_example": framework.is_example,
         "note": framework.note,

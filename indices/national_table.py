@@ -16,6 +16,7 @@ naming another province is refused, saying so."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from agencies.models import Province
 from agencies.provinces import ProvinceIndex
 from core.exceptions import ImportFileError
+from core.formatting import vn_date
 from core.text import fold
 
 from .excel import Checked, Problem
@@ -280,6 +282,7 @@ class TableRow:
     values: dict  # score, rank, out_of, source
     current: NationalResult | None = None
     index_name: str = ""
+    written: str = ""  # the province as the file writes it, when not its name
 
     @property
     def action(self) -> str:
@@ -414,11 +417,12 @@ def read(
                 near = known.closest(name)
                 problem(
                     province_column,
-                    _("không thấy tỉnh, thành phố “%(name)s”%(near)s.")
-                    % {
-                        "name": name,
-                        "near": (_("; có phải: %(names)s?") % {"names": ", ".join(near)}) if near else "",
-                    },
+                    (
+                        _("không thấy tỉnh, thành phố “%(name)s”; có phải: %(names)s?")
+                        if near
+                        else _("không thấy tỉnh, thành phố “%(name)s”.")
+                    )
+                    % {"name": name, "names": ", ".join(near)},
                 )
                 continue
             if only is not None and province.pk != only.pk:
@@ -491,13 +495,13 @@ def read(
                 problem(
                     province_column or measure.score,
                     _(
-                        "%(name)s đã hợp nhất vào %(successor)s từ %(day)s: năm %(year)s không còn xếp hạng riêng; "
-                        "ghi kết quả cho %(successor)s."
+                        "%(name)s đã hợp nhất vào %(successor)s từ ngày %(day)s: năm %(year)s không còn xếp hạng "
+                        "riêng; ghi kết quả cho %(successor)s."
                     )
                     % {
                         "name": province.full_name,
                         "successor": province.successor.full_name,
-                        "day": province.active_to.strftime("%d/%m/%Y"),
+                        "day": vn_date(province.active_to + dt.timedelta(days=1)),
                         "year": result_year,
                     },
                 )
@@ -573,7 +577,18 @@ def read(
             values_ = {"score": value, "rank": rank, "out_of": out_of}
             if source is not None:
                 values_["source"] = source
-            preview.rows.append(TableRow(line, province, code, result_year, values_, index_name=measure_index.name))
+            written = str(cell(province_column)).strip() if province_column is not None else ""
+            preview.rows.append(
+                TableRow(
+                    line,
+                    province,
+                    code,
+                    result_year,
+                    values_,
+                    index_name=measure_index.name,
+                    written=written if written != province.name else "",
+                )
+            )
     if not preview.rows and not preview.problems:
         preview.problems.append(Problem("", _("Bảng không có dòng kết quả nào.")))
     _attach_current(preview)

@@ -100,7 +100,7 @@ def test_official_explains_a_cut_point_and_the_organiser_appraises_again(device,
     assert (explanation.note, explanation.evidence_name) == (note, "Quyết định ban hành kế hoạch.pdf")
     page.locator(f"#explanation-{criterion.pk}").scroll_into_view_if_needed()
     screenshot(page, f"rounds-{device}-official-explains")
-    page.get_by_role("button", name="Gửi giải trình").click()
+    page.get_by_role("button", name="Lưu và gửi giải trình").click()
     page.wait_for_selector("text=Đã gửi giải trình tới Sở Nội vụ")
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.EXPLAINED

@@ -239,3 +239,22 @@ def test_the_appraisers_never_explain_for_the_agency(framework, lang_son, offici
     row = next(r for r in selectors.score_rows(appraised) if r.criterion.code == "1.2")
     # Before the final round the appraisal in force is round 1's: no "lần 2" yet.
     assert row.movement == "tự đánh giá 4,00 → thẩm định lần 1 2,00 → đã giải trình"
+
+
+def test_the_agency_is_told_it_may_explain_and_the_appraisers_that_it_did(
+    framework, lang_son, official, organiser, appraised
+):
+    from notifications.models import Channel, Message
+
+    def portal(user):
+        return list(Message.objects.filter(user=user, channel=Channel.PORTAL).values_list("subject", flat=True))
+
+    services.explanations_open(actor=organiser, framework=framework, province=lang_son, deadline=tomorrow())
+    assert portal(official) == [f"Giải trình kết quả thẩm định: {framework}"]
+    services.explanations_open(actor=organiser, framework=framework, province=lang_son, deadline=tomorrow())
+    assert len(portal(official)) == 1  # opened again with the same deadline: told once
+    services.explanations_save(
+        actor=official, assessment=appraised, inputs=[services.ExplanationInput(leaf(framework, "1.2").pk, "Đã nộp")]
+    )
+    services.explanation_submit(actor=official, assessment=appraised)
+    assert portal(organiser) == [f"{official.agency.name} gửi giải trình: {framework}"]

@@ -142,7 +142,7 @@ def test_official_explains_the_cut_criteria_with_a_file_and_sends(framework, off
     for pk in cut:
         assert f'name="explanation-{pk}"' in page and f'name="explanation-file-{pk}"' in page
     assert f'name="explanation-{leaf(framework, "2.2").pk}"' not in page  # not cut: nothing to explain
-    assert "Gửi giải trình" in page and reverse("indices:explain-submit", args=[explaining.pk]) in page
+    assert "Lưu và gửi giải trình" in page  # saving and sending are one press: nothing typed is lost
 
     url = reverse("indices:explanations", args=[explaining.pk])
     one, two = cut[1], cut[2]
@@ -183,10 +183,19 @@ def test_official_explains_the_cut_criteria_with_a_file_and_sends(framework, off
     saved = Explanation.objects.get(criterion__code="1.2")
     assert reverse("indices:explanation-file", args=[explaining.pk, saved.pk]) in page
 
-    response = client.post(reverse("indices:explain-submit", args=[explaining.pk]))
+    # "Lưu và gửi": the text typed last is saved, then sent.
+    response = client.post(
+        url,
+        {f"explanation-{one}": "Báo cáo gửi đúng hạn ngày 15/12 (số 88/BC-STC)", f"explanation-{two}": "", "send": "1"},
+    )
     assert response.status_code == 302
     explaining.refresh_from_db()
     assert explaining.status == S.EXPLAINED
+    assert dict(Explanation.objects.values_list("criterion__code", "note")) == {
+        "1.2": "Báo cáo gửi đúng hạn ngày 15/12 (số 88/BC-STC)"
+    }
+    # The workflow's own step still answers (a client of the URL).
+    assert client.post(reverse("indices:explain-submit", args=[explaining.pk])).status_code == 302
     page = _page(client, explaining)
     assert 'name="explanation-' not in page and "Đơn vị đã gửi giải trình lúc" in page
 
@@ -195,7 +204,7 @@ def test_after_the_deadline_the_official_is_told_it_passed(framework, official, 
     Assessment.objects.filter(pk=explaining.pk).update(explain_deadline=_day(-1))
     page = _page(client_for(official), explaining)
     assert f"Đã hết hạn giải trình ngày {_vn(_day(-1))}" in page
-    assert 'name="explanation-' not in page and "Gửi giải trình" not in page
+    assert 'name="explanation-' not in page and "Lưu và gửi giải trình" not in page
 
 
 def test_the_official_is_told_on_the_home_page(official, explaining):

@@ -138,7 +138,7 @@ def test_a_line_twice_and_a_merged_province_after_the_merger():
     problems = [str(p) for p in read(rows, year=2025, index="par").problems]
     assert problems == [
         "Ô A3: PAR INDEX năm 2025 của Lào Cai đã có ở dòng 2.",
-        "Ô A4: tỉnh Yên Bái đã hợp nhất vào tỉnh Lào Cai từ 30/06/2025: năm 2025 không còn xếp hạng riêng; "
+        "Ô A4: tỉnh Yên Bái đã hợp nhất vào tỉnh Lào Cai từ ngày 01/7/2025: năm 2025 không còn xếp hạng riêng; "
         "ghi kết quả cho tỉnh Lào Cai.",
     ]
     assert read(rows[:2] + rows[3:], year=2024, index="par").ok  # in 2024 Yên Bái was still ranked
@@ -188,15 +188,18 @@ def test_the_page_previews_then_confirms_once(organiser):
     response = client.post("/chi-so/bang-xep-hang/nhap/", {"file": upload})
     page = response.content.decode()
     assert "5 tỉnh, thành phố: 9 kết quả mới, 0 cập nhật, 0 không đổi" in page
+    assert "trong tệp: Thừa Thiên Huế" in page  # a name read otherwise than written is shown as written
     assert not NationalResult.public.exists()
     token = response.context["token"]
-    client.post("/chi-so/bang-xep-hang/nhap/", {"token": token}, follow=True)
+    done = client.post("/chi-so/bang-xep-hang/nhap/", {"token": token})
+    assert done["Location"] == "/chi-so/bang-xep-hang/?chi-so=par&nam=2024"  # the table just imported
     again = client.post("/chi-so/bang-xep-hang/nhap/", {"token": token}, follow=True)
     assert "hãy chọn lại tệp" in again.content.decode()
     assert NationalResult.public.count() == 9
     bad = SimpleUploadedFile("sai.csv", "Tỉnh, thành phố;PAR INDEX 2024\nHà Giag;80\n".encode())
     page = client.post("/chi-so/bang-xep-hang/nhap/", {"file": bad}).content.decode()
     assert "không thấy tỉnh, thành phố “Hà Giag”; có phải: Hà Giang" in page
+    assert "?." not in page
 
 
 def test_every_province_and_its_lineage_is_known():

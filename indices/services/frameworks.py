@@ -3,6 +3,8 @@ checks them), saved here in one transaction, audited."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from core import audit
@@ -26,6 +28,12 @@ def framework_load(data: dict, *, actor=None) -> Framework:
         subject=data["subject"],
         unit=data.get("unit", Framework.Unit.POINTS),
         maximum=maximum,
+        bonus_cap=Decimal(str(data["bonus_cap"]).replace(",", "."))
+        if data.get("bonus_cap") not in (None, "")
+        else None,
+        penalty_cap=(
+            Decimal(str(data["penalty_cap"]).replace(",", ".")) if data.get("penalty_cap") not in (None, "") else None
+        ),
         legal_basis=data.get("legal_basis", ""),
         is_example=bool(data.get("is_example")),
         note=data.get("note", ""),

@@ -27,7 +27,7 @@ from core.exceptions import Refused
 from core.permissions import require
 from core.uploads import EVIDENCE, UploadRejected, inspect_upload, store
 
-from .. import reminders
+from .. import notices, reminders
 from ..models import Adjustment, Assessment, Criterion, Explanation, Framework, Score
 from ..workflows import ASSESSMENT
 from .scores import explanation_closed, totals_refresh
@@ -74,6 +74,7 @@ def explanations_open(*, actor, framework: Framework, province, deadline: dt.dat
             ignore_conflicts=True,  # opened twice (a retry): round 1 stays as first frozen
         )
         rows.filter(pk__in=opening).update(status=S.EXPLAINING, explain_deadline=deadline)
+        notices.explanation_opened(list(rows.filter(pk__in=opening).select_related("agency", "framework")))
     # Reopening with another deadline moves it for those still explaining.
     already.update(explain_deadline=deadline)
     reminders.schedule_explanations(framework, province)
@@ -170,6 +171,7 @@ def explanation_submit(*, actor, assessment: Assessment) -> Assessment:
         if not locked.explanations.exists():
             raise Refused(_("Chưa có nội dung giải trình nào: ghi giải trình cho ít nhất một tiêu chí bị trừ điểm."))
         reminders.explanation_done([locked.pk])
+        notices.explanation_sent(Assessment.objects.select_related("agency", "framework").get(pk=locked.pk))
     return assessment
 
 

@@ -80,11 +80,16 @@ class AssessmentView(AssessmentMixin, View):
                 "can_view_files": user.has_perm("indices.view_evidence", item),
                 "actions": ASSESSMENT.allowed(item, user, names=["submit", "reopen"]),
                 "rounds": any(row.first is not None for row in rows),
+                # Round 1's total as frozen, beside the total in force.
+                "first_total": (
+                    sum((row.first.value for row in rows if row.is_leaf and row.first), Decimal(0))
+                    if any(row.first is not None for row in rows)
+                    else None
+                ),
                 "final": item.final_at is not None,
                 "final_round": item.status in FINAL_ROUND,
                 "explain_rows": explain_rows,
                 "explain_closed": closed,
-                "explain_actions": ASSESSMENT.allowed(item, user, names=["explain"]) if own and not closed else [],
                 "explanations": [row for row in rows if row.explanation is not None],
                 "evidence_accept": EVIDENCE.accept,
                 "adjustments": adjustments,
@@ -221,7 +226,7 @@ class ExplanationsView(AssessmentView):
     """The agency saves its explanations of the criteria round 1 cut: every
     error beside its criterion, nothing saved until all are right."""
 
-    permission = "indices.self_assess"
+    permission = "indices.explain"
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -243,7 +248,17 @@ class ExplanationsView(AssessmentView):
                 % {"count": len(outcome.value)},
             )
             return self.page(explained=posted, explain_errors=outcome.value, status=400)
-        messages.success(request, _("Đã lưu giải trình. Khi đã xong, bấm “Gửi giải trình” để gửi Sở Nội vụ."))
+        if "send" in request.POST:
+            # Saved and sent in one press: what was typed is never lost to a send without a save.
+            sent = call_service(
+                request,
+                services.explanation_submit,
+                actor=request.user,
+                assessment=item,
+                done=str(ASSESSMENT["explain"].done),
+            )
+            return redirect(_page_url(item, "giai-trinh" if not sent.ok else ""))
+        messages.success(request, _("Đã lưu giải trình. Khi đã xong, bấm “Lưu và gửi giải trình” để gửi Sở Nội vụ."))
         return redirect(_page_url(item, "giai-trinh"))
 
 

@@ -8,6 +8,7 @@ it is then."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -120,13 +121,14 @@ def _table_import(request, *, only, back: str, done: str, template: str, context
         )
         if refused:
             return refused
-        counts = result[0].counts
+        preview = result[0]
+        counts = preview.counts
         messages.success(
             request,
             _("Đã nhập bảng kết quả: %(created)s kết quả mới, %(updated)s cập nhật, %(unchanged)s không đổi.")
             % {"created": counts["create"], "updated": counts["update"], "unchanged": counts["unchanged"]},
         )
-        return redirect(done)
+        return redirect(done(preview) if callable(done) else done)
     if request.method == "POST":
         form = forms.NationalImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -144,6 +146,12 @@ def _table_import(request, *, only, back: str, done: str, template: str, context
                         rows, purpose="indices-national", owner=request.user.pk, scope=scope, extra=[year, index]
                     )
     return render(request, template, {**context, "form": form, "preview": preview, "token": token})
+
+
+def _league_of(preview) -> str:
+    """The league table just imported: its index and its latest year."""
+    latest = max(preview.rows, key=lambda row: row.year)
+    return reverse("indices:league") + "?" + urlencode({"chi-so": latest.index, "nam": latest.year})
 
 
 @province_view("indices.organise")
@@ -168,7 +176,7 @@ def league_import(request):
         request,
         only=None,
         back=reverse("indices:league-import"),
-        done=reverse("indices:league"),
+        done=_league_of,
         template="indices/league_import.html",
         context={},
     )
