@@ -126,7 +126,27 @@ def stylesheet_text() -> str:
 
 
 def print_html(document: Document, **kwargs) -> str:
-    return render_to_string("documents/print.html", {"paper": paper_html(document, **kwargs), "document": document})
+    return render_to_string(
+        "documents/print.html",
+        {"paper": paper_html(document, **kwargs), "document": document, "verify": verify_mark(document)},
+    )
+
+
+def verify_mark(document: Document) -> dict | None:
+    """What an issued PDF prints after its last line (never over the text):
+    the verification code, the public page's address and its QR code, so
+    anyone holding a copy can check it (documents.views.VerifyView)."""
+    if not document.verification_code:
+        return None
+    import segno
+    from django.conf import settings
+    from django.urls import reverse
+
+    from .verification import shown
+
+    url = settings.PORTAL_BASE_URL.rstrip("/") + reverse("documents:verify", args=[shown(document.verification_code)])
+    qr = segno.make(url, error="m").svg_inline(scale=2, border=0, omitsize=False, svgclass="doc-verify-qr")
+    return {"code": shown(document.verification_code), "url": url, "qr": qr}
 
 
 def copy_hash(base_html: str, addressee: str) -> str:

@@ -6,13 +6,20 @@ nothing."""
 
 from __future__ import annotations
 
+import io
+import subprocess
+
 import pytest
+import zxingcpp
+from django.conf import settings
 from django.test import Client
+from PIL import Image
+from pypdf import PdfReader
 
 from documents import services, verification
 from documents.models import Document
 
-from .test_documents import committee, communes, conference, invitation, ready  # noqa: F401 (fixtures)
+from .test_documents import committed, committee, communes, conference, invitation, ready  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +69,30 @@ def test_a_wrong_code_or_a_draft_opens_nothing(invitation):  # noqa: F811
         page = Client().get(f"/xac-minh/{code}/")
         assert page.status_code == 404
         assert "Không có văn bản nào mang mã xác minh" in page.content.decode()
+
+
+def test_the_issued_pdf_prints_its_code_address_and_qr_after_its_last_line(invitation, organiser, committed, tmp_path):  # noqa: F811
+    document = committed(services.issue, actor=organiser, document=invitation)
+    document.refresh_from_db()
+    row = document.issued_file
+    row.refresh_from_db()
+    reader = PdfReader(io.BytesIO(row.file.read()))
+    last = " ".join(reader.pages[-1].extract_text().split())
+    shown = verification.shown(document.verification_code)
+    assert f"Mã xác minh: {shown}" in last
+    assert f"/xac-minh/{shown}/" in last
+    # After everything else on the page: the signature block and "Nơi nhận" come first.
+    assert last.index("Nơi nhận") < last.index("Mã xác minh")
+    from documents import rendering
+
+    # The QR code, read back from the page as a phone's camera would see it.
+    (tmp_path / "issued.pdf").write_bytes(row.file.open("rb").read())
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "-f", str(len(reader.pages)), "issued.pdf", "page"],
+        cwd=tmp_path,
+        check=True,
+    )
+    codes = [found.text for found in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))]
+    assert codes == [settings.PORTAL_BASE_URL.rstrip("/") + f"/xac-minh/{shown}/"]
+
+    assert "doc-verify" not in rendering.paper_html(document)  # the on-screen preview and the Word copy have none
