@@ -262,10 +262,15 @@ def rank_lines(
     bottom: int,
     width: int = 520,
     height: int = 260,
+    breaks: tuple[int, ...] = (),
+    break_label: str = "",
 ) -> str:
     """Ranks over the years, rank 1 at the top and `bottom` (the table's
     length) at the foot, so a line that rises is a province that rose; each
-    point labelled with its rank."""
+    point labelled with its rank. `breaks`: indices of the years where a
+    table of another size begins (34 provinces after 63): the lines stop
+    there and a dashed rule with `break_label` marks it, since a place among
+    63 and a place among 34 are not on one scale."""
     left, right, inset = 40, 14, 30
     legend, rows = _legend([(s.label, s.colour, s.dash) for s in lines], left=left, width=width)
     top, foot = 20 + rows * 20, 30
@@ -286,12 +291,28 @@ def rank_lines(
         body.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" font-size="{SMALL}">{tick}</text>')
     for i, year in enumerate(years):
         body.append(f'<text x="{x_of(i):.1f}" y="{height - 8}" text-anchor="middle">{year}</text>')
+    for i in breaks:
+        x = (x_of(i - 1) + x_of(i)) / 2
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{top + plot_h:.1f}" stroke="{TEXT}" '
+            f'stroke-dasharray="3 3"/>'
+        )
+        if break_label:
+            body.append(
+                f'<text x="{x + 3:.1f}" y="{top + plot_h - 4:.1f}" font-size="{SMALL}">{escape(break_label)}</text>'
+            )
     for s in lines:
         points = [(i, x_of(i), y_of(v), v) for i, v in enumerate(s.values) if v is not None]
         dashing = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-        if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for _i, x, y, _v in points)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dashing}/>')
+        segments: list[list] = [[]]
+        for point in points:
+            if segments[-1] and any(segments[-1][-1][0] < i <= point[0] for i in breaks):
+                segments.append([])
+            segments[-1].append(point)
+        for segment in segments:
+            if len(segment) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for _i, x, y, _v in segment)
+                body.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dashing}/>')
         for i, x, y, v in points:
             # The label goes below a point when another line is higher there (a better rank).
             others = [o.values[i] for o in lines if o is not s and o.values[i] is not None]

@@ -338,7 +338,20 @@ def rank_chart(years: list[int], lines: list[charts.RankLine], *, title: str, bo
     if not years or not any(v is not None for line in lines for v in line.values):
         return ""
     description = ". ".join(filter(None, (_rank_words(line.label, years, line.values) for line in lines)))
-    return charts.rank_lines(years, lines, title=title, description=description, bottom=bottom)
+    # Where the table changes size (63 provinces until 2024, 34 from 2025) the lines stop.
+    sizes = [NationalResult.provinces_in(year) for year in years]
+    breaks = tuple(i for i in range(1, len(years)) if sizes[i] != sizes[i - 1])
+    return charts.rank_lines(
+        years,
+        lines,
+        title=title,
+        description=description,
+        bottom=bottom,
+        breaks=breaks,
+        break_label=_("%(before)s → %(after)s tỉnh") % {"before": sizes[breaks[0] - 1], "after": sizes[breaks[0]]}
+        if breaks
+        else "",
+    )
 
 
 def standing_chart(item: Standing) -> str:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from agencies.models import Province, Region
+from indices import charts
 from indices.models import NationalResult
 
 from .conftest import client_for
@@ -347,3 +348,14 @@ def test_query_counts_do_not_grow_with_the_provinces(official):
     many = [_queries(client, url) for url in pages]
     assert many == few
     assert len(client.get(LEAGUE).context["rows"]) == 63
+
+
+def test_a_rank_line_stops_where_the_table_changes_size(official, table_2024):
+    # 30th of 63 in 2024, 10th of 34 in 2025: not one scale, so no line joins them.
+    publish("par", 2023, [("tuyen-quang", "86.00", 35)])
+    publish("par", 2024, [("tuyen-quang", "87.00", 30)])
+    publish("par", 2025, [("tuyen-quang", "88.00", 10)])
+    chart = client_for(official).get(reverse("indices:province-standing", args=["tuyen-quang"])).context["chart"]
+    own = [line for line in chart.split("<polyline")[1:] if 'stroke="' + charts.OWN + '"' in line]
+    assert len(own) == 1 and own[0].count(",") == 2  # 2023 to 2024 only
+    assert "63 → 34 tỉnh" in chart
