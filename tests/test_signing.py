@@ -10,6 +10,7 @@ import io
 import math
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
@@ -337,7 +338,10 @@ def _external_sign(prepared: bytes, party: Party) -> bytes:
     """What the signer's own software does: fill the prepared field, incrementally."""
     meta = signers.PdfSignatureMetadata(field_name="Sig_External", subfilter=fields.SigSeedSubFilter.PADES)
     pdf_signer = signers.PdfSigner(meta, signer=_p12_signer(party))
-    return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(prepared)), existing_fields_only=True).getvalue()
+    writer = IncrementalPdfFileWriter(io.BytesIO(prepared))
+    # pyHanko's sync call runs asyncio.run(), refused where a loop already runs
+    # (a browser test of the same process leaves one): off the loop, as the module does.
+    return signing._blocking(pdf_signer.sign_pdf, writer, existing_fields_only=True).getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -413,4 +417,7 @@ def test_validate_inside_running_event_loop(signed):
     async def in_view():
         return _validate(signed)
 
-    assert [c.problem for c in asyncio.run(in_view())] == [None, None]
+    # Its own loop in its own thread: the suite's browser tests may leave one running in this thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checks = pool.submit(asyncio.run, in_view()).result()
+    assert [c.problem for c in checks] == [None, None]
