@@ -24,20 +24,22 @@ def scope_of(framework, province) -> str:
     return f"indices.framework:{framework.pk}:province:{province.pk}"
 
 
-def schedule(framework, province) -> None:
+def _schedule(framework, province, *, status, deadline: str, key_of, what: str) -> None:
+    """Remind each agency of the province whose assessment is in `status` of
+    its `deadline` (a date field); end the reminders of the others."""
     assessments = list(
         Assessment.objects.filter(framework=framework, agency__province=province).select_related("agency")
     )
-    owing = [a for a in assessments if a.status == Assessment.Status.SELF and a.self_deadline]
-    notifications.deadline_done(keys=[key(a.pk) for a in assessments if a not in owing])
+    owing = [a for a in assessments if a.status == status and getattr(a, deadline)]
+    notifications.deadline_done(keys=[key_of(a.pk) for a in assessments if a not in owing])
     people = agency_recipients([a.agency_id for a in owing])
     notifications.deadlines_set(
         [
             Deadline(
-                key=key(a.pk),
+                key=key_of(a.pk),
                 scope=scope_of(framework, province),
-                due_at=timezone.make_aware(dt.datetime.combine(a.self_deadline, dt.time(23, 59, 59))),
-                what="Hạn gửi tự đánh giá",
+                due_at=timezone.make_aware(dt.datetime.combine(getattr(a, deadline), dt.time(23, 59, 59))),
+                what=what,
                 context=str(framework),
                 agency_name=a.agency.name,
                 link=reverse("indices:assessment", args=[a.pk]),
@@ -45,6 +47,17 @@ def schedule(framework, province) -> None:
             )
             for a in owing
         ]
+    )
+
+
+def schedule(framework, province) -> None:
+    _schedule(
+        framework,
+        province,
+        status=Assessment.Status.SELF,
+        deadline="self_deadline",
+        key_of=key,
+        what="Hạn gửi tự đánh giá",
     )
 
 
@@ -57,26 +70,13 @@ def explanation_key(assessment_id: int) -> str:
 
 
 def schedule_explanations(framework, province) -> None:
-    assessments = list(
-        Assessment.objects.filter(framework=framework, agency__province=province).select_related("agency")
-    )
-    owing = [a for a in assessments if a.status == Assessment.Status.EXPLAINING and a.explain_deadline]
-    notifications.deadline_done(keys=[explanation_key(a.pk) for a in assessments if a not in owing])
-    people = agency_recipients([a.agency_id for a in owing])
-    notifications.deadlines_set(
-        [
-            Deadline(
-                key=explanation_key(a.pk),
-                scope=scope_of(framework, province),
-                due_at=timezone.make_aware(dt.datetime.combine(a.explain_deadline, dt.time(23, 59, 59))),
-                what="Hạn gửi giải trình",
-                context=str(framework),
-                agency_name=a.agency.name,
-                link=reverse("indices:assessment", args=[a.pk]),
-                recipients=tuple(people[a.agency_id]),
-            )
-            for a in owing
-        ]
+    _schedule(
+        framework,
+        province,
+        status=Assessment.Status.EXPLAINING,
+        deadline="explain_deadline",
+        key_of=explanation_key,
+        what="Hạn gửi giải trình",
     )
 
 
