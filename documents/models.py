@@ -428,3 +428,197 @@ class OutlineTemplate(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --------------------------------------------------------------------------
+# Digital signatures (Nghị định 30/2020): trust, certificates, keys, and a
+# document's way from prepared to sealed. The cryptography is in signing.py;
+# the flow in services/signatures.py.
+# --------------------------------------------------------------------------
+
+
+class TrustAnchor(models.Model):
+    """A certification authority the portal trusts: the national root (Root
+    CA of the Ministry of Science and Technology, or the Government's CA for
+    official signatures) or an intermediate of a licensed provider. Loaded by
+    administrators; a signature is accepted only when its chain ends here."""
+
+    class Kind(models.TextChoices):
+        ROOT = "root", _("Chứng thư gốc (tin cậy)")
+        INTERMEDIATE = "intermediate", _("Chứng thư trung gian")
+
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.ROOT)
+    certificate = models.BinaryField(_("chứng thư (DER)"))
+    fingerprint = models.CharField(_("dấu vân tay SHA-256"), max_length=64, unique=True)
+    subject = models.CharField(_("chủ thể"), max_length=400)
+    not_after = models.DateTimeField(_("hết hạn"))
+    # The CA's revocation list kept offline, for intranets that cannot reach
+    # the CA's servers; replaced when an administrator loads a newer one.
+    crl = models.BinaryField(_("danh sách thu hồi (CRL)"), null=True, blank=True)
+    crl_loaded_at = models.DateTimeField(_("nạp CRL lúc"), null=True, blank=True)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(_("nạp lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư tin cậy")
+        verbose_name_plural = _("chứng thư tin cậy")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SignerCertificate(models.Model):
+    """A signing certificate and whom it belongs to: a person in the directory
+    (their own signature) or a body (its seal key). A signature is accepted
+    for a document only from the certificate mapped to its signer."""
+
+    certificate = models.BinaryField(_("chứng thư (DER)"))
+    fingerprint = models.CharField(_("dấu vân tay SHA-256"), max_length=64, unique=True)
+    subject_cn = models.CharField(_("tên trên chứng thư"), max_length=300)
+    issuer_cn = models.CharField(_("tổ chức cấp"), max_length=300, blank=True)
+    serial = models.CharField(_("số hiệu"), max_length=80)
+    not_before = models.DateTimeField(_("có hiệu lực từ"))
+    not_after = models.DateTimeField(_("hết hạn"))
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("người ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan (chữ ký số của cơ quan)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(_("nạp lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư số của người ký")
+        verbose_name_plural = _("chứng thư số của người ký")
+        ordering = ["subject_cn"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, agency__isnull=True)
+                | models.Q(person__isnull=True, agency__isnull=False),
+                name="signer_certificate_person_or_agency",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject_cn} ({self.serial})"
+
+    @property
+    def owner(self):
+        return self.person or self.agency
+
+
+class BodyKey(models.Model):
+    """The issuing body's signing key, applied by the văn thư when numbering
+    and dating: on a PKCS#11 device (HSM or token; its PIN kept encrypted), or
+    for small offices a PKCS#12 file (kept encrypted, see documents.secrets).
+    Every use leaves an audit row."""
+
+    class Kind(models.TextChoices):
+        PKCS11 = "pkcs11", _("Thiết bị PKCS#11 (HSM, token)")
+        PKCS12 = "pkcs12", _("Tệp PKCS#12 (.p12, .pfx)")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="signing_keys")
+    kind = models.CharField(_("loại khóa"), max_length=10, choices=Kind.choices)
+    certificate = models.ForeignKey(
+        SignerCertificate, verbose_name=_("chứng thư số"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Encrypted at rest (Fernet); never shown, never logged.
+    pkcs12 = models.BinaryField(null=True, blank=True, editable=False)
+    secret = models.BinaryField(null=True, blank=True, editable=False)  # passphrase or PIN
+    module_path = models.CharField(_("thư viện PKCS#11"), max_length=300, blank=True)
+    token_label = models.CharField(_("nhãn token"), max_length=100, blank=True)
+    key_label = models.CharField(_("nhãn khóa"), max_length=100, blank=True)
+    seal_image = models.FileField(_("ảnh con dấu (PNG nền trong suốt)"), upload_to="signing/seals/")
+    seal_diameter_mm = models.DecimalField(
+        _("đường kính con dấu (mm)"),
+        max_digits=4,
+        decimal_places=1,
+        default=36,
+        help_text=_("Kích thước thật của con dấu: thường 36 mm (sở, huyện), 40–42 mm (UBND tỉnh), 35 mm (xã)."),
+    )
+    active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    objects = province_scoped("agency__province")
+
+    class Meta:
+        verbose_name = _("chữ ký số của cơ quan")
+        verbose_name_plural = _("chữ ký số của cơ quan")
+        ordering = ["agency__name", "-created_at"]
+
+    def __str__(self):
+        return f"{self.agency} – {self.get_kind_display()}"
+
+
+@status_flags()
+class DocumentSigning(models.Model):
+    """One document's way through its signatures, in the order offices
+    follow: the portal prepares the PDF (number and date left as empty form
+    fields, an empty signature field between the title line and the name);
+    the signer signs it in their own software or token and it comes back;
+    the văn thư numbers, dates and applies the body's signature, which
+    issues the document. A cancelled way is kept, never reused."""
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", _("Chờ người ký ký số")
+        SIGNED = "signed", _("Đã ký, chờ văn thư cấp số và ký số cơ quan")
+        SEALED = "sealed", _("Đã ban hành có chữ ký số")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signings")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PREPARED)
+    signer = models.ForeignKey(Person, verbose_name=_("người ký"), on_delete=models.PROTECT, related_name="+")
+    # Where the fields are on the prepared PDF (signing_layout.Layout as JSON).
+    layout = models.JSONField(default=dict)
+    prepared_file = models.FileField(upload_to="signing/%Y/%m/")
+    prepared_sha256 = models.CharField(max_length=64)
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    signed_file = models.FileField(upload_to="signing/%Y/%m/", blank=True)
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    signer_certificate = models.ForeignKey(
+        SignerCertificate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body_key = models.ForeignKey(BodyKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sealed_at = models.DateTimeField(_("ký số cơ quan lúc"), null=True, blank=True)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = province_scoped("document__province")
+
+    class Meta:
+        verbose_name = _("ký số văn bản")
+        verbose_name_plural = _("ký số văn bản")
+        ordering = ["-prepared_at", "-pk"]
+        constraints = [
+            # One way at a time: a second "prepare" (a double click) cannot
+            # leave two PDFs waiting for the signer.
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(status__in=["prepared", "signed"]),
+                name="document_signing_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document} – {self.get_status_display()}"

@@ -68,6 +68,16 @@ def appendix_reference(document: Document) -> str:
     return f"(Kèm theo {document.type_label} số {number} {when} của {document.issuer.name})"
 
 
+def _appendix_parts(document: Document) -> list[str]:
+    """The appendix reference around its two slots, for a document prepared
+    for signing: '(Kèm theo Kế hoạch số ', '/KH-UBND ngày ', ' của …)'."""
+    return [
+        f"(Kèm theo {document.type_label} số ",
+        f"/{document.symbol} ngày ",
+        f" của {document.issuer.name})",
+    ]
+
+
 def _figure(section: Section) -> str:
     """A drafter's chart: SVG the portal drew from data (never user input; the
     field is not in any form)."""
@@ -109,6 +119,7 @@ def context(document: Document, *, sections: list[Section] | None = None, addres
             for i, s in enumerate(appendices)
         ],
         "appendix_reference": appendix_reference(document) if appendices else "",
+        "appendix_parts": _appendix_parts(document) if appendices else [],
         "draft": document.is_draft,
     }
 
@@ -125,10 +136,13 @@ def stylesheet_text() -> str:
         return shared + "\n" + handle.read()
 
 
-def print_html(document: Document, **kwargs) -> str:
+def print_html(document: Document, *, slots: bool = False, **kwargs) -> str:
+    """The HTML WeasyPrint prints. With `slots` (a document prepared for
+    digital signing) the number, the date and the signature are left as
+    measured empty places: see `signing_pdf`."""
+    paper = render_to_string("documents/paper.html", {**context(document, **kwargs), "slots": slots})
     return render_to_string(
-        "documents/print.html",
-        {"paper": paper_html(document, **kwargs), "document": document, "verify": verify_mark(document)},
+        "documents/print.html", {"paper": paper, "document": document, "verify": verify_mark(document)}
     )
 
 
@@ -186,6 +200,71 @@ def write_pdf(html: str) -> bytes:
 
     css, fonts = _weasy()
     return HTML(string=html, base_url=None).write_pdf(stylesheets=[css], font_config=fonts)
+
+
+# The fields of a signed document (their names are what a PDF reader's
+# signature panel and form list show).
+SIGNATURE_FIELD = "ChuKyNguoiKy"
+BODY_FIELD = "ChuKySoCoQuan"
+NUMBER_FIELD = "SoVanBan"
+DATE_FIELD = "NgayBanHanh"
+CSS_PX = 0.75  # WeasyPrint measures in CSS pixels (1/96 in); PDF in points (1/72 in)
+
+
+def _anchor_box(page, name: str) -> tuple[float, float, float, float]:
+    # WeasyPrint gives an element's border box from the page's top left in
+    # CSS pixels; a PDF box counts from the bottom left in points.
+    x1, y1, x2, y2 = page.anchors[name]
+    height = page.height * CSS_PX
+    return (x1 * CSS_PX, height - y2 * CSS_PX, x2 * CSS_PX, height - y1 * CSS_PX)
+
+
+def signing_pdf(document: Document) -> tuple[bytes, dict]:
+    """The document printed for digital signing, and where its fields go:
+    {"signature": {"page", "box"}, "slots": [TextSlot as JSON…]}. Number and
+    date (on the first page, and in each appendix's reference line) are
+    filled at the body's signing; sizes and styles as document.css prints
+    those lines."""
+    from weasyprint import HTML
+
+    from .signing import TextSlot
+
+    css, fonts = _weasy()
+    rendered = HTML(string=print_html(document, slots=True), base_url=None).render(stylesheets=[css], font_config=fonts)
+    signature, slots = None, []
+    for index, page in enumerate(rendered.pages):
+        for name in page.anchors:
+            if not name.startswith("slot-"):
+                continue
+            box = _anchor_box(page, name)
+            if name == "slot-chu-ky":
+                signature = {"page": index, "box": list(box)}
+            elif name == "slot-so":
+                slots.append(TextSlot(NUMBER_FIELD, index, box, size=13, align="right"))
+            elif name == "slot-ngay":
+                slots.append(TextSlot(DATE_FIELD, index, box, size=14, italic=True))
+            elif name.startswith("slot-so-pl"):
+                slots.append(TextSlot(f"{NUMBER_FIELD}_PL{name[10:]}", index, box, size=14, italic=True, align="right"))
+            elif name.startswith("slot-ngay-pl"):
+                slots.append(TextSlot(f"{DATE_FIELD}_PL{name[12:]}", index, box, size=14, italic=True))
+    if signature is None:
+        raise ValueError("the signature's place was not printed")
+    return rendered.write_pdf(), {"signature": signature, "slots": [slot.as_json() for slot in slots]}
+
+
+def slot_values(document: Document, layout: dict) -> dict[str, str]:
+    """What each slot of `layout` says once `document` is numbered and dated."""
+    day, month, year = _day_month_year(document.issued_on)
+    values = {}
+    for slot in layout["slots"]:
+        name = slot["name"]
+        if name.startswith(NUMBER_FIELD):
+            values[name] = document.number_text
+        elif name == DATE_FIELD:
+            values[name] = f"ngày {day} tháng {month} năm {year}"
+        elif name.startswith(DATE_FIELD):
+            values[name] = vn_date(document.issued_on)
+    return values
 
 
 def sha256(data: bytes) -> str:

@@ -68,9 +68,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from django.utils.translation import gettext as _
 from PIL import Image
 from pyhanko.config.pkcs11 import TokenCriteria
-from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -83,7 +84,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko.stamp import StaticStampStyle, TextStampStyle
+from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
@@ -180,6 +181,52 @@ def certificate_info(cert: Certificate) -> dict[str, Any]:
         "key_usage": sorted(key_usage.native) if key_usage is not None else [],
         "extended_key_usage": list(ext_key_usage.native) if ext_key_usage is not None else [],
     }
+
+
+def certificate_problem(cert: Certificate, trust: Trust, *, at: datetime | None = None) -> str | None:
+    """Why `cert` cannot sign documents now (a Vietnamese phrase), or None:
+    its chain must end at a trust anchor, it must be within its validity,
+    not revoked (as far as the known CRLs say) and allow nonRepudiation."""
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import (
+        ExpiredError,
+        InvalidCertificateError,
+        NotYetValidError,
+        PathBuildingError,
+        RevokedError,
+        ValidationError,
+    )
+
+    c = _asn1_certificate(cert)
+    context = trust.context()
+    if at is not None:
+        context = ValidationContext(
+            trust_roots=[_asn1_certificate(r) for r in trust.trust_roots],
+            other_certs=[_asn1_certificate(i) for i in trust.intermediates],
+            crls=[_crl_der(x) for x in trust.crls],
+            allow_fetching=trust.allow_fetching,
+            revocation_mode=trust.revocation_mode,
+            moment=at,
+        )
+    validator = CertificateValidator(c, validation_context=context)
+    try:
+        with _quiet_pyhanko():
+            _blocking(asyncio.run, validator.async_validate_usage({"non_repudiation"}))
+    except RevokedError:
+        return _("chứng thư số đã bị thu hồi")
+    except ExpiredError:
+        return _("chứng thư số đã hết hạn")
+    except NotYetValidError:
+        return _("chứng thư số chưa có hiệu lực")
+    except PathBuildingError:
+        return _("chứng thư số không do tổ chức cung cấp dịch vụ chứng thực được tin cậy cấp")
+    except InvalidCertificateError:
+        if _lacks_signing_usage(c):
+            return _("chứng thư số không dùng để ký")
+        return _("chứng thư số không hợp lệ")
+    except ValidationError:
+        return _("chứng thư số không hợp lệ")
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -424,9 +471,9 @@ def _font_family(data_or_path: str) -> str:
 
 
 @cache
-def times_font() -> bytes:
-    """A regular TTF metric-compatible with Times New Roman, scaled to 1000
-    units per em. pyHanko 0.38 copies the font's raw advance widths into the
+def times_font(style: str = "Regular") -> bytes:
+    """A TTF metric-compatible with Times New Roman (`style` Regular or
+    Italic), scaled to 1000 units per em. pyHanko 0.38 copies the font's raw advance widths into the
     CIDFont's /W array, which PDF reads per 1000 units; a 2048-unit font (all
     three of these) would be drawn with its letters twice as far apart.
     Scaling takes about half a second, hence the cache."""
@@ -435,7 +482,7 @@ def times_font() -> bytes:
 
     for family in TIMES_FAMILIES:
         found = subprocess.run(
-            ["fc-match", "--format=%{file}", f"{family}:style=Regular"], capture_output=True, text=True, check=False
+            ["fc-match", "--format=%{file}", f"{family}:style={style}"], capture_output=True, text=True, check=False
         ).stdout.strip()
         # fc-match always answers with something; take it only if it is one
         # of the Times-compatible families (fontconfig maps Times New Roman to
@@ -466,19 +513,20 @@ class _MemoryFont(FontEngineFactory):
 
 
 @cache
-def _times_advances() -> tuple[dict[int, int], int]:
-    """Advance widths (per 1000 em) of `times_font()` by code point, and the
-    width of the missing glyph."""
+def _times_advances(style: str = "Regular") -> tuple[dict[int, int], int]:
+    """Advance widths (per 1000 em) of `times_font(style)` by code point, and
+    the width of the missing glyph."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(times_font()))
+    font = TTFont(io.BytesIO(times_font(style)))
     hmtx = font["hmtx"]
     return {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}, hmtx[".notdef"][0]
 
 
-def _text_width(text: str, size: float) -> float:
-    advances, missing = _times_advances()
-    return sum(advances.get(ord(ch), missing) for ch in text) * size / 1000
+def text_width(text: str, size: float, style: str = "Regular") -> float:
+    """Width in points of `text` set in Times at `size` (NFC, no kerning)."""
+    advances, missing = _times_advances(style)
+    return sum(advances.get(ord(ch), missing) for ch in unicodedata.normalize("NFC", text)) * size / 1000
 
 
 def _visible_box(pdf: bytes, page: int) -> Box:
@@ -514,7 +562,7 @@ def seal_attachment(
     number = unicodedata.normalize("NFC", parent_number.strip())
     iso = moment.isoformat()
     size = ATTACHMENT_FONT_SIZE
-    width = max(_text_width(number, size), _text_width(iso, size)) + 4
+    width = max(text_width(number, size), text_width(iso, size)) + 4
     height = 2 * ATTACHMENT_LEADING + 4
     x_min, _y_min, x_max, y_max = _visible_box(pdf, 0)
     right = x_max - mm_to_pt(right_mm)
@@ -719,11 +767,127 @@ def validate(
 # --------------------------------------------------------------------------
 
 
-def prepare_for_external_signing(pdf: bytes, *, box: Box, page: int, field_name: str) -> bytes:
-    """`pdf` plus an empty signature field where the signature must go; the
-    signer's software fills that field and saves incrementally."""
+@dataclass(frozen=True)
+class TextSlot:
+    """A place left empty on the signed document and filled at the body's
+    signing: the number ("Số: 05/…") and the date ("ngày 05 tháng 3 năm
+    2026"). It is a read-only text form field, because filling a form field
+    is the one change a signature allows after it (pyHanko's diff analysis
+    calls it FORM_FILLING; the signer's signature stays valid), whereas
+    writing into the page's content would break it."""
+
+    name: str
+    page: int
+    box: Box
+    size: int  # points, as the document prints that line
+    italic: bool = False
+    align: str = "left"  # or "right": the number ends where "/KH-UBND" starts
+
+    def as_json(self) -> dict:
+        return {**self.__dict__, "box": list(self.box)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> TextSlot:
+        return cls(**{**data, "box": tuple(data["box"])})
+
+
+_READ_ONLY = 1  # /Ff bit 1: nobody types into it in a PDF reader
+
+
+def _add_text_field(writer: IncrementalPdfFileWriter, slot: TextSlot) -> None:
+    page_ref = writer.find_page_for_modification(slot.page)[0]
+    page = page_ref.get_object()
+    widget = generic.DictionaryObject(
+        {
+            pdf_name("/Type"): pdf_name("/Annot"),
+            pdf_name("/Subtype"): pdf_name("/Widget"),
+            pdf_name("/FT"): pdf_name("/Tx"),
+            pdf_name("/T"): generic.pdf_string(slot.name),
+            pdf_name("/F"): generic.NumberObject(4),  # printed
+            pdf_name("/Ff"): generic.NumberObject(_READ_ONLY),
+            pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(v) for v in slot.box),
+            pdf_name("/P"): page_ref,
+            # Required of a text field; the appearance drawn at filling is
+            # what readers show, in the document's own Times.
+            pdf_name("/DA"): generic.pdf_string(f"/Helv {slot.size} Tf 0 g"),
+        }
+    )
+    ref = writer.add_object(widget)
+    annots = page.get("/Annots")
+    if annots is None:
+        page[pdf_name("/Annots")] = generic.ArrayObject([ref])
+    else:
+        annots.get_object().append(ref)
+        if isinstance(annots, generic.IndirectObject):
+            writer.update_container(annots)
+    writer.update_container(page)
+    form = writer.root["/AcroForm"]
+    form["/Fields"].append(ref)
+    writer.update_container(form)
+
+
+def prepare_for_external_signing(
+    pdf: bytes, *, box: Box, page: int, field_name: str, text_slots: Iterable[TextSlot] = ()
+) -> bytes:
+    """`pdf` plus an empty signature field where the signature must go (the
+    signer's software fills that field and saves incrementally), and the
+    empty text fields the body's signing fills."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box))
+    for slot in text_slots:
+        _add_text_field(writer, slot)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _slot_appearance(writer: IncrementalPdfFileWriter, slot: TextSlot, text: str) -> generic.IndirectObject:
+    x1, y1, x2, y2 = slot.box
+    align = layout.AxisAlignment.ALIGN_MAX if slot.align == "right" else layout.AxisAlignment.ALIGN_MIN
+    style = TextStampStyle(
+        stamp_text="%(text)s",
+        border_width=0,
+        text_box_style=TextBoxStyle(
+            font=_MemoryFont(times_font("Italic" if slot.italic else "Regular"), slot.size),
+            font_size=slot.size,
+            text_color=(0, 0, 0),
+            box_layout_rule=layout.SimpleBoxLayoutRule(
+                x_align=align, y_align=layout.AxisAlignment.ALIGN_MID, margins=layout.Margins.uniform(0)
+            ),
+        ),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=align,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+            # the slot was sized for the longest value at the printed size
+            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+        ),
+    )
+    stamp = TextStamp(writer, style, text_params={"text": text}, box=layout.BoxConstraints(x2 - x1, y2 - y1))
+    return writer.add_object(stamp.as_form_xobject())
+
+
+def fill_text_fields(pdf: bytes, values: dict[str, str], slots: Iterable[TextSlot]) -> bytes:
+    """`pdf` with the named text fields given their values and an appearance
+    in Times at the slot's size, as one incremental update."""
+    by_name = {slot.name: slot for slot in slots}
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    filled = set()
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        widget = ref.get_object()
+        name = str(widget.get("/T", ""))
+        if name not in values or name not in by_name:
+            continue
+        text = unicodedata.normalize("NFC", values[name])
+        widget[pdf_name("/V")] = generic.pdf_string(text)
+        widget[pdf_name("/AP")] = generic.DictionaryObject(
+            {pdf_name("/N"): _slot_appearance(writer, by_name[name], text)}
+        )
+        writer.update_container(widget)
+        filled.add(name)
+    missing = set(values) - filled
+    if missing:
+        raise ValueError(f"no text field named {', '.join(sorted(missing))}")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -304,6 +304,8 @@ UPLOAD_LIMITS = {
     "/chi-so/bang-xep-hang/": SPREADSHEET_MAX_BYTES + _MB,
     "/danh-ba/nhap/": DIRECTORY_IMPORT_MAX_BYTES + _MB,
     "/van-ban/": REGISTERED_FILE_MAX_BYTES + _MB,
+    # The public page that checks an uploaded PDF (VERIFY_UPLOAD_MAX_BYTES).
+    "/xac-minh/": env.int("VERIFY_UPLOAD_MAX_MB", default=20) * _MB + _MB,
     "/quan-tri/": SPREADSHEET_MAX_BYTES + _MB,
 }
 FILE_UPLOAD_HANDLERS = [
@@ -349,6 +351,19 @@ METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 # Links in e-mails point here (the address officials open the portal at).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Digital signatures (documents/signing.py) -------------------------------
+# Encrypts the body keys kept in the database (documents/secrets.py); keep it
+# apart from SECRET_KEY and from the database's backups.
+SIGNING_KEY_SECRET = env("SIGNING_KEY_SECRET", default="")
+# An RFC 3161 time-stamping authority for the body's signatures (optional).
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
+# Fetch CRLs named in certificates when checking a signature (intranets
+# without a route to the CA keep this off and load CRLs in the admin).
+SIGNING_FETCH_REVOCATION = env.bool("SIGNING_FETCH_REVOCATION", default=False)
+# Anonymous checks of uploaded PDFs on the public verification page.
+VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_MB", default=20) * 1024 * 1024
+VERIFY_UPLOAD_RATE = env("VERIFY_UPLOAD_RATE", default="10/m")
 # Reminders: a message still "sending" after this long lost its worker and is
 # queued again; transient SMTP failures are retried this many times.
 NOTIFICATION_SENDING_TIMEOUT = env.int("NOTIFICATION_SENDING_TIMEOUT", default=300)

@@ -28,9 +28,21 @@ SIGNED_BY = ("signer_id", "signing", "collective", "authority_lines", "signer_ti
 DENIED = _("Chỉ cán bộ Sở Nội vụ của tỉnh được soạn và ban hành văn bản này.")
 
 
+SIGNING_OPEN = _(
+    "Văn bản đã được chuẩn bị để ký số nên không sửa được nữa. Muốn sửa, hãy “Hủy chuẩn bị ký” ở trang văn bản "
+    "rồi chuẩn bị lại sau khi sửa."
+)
+
+
+def _signing_open(document: Document) -> bool:
+    return document.signings.filter(status__in=["prepared", "signed"]).exists()
+
+
 def _require_draft(document: Document):
     if not document.is_draft:
         raise Refused(_("Văn bản đã ban hành thì không sửa được; hãy tạo văn bản thay thế."))
+    if document.pk and _signing_open(document):
+        raise Refused(SIGNING_OPEN)
 
 
 def issuer_defaults(issuer: Agency) -> dict:
@@ -191,6 +203,13 @@ def issue(*, actor, document: Document) -> Document:
     require(actor, "documents.organise", document, DENIED)
     numbered = ["year", "number", "issued_on", "issued_by", "issued_file", "verification_code"]
     with DOCUMENT.step(document, "issue", actor=actor, fields=numbered) as locked:
+        if _signing_open(locked):
+            raise Refused(
+                _(
+                    "Văn bản đang được ký số: văn thư ban hành bằng “Cấp số và ký số cơ quan” sau khi người ký "
+                    "ký, hoặc hủy chuẩn bị ký để ban hành bản giấy."
+                )
+            )
         problems = checks.run_checks(locked)
         if problems:
             raise Refused(*problems)

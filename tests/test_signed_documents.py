@@ -1,0 +1,314 @@
+"""A document issued with digital signatures, through the services, with real
+cryptography: the test CA of tests/pki.py loaded as the administrators load
+a province's, the signer's key in a PKCS#12 file as their own software holds
+it, the body's key kept encrypted by the portal; every placement rule of
+Phụ lục I checked in the PDF that comes out, and the signatures validated by
+pyHanko and by poppler's pdfsig."""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+from datetime import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
+
+from conferences import drafting
+from core.exceptions import Refused
+from core.models import AuditEntry
+from documents import rendering, signing
+from documents.models import Document, DocumentSigning, TrustAnchor
+from documents.services import signatures
+
+from .factories import AgencyFactory, ConferenceFactory, PersonFactory, future
+from .pki import PKCS12_PASSPHRASE, authority
+from .test_documents import ready
+
+SEAL_MM = 36.0
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def scribble() -> bytes:
+    """A blue handwritten signature on a transparent background."""
+    image = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
+    points = [(40 + i * 2.6, 120 + 60 * math.sin(i / 9) * math.cos(i / 23)) for i in range(200)]
+    ImageDraw.Draw(image).line(points, fill=(20, 40, 200, 255), width=9)
+    return _png(image)
+
+
+def seal_png() -> bytes:
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, 390, 390), outline=(210, 20, 20, 255), width=16)
+    draw.regular_polygon((200, 200, 80), 5, fill=(210, 20, 20, 255))
+    return _png(image)
+
+
+def upload(data: bytes, name="da-ky.pdf"):
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+@pytest.fixture
+def pki():
+    return authority()
+
+
+@pytest.fixture
+def anchors(pki, administrator):
+    root = signatures.trust_anchor_add(actor=administrator, data=pki.root.cert_pem, name="CCHC Test Root CA")
+    inter = signatures.trust_anchor_add(
+        actor=administrator, data=pki.intermediate.cert_der, kind=TrustAnchor.Kind.INTERMEDIATE
+    )
+    signatures.trust_anchor_crl(actor=administrator, anchor=inter, data=pki.crls_der[0])
+    signatures.trust_anchor_crl(actor=administrator, anchor=root, data=pki.crls_der[1])
+    return root, inter
+
+
+@pytest.fixture
+def committee(lang_son):
+    from agencies.models import AgencyKind
+
+    return AgencyFactory(
+        province=lang_son, code="UBND", short_name="UBND", kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        name="Ủy ban nhân dân tỉnh Lạng Sơn",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def signer_person(committee, pki, anchors, administrator):
+    person = PersonFactory(agency=committee, full_name="Nguyễn Văn An", position="Phó Chủ tịch")
+    signatures.certificate_add(actor=administrator, data=pki.signer.cert_der, person=person)
+    return person
+
+
+@pytest.fixture
+def body_key(committee, pki, anchors, administrator):
+    return signatures.body_key_add(
+        actor=administrator,
+        agency=committee,
+        seal_png=seal_png(),
+        seal_diameter_mm=SEAL_MM,
+        pkcs12=pki.pkcs12(pki.body),
+        passphrase=PKCS12_PASSPHRASE.decode(),
+    )
+
+
+@pytest.fixture
+def draft(lang_son, organiser, committee, signer_person, body_key):
+    day = future(40)
+    conference = ConferenceFactory(
+        province=lang_son,
+        issuing_authority=committee,
+        focal_agency=organiser.agency,
+        date=day,
+        index_years=[day.year - 1],
+    )
+    document = ready(
+        drafting.draft_invitation(actor=organiser, conference=conference),
+        signer_name="Nguyễn Văn An",
+        signer_title="PHÓ CHỦ TỊCH",
+        authority_lines="KT. CHỦ TỊCH",
+    )
+    Document.objects.filter(pk=document.pk).update(signer=signer_person)
+    document.refresh_from_db()
+    return document
+
+
+def sign_as(row: DocumentSigning, party, *, data: bytes | None = None) -> bytes:
+    """What the signer's own software returns: the prepared file with the
+    empty field signed (their image in it), saved incrementally."""
+    pki = authority()
+    if data is None:
+        with row.prepared_file.open("rb") as handle:
+            data = handle.read()
+    box = tuple(row.layout["signature"]["box"])
+    return signing.sign_person(
+        data,
+        signer=signing.signer_from_pkcs12(pki.pkcs12(party), PKCS12_PASSPHRASE),
+        image_png=scribble(),
+        box=box,
+        page=row.layout["signature"]["page"],
+        field_name=rendering.SIGNATURE_FIELD,
+        name=party.asn1.subject.native["common_name"],
+        signed_at=datetime.now(signing.VIETNAM_TZ),
+    )
+
+
+def fields_of(pdf: bytes) -> dict:
+    return {name: field for name, field in (PdfReader(io.BytesIO(pdf)).get_fields() or {}).items()}
+
+
+def test_prepared_pdf_leaves_number_date_and_signature_empty_and_freezes_the_draft(draft, organiser):
+    row = signatures.signing_prepare(actor=organiser, document=draft)
+    data = row.prepared_file.read()
+    assert rendering.sha256(data) == row.prepared_sha256
+    found = fields_of(data)
+    assert found[rendering.NUMBER_FIELD].get("/V") in (None, "")
+    assert found[rendering.DATE_FIELD].get("/V") in (None, "")
+    assert found[rendering.SIGNATURE_FIELD].get("/V") is None  # an empty signature field
+    assert found[rendering.NUMBER_FIELD]["/Ff"] & 1  # read-only: nobody types a number into it
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert "Số: /GM-UBND" in text and "ngày" not in text.split("Độc lập")[1][:40]
+    draft.refresh_from_db()
+    assert draft.verification_code and draft.is_draft
+    # Frozen: no edit, no plain issue, no second preparation.
+    draft.title = "Sửa sau khi chuẩn bị ký"
+    from documents import services
+
+    with pytest.raises(Refused, match="Hủy chuẩn bị ký"):
+        services.document_save(actor=organiser, document=draft)
+    with pytest.raises(Refused, match="đang được ký số"):
+        services.issue(actor=organiser, document=draft)
+    with pytest.raises(Refused, match="chờ người ký"):
+        signatures.signing_prepare(actor=organiser, document=draft)
+    # Cancelled: editable again, and a new preparation is a new row.
+    signatures.signing_cancel(actor=organiser, signing_row=row)
+    draft.refresh_from_db()
+    services.document_save(actor=organiser, document=draft)
+    again = signatures.signing_prepare(actor=organiser, document=draft)
+    assert again.pk != row.pk and DocumentSigning.objects.get(pk=row.pk).is_cancelled
+
+
+def test_signed_then_sealed_document_is_issued_with_both_signatures_in_place(draft, organiser, body_key):
+    row = signatures.signing_prepare(actor=organiser, document=draft)
+    signed = sign_as(row, authority().signer)
+    row = signatures.signing_upload(actor=organiser, signing_row=row, upload=upload(signed))
+    assert row.is_signed and row.signer_certificate.person == draft.signer and row.signed_at
+    document = signatures.signing_seal(actor=organiser, signing_row=row)
+    document.refresh_from_db()
+    assert document.is_issued and document.number == 1 and document.issued_on == timezone.localdate()
+    pdf = document.issued_file.file.read()
+    assert document.issued_sha256 == rendering.sha256(pdf) == document.issued_file.sha256
+    # Signed bytes are a prefix: the body's revision only adds to the signer's file.
+    assert pdf.startswith(signed)
+
+    checks = signing.validate(
+        pdf,
+        trust_roots=[authority().root.cert],
+        intermediates=[authority().intermediate.cert],
+        crls=authority().crls_der,
+    )
+    assert [(c.field_name, c.problem) for c in checks] == [
+        (rendering.SIGNATURE_FIELD, None),
+        (rendering.BODY_FIELD, None),
+    ]
+    # The body's signature covers everything but the revocation data (DSS)
+    # appended after it for long-term validation (PAdES B-LT).
+    assert checks[1].signer_o == "Sở Nội vụ tỉnh Lạng Sơn"
+    assert checks[1].revision == checks[1].total_revisions - 2 and b"/DSS" in pdf[len(signed) :]
+
+    # Number and date filled at the body's signing, as form fields whose
+    # appearance is drawn in the document's font.
+    found = fields_of(pdf)
+    day, month, year = rendering._day_month_year(document.issued_on)
+    assert found[rendering.NUMBER_FIELD]["/V"] == "01"
+    assert found[rendering.DATE_FIELD]["/V"] == f"ngày {day} tháng {month} năm {year}"
+
+    # Placement (Phụ lục I): the signer's image between the title line and
+    # the name; the seal at its real size over a third of it, on its left.
+    reader = PdfReader(io.BytesIO(pdf))
+    page = reader.pages[row.layout["signature"]["page"]]
+    widgets = {str(a.get_object()["/T"]): [float(v) for v in a.get_object()["/Rect"]] for a in page["/Annots"]}
+    sig = widgets[rendering.SIGNATURE_FIELD]
+    seal = widgets[rendering.BODY_FIELD]
+    seal_size = signing.mm_to_pt(SEAL_MM)
+    assert seal[2] - seal[0] == pytest.approx(seal_size, abs=0.5)
+    assert seal[2] == pytest.approx(sig[0] + (sig[2] - sig[0]) / 3, abs=0.5)
+    assert (seal[1] + seal[3]) / 2 == pytest.approx((sig[1] + sig[3]) / 2, abs=0.5)
+    lines = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():  # the line's baseline in page space (WeasyPrint flips y with its cm)
+            lines[text.strip()] = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+
+    page.extract_text(visitor_text=visit)
+    title_y = next(y for t, y in lines.items() if "PHÓ CHỦ TỊCH" in t)
+    name_y = next(y for t, y in lines.items() if "Nguyễn Văn An" in t)
+    assert name_y < sig[1] and sig[3] < title_y
+    with open("/tmp/signed-test.pdf", "wb") as handle:
+        handle.write(pdf)
+
+    # pdfsig (poppler) reads both as valid.
+    if shutil.which("pdfsig"):
+        out = subprocess.run(["pdfsig", "-"], input=pdf, capture_output=True, check=False)
+        if out.returncode != 0:  # older pdfsig reads a path only
+            import tempfile
+
+            with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+                handle.write(pdf)
+                handle.flush()
+                out = subprocess.run(["pdfsig", handle.name], capture_output=True, check=False)
+        report = out.stdout.decode()
+        assert report.count("Signature is Valid.") == 2, report
+
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+    for action in ("document.sign_prepare", "document.sign_upload", "document.issue", "signing.body_key_use"):
+        assert action in actions
+    body_key.refresh_from_db()
+    assert body_key.last_used_at is not None
+    # The public page names the document from its code.
+    response = (
+        __import__("django.test", fromlist=["Client"])
+        .Client()
+        .get(reverse("documents:verify", args=[document.verification_code]))
+    )
+    assert response.status_code == 200 and document.symbol_display in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("changed_byte", "không phải là tệp đã chuẩn bị"),
+        ("other_revision", "không phải là tệp đã chuẩn bị"),
+        ("expired", "hết hạn"),
+        ("revoked", "thu hồi"),
+        ("unmapped", "chưa được gắn với người ký nào"),
+        ("wrong_person", "phải do Nguyễn Văn An ký, nhưng chữ ký số trong tệp là của Ủy ban nhân dân tỉnh Lạng Sơn"),
+        ("untrusted", "không do tổ chức cung cấp dịch vụ chứng thực được tin cậy cấp"),
+        ("wrong_usage", "không dùng để ký"),
+        ("not_pdf", "không phải tệp PDF"),
+    ],
+)
+def test_upload_is_refused_with_its_reason_and_changes_nothing(case, message, draft, organiser, administrator, pki):
+    row = signatures.signing_prepare(actor=organiser, document=draft)
+    prepared = row.prepared_file.read()
+    if case == "changed_byte":
+        signed = bytearray(sign_as(row, pki.signer))
+        at = prepared.index(b"/Producer") + 2
+        signed[at] ^= 0x01
+        data = bytes(signed)
+    elif case == "other_revision":
+        data = sign_as(row, pki.signer, data=rendering.signing_pdf(draft)[0])
+    elif case == "expired":
+        data = sign_as(row, pki.expired)
+    elif case == "revoked":
+        data = sign_as(row, pki.revoked)
+    elif case == "unmapped":
+        # The signer's own certificate, no longer mapped to them.
+        draft.signer.certificates.update(active=False)
+        data = sign_as(row, pki.signer)
+    elif case == "wrong_person":
+        data = sign_as(row, pki.body)  # valid and trusted, but the body's
+    elif case == "untrusted":
+        data = sign_as(row, pki.untrusted)
+    elif case == "wrong_usage":
+        data = sign_as(row, pki.wrong_usage)
+    else:
+        data = b"not a pdf at all"
+    with pytest.raises(Refused) as refused:
+        signatures.signing_upload(actor=organiser, signing_row=row, upload=upload(data))
+    assert message in " ".join(refused.value.reasons)
+    row.refresh_from_db()
+    assert row.is_prepared and not row.signed_file and row.signer_certificate is None
