@@ -162,3 +162,14 @@ def verification_get(code: str) -> tuple[Document | None, Document | None]:
             Document.objects.filter(replaces=document).exclude(status=Document.Status.DRAFT).order_by("-pk").first()
         )
     return document, replacement
+
+
+def signing_current(document: Document):
+    """The document's signing under way, or the one that issued it."""
+    from .models import DocumentSigning
+
+    return (
+        document.signings.exclude(status=DocumentSigning.Status.CANCELLED)
+        .select_related("signer", "signer_certificate", "body_key__certificate", "prepared_by", "sealed_by")
+        .first()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import outline_views, views
+from . import outline_views, signing_views, views
 
 app_name = "documents"
 
@@ -17,6 +17,19 @@ urlpatterns = [
     path("van-ban/<int:pk>/dan-y/dung-mau/", outline_views.TemplateApplyView.as_view(), name="outline-template"),
     path("van-ban/<int:pk>/soan-lai/", outline_views.RedraftView.as_view(), name="redraft"),
     path("van-ban/<int:pk>/ban-hanh/", views.IssueView.as_view(), name="issue"),
+    path("van-ban/<int:pk>/ky-so/chuan-bi/", signing_views.SigningPrepareView.as_view(), name="sign-prepare"),
+    path("van-ban/<int:pk>/ky-so/<int:signing_pk>/huy/", signing_views.SigningCancelView.as_view(), name="sign-cancel"),
+    path(
+        "van-ban/<int:pk>/ky-so/<int:signing_pk>/tai-len/",
+        signing_views.SigningUploadView.as_view(),
+        name="sign-upload",
+    ),
+    path("van-ban/<int:pk>/ky-so/<int:signing_pk>/cap-so/", signing_views.SigningSealView.as_view(), name="sign-seal"),
+    path(
+        "van-ban/<int:pk>/ky-so/<int:signing_pk>/tep/<slug:which>/",
+        signing_views.SigningFileView.as_view(),
+        name="sign-file",
+    ),
     path("van-ban/<int:pk>/thu-hoi/", views.RevokeView.as_view(), name="revoke"),
     path("van-ban/<int:pk>/thay-the/", views.ReplaceView.as_view(), name="replace"),
     path("van-ban/<int:pk>/tep/", views.FilesPanelView.as_view(), name="files"),

@@ -3,6 +3,7 @@ a refusal is shown as it is, in Vietnamese."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, View
 
+from core.exceptions import Refused
 from core.permissions import PermissionMixin
 from core.views import ServiceActionView, call_service
 
@@ -135,7 +137,21 @@ class DocumentDetailView(DocumentMixin, DetailView):
             send_page=sources.ask(document, "send_page", "") if organiser else "",
             replaced_by=document.replaced_by.all(),
             source=selectors.source_link(document) if user.has_perm("documents.view_drafts") else None,
+            **self.signing_context(document, organiser),
         )
+
+    def signing_context(self, document, organiser: bool) -> dict:
+        from .services import signatures
+
+        row = selectors.signing_current(document)
+        can_sign = self.request.user.has_perm("documents.sign", document)
+        if row is not None and not row.is_sealed and not can_sign:
+            row = None  # a draft's signing is the office's business
+        return {
+            "signing": row,
+            "can_sign": can_sign,
+            "signing_problems": signatures.readiness(document) if document.is_draft and organiser and not row else [],
+        }
 
 
 class DocumentEditView(DocumentMixin, View):
@@ -390,11 +406,50 @@ class VerifyView(View):
         document, replacement = selectors.verification_get(typed) if typed else (None, None)
         if typed and not code and document is not None:
             return redirect("documents:verify", code=document.verification_code)
-        context = {"typed": typed, "document": document}
+        return self._render(request, typed, document, replacement)
+
+    def _render(self, request, typed, document, replacement, **extra):
+        context = {"typed": typed, "document": document, **extra}
         if document is not None:
             context.update(
                 shown_code=verification.shown(document.verification_code),
                 replacement=replacement,
                 in_force=document.status == Document.Status.ISSUED and replacement is None,
+                signing=selectors.signing_current(document) if document.issued_file_id else None,
             )
         return render(request, self.template_name, context, status=404 if typed and document is None else 200)
+
+    def post(self, request, code):
+        """Check an uploaded PDF against the issued one: exactly it or not
+        (and where it departs), and every signature in it. Anonymous, so
+        throttled per client address; the file is read, never stored."""
+        from django_ratelimit.core import is_ratelimited
+
+        from core.audit import client_ip
+
+        from .services import signatures
+
+        document, replacement = selectors.verification_get(code)
+        if document is None:
+            raise Http404
+        limited = is_ratelimited(
+            request,
+            group="documents.verify-upload",
+            key=lambda _group, req: client_ip(req) or "unknown",
+            rate=settings.VERIFY_UPLOAD_RATE,
+            increment=True,
+        )
+        upload = request.FILES.get("file")
+        if limited:
+            return self._render(
+                request, code, document, replacement,
+                upload_error=_("Bạn đã kiểm tra nhiều tệp trong thời gian ngắn. Hãy thử lại sau ít phút."),
+            )  # fmt: skip
+        if upload is None:
+            return self._render(request, code, document, replacement, upload_error=_("Hãy chọn tệp PDF cần kiểm tra."))
+        try:
+            data = services.signed_pdf(upload, max_bytes=settings.VERIFY_UPLOAD_MAX_BYTES).data
+        except Refused as refused:
+            return self._render(request, code, document, replacement, upload_error=" ".join(refused.reasons))
+        result = signatures.copy_check(document, data)
+        return self._render(request, code, document, replacement, copy=result, copy_name=upload.name[-80:])

@@ -44,13 +44,13 @@ class SignedPdf:
     pages: int
 
 
-def signed_pdf(upload) -> SignedPdf:
+def signed_pdf(upload, *, max_bytes: int | None = None) -> SignedPdf:
     """The uploaded signed copy, read and checked: a PDF (by its content, not
     its name), not empty, not above the limit, that opens and has pages.
     Refused otherwise, with the file's name and what to do."""
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:120] or _("không tên")
     size = upload.size or 0
-    limit = settings.REGISTERED_FILE_MAX_BYTES
+    limit = max_bytes or settings.REGISTERED_FILE_MAX_BYTES
     if size == 0:
         raise Refused(_("Tệp “%(name)s” rỗng (0 byte). Hãy kiểm tra lại tệp rồi tải lên.") % {"name": name})
     if size > limit:

@@ -7,6 +7,7 @@ from demo.conferences import seed_conferences, seed_documents
 from demo.directory import seed_directory
 from demo.district import seed_district, seed_district_directory
 from demo.indices import seed_indices
+from demo.signing import seed_signing
 from demo.submissions import seed_presentations
 from demo.upcoming import seed_upcoming
 
@@ -28,4 +29,5 @@ class Command(SystemCommand):
             seed_upcoming(stdout=self.stdout)
             seed_district(stdout=self.stdout)
             self.stdout.write(f"Văn bản mẫu: {seed_documents()} văn bản dự thảo, có sẵn PDF và DOCX.")
+            seed_signing(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
