@@ -48,7 +48,9 @@ class UploadLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.ANONYMOUS_UPLOAD_MAX_BYTES and not request.user.is_authenticated:
+        anonymous = not request.user.is_authenticated
+        public = request.path_info.startswith(settings.ANONYMOUS_UPLOAD_PATHS)
+        if length > settings.ANONYMOUS_UPLOAD_MAX_BYTES and anonymous and not public:
             return too_large(request, settings.ANONYMOUS_UPLOAD_MAX_BYTES)
         limit = body_limit(request)
         if length > limit:

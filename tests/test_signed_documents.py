@@ -14,6 +14,7 @@ import subprocess
 from datetime import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +24,8 @@ from pypdf import PdfReader
 from conferences import drafting
 from core.exceptions import Refused
 from core.models import AuditEntry
-from documents import rendering, signing
-from documents.models import Document, DocumentSigning, TrustAnchor
+from documents import rendering, secrets, signing
+from documents.models import BodyKey, Document, DocumentSigning, TrustAnchor
 from documents.services import signatures
 
 from .factories import AgencyFactory, ConferenceFactory, PersonFactory, future
@@ -81,7 +82,7 @@ def committee(lang_son):
     from agencies.models import AgencyKind
 
     return AgencyFactory(
-        province=lang_son, code="UBND", short_name="UBND", kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        province=lang_son, code="UBND-TINH", short_name="UBND", kind=AgencyKind.PROVINCIAL_COMMITTEE,
         name="Ủy ban nhân dân tỉnh Lạng Sơn",
     )  # fmt: skip
 
@@ -312,3 +313,212 @@ def test_upload_is_refused_with_its_reason_and_changes_nothing(case, message, dr
     assert message in " ".join(refused.value.reasons)
     row.refresh_from_db()
     assert row.is_prepared and not row.signed_file and row.signer_certificate is None
+
+
+# --------------------------------------------------------------------------
+# The pages
+# --------------------------------------------------------------------------
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
+
+
+def test_pages_walk_prepare_upload_seal_and_say_what_is_missing(draft, organiser, official, leader, committee):
+    from .conftest import client_for
+
+    client = client_for(organiser)
+    page = client.get(reverse("documents:detail", args=[draft.pk]))
+    assert "Chuẩn bị tệp để ký số" in page.content.decode()
+    response = client.post(reverse("documents:sign-prepare", args=[draft.pk]), follow=True)
+    assert "Đã chuẩn bị tệp để ký số" in _messages(response)
+    row = draft.signings.get()
+    download = client.get(reverse("documents:sign-file", args=[draft.pk, row.pk, "chuan-bi"]))
+    prepared = b"".join(download.streaming_content)
+    assert (
+        download["Content-Disposition"].startswith("attachment") and rendering.sha256(prepared) == row.prepared_sha256
+    )
+    # Officials of other agencies never see the draft's files; the province's
+    # leader (who may sign themselves) may.
+    assert client_for(official).get(
+        reverse("documents:sign-file", args=[draft.pk, row.pk, "chuan-bi"])
+    ).status_code in (
+        403,
+        404,
+    )
+    assert (
+        client_for(leader).get(reverse("documents:sign-file", args=[draft.pk, row.pk, "chuan-bi"])).status_code == 200
+    )
+
+    # A wrong file is refused on the page, with its reason; nothing changes.
+    response = client.post(
+        reverse("documents:sign-upload", args=[draft.pk, row.pk]), {"file": upload(prepared)}, follow=True
+    )
+    assert "không có đúng một chữ ký số" in _messages(response)
+    row.refresh_from_db()
+    assert row.is_prepared
+    signed = sign_as(row, authority().signer)
+    response = client_for(leader).post(
+        reverse("documents:sign-upload", args=[draft.pk, row.pk]), {"file": upload(signed)}, follow=True
+    )
+    assert "chữ ký số hợp lệ, đúng người ký" in _messages(response)
+    assert "Nguyễn Văn An đã ký số lúc" in response.content.decode()
+    # The leader signs; numbering and the body's seal are the office's.
+    assert "Cấp số và ký số cơ quan" not in response.content.decode()
+    assert "Cấp số và ký số cơ quan" in client.get(reverse("documents:detail", args=[draft.pk])).content.decode()
+    response = client.post(reverse("documents:sign-seal", args=[draft.pk, row.pk]), follow=True)
+    draft.refresh_from_db()
+    assert draft.is_issued and f"văn bản số {draft.symbol_display} đã ban hành" in _messages(response)
+    assert "Văn thư đã cấp số, ngày và ký số" in response.content.decode()
+    # A second press (the page was open twice) changes nothing.
+    again = client.post(reverse("documents:sign-seal", args=[draft.pk, row.pk]), follow=True)
+    draft.refresh_from_db()
+    assert draft.number == 1 and "đã được ban hành" in _messages(again)
+
+
+def test_page_says_what_is_missing_before_the_button(draft, organiser, administrator):
+    from .conftest import client_for
+
+    BodyKey.objects.update(active=False)
+    draft.signer.certificates.update(active=False)
+    page = client_for(organiser).get(reverse("documents:detail", args=[draft.pk])).content.decode()
+    assert "chưa có chứng thư số còn hạn" in page and "chưa có chữ ký số của cơ quan" in page
+    assert "Chuẩn bị tệp để ký số</button>" not in page.replace("\n", "").replace("  ", "")
+    with pytest.raises(Refused):
+        signatures.signing_prepare(actor=organiser, document=draft)
+
+
+@pytest.fixture
+def issued(draft, organiser):
+    row = signatures.signing_prepare(actor=organiser, document=draft)
+    row = signatures.signing_upload(actor=organiser, signing_row=row, upload=upload(sign_as(row, authority().signer)))
+    document = signatures.signing_seal(actor=organiser, signing_row=row)
+    document.refresh_from_db()
+    return document
+
+
+def _check_copy(client, document, data, name="ban-sao.pdf"):
+    return client.post(reverse("documents:verify", args=[document.verification_code]), {"file": upload(data, name)})
+
+
+def test_public_page_checks_an_uploaded_copy(issued, client):
+    data = issued.issued_file.file.read()
+    page = _check_copy(client, issued, data).content.decode()
+    assert "đúng là bản đã ban hành" in page and page.count("hợp lệ") >= 2
+    assert "Chữ ký số của người ký" in page and "Chữ ký số của cơ quan ban hành" in page
+
+    # One byte changed inside the body's revision: different, and where.
+    changed = bytearray(data)
+    at = data.rindex(b"/ContactInfo") + 14
+    changed[at] ^= 0x01
+    page = _check_copy(client, issued, bytes(changed)).content.decode()
+    assert "KHÁC bản đã ban hành" in page and "lần lưu thứ" in page
+
+    # Saved again after issue (an annotation): the issued file, plus more.
+    from pypdf import PdfWriter
+
+    later = PdfWriter(io.BytesIO(data), incremental=True)
+    later.add_metadata({"/Subject": "ghi chú thêm"})
+    saved = io.BytesIO()
+    later.write(saved)
+    assert saved.getvalue().startswith(data)
+    page = _check_copy(client, issued, saved.getvalue()).content.decode()
+    assert "đã được lưu thêm nội dung sau khi ban hành" in page
+
+    # The file prepared for signing: not the issued one, no valid signature.
+    prepared = issued.signings.get().prepared_file.read()
+    page = _check_copy(client, issued, prepared).content.decode()
+    assert "KHÁC bản đã ban hành" in page and "Tệp không có chữ ký số nào" in page
+
+    page = _check_copy(client, issued, b"hello", "thu.pdf").content.decode()
+    assert "không phải tệp PDF" in page
+
+
+def test_public_check_is_throttled_per_address(issued, client, settings):
+    settings.VERIFY_UPLOAD_RATE = "2/m"
+    data = issued.issued_file.file.read()
+    for _ in range(2):
+        assert "đúng là bản đã ban hành" in _check_copy(client, issued, data).content.decode()
+    assert "thử lại sau ít phút" in _check_copy(client, issued, data).content.decode()
+
+
+def test_revoked_document_says_so_on_the_public_page(issued, organiser, client):
+    from documents import services
+
+    services.revoke(actor=organiser, document=issued, reason="Ban hành nhầm")
+    page = client.get(reverse("documents:verify", args=[issued.verification_code])).content.decode()
+    assert "đã bị thu hồi" in page
+
+
+# --------------------------------------------------------------------------
+# What administrators load
+# --------------------------------------------------------------------------
+
+
+def test_admin_refusals_are_clear_and_write_nothing(administrator, organiser, committee, pki, anchors):
+    from documents.models import SignerCertificate
+
+    with pytest.raises(Refused, match="không phải chứng thư của tổ chức chứng thực"):
+        signatures.trust_anchor_add(actor=administrator, data=pki.signer.cert_der)
+    with pytest.raises(Refused, match="đã có trong danh sách tin cậy"):
+        signatures.trust_anchor_add(actor=administrator, data=pki.root.cert_der)
+    with pytest.raises(Refused, match="không phải chứng thư số"):
+        signatures.trust_anchor_add(actor=administrator, data=b"-----BEGIN NOTHING-----")
+    with pytest.raises(Refused, match="không do"):
+        signatures.trust_anchor_crl(actor=administrator, anchor=anchors[0], data=pki.crls_der[0])
+    person = PersonFactory(agency=committee)
+    for party, reason in [
+        (pki.expired, "hết hạn"),
+        (pki.revoked, "thu hồi"),
+        (pki.untrusted, "tin cậy"),
+        (pki.wrong_usage, "không dùng để ký"),
+    ]:
+        with pytest.raises(Refused, match=reason):
+            signatures.certificate_add(actor=administrator, data=party.cert_der, person=person)
+    assert not SignerCertificate.objects.filter(person=person).exists()
+    with pytest.raises(Refused, match="sai mật khẩu"):
+        signatures.body_key_add(
+            actor=administrator, agency=committee, seal_png=seal_png(), pkcs12=pki.pkcs12(pki.body), passphrase="sai"
+        )
+    opaque = _png(Image.new("RGBA", (50, 50), (200, 0, 0, 255)))
+    with pytest.raises(Refused, match="nền trong suốt"):
+        signatures.body_key_add(
+            actor=administrator,
+            agency=committee,
+            seal_png=opaque,
+            pkcs12=pki.pkcs12(pki.body),
+            passphrase=PKCS12_PASSPHRASE.decode(),
+        )
+    assert not BodyKey.objects.exists()
+    with pytest.raises(PermissionDenied):
+        signatures.trust_anchor_add(actor=organiser, data=pki.root.cert_der)
+
+
+def test_body_key_is_kept_encrypted_and_its_use_audited(body_key, pki, settings):
+    stored = bytes(body_key.pkcs12)
+    assert stored != pki.pkcs12(pki.body) and b"secret" not in bytes(body_key.secret)
+    assert secrets.unseal(stored)[:2] == b"0\x82"  # a DER PKCS#12 inside
+    settings.SIGNING_KEY_SECRET = "another-secret-than-the-one-it-was-sealed-with"
+    with pytest.raises(ValueError, match="SIGNING_KEY_SECRET"):
+        secrets.unseal(stored)
+
+
+def test_admin_pages_add_through_the_services(administrator, pki, committee):
+    from .conftest import client_for
+
+    client = client_for(administrator)
+    response = client.post(
+        reverse("admin:documents_trustanchor_add"),
+        {"certificate": SimpleUploadedFile("leaf.cer", pki.signer.cert_der), "kind": "root", "name": ""},
+    )
+    assert response.status_code == 200 and "không phải chứng thư của tổ chức chứng thực" in response.content.decode()
+    assert not TrustAnchor.objects.exists()
+    response = client.post(
+        reverse("admin:documents_trustanchor_add"),
+        {"certificate": SimpleUploadedFile("root.cer", pki.root.cert_pem), "kind": "root", "name": "Root CA thử"},
+    )
+    assert response.status_code == 302 and TrustAnchor.objects.get().name == "Root CA thử"
+    for name in ("trustanchor", "signercertificate", "bodykey", "documentsigning"):
+        assert client.get(reverse(f"admin:documents_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:documents_bodykey_add")).status_code == 200
+    assert AuditEntry.objects.filter(action="signing.anchor_add").count() == 1

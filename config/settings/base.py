@@ -291,6 +291,8 @@ SPREADSHEET_READ_SECONDS = 20
 # longest matching URL prefix.
 _MB = 1024 * 1024
 ANONYMOUS_UPLOAD_MAX_BYTES = 64 * 1024
+# …except the public page that checks a PDF someone holds (throttled there).
+ANONYMOUS_UPLOAD_PATHS = ("/xac-minh/",)
 # A form's fields other than its files (Django's default, stated here).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_LIMITS = {
