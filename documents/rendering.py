@@ -136,11 +136,15 @@ def stylesheet_text() -> str:
         return shared + "\n" + handle.read()
 
 
-def print_html(document: Document, *, slots: bool = False, **kwargs) -> str:
+def print_html(document: Document, *, slots: bool = False, signed_copy: bool = False, **kwargs) -> str:
     """The HTML WeasyPrint prints. With `slots` (a document prepared for
     digital signing) the number, the date and the signature are left as
-    measured empty places: see `signing_pdf`."""
-    paper = render_to_string("documents/paper.html", {**context(document, **kwargs), "slots": slots})
+    measured empty places: see `signing_pdf`. A `signed_copy` (a personal
+    copy of a digitally signed document) prints "(Đã ký)" in the
+    signature's place, where the body's seal goes: see `copy_pdf`."""
+    paper = render_to_string(
+        "documents/paper.html", {**context(document, **kwargs), "slots": slots, "signed_copy": signed_copy}
+    )
     return render_to_string(
         "documents/print.html", {"paper": paper, "document": document, "verify": verify_mark(document)}
     )
@@ -250,6 +254,20 @@ def signing_pdf(document: Document) -> tuple[bytes, dict]:
     if signature is None:
         raise ValueError("the signature's place was not printed")
     return rendered.write_pdf(), {"signature": signature, "slots": [slot.as_json() for slot in slots]}
+
+
+def copy_pdf(document: Document, addressee: str) -> tuple[bytes, dict]:
+    """A personal copy of a digitally signed document, and where its
+    signature's place is ({"page", "box"}) for the body's seal."""
+    from weasyprint import HTML
+
+    css, fonts = _weasy()
+    html = print_html(document, addressee=addressee, signed_copy=True)
+    rendered = HTML(string=html, base_url=None).render(stylesheets=[css], font_config=fonts)
+    for index, page in enumerate(rendered.pages):
+        if "slot-chu-ky" in page.anchors:
+            return rendered.write_pdf(), {"page": index, "box": list(_anchor_box(page, "slot-chu-ky"))}
+    raise ValueError("the signature's place was not printed")
 
 
 def slot_values(document: Document, layout: dict) -> dict[str, str]:

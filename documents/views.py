@@ -285,6 +285,7 @@ def _files_context(request, document):
         "files": files,
         "pending": pending,
         "can_organise": request.user.has_perm("documents.organise", document),
+        "signed": document.issued_file_id is not None and document.signings.filter(status="sealed").exists(),
     }
 
 

@@ -370,6 +370,9 @@ def test_pages_walk_prepare_upload_seal_and_say_what_is_missing(draft, organiser
     draft.refresh_from_db()
     assert draft.is_issued and f"văn bản số {draft.symbol_display} đã ban hành" in _messages(response)
     assert "Văn thư đã cấp số, ngày và ký số" in response.content.decode()
+    # Word stays an editing copy, never presented as the signed document.
+    assert "bản để chỉnh sửa, không phải văn bản đã ký" in response.content.decode()
+    assert "PDF (văn bản có chữ ký số)" in response.content.decode()
     # A second press (the page was open twice) changes nothing.
     again = client.post(reverse("documents:sign-seal", args=[draft.pk, row.pk]), follow=True)
     draft.refresh_from_db()
@@ -522,3 +525,53 @@ def test_admin_pages_add_through_the_services(administrator, pki, committee):
         assert client.get(reverse(f"admin:documents_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:documents_bodykey_add")).status_code == 200
     assert AuditEntry.objects.filter(action="signing.anchor_add").count() == 1
+
+
+# --------------------------------------------------------------------------
+# Personal copies
+# --------------------------------------------------------------------------
+
+
+def test_personal_invitations_of_a_signed_document_each_carry_the_bodys_signature(
+    draft, organiser, lang_son, django_capture_on_commit_callbacks
+):
+    from agencies.models import AgencyKind
+    from conferences.services import conference_invite
+    from documents import services
+
+    from .factories import InviteeLineFactory
+
+    communes = [
+        AgencyFactory(
+            province=lang_son, kind=AgencyKind.COMMUNE, name=f"UBND xã Ký Thử {i}", email=f"ky{i}@example.gov.vn"
+        )
+        for i in range(2)
+    ]
+    InviteeLineFactory(conference=draft.source, text="Chủ tịch UBND các xã", group_kinds=["xa"])
+    conference_invite(actor=organiser, conference=draft.source)
+    row = signatures.signing_prepare(actor=organiser, document=draft)
+    row = signatures.signing_upload(actor=organiser, signing_row=row, upload=upload(sign_as(row, authority().signer)))
+    signatures.signing_seal(actor=organiser, signing_row=row)
+    draft.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.request_batch(actor=organiser, document=draft)
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.total == len(communes)
+    pki = authority()
+    for item in batch.items.all():
+        pdf = item.file.read()
+        checks = signing.validate(
+            pdf, trust_roots=[pki.root.cert], intermediates=[pki.intermediate.cert], crls=pki.crls_der
+        )
+        assert [(c.field_name, c.problem, c.signer_o) for c in checks] == [
+            (rendering.BODY_FIELD, None, "Sở Nội vụ tỉnh Lạng Sơn")
+        ]
+        text = " ".join(PdfReader(io.BytesIO(pdf)).pages[-1].extract_text().split())
+        assert f"Kính gửi: {item.addressee}" in " ".join(
+            " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages
+        )
+        assert "(Đã ký)" in text and f"Số: {draft.symbol_display}" in " ".join(
+            PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split()
+        )
+    uses = AuditEntry.objects.filter(action="signing.body_key_use").count()
+    assert uses == 1 + len(communes)  # the original, then each copy

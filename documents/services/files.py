@@ -187,7 +187,12 @@ def _render(row: RenderedFile) -> None:
         )
         return
     if row.kind == RenderedFile.Kind.PDF:
-        data = rendering.write_pdf(rendering.print_html(document, addressee=row.addressee))
+        from .signatures import sealed_copy, sealed_signing
+
+        if row.addressee and sealed_signing(document):
+            data = sealed_copy(document, row.addressee)
+        else:
+            data = rendering.write_pdf(rendering.print_html(document, addressee=row.addressee))
         pages = rendering.pdf_page_count(data)
     else:
         data = docx_export.build(document, addressee=row.addressee)

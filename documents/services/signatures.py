@@ -491,6 +491,47 @@ def signing_seal(*, actor, signing_row: DocumentSigning) -> Document:
     return document
 
 
+def sealed_signing(document: Document) -> DocumentSigning | None:
+    return document.signings.filter(status=DocumentSigning.Status.SEALED).first()
+
+
+def sealed_copy(document: Document, addressee: str) -> bytes:
+    """A personal copy of a digitally signed document (an invitation to one
+    agency), signed by the body like the original: "(Đã ký)" where the
+    signer signed the original, the body's seal and signature beside it.
+    Called by the copy's render job; each use of the key is audited."""
+    key = body_key(document.issuer)
+    if key is None:
+        raise Refused(_("%(body)s chưa có chữ ký số của cơ quan trên cổng.") % {"body": document.issuer.name})
+    pdf, place = rendering.copy_pdf(document, addressee)
+    with key.seal_image.open("rb") as handle:
+        seal_png = handle.read()
+    timestamper = signing.timestamper_from_url(settings.SIGNING_TSA_URL) if settings.SIGNING_TSA_URL else None
+    now = timezone.now()
+    with body_signer(key) as signer:
+        sealed = signing.seal_body(
+            pdf,
+            signer=signer,
+            seal_png=seal_png,
+            box=signing.seal_box(tuple(place["box"]), diameter_mm=float(key.seal_diameter_mm)),
+            page=place["page"],
+            field_name=rendering.BODY_FIELD,
+            body_name=document.issuer.name,
+            signed_at=now,
+            validation=trust(),
+            timestamper=timestamper,
+        )
+    with transaction.atomic():
+        BodyKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        audit.record(
+            actor=None,
+            action="signing.body_key_use",
+            target=key,
+            after={"document": document.symbol_display, "copy": addressee[:200], "sha256": rendering.sha256(sealed)},
+        )
+    return sealed
+
+
 # --------------------------------------------------------------------------
 # Checking a copy anyone holds (the public verification page)
 # --------------------------------------------------------------------------
