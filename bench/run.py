@@ -54,6 +54,15 @@ REFERENCES = {
     "agency_picker_search_2000_agencies": (0.15, "s"),
     "indices_league_page_63_provinces_10_years_5_indices": (0.15, "s"),
     "indices_league_page_queries": (12, "queries"),
+    # Digital signatures (documents/services/signatures.py), beside the render
+    # of the same document on the same machine in the same run.
+    "document_plan_pdf_render": (5.0, "s"),
+    "document_plan_sign_prepare_vs_render": (1.5, "×"),
+    "document_plan_sign_upload_check": (1.0, "s"),
+    "document_plan_number_and_seal": (1.5, "s"),
+    "document_200_invitations_render_alone": (60.0, "s"),
+    "document_200_invitations_sealed": (120.0, "s"),
+    "document_200_invitations_sealed_vs_render": (2.0, "×"),
 }
 ATTENDING = 300  # agencies that answer, two delegates each
 
@@ -85,6 +94,8 @@ def main():
                 bench_pickers()
             elif sys.argv[1:] == ["league"]:
                 bench_league()
+            elif sys.argv[1:] == ["signing"]:
+                bench_signing()
             else:
                 run()
     finally:
@@ -132,6 +143,7 @@ def run():
     bench_reminders()
     bench_indices()
     bench_league()
+    bench_signing()
 
 
 def bench_conference(province, user, client):
@@ -578,6 +590,108 @@ def bench_league():
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     report("indices_league_page_queries", len(queries.captured_queries), "queries")
+
+
+def bench_signing():
+    """Signing one issued plan, the three steps apart, and 200 personal
+    copies each sealed by the body, beside rendering the same files: the
+    issue asks at most twice the copies' render time."""
+    from datetime import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from agencies.models import Agency, AgencyKind, Person, Province, Role, User
+    from demo.signing import seal_image, signature_image
+    from documents import rendering, signing
+    from documents.models import Document, Section
+    from documents.services import signatures
+    from tests.pki import PKCS12_PASSPHRASE, authority
+
+    pki = authority()
+    province = Province.objects.create(code="bench-ky", name="Bench Ký")
+    body = Agency.objects.create(
+        province=province, code="UBND", short_name="UBND", name="Ủy ban nhân dân tỉnh Bench Ký",
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+    )  # fmt: skip
+    admin = User.objects.create(username="bench-admin", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    organiser = User.objects.create(username="bench-ky", role=Role.ORGANISER, agency=body)
+    signatures.trust_anchor_add(actor=admin, data=pki.root.cert_der)
+    signatures.trust_anchor_add(actor=admin, data=pki.intermediate.cert_der, kind="intermediate")
+    person = Person.objects.create(agency=body, full_name="Nguyễn Văn An", position="Phó Chủ tịch")
+    signatures.certificate_add(actor=admin, data=pki.signer.cert_der, person=person)
+    signatures.body_key_add(
+        actor=admin, agency=body, seal_png=seal_image(), pkcs12=pki.pkcs12(pki.body),
+        passphrase=PKCS12_PASSPHRASE.decode(),
+    )  # fmt: skip
+    task = (
+        "Chủ trì, phối hợp với các cơ quan liên quan chuẩn bị tài liệu, báo cáo, bài phát biểu của lãnh đạo tỉnh; "
+        "xây dựng chương trình, kịch bản điều hành; chuẩn bị đầy đủ các điều kiện cần thiết."
+    )
+    plan = Document.objects.create(
+        province=province, issuer=body, doc_type="KH", issuer_name="ỦY BAN NHÂN DÂN\nTỈNH BENCH KÝ",
+        issuer_abbr="UBND", place="Bench Ký", title="Tổ chức Hội nghị phân tích Chỉ số CCHC",
+        addressees="Các sở, ban, ngành tỉnh;\nUBND các xã, phường.", authority_lines="KT. CHỦ TỊCH",
+        signer_title="PHÓ CHỦ TỊCH", signer_name=person.full_name, signer=person, recipients="Như trên;\nLưu: VT.",
+        created_by=organiser,
+    )  # fmt: skip
+    for order in range(1, 40):
+        Section.objects.create(document=plan, order=order, part="body", text=f"{order}. {task} " * 3)
+    table = ["| STT | Nội dung | Đơn vị |", "|---|---|---|"] + [f"| {i}. | {task} | Sở Nội vụ |" for i in range(1, 9)]
+    Section.objects.create(document=plan, order=99, part="appendix", heading="Phân công", text="\n".join(table))
+
+    html = rendering.print_html(plan)
+    rendering.write_pdf(html)  # warm-up: fonts, stylesheet
+    # The signature fonts are scaled once per installation (then read from
+    # storage): not part of any one document's time.
+    signing.times_font("Regular"), signing.times_font("Italic")
+    render = _median(lambda run: rendering.write_pdf(html))
+    report("document_plan_pdf_render", render, "s")
+
+    rows = []
+
+    def prepare(run):
+        if rows:
+            signatures.signing_cancel(actor=organiser, signing_row=rows[-1])
+        rows.append(signatures.signing_prepare(actor=organiser, document=plan))
+
+    report("document_plan_sign_prepare_vs_render", _median(prepare) / render, "×")
+    row = rows[-1]
+    prepared = row.prepared_file.read()
+    signed = signing.sign_person(
+        prepared, signer=signing.signer_from_pkcs12(pki.pkcs12(pki.signer), PKCS12_PASSPHRASE),
+        image_png=signature_image(person.full_name), box=tuple(row.layout["signature"]["box"]),
+        page=row.layout["signature"]["page"], field_name=rendering.SIGNATURE_FIELD, name=person.full_name,
+        signed_at=datetime.now(signing.VIETNAM_TZ),
+    )  # fmt: skip
+    started = time.perf_counter()
+    row = signatures.signing_upload(actor=organiser, signing_row=row, upload=SimpleUploadedFile("ky.pdf", signed))
+    report("document_plan_sign_upload_check", time.perf_counter() - started, "s")
+    started = time.perf_counter()
+    signatures.signing_seal(actor=organiser, signing_row=row)
+    report("document_plan_number_and_seal", time.perf_counter() - started, "s")
+
+    # Personal copies are of an invitation: one or two pages.
+    invitation = Document.objects.create(
+        province=province, issuer=body, doc_type="GM", issuer_name=plan.issuer_name, issuer_abbr="UBND",
+        place="Bench Ký", title="Mời dự Hội nghị phân tích Chỉ số CCHC", authority_lines="KT. CHỦ TỊCH",
+        signer_title="PHÓ CHỦ TỊCH", signer_name=person.full_name, signer=person,
+        recipients="Như thành phần mời;\nLưu: VT.", status="issued", year=2026, number=2,
+        issued_on=datetime.now(signing.VIETNAM_TZ).date(), verification_code="BENCH00001",
+    )  # fmt: skip
+    for order, text in enumerate([task, "1. Thời gian: 14 giờ, ngày 15/12/2026.", "2. Địa điểm: Hội trường.", task]):
+        Section.objects.create(document=invitation, order=order, part="body", text=text)
+    labels = [f"Ủy ban nhân dân xã Thử Nghiệm {i}" for i in range(200)]
+    started = time.perf_counter()
+    for label in labels:
+        rendering.write_pdf(rendering.print_html(invitation, addressee=label))
+    alone = time.perf_counter() - started
+    report("document_200_invitations_render_alone", alone, "s")
+    started = time.perf_counter()
+    for label in labels:
+        signatures.sealed_copy(invitation, label)
+    sealed = time.perf_counter() - started
+    report("document_200_invitations_sealed", sealed, "s")
+    report("document_200_invitations_sealed_vs_render", sealed / alone, "×")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ Django does not check (gunicorn through config/wsgi.py, Celery workers) call
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, register, run_checks
+from django.core.checks import Error, Warning, register, run_checks
 from django.core.exceptions import ImproperlyConfigured
 
 STARTUP = "portal_startup"
@@ -43,3 +43,19 @@ def refuse_to_start() -> None:
     errors = [message for message in run_checks(tags=[STARTUP]) if message.is_serious()]
     if errors:
         raise ImproperlyConfigured("\n".join(str(error) for error in errors))
+
+
+@register(deploy=True)
+def signing_key_secret_set(app_configs, **kwargs):
+    # The body keys' secrets are encrypted under it (documents/secrets.py);
+    # derived from SECRET_KEY they would travel with any leak of the settings.
+    if getattr(settings, "SIGNING_KEY_SECRET", ""):
+        return []
+    return [
+        Warning(
+            "SIGNING_KEY_SECRET is not set: body signing keys kept in the database are encrypted under a key "
+            "derived from SECRET_KEY.",
+            hint="Set SIGNING_KEY_SECRET in the environment file to 50 random characters, kept apart from backups.",
+            id="core.W002",
+        )
+    ]

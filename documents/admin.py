@@ -93,9 +93,15 @@ class CrlForm(forms.Form):
     crl = _FileField(label=_("Tệp danh sách thu hồi (.crl)"))
 
 
+class PersonChoice(forms.ModelChoiceField):
+    # Namesakes are common: the agency tells them apart.
+    def label_from_instance(self, person):
+        return f"{person.full_name}, {person.position or '—'} – {person.agency.name}"
+
+
 class CertificateForm(forms.Form):
     certificate = _FileField(label=_("Tệp chứng thư số (.cer, .crt, .pem)"))
-    person = forms.ModelChoiceField(label=_("Người ký"), queryset=Person.objects.none(), required=False)
+    person = PersonChoice(label=_("Người ký"), queryset=Person.objects.none(), required=False)
     agency = forms.ModelChoiceField(label=_("hoặc cơ quan"), queryset=Agency.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -225,18 +231,27 @@ class SignerCertificateAdmin(ServiceFormAdmin):
         "agency",
         "active",
     ]
-    actions = ["deactivate"]
+    actions = ["deactivate", "reactivate"]
 
     def create(self, request, data):
         return signatures.certificate_add(
             actor=request.user, data=data["certificate"], person=data["person"], agency=data["agency"]
         )
 
-    @admin.action(description=_("Thôi dùng các chứng thư đã chọn"))
+    @admin.action(description=_("Thôi dùng các chứng thư đã chọn (không nhận chữ ký mới bằng chứng thư này)"))
     def deactivate(self, request, queryset):
         for certificate in queryset.filter(active=True):
-            signatures.certificate_deactivate(actor=request.user, certificate=certificate)
-        messages.success(request, _("Đã thôi dùng các chứng thư đã chọn."))
+            signatures.certificate_set_active(actor=request.user, certificate=certificate, active=False)
+        messages.success(
+            request,
+            _("Đã thôi dùng các chứng thư đã chọn. Văn bản đã ký trước đó vẫn giữ nguyên chữ ký; dùng lại được."),
+        )
+
+    @admin.action(description=_("Dùng lại các chứng thư đã chọn"))
+    def reactivate(self, request, queryset):
+        for certificate in queryset.filter(active=False):
+            signatures.certificate_set_active(actor=request.user, certificate=certificate, active=True)
+        messages.success(request, _("Đã dùng lại các chứng thư đã chọn."))
 
     def has_change_permission(self, request, obj=None):
         # For the "thôi dùng" action only; the form itself stays read-only.

@@ -191,6 +191,15 @@ def run_checks(document, sections=None) -> list[str]:
     facts = facts_for(document)
     bold = [span for s in sections for span in richtext.bold_spans(s.text)]
     problems += check_weekdays(text)
+    today = timezone.localdate()
+    if document.issuer_id and not document.issuer.active_on(today):
+        problems.append(
+            _(
+                "%(name)s không còn hoạt động (từ ngày %(day)s): không ban hành được văn bản mới nhân danh cơ quan "
+                "này. Hãy chọn cơ quan kế thừa làm cơ quan ban hành."
+            )
+            % {"name": document.issuer.name, "day": vn_date(document.issuer.active_to or today)}
+        )
     if document.doc_type in ("GM", "TB") and facts.event_date and facts.event_date < timezone.localdate():
         problems.append(
             _("Ngày diễn ra (%(event)s) đã qua: không thể ban hành %(kind)s.")

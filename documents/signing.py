@@ -65,6 +65,8 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image
 from pyhanko.config.pkcs11 import TokenCriteria
@@ -476,7 +478,7 @@ def times_font(style: str = "Regular") -> bytes:
     Italic), scaled to 1000 units per em. pyHanko 0.38 copies the font's raw advance widths into the
     CIDFont's /W array, which PDF reads per 1000 units; a 2048-unit font (all
     three of these) would be drawn with its letters twice as far apart.
-    Scaling takes about half a second, hence the cache."""
+    Scaling takes seconds, hence the caches (this process's, and storage)."""
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
@@ -488,11 +490,24 @@ def times_font(style: str = "Regular") -> bytes:
         # of the Times-compatible families (fontconfig maps Times New Roman to
         # Liberation Serif or Tinos when it is absent).
         if found and found.endswith((".ttf", ".TTF")) and _font_family(found) in TIMES_FAMILIES:
-            font = TTFont(found)
+            with open(found, "rb") as handle:
+                source = handle.read()
+            # Scaling takes seconds; its result is kept in storage, named by
+            # the source font's digest, so each process after the first (every
+            # worker, after every restart) reads it in milliseconds.
+            name = f"cache/fonts/{hashlib.sha256(source).hexdigest()[:24]}-{style}-1000upem.ttf"
+            try:
+                with default_storage.open(name, "rb") as handle:
+                    return handle.read()
+            except (FileNotFoundError, OSError):
+                pass
+            font = TTFont(io.BytesIO(source))
             if font["head"].unitsPerEm != 1000:
                 scale_upem(font, 1000)
             out = io.BytesIO()
             font.save(out)
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(out.getvalue()))
             return out.getvalue()
     raise RuntimeError("no Times-compatible TrueType font (install fonts-liberation2 or fonts-croscore)")
 
@@ -859,8 +874,9 @@ def _slot_appearance(writer: IncrementalPdfFileWriter, slot: TextSlot, text: str
             x_align=align,
             y_align=layout.AxisAlignment.ALIGN_MID,
             margins=layout.Margins.uniform(0),
-            # the slot was sized for the longest value at the printed size
-            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+            # the slot is sized for the usual values at the printed size; a
+            # longer one (number 1000 and above) is drawn smaller, never cut
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
         ),
     )
     stamp = TextStamp(writer, style, text_params={"text": text}, box=layout.BoxConstraints(x2 - x1, y2 - y1))
@@ -912,6 +928,10 @@ def check_external_upload(prepared: bytes, uploaded: bytes, *, validation: Trust
     valid and trusted. A signer's tool that rewrites the whole file (instead
     of saving incrementally) is refused too: what was signed could not be
     shown to be what the portal prepared."""
+    if uploaded == prepared:
+        return UploadCheck(
+            False, [_("Tệp tải lên là tệp cần ký nhưng chưa có chữ ký số. Hãy ký số tệp này rồi tải lên tệp đã ký.")]
+        )
     if uploaded[: len(prepared)] != prepared:
         return UploadCheck(False, [_("Tệp đã ký không phải là tệp đã chuẩn bị để ký: nội dung đã khác.")])
     prepared_reader = PdfFileReader(io.BytesIO(prepared), strict=False)

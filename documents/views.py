@@ -179,6 +179,9 @@ class DocumentEditView(DocumentMixin, View):
         if not self.object.is_draft:
             messages.info(request, _("Văn bản đã ban hành thì không sửa được; hãy tạo văn bản thay thế."))
             return redirect("documents:detail", pk=pk)
+        if selectors.signing_current(self.object):
+            messages.info(request, services.SIGNING_OPEN)
+            return redirect("documents:detail", pk=pk)
         return self._render(*self._forms())
 
     def post(self, request, pk):

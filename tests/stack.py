@@ -236,6 +236,7 @@ class Stack:
         } | {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "SIGNING_KEY_SECRET": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CSRF_TRUSTED_ORIGINS": self.base_url,
             "PORTAL_BASE_URL": self.base_url,

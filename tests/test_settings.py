@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "REDIS_URL": "redis://127.0.0.1:6379/14",
     "EMAIL_URL": "smtp+tls://cchc:secret@mail.langson.gov.vn:587",
+    "SIGNING_KEY_SECRET": "y" * 20 + "-the-body-keys-secret-0123456789abcdef",
+    "PORTAL_BASE_URL": "https://cchc.langson.gov.vn",
 }
 
 
@@ -39,7 +41,13 @@ def test_check_deploy_under_production_prints_no_warning():
     assert "WARNING" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_check_deploy_warns_when_body_keys_would_be_encrypted_under_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SIGNING_KEY_SECRET"}
+    result = run(["manage.py", "check", "--deploy"], env)
+    assert "core.W002" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_BASE_URL"])
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run(["manage.py", "check"], env)

@@ -354,7 +354,7 @@ def test_pages_walk_prepare_upload_seal_and_say_what_is_missing(draft, organiser
     response = client.post(
         reverse("documents:sign-upload", args=[draft.pk, row.pk]), {"file": upload(prepared)}, follow=True
     )
-    assert "không có đúng một chữ ký số" in _messages(response)
+    assert "là tệp cần ký nhưng chưa có chữ ký số" in _messages(response)
     row.refresh_from_db()
     assert row.is_prepared
     signed = sign_as(row, authority().signer)
@@ -431,7 +431,7 @@ def test_public_page_checks_an_uploaded_copy(issued, client):
     # The file prepared for signing: not the issued one, no valid signature.
     prepared = issued.signings.get().prepared_file.read()
     page = _check_copy(client, issued, prepared).content.decode()
-    assert "KHÁC bản đã ban hành" in page and "Tệp không có chữ ký số nào" in page
+    assert "là một bản trước khi ban hành" in page and "Tệp không có chữ ký số nào" in page
 
     page = _check_copy(client, issued, b"hello", "thu.pdf").content.decode()
     assert "không phải tệp PDF" in page

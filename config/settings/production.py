@@ -11,6 +11,10 @@ if not ALLOWED_HOSTS:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host.")
+# The portal's address is printed in every issued PDF (the verification QR
+# code) and in every e-mail's links: a forgotten setting would sign a
+# loopback address into documents for good.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

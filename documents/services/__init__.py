@@ -5,6 +5,7 @@
 from .drafts import (
     HEADER_FIELDS,
     SIGNED_BY,
+    SIGNING_OPEN,
     allocate_number,
     document_create,
     document_save,
@@ -29,6 +30,7 @@ from .outlines import (
 from .register import document_register, issuer_refusal, signed_pdf
 
 __all__ = [
+    "SIGNING_OPEN",
     "HEADER_FIELDS",
     "SIGNED_BY",
     "addressees_for",

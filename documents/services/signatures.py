@@ -137,7 +137,11 @@ def certificate_add(*, actor, data: bytes, person: Person | None = None, agency:
     problem = signing.certificate_problem(cert, trust())
     if problem:
         raise Refused(
-            _("Không gắn được chứng thư “%(name)s”: %(problem)s.") % {"name": info["subject_cn"], "problem": problem}
+            _(
+                "Không gắn được chứng thư “%(name)s” (do %(issuer)s cấp): %(problem)s. Nếu tổ chức cấp chưa có trong "
+                "danh sách chứng thư tin cậy, hãy nạp chứng thư gốc và trung gian của tổ chức đó trước."
+            )
+            % {"name": info["subject_cn"], "issuer": info["issuer_cn"], "problem": problem}
         )
     with transaction.atomic():
         row = SignerCertificate.objects.create(
@@ -161,12 +165,21 @@ def certificate_add(*, actor, data: bytes, person: Person | None = None, agency:
     return row
 
 
-def certificate_deactivate(*, actor, certificate: SignerCertificate) -> None:
+def certificate_set_active(*, actor, certificate: SignerCertificate, active: bool) -> None:
+    """Stop accepting a certificate (lost token, person moved), or accept it
+    again; documents it signed stay signed either way."""
     require(actor, "agencies.administer", None, ADMIN_ONLY)
     with transaction.atomic():
-        certificate.active = False
+        before = audit.snapshot(certificate, ["active"])
+        certificate.active = active
         certificate.save(update_fields=["active"])
-        audit.record(actor=actor, action="signing.certificate_deactivate", target=certificate)
+        audit.record(
+            actor=actor,
+            action="signing.certificate_activate" if active else "signing.certificate_deactivate",
+            target=certificate,
+            before=before,
+            after=audit.snapshot(certificate, ["active"]),
+        )
 
 
 def body_key_add(
@@ -202,7 +215,12 @@ def body_key_add(
         kind, secret, stored = BodyKey.Kind.PKCS12, passphrase, pkcs12
     else:
         if not (module_path and token_label and key_label and certificate):
-            raise Refused(_("Khóa trên thiết bị PKCS#11 cần thư viện, nhãn token, nhãn khóa và chứng thư số."))
+            raise Refused(
+                _(
+                    "Hãy chọn tệp PKCS#12 (.p12, .pfx) của cơ quan kèm mật khẩu, hoặc với khóa trên thiết bị "
+                    "PKCS#11 (HSM, token) nhập đủ thư viện, nhãn token, nhãn khóa và tệp chứng thư số."
+                )
+            )
         cert_der = _certificate(certificate)[0].dump()
         kind, secret, stored = BodyKey.Kind.PKCS11, pin, None
     with transaction.atomic():
@@ -554,6 +572,7 @@ class CopyCheck:
     revisions: int
     appended: bool  # the issued file, whole, with more saved after it
     signatures: list = field(default_factory=list)
+    earlier: bool = False  # a state of the file before issue (prepared, signed not sealed)
 
     @property
     def signatures_ok(self) -> bool:
@@ -565,6 +584,8 @@ def _revision_ends(pdf: bytes) -> list[int]:
     ends, start = [], 0
     while (found := pdf.find(b"%%EOF", start)) != -1:
         start = found + 5
+        while start < len(pdf) and pdf[start] in b"\r\n":  # the marker's end of line belongs to it
+            start += 1
         ends.append(start)
     return ends or [len(pdf)]
 
@@ -594,10 +615,10 @@ def copy_check(document: Document, data: bytes) -> CopyCheck:
     ends = _revision_ends(issued)
     if rendering.sha256(data) == document.issued_sha256:
         return CopyCheck(True, None, len(ends), False, checks)
-    common = next(
-        (i for i, (a, b) in enumerate(zip(issued, data, strict=False)) if a != b), min(len(issued), len(data))
-    )
+    common = _common_prefix(issued, data)
     if common >= len(issued):
         return CopyCheck(False, None, len(ends), True, checks)
+    if common == len(data) and len(data) in ends:
+        return CopyCheck(False, None, len(ends), False, checks, earlier=True)
     revision = next(i for i, end in enumerate(ends, start=1) if common < end)
     return CopyCheck(False, revision, len(ends), False, checks)
