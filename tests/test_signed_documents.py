@@ -575,3 +575,51 @@ def test_personal_invitations_of_a_signed_document_each_carry_the_bodys_signatur
         )
     uses = AuditEntry.objects.filter(action="signing.body_key_use").count()
     assert uses == 1 + len(communes)  # the original, then each copy
+
+
+def test_an_issuer_no_longer_in_existence_cannot_issue(draft, organiser):
+    import datetime as dt
+
+    from documents import services
+
+    type(draft.issuer).objects.filter(pk=draft.issuer_id).update(active_to=dt.date(2025, 6, 30))
+    draft.refresh_from_db()
+    with pytest.raises(Refused, match="không còn hoạt động"):
+        signatures.signing_prepare(actor=organiser, document=draft)
+    with pytest.raises(Refused, match="không còn hoạt động"):
+        services.issue(actor=organiser, document=draft)
+
+
+def test_withdrawn_certificate_is_refused_then_accepted_again(draft, organiser, administrator):
+    certificate = draft.signer.certificates.get()
+    row = signatures.signing_prepare(actor=organiser, document=draft)
+    signed = sign_as(row, authority().signer)
+    signatures.certificate_set_active(actor=administrator, certificate=certificate, active=False)
+    with pytest.raises(Refused, match="chưa được gắn"):
+        signatures.signing_upload(actor=organiser, signing_row=row, upload=upload(signed))
+    signatures.certificate_set_active(actor=administrator, certificate=certificate, active=True)
+    assert signatures.signing_upload(actor=organiser, signing_row=row, upload=upload(signed)).is_signed
+    assert list(
+        AuditEntry.objects.filter(action__startswith="signing.certificate_", object_id=str(certificate.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["signing.certificate_add", "signing.certificate_deactivate", "signing.certificate_activate"]
+
+
+def test_edit_page_of_a_draft_under_signing_sends_back_with_the_reason(draft, organiser):
+    from .conftest import client_for
+
+    signatures.signing_prepare(actor=organiser, document=draft)
+    client = client_for(organiser)
+    page = client.get(reverse("documents:detail", args=[draft.pk])).content.decode()
+    assert reverse("documents:edit", args=[draft.pk]) not in page
+    response = client.get(reverse("documents:edit", args=[draft.pk]), follow=True)
+    assert response.redirect_chain and "Hủy chuẩn bị ký" in _messages(response)
+
+
+def test_exact_copy_of_a_revoked_document_is_not_shown_as_good(issued, organiser, client):
+    from documents import services
+
+    services.revoke(actor=organiser, document=issued, reason="Ban hành nhầm")
+    page = _check_copy(client, issued, issued.issued_file.file.read()).content.decode()
+    assert "nhưng văn bản này không còn hiệu lực" in page and "không sai khác một byte" not in page

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -262,13 +263,22 @@ def body_key(agency: Agency) -> BodyKey | None:
     )
 
 
+@lru_cache(maxsize=8)
+def _pkcs12_signer(key_id: int, sealed: bytes, sealed_secret: bytes | None):
+    # Kept for the worker's life, keyed by the stored (encrypted) bytes: a
+    # batch of copies opens the file once, and a replaced key is a new entry.
+    # The worker holds SIGNING_KEY_SECRET anyway; an HSM key never leaves it.
+    secret = secrets.unseal(sealed_secret) if sealed_secret else b""
+    return signing.signer_from_pkcs12(secrets.unseal(sealed), secret or None)
+
+
 @contextmanager
 def body_signer(key: BodyKey):
     """A pyHanko signer for the body's key, for the length of the block."""
-    secret = secrets.unseal(key.secret).decode() if key.secret else ""
     if key.kind == BodyKey.Kind.PKCS12:
-        yield signing.signer_from_pkcs12(secrets.unseal(key.pkcs12), secret.encode() or None)
+        yield _pkcs12_signer(key.pk, bytes(key.pkcs12), bytes(key.secret) if key.secret else None)
         return
+    secret = secrets.unseal(key.secret).decode() if key.secret else ""
     chain = [bytes(a.certificate) for a in TrustAnchor.objects.filter(active=True, kind=TrustAnchor.Kind.INTERMEDIATE)]
     with signing.signer_from_pkcs11(key.module_path, key.token_label, secret, key.key_label, ca_chain=chain) as signer:
         yield signer
