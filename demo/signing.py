@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from agencies.models import Person, Role, User
+from core.storage import store_file
 from core.text import fold
 from documents.models import Document, TrustAnchor
 from documents.services import signatures
@@ -135,8 +135,10 @@ def seed_signing(stdout=None) -> None:
         )
         signatures.certificate_add(actor=admin, data=party.cert_der, person=person)
         slug = slugify(fold(person.full_name)) or f"nguoi-ky-{person.pk}"
-        default_storage.save(f"{FOLDER}/{slug}.p12", ContentFile(pkcs12_file(party, chain, passphrase)))
-        image = default_storage.save(f"{FOLDER}/{slug}-chu-ky.png", ContentFile(signature_image(person.full_name)))
+        # At exactly these names: a key left from an earlier demo database
+        # (another CA) must not stand where the README sends people.
+        store_file(f"{FOLDER}/{slug}.p12", pkcs12_file(party, chain, passphrase))
+        image = store_file(f"{FOLDER}/{slug}-chu-ky.png", signature_image(person.full_name))
         styles.append((slug, default_storage.path(image)))
     config = ["stamp-styles:"]
     for slug, path in styles:
@@ -148,7 +150,7 @@ def seed_signing(stdout=None) -> None:
             f"    background: '{path}'",
             "    background-opacity: 1",
         ]
-    default_storage.save(f"{FOLDER}/pyhanko.yml", ContentFile("\n".join(config) + "\n"))
+    store_file(f"{FOLDER}/pyhanko.yml", ("\n".join(config) + "\n").encode())
     if stdout is not None:
         stdout.write(
             f"Ký số thử: {len(styles)} người ký, khóa và ảnh chữ ký ở {default_storage.path(FOLDER)} "

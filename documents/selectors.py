@@ -164,6 +164,21 @@ def verification_get(code: str) -> tuple[Document | None, Document | None]:
     return document, replacement
 
 
+def verification_signing(document: Document):
+    """The signatures of an issued document, for the public page: read
+    across the scope like `verification_get` (the code is the key)."""
+    from core.scoping import scopes_disabled
+
+    from .models import DocumentSigning
+
+    with scopes_disabled():
+        return (
+            DocumentSigning.objects.filter(document=document, status=DocumentSigning.Status.SEALED)
+            .select_related("signer", "signer_certificate")
+            .first()
+        )
+
+
 def signing_current(document: Document):
     """The document's signing under way, or the one that issued it."""
     from .models import DocumentSigning

@@ -419,7 +419,7 @@ class VerifyView(View):
                 shown_code=verification.shown(document.verification_code),
                 replacement=replacement,
                 in_force=document.status == Document.Status.ISSUED and replacement is None,
-                signing=selectors.signing_current(document) if document.issued_file_id else None,
+                signing=selectors.verification_signing(document) if document.issued_file_id else None,
             )
         return render(request, self.template_name, context, status=404 if typed and document is None else 200)
 

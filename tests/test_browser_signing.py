@@ -84,13 +84,14 @@ def test_prepare_sign_upload_seal_verify_revoke(page, live_server, browser, tmp_
     public = browser.new_page()
     public.goto(f"{live_server.url}/xac-minh/{document.verification_code}/")
     assert "đang có hiệu lực" in public.inner_text("main")
+    assert "Người ký: Lê Văn Lương" in public.inner_text(".verify-signers")
     public.set_input_files("#id_file", str(issued))
-    public.click("text=Kiểm tra tệp")
+    public.get_by_role("button", name="Kiểm tra tệp").click()
     public.wait_for_selector(".verify-copy")
     result = public.inner_text(".verify-copy")
     assert "đúng là bản đã ban hành" in result and result.count("hợp lệ") == 2
     public.set_input_files("#id_file", str(signed))
-    public.click("text=Kiểm tra tệp")
+    public.get_by_role("button", name="Kiểm tra tệp").click()
     public.wait_for_selector("text=là một bản trước khi ban hành")
     screenshot(public, "signing-verify-other-file")
 

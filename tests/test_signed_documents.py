@@ -406,6 +406,8 @@ def _check_copy(client, document, data, name="ban-sao.pdf"):
 
 def test_public_page_checks_an_uploaded_copy(issued, client):
     data = issued.issued_file.file.read()
+    page = client.get(reverse("documents:verify", args=[issued.verification_code])).content.decode()
+    assert "Người ký: Nguyễn Văn An" in page and "Cơ quan: Ủy ban nhân dân tỉnh Lạng Sơn" in page
     page = _check_copy(client, issued, data).content.decode()
     assert "đúng là bản đã ban hành" in page and page.count("hợp lệ") >= 2
     assert "Chữ ký số của người ký" in page and "Chữ ký số của cơ quan ban hành" in page
