@@ -365,6 +365,17 @@ def _transparent_png(png: bytes) -> Image.Image:
     return image
 
 
+def mostly_red(png: bytes) -> bool:
+    """Whether the visible pixels of an image are red on the whole, as a
+    seal's image must be (a blue one is a signature's, a black one a scan)."""
+    image = _transparent_png(png).resize((64, 64))
+    visible = [(r, g, b) for r, g, b, a in image.get_flattened_data() if a > 64]
+    if not visible:
+        return False
+    red = sum(1 for r, g, b in visible if r > 120 and r > 1.6 * g and r > 1.6 * b)
+    return red >= 0.6 * len(visible)
+
+
 def _image_only_style(png: bytes) -> StaticStampStyle:
     # A new PdfImage per signature: it binds to the writer it is drawn into.
     return StaticStampStyle(

@@ -625,3 +625,75 @@ def test_exact_copy_of_a_revoked_document_is_not_shown_as_good(issued, organiser
     services.revoke(actor=organiser, document=issued, reason="Ban hành nhầm")
     page = _check_copy(client, issued, issued.issued_file.file.read()).content.decode()
     assert "nhưng văn bản này không còn hiệu lực" in page and "không sai khác một byte" not in page
+
+
+# --------------------------------------------------------------------------
+# The body's key on a PKCS#11 device
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_body_key_on_a_pkcs11_token_seals_the_document(draft, organiser, administrator, pki, tmp_path):
+    """The văn thư's press runs in a process that sees the token (libsofthsm2
+    reads its configuration once per process, see tests/softhsm.py): the
+    seal is called there on the rows' ids, as a task would be."""
+    import os
+    import sys
+
+    from django.db import connection
+
+    from .softhsm import softhsm_token, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    BodyKey.objects.update(active=False)
+    with softhsm_token(tmp_path, key_pem=pki.body.key_pkcs8_pem, cert_der=pki.body.cert_der) as token:
+        key = signatures.body_key_add(
+            actor=administrator, agency=draft.issuer, seal_png=seal_png(), module_path=token.module_path,
+            token_label=token.token_label, key_label=token.key_label, pin=token.pin, certificate=pki.body.cert_pem,
+        )  # fmt: skip
+        assert key.kind == BodyKey.Kind.PKCS11 and token.pin.encode() not in bytes(key.secret)
+        row = signatures.signing_prepare(actor=organiser, document=draft)
+        row = signatures.signing_upload(actor=organiser, signing_row=row, upload=upload(sign_as(row, pki.signer)))
+        script = (
+            "import django; django.setup()\n"
+            "from core.scoping import scopes_disabled\n"
+            "from agencies.models import User\n"
+            "from documents.models import DocumentSigning\n"
+            "from documents.services import signatures\n"
+            "with scopes_disabled():\n"
+            f"    signatures.signing_seal(actor=User.objects.get(pk={organiser.pk}),"
+            f" signing_row=DocumentSigning.objects.get(pk={row.pk}))\n"
+        )
+        database = connection.settings_dict
+        env = {
+            **os.environ,
+            "SOFTHSM2_CONF": str(token.conf),
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        }
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+    draft.refresh_from_db()
+    assert draft.is_issued
+    pdf = draft.issued_file.file.read()
+    checks = signing.validate(
+        pdf, trust_roots=[pki.root.cert], intermediates=[pki.intermediate.cert], crls=pki.crls_der
+    )
+    assert [(c.field_name, c.problem) for c in checks] == [
+        (rendering.SIGNATURE_FIELD, None),
+        (rendering.BODY_FIELD, None),
+    ]
+    assert checks[1].signer_cn == "Sở Nội vụ tỉnh Lạng Sơn"
+
+
+def test_a_seal_image_must_be_red(administrator, committee, pki, anchors):
+    blue = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(blue).ellipse((5, 5, 95, 95), outline=(20, 40, 200, 255), width=8)
+    with pytest.raises(Refused, match="màu đỏ"):
+        signatures.body_key_add(
+            actor=administrator, agency=committee, seal_png=_png(blue), pkcs12=pki.pkcs12(pki.body),
+            passphrase=PKCS12_PASSPHRASE.decode(),
+        )  # fmt: skip
+    assert signing.mostly_red(seal_png())

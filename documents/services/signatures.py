@@ -203,6 +203,8 @@ def body_key_add(
     require(actor, "agencies.administer", None, ADMIN_ONLY)
     try:
         signing._image_only_style(seal_png)
+        if not signing.mostly_red(seal_png):
+            raise ValueError(_("Ảnh con dấu phải màu đỏ (Nghị định 30/2020, Phụ lục I): hãy dùng ảnh quét con dấu."))
     except ValueError as exc:
         raise Refused(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 — Pillow raises many kinds on a file that is not an image
