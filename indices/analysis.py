@@ -253,6 +253,10 @@ def agency_page(assessment: Assessment, *, visible) -> dict:
                     .first()
                 )
     before_rank = selectors.rank_of(before)[0] if before else None
+    # "1/1 ↑11" while one agency of forty has been appraised would read as a
+    # climb: the change is shown once this year's ranking is complete.
+    appraised, assessed = selectors.ranked_share(assessment)
+    provisional = appraised < assessed
     who = selectors.responsible_for(province, framework.code)
     losses = selectors.losses([assessment.pk]).get(assessment.pk, [])
     for loss in losses:
@@ -298,7 +302,10 @@ def agency_page(assessment: Assessment, *, visible) -> dict:
         "before": before,
         "before_rank": before_rank,
         "score_change": assessment.total - before.total if before and assessment.total is not None else None,
-        "rank_change": before_rank - rank if before_rank and rank else None,
+        "rank_change": before_rank - rank if before_rank and rank and not provisional else None,
+        "rank_provisional": provisional,
+        "appraised": appraised,
+        "assessed": assessed,
         "losses": losses,
         "lost_total": sum((loss.lost for loss in losses), Decimal("0")),
         "profile_chart": profile,

@@ -394,6 +394,15 @@ def rank_of(assessment: Assessment, *, round: str = Score.Round.APPRAISED) -> tu
     return counts["above"] + 1, counts["out_of"]
 
 
+def ranked_share(assessment: Assessment) -> tuple[int, int]:
+    """(appraised, assessed) in the agency's province for its framework: a
+    rank is provisional until every assessed agency has been appraised."""
+    counts = Assessment.objects.filter(
+        framework_id=assessment.framework_id, agency__province_id=assessment.agency.province_id
+    ).aggregate(all=Count("pk"), done=Count("pk", filter=Q(total__isnull=False)))
+    return counts["done"], counts["all"]
+
+
 def scores_of(assessment: Assessment) -> dict[int, dict[str, Score]]:
     """criterion id → round → score."""
     found: dict[int, dict[str, Score]] = {}

@@ -644,3 +644,24 @@ def test_self_assessment_page_keeps_evidence_files_and_refuses_bad_ones(
     from .factories import UserFactory
 
     assert client_for(UserFactory(role=Role.OFFICIAL, agency=stranger)).get(download).status_code == 404
+
+
+def test_rank_change_waits_for_the_whole_ranking(framework, lang_son, organiser):
+    # Last year a stood third of three; this year it is the first appraised
+    # of three: "1/1 ↑2" would read as a climb that nobody has made yet.
+    previous = services.framework_copy(framework=framework, year=2024)
+    a, b, c = departments(lang_son, 3)
+    score(previous, c, {"1.1": "5", "1.2": "5", "2.1": "5", "2.2": "8"})
+    score(previous, b, {"1.1": "4", "1.2": "5", "2.1": "5", "2.2": "8"})
+    score(previous, a, {"1.1": "3", "1.2": "4", "2.1": "5", "2.2": "7"})
+    mine = score(framework, a, {"1.1": "4", "1.2": "4", "2.1": "5", "2.2": "7"})
+    for other in (b, c):
+        Assessment.objects.create(framework=framework, agency=other, status=Assessment.Status.SUBMITTED)
+    page = client_for(organiser).get(f"/chi-so/danh-gia/{mine.pk}/")
+    assert (page.context["rank"], page.context["out_of"], page.context["rank_change"]) == (1, 1, None)
+    assert "Tạm tính: mới thẩm định 1/3 đơn vị" in page.content.decode()
+    for other, values in ((b, {"1.1": "5", "1.2": "5", "2.1": "5", "2.2": "8"}), (c, {"1.1": "2"})):
+        score(framework, other, values)
+    page = client_for(organiser).get(f"/chi-so/danh-gia/{mine.pk}/")
+    assert (page.context["rank"], page.context["out_of"], page.context["rank_change"]) == (2, 3, 1)
+    assert "Tạm tính" not in page.content.decode()
