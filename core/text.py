@@ -34,3 +34,24 @@ def one_line(text: str) -> str:
         return ""
     cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
     return " ".join(cleaned.split())
+
+
+# The Vietnamese alphabet's order: ă and â after a, đ after d, ê after e, ô
+# and ơ after o, ư after u; a tone mark only breaks ties. A code-point sort
+# puts Đà Nẵng and Đồng Tháp after Yên Bái.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+
+
+def vn_sort_key(value: str) -> tuple:
+    """Sort key for Vietnamese names, as a dictionary orders them."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFC", (value or "").lower()):
+        decomposed = unicodedata.normalize("NFD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c) or c in _LETTER_MARKS)
+        letter = unicodedata.normalize("NFC", base)
+        position = _ALPHABET.find(letter)
+        letters.append(position if position >= 0 and letter else 100 + ord(letter[:1] or " "))
+        tones.append(next((_TONES[c] for c in decomposed if c in _TONES), 0))
+    return tuple(letters), tuple(tones)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Province, Region
 from core.formatting import vn_date, vn_number
 from core.lookups import search_q
+from core.text import vn_sort_key
 
 from . import charts
 from .models import NationalIndex, NationalResult
@@ -294,7 +295,8 @@ def provinces_by_region() -> list[tuple[str, list[Province]]]:
     """Every province grouped by region (the comparison's picker), one query."""
     groups: dict[str, list[Province]] = {value: [] for value in Region.values}
     others = []
-    for province in Province.objects.select_related("successor").order_by("name"):
+    provinces = sorted(Province.objects.select_related("successor"), key=lambda p: vn_sort_key(p.name))
+    for province in provinces:
         (groups[province.region] if province.region in groups else others).append(province)
     labelled = [(str(label), groups[value]) for value, label in Region.choices if groups[value]]
     return labelled + ([(_("Khác"), others)] if others else [])

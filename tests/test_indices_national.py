@@ -179,3 +179,23 @@ def test_a_preview_is_confirmed_only_by_whoever_made_it(lang_son, organiser, adm
     assert "hãy chọn lại tệp" in response.content.decode()
     assert response.redirect_chain[-1][0].endswith("?tinh=lang-son")  # the administrator stays in the province
     assert not NationalResult.objects.exists()
+
+
+def test_vietnamese_names_sort_as_a_dictionary_orders_them():
+    from core.text import vn_sort_key
+
+    names = [
+        "Yên Bái",
+        "Đồng Tháp",
+        "Cần Thơ",
+        "Điện Biên",
+        "Đà Nẵng",
+        "An Giang",
+        "Ăn Thử",
+        "Bà Rịa - Vũng Tàu",
+        "Ðắk Lắk",
+    ]
+    names[-1] = "Đắk Lắk"
+    assert sorted(names, key=vn_sort_key) == [
+        "An Giang", "Ăn Thử", "Bà Rịa - Vũng Tàu", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Điện Biên", "Đồng Tháp", "Yên Bái",
+    ]  # fmt: skip

@@ -109,6 +109,9 @@ def test_league_filters_by_region(official, table_2024):
     assert names(response) == ["Lào Cai", "Hà Giang", "Điện Biên", "Lai Châu", "Lạng Sơn"]
     # Each keeps its rank in the whole table.
     assert [row.rank for row in response.context["rows"]] == [20, 45, 53, 56, 59]
+    # The heading says both: ranked among all, five shown.
+    text = " ".join(response.content.decode().split())
+    assert "xếp hạng trên 63 tỉnh, thành phố" in text and "đang xem 5 tỉnh, thành phố vùng" in text
 
 
 def test_league_search_ignores_diacritics_and_case(official, table_2024):

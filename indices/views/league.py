@@ -129,6 +129,7 @@ def league_table(request):
         "year": year,
         "filter_form": form,
         "filtered": bool(region or search),
+        "region_label": dict(Region.choices).get(region, ""),
         "sorting": sorting,
         "rows": rows,
     }
@@ -217,7 +218,10 @@ class CompareForm(forms.Form):
     def __init__(self, data, *, groups):
         super().__init__(data)
         self.fields["tinh"] = forms.MultipleChoiceField(
-            label=_("Tỉnh, thành phố (chọn hai trở lên; giữ Ctrl để chọn thêm)"),
+            label=_("Tỉnh, thành phố (chọn hai trở lên)"),
+            help_text=_(
+                "Trên máy tính: giữ phím Ctrl (Cmd trên máy Mac) để chọn thêm. Trên điện thoại: chạm từng tỉnh."
+            ),
             choices=[(label, [(p.code, _label(p)) for p in provinces]) for label, provinces in groups],
             required=False,
             widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 10}),
