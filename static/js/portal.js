@@ -51,8 +51,10 @@
     root.querySelectorAll("button[data-once]").forEach(function (button) {
       if (button.dataset.boundOnce || !button.form) return;
       button.dataset.boundOnce = "1";
-      button.form.addEventListener("submit", function () {
-        window.setTimeout(function () { button.disabled = true; }, 0);
+      button.form.addEventListener("submit", function (event) {
+        // After every listener has run: a confirmation answered "no"
+        // (js-confirm) leaves the button usable.
+        window.setTimeout(function () { if (!event.defaultPrevented) button.disabled = true; }, 0);
       });
     });
   }
