@@ -174,12 +174,6 @@ def copy_hash(base_html: str, addressee: str) -> str:
     return content_hash("pdf", base_html + "\0kinh-gui\0" + addressee)
 
 
-def row_hash(document: Document, row) -> str:
-    """What a rendered row's hash must be for the document as it is now."""
-    html = print_html(document)
-    return copy_hash(html, row.addressee) if row.addressee else content_hash(row.kind, html)
-
-
 def content_hash(kind: str, html: str) -> str:
     digest = hashlib.sha256()
     for part in (ENGINE_VERSION, kind, stylesheet_text(), html):
@@ -200,10 +194,17 @@ def _weasy():
 
 
 def write_pdf(html: str) -> bytes:
+    return render_pdf(html)[0]
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF and its page count, from WeasyPrint's own document (no second
+    parse of the PDF to count its pages)."""
     from weasyprint import HTML
 
     css, fonts = _weasy()
-    return HTML(string=html, base_url=None).write_pdf(stylesheets=[css], font_config=fonts)
+    document = HTML(string=html, base_url=None).render(stylesheets=[css], font_config=fonts)
+    return document.write_pdf(), len(document.pages)
 
 
 # The fields of a signed document (their names are what a PDF reader's

@@ -181,7 +181,12 @@ def batch_email(*, actor, batch: RenderBatch) -> tuple[int, int]:
 
 def _render(row: RenderedFile) -> None:
     document = Document.objects.select_related("issuer", "province").get(pk=row.document_id)
-    if rendering.row_hash(document, row) != row.content_hash:
+    # The HTML is built once: it is both what the hash is checked against and
+    # what WeasyPrint prints (a personal copy's hash is over the whole
+    # document's HTML and its addressee, see rendering.copy_hash).
+    html = rendering.print_html(document)
+    expected = rendering.copy_hash(html, row.addressee) if row.addressee else rendering.content_hash(row.kind, html)
+    if expected != row.content_hash:
         RenderedFile.objects.filter(pk=row.pk).update(
             status=RenderedFile.Status.FAILED, error=_("Văn bản đã thay đổi sau khi yêu cầu; hãy tạo tệp lại.")
         )
@@ -191,9 +196,10 @@ def _render(row: RenderedFile) -> None:
 
         if row.addressee and sealed_signing(document):
             data = sealed_copy(document, row.addressee)
+            pages = rendering.pdf_page_count(data)
         else:
-            data = rendering.write_pdf(rendering.print_html(document, addressee=row.addressee))
-        pages = rendering.pdf_page_count(data)
+            copy_html = rendering.print_html(document, addressee=row.addressee) if row.addressee else html
+            data, pages = rendering.render_pdf(copy_html)
     else:
         data = docx_export.build(document, addressee=row.addressee)
         pages = 0
