@@ -8,7 +8,6 @@ pyHanko and by poppler's pdfsig."""
 from __future__ import annotations
 
 import io
-import math
 import shutil
 import subprocess
 from datetime import datetime
@@ -24,6 +23,7 @@ from pypdf import PdfReader
 from conferences import drafting
 from core.exceptions import Refused
 from core.models import AuditEntry
+from demo.signing import seal_image, signature_image
 from documents import rendering, secrets, signing
 from documents.models import BodyKey, Document, DocumentSigning, TrustAnchor
 from documents.services import signatures
@@ -43,18 +43,7 @@ def _png(image: Image.Image) -> bytes:
 
 def scribble() -> bytes:
     """A blue handwritten signature on a transparent background."""
-    image = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
-    points = [(40 + i * 2.6, 120 + 60 * math.sin(i / 9) * math.cos(i / 23)) for i in range(200)]
-    ImageDraw.Draw(image).line(points, fill=(20, 40, 200, 255), width=9)
-    return _png(image)
-
-
-def seal_png() -> bytes:
-    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((10, 10, 390, 390), outline=(210, 20, 20, 255), width=16)
-    draw.regular_polygon((200, 200, 80), 5, fill=(210, 20, 20, 255))
-    return _png(image)
+    return signature_image("Nguyễn Văn An")
 
 
 def upload(data: bytes, name="da-ky.pdf"):
@@ -99,7 +88,7 @@ def body_key(committee, pki, anchors, administrator):
     return signatures.body_key_add(
         actor=administrator,
         agency=committee,
-        seal_png=seal_png(),
+        seal_png=seal_image(),
         seal_diameter_mm=SEAL_MM,
         pkcs12=pki.pkcs12(pki.body),
         passphrase=PKCS12_PASSPHRASE.decode(),
@@ -483,7 +472,7 @@ def test_admin_refusals_are_clear_and_write_nothing(administrator, organiser, co
     assert not SignerCertificate.objects.filter(person=person).exists()
     with pytest.raises(Refused, match="sai mật khẩu"):
         signatures.body_key_add(
-            actor=administrator, agency=committee, seal_png=seal_png(), pkcs12=pki.pkcs12(pki.body), passphrase="sai"
+            actor=administrator, agency=committee, seal_png=seal_image(), pkcs12=pki.pkcs12(pki.body), passphrase="sai"
         )
     opaque = _png(Image.new("RGBA", (50, 50), (200, 0, 0, 255)))
     with pytest.raises(Refused, match="nền trong suốt"):
@@ -650,7 +639,7 @@ def test_body_key_on_a_pkcs11_token_seals_the_document(draft, organiser, adminis
     BodyKey.objects.update(active=False)
     with softhsm_token(tmp_path, key_pem=pki.body.key_pkcs8_pem, cert_der=pki.body.cert_der) as token:
         key = signatures.body_key_add(
-            actor=administrator, agency=draft.issuer, seal_png=seal_png(), module_path=token.module_path,
+            actor=administrator, agency=draft.issuer, seal_png=seal_image(), module_path=token.module_path,
             token_label=token.token_label, key_label=token.key_label, pin=token.pin, certificate=pki.body.cert_pem,
         )  # fmt: skip
         assert key.kind == BodyKey.Kind.PKCS11 and token.pin.encode() not in bytes(key.secret)
@@ -696,4 +685,4 @@ def test_a_seal_image_must_be_red(administrator, committee, pki, anchors):
             actor=administrator, agency=committee, seal_png=_png(blue), pkcs12=pki.pkcs12(pki.body),
             passphrase=PKCS12_PASSPHRASE.decode(),
         )  # fmt: skip
-    assert signing.mostly_red(seal_png())
+    assert signing.mostly_red(seal_image())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import math
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,7 @@ from datetime import datetime
 
 import pytest
 import weasyprint
-from PIL import Image, ImageDraw
+from PIL import Image
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -23,6 +22,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from demo.signing import seal_image, signature_image
 from documents import signing
 
 from .pki import PKCS12_PASSPHRASE, Party, authority
@@ -55,18 +55,11 @@ def _png(image: Image.Image) -> bytes:
 
 
 def _scribble() -> bytes:
-    image = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
-    points = [(40 + i * 2.6, 120 + 60 * math.sin(i / 9) * math.cos(i / 23)) for i in range(200)]
-    ImageDraw.Draw(image).line(points, fill=(20, 40, 200, 255), width=9)
-    return _png(image)
+    return signature_image("Nguyễn Văn An")
 
 
 def _seal() -> bytes:
-    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((10, 10, 390, 390), outline=(210, 20, 20, 255), width=16)
-    draw.regular_polygon((200, 200, 80), 5, fill=(210, 20, 20, 255))
-    return _png(image)
+    return seal_image()
 
 
 def _p12_signer(party: Party):
