@@ -70,22 +70,17 @@ def _names(cn: str, organisation: str = "") -> list[tuple]:
     return [*names, (NameOID.COMMON_NAME, cn)]
 
 
-def _signers() -> list[Document]:
-    """The demo drafts, each with its signer as a person of the directory."""
-    drafts = list(Document.objects.filter(status=Document.Status.DRAFT).select_related("issuer", "signer"))
-    for document in drafts:
-        if document.signer_id or not document.signer_name.strip():
-            continue
-        person = Person.objects.filter(agency=document.issuer, full_name=document.signer_name.strip()).first()
-        if person is None:
-            person = Person.objects.create(
-                agency=document.issuer,
-                full_name=document.signer_name.strip(),
-                position=document.signer_title.strip().capitalize(),
-            )
-        Document.objects.filter(pk=document.pk).update(signer=person)
-        document.signer = person
-    return drafts
+def _signers(drafts: list[Document]) -> set[Person]:
+    """Who may sign the demo drafts: each draft's chosen signer, and the
+    leaders the directory offers for its issuer (the drafting page's
+    choices). Nobody is added to the directory: the demo's drafts keep
+    drafting as they did."""
+    from documents import selectors
+
+    people = {d.signer for d in drafts if d.signer_id}
+    for issuer in {d.issuer for d in drafts}:
+        people.update(selectors.signers(issuer)[:4])
+    return people
 
 
 def seed_signing(stdout=None) -> None:
@@ -110,7 +105,7 @@ def seed_signing(stdout=None) -> None:
     )
     chain = [issuing.cert, root.cert]
     passphrase = DEMO_PASSWORD.encode()
-    drafts = _signers()
+    drafts = list(Document.objects.filter(status=Document.Status.DRAFT).select_related("issuer", "signer"))
     styles = []
     for issuer in {d.issuer for d in drafts}:
         body = issue_certificate(
@@ -129,12 +124,14 @@ def seed_signing(stdout=None) -> None:
             pkcs12=pkcs12_file(body, chain, passphrase),
             passphrase=DEMO_PASSWORD,
         )
-    for person in {d.signer for d in drafts if d.signer_id}:
+    for person in sorted(_signers(drafts), key=lambda p: p.pk):
         party = issue_certificate(
             _names(person.full_name), issuer=issuing, now=now, usage=SIGNING_USAGE, crl_url=None, not_after=later
         )
         signatures.certificate_add(actor=admin, data=party.cert_der, person=person)
         slug = slugify(fold(person.full_name)) or f"nguoi-ky-{person.pk}"
+        if any(slug == taken for taken, _path in styles):  # namesakes keep their own files
+            slug = f"{slug}-{person.pk}"
         # At exactly these names: a key left from an earlier demo database
         # (another CA) must not stand where the README sends people.
         store_file(f"{FOLDER}/{slug}.p12", pkcs12_file(party, chain, passphrase))

@@ -167,6 +167,7 @@ class TrustAnchorAdmin(ServiceFormAdmin):
     add_title = _("Nạp chứng thư tin cậy")
     list_display = ["name", "kind", "not_after", "crl_loaded_at", "active"]
     fields = ["name", "kind", "subject", "fingerprint", "not_after", "crl_loaded_at", "active", "created_at"]
+    readonly_fields = fields
     actions = None
 
     def create(self, request, data):
@@ -265,6 +266,7 @@ class BodyKeyAdmin(ServiceFormAdmin):
     list_display = ["agency", "kind", "certificate", "seal_diameter_mm", "active", "last_used_at"]
     fields = ["agency", "kind", "certificate", "module_path", "token_label", "key_label", "seal_diameter_mm", "active",
               "created_at", "last_used_at"]  # fmt: skip
+    readonly_fields = fields
 
     def create(self, request, data):
         return signatures.body_key_add(

@@ -29,5 +29,15 @@ class DocumentsConfig(AppConfig):
                 "document.outline": _("Sửa dàn ý văn bản"),
                 "outline.template": _("Lưu mẫu dàn ý"),
                 "outline.template_delete": _("Xóa mẫu dàn ý"),
+                "document.sign_prepare": _("Chuẩn bị tệp để ký số"),
+                "document.sign_upload": _("Nhận tệp đã ký số"),
+                "document.sign_cancel": _("Hủy chuẩn bị ký số"),
+                "signing.anchor_add": _("Nạp chứng thư tin cậy"),
+                "signing.crl_load": _("Nạp danh sách thu hồi chứng thư"),
+                "signing.certificate_add": _("Gắn chứng thư số"),
+                "signing.certificate_deactivate": _("Thôi dùng chứng thư số"),
+                "signing.certificate_activate": _("Dùng lại chứng thư số"),
+                "signing.body_key_add": _("Nạp chữ ký số của cơ quan"),
+                "signing.body_key_use": _("Dùng chữ ký số của cơ quan"),
             }
         )

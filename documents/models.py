@@ -579,30 +579,53 @@ class DocumentSigning(models.Model):
         SEALED = "sealed", _("Đã ban hành có chữ ký số")
         CANCELLED = "cancelled", _("Đã hủy")
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signings")
+    document = models.ForeignKey(Document, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="signings")
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PREPARED)
     signer = models.ForeignKey(Person, verbose_name=_("người ký"), on_delete=models.PROTECT, related_name="+")
     # Where the fields are on the prepared PDF (signing_layout.Layout as JSON).
-    layout = models.JSONField(default=dict)
-    prepared_file = models.FileField(upload_to="signing/%Y/%m/")
-    prepared_sha256 = models.CharField(max_length=64)
-    prepared_at = models.DateTimeField(auto_now_add=True)
-    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    signed_file = models.FileField(upload_to="signing/%Y/%m/", blank=True)
-    signed_sha256 = models.CharField(max_length=64, blank=True)
+    layout = models.JSONField(_("vị trí các ô"), default=dict)
+    prepared_file = models.FileField(_("tệp cần ký"), upload_to="signing/%Y/%m/")
+    prepared_sha256 = models.CharField(_("SHA-256 tệp cần ký"), max_length=64)
+    prepared_at = models.DateTimeField(_("chuẩn bị lúc"), auto_now_add=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chuẩn bị"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_file = models.FileField(_("tệp đã ký"), upload_to="signing/%Y/%m/", blank=True)
+    signed_sha256 = models.CharField(_("SHA-256 tệp đã ký"), max_length=64, blank=True)
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
     signer_certificate = models.ForeignKey(
-        SignerCertificate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        SignerCertificate,
+        verbose_name=_("chứng thư số của người ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    body_key = models.ForeignKey(BodyKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    body_key = models.ForeignKey(
+        BodyKey, verbose_name=_("khóa của cơ quan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     sealed_at = models.DateTimeField(_("ký số cơ quan lúc"), null=True, blank=True)
     sealed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("văn thư ký số"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
 
     objects = province_scoped("document__province")
 

@@ -629,6 +629,103 @@ class RenderedFileFactory(factory.django.DjangoModelFactory):
     status = "queued"
 
 
+# --- Signatures -----------------------------------------------------------------------
+
+
+def _party(kind: str):
+    from .pki import authority
+
+    pki = authority()
+    return {"root": pki.root, "intermediate": pki.intermediate, "signer": pki.signer, "body": pki.body}[kind]
+
+
+def _cert_fields(kind: str) -> dict:
+    from documents.signing import certificate_info
+
+    party = _party(kind)
+    info = certificate_info(party.cert_der)
+    return {"certificate": party.cert_der, "fingerprint": info["sha256"], "info": info}
+
+
+class TrustAnchorFactory(factory.django.DjangoModelFactory):
+    """The test authority's root, as an administrator loads a province's CA."""
+
+    class Meta:
+        model = "documents.TrustAnchor"
+        django_get_or_create = ["fingerprint"]
+
+    class Params:
+        party = "root"
+
+    name = "CCHC Test Root CA"
+    kind = factory.LazyAttribute(lambda a: "root" if a.party == "root" else "intermediate")
+    certificate = factory.LazyAttribute(lambda a: _cert_fields(a.party)["certificate"])
+    fingerprint = factory.LazyAttribute(lambda a: _cert_fields(a.party)["fingerprint"])
+    subject = factory.LazyAttribute(lambda a: _party(a.party).cert.subject.rfc4514_string())
+    not_after = factory.LazyAttribute(lambda a: _cert_fields(a.party)["info"]["not_after"])
+
+
+class SignerCertificateFactory(factory.django.DjangoModelFactory):
+    """A signer's certificate mapped to a person of the directory."""
+
+    class Meta:
+        model = "documents.SignerCertificate"
+
+    class Params:
+        party = "signer"
+
+    certificate = factory.LazyAttribute(lambda a: _cert_fields(a.party)["certificate"])
+    # Unique per row: the same test certificate stands for several people.
+    fingerprint = factory.Sequence(lambda n: hashlib.sha256(f"chung-thu-{n}".encode()).hexdigest().upper())
+    subject_cn = factory.LazyAttribute(lambda a: _cert_fields(a.party)["info"]["subject_cn"])
+    issuer_cn = "CCHC Test Issuing CA"
+    serial = factory.LazyAttribute(lambda a: _cert_fields(a.party)["info"]["serial"])
+    not_before = factory.LazyAttribute(lambda a: _cert_fields(a.party)["info"]["not_before"])
+    not_after = factory.LazyAttribute(lambda a: _cert_fields(a.party)["info"]["not_after"])
+    person = factory.SubFactory(PersonFactory, full_name="Nguyễn Văn An", position="Phó Chủ tịch")
+    agency = None
+
+
+def _seal_png() -> bytes:
+    from demo.signing import seal_image
+
+    return seal_image()
+
+
+class BodyKeyFactory(factory.django.DjangoModelFactory):
+    """A body's PKCS#12 key as the portal keeps it (encrypted)."""
+
+    class Meta:
+        model = "documents.BodyKey"
+
+    agency = factory.SubFactory(
+        AgencyFactory,
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        short_name="UBND",
+        name=factory.LazyAttribute(lambda a: f"UBND tỉnh {place(a.province)}"),
+    )
+    kind = "pkcs12"
+    certificate = factory.SubFactory(
+        SignerCertificateFactory, party="body", person=None, agency=factory.SelfAttribute("..agency")
+    )
+    pkcs12 = factory.LazyFunction(lambda: __import__("documents.secrets", fromlist=["seal"]).seal(b"p12"))
+    seal_image = factory.LazyFunction(lambda: ContentFile(_seal_png(), name="dau.png"))
+
+
+class DocumentSigningFactory(factory.django.DjangoModelFactory):
+    """A draft prepared for signing, waiting for its signer."""
+
+    class Meta:
+        model = "documents.DocumentSigning"
+
+    document = factory.SubFactory(DocumentFactory)
+    signer = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..document.issuer"))
+    layout = factory.LazyFunction(lambda: {"signature": {"page": 0, "box": [330, 420, 472, 494]}, "slots": []})
+    prepared_file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.7\n%%EOF\n", name="can-ky.pdf"))
+    prepared_sha256 = factory.Sequence(lambda n: hashlib.sha256(f"chuan-bi-{n}".encode()).hexdigest())
+    prepared_by = organiser_in("...document.province")
+
+
 # --- Indices ------------------------------------------------------------------------
 
 CRITERIA = [

@@ -1,5 +1,5 @@
 """The signed way in a real browser, as an office uses it with the demo's
-test certificates: the organiser prepares the Lai Châu plan, the signer signs
+test certificates: the organiser prepares the Lào Cai plan, the signer signs
 the downloaded file on their own machine with pyHanko's command line and
 their .p12 (the "small local step"), the organiser uploads it, numbers and
 seals it; then anyone checks the issued PDF on the public page from its
@@ -41,9 +41,9 @@ def sign_locally(prepared: Path, signed: Path, slug: str, tmp_path: Path) -> Non
 @pytest.mark.skipif(not PYHANKO.exists(), reason="pyhanko-cli is in requirements-dev.txt")
 def test_prepare_sign_upload_seal_verify_revoke(page, live_server, browser, tmp_path):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    document = Document.objects.get(issuer__name="Ủy ban nhân dân tỉnh Lai Châu", status="draft")
+    document = Document.objects.get(issuer__name="Ủy ban nhân dân tỉnh Lào Cai", status="draft")
     page.on("dialog", lambda dialog: dialog.accept())
-    login(page, live_server, "laichau.noivu")
+    login(page, live_server, "laocai.noivu")
     page.goto(f"{live_server.url}/van-ban/{document.pk}/")
     page.click("#signing >> text=Chuẩn bị tệp để ký số")
     page.wait_for_selector("text=Đã chuẩn bị tệp để ký số")
@@ -56,12 +56,12 @@ def test_prepare_sign_upload_seal_verify_revoke(page, live_server, browser, tmp_
 
     # The signer's own machine: the wrong key first, then theirs.
     wrong = tmp_path / "sai-nguoi.pdf"
-    sign_locally(prepared, wrong, "ngo-hanh-phuc", tmp_path)
+    sign_locally(prepared, wrong, "vang-a-din", tmp_path)
     page.set_input_files("#id_signed_file", str(wrong))
     page.click("#signing >> text=Tải lên tệp đã ký")
-    page.wait_for_selector("text=Văn bản phải do Lê Văn Lương ký")
+    page.wait_for_selector("text=Văn bản phải do Ngô Hạnh Phúc ký")
     signed = tmp_path / "da-ky.pdf"
-    sign_locally(prepared, signed, "le-van-luong", tmp_path)
+    sign_locally(prepared, signed, "ngo-hanh-phuc", tmp_path)
     page.set_input_files("#id_signed_file", str(signed))
     page.click("#signing >> text=Tải lên tệp đã ký")
     page.wait_for_selector("text=chữ ký số hợp lệ, đúng người ký")
@@ -78,13 +78,13 @@ def test_prepare_sign_upload_seal_verify_revoke(page, live_server, browser, tmp_
     if shutil.which("pdfsig"):
         report = subprocess.run(["pdfsig", str(issued)], capture_output=True, text=True).stdout
         assert report.count("Signature is Valid.") == 2
-        assert "Lê Văn Lương" in report and "Ủy ban nhân dân tỉnh Lai Châu" in report
+        assert "Ngô Hạnh Phúc" in report and "Ủy ban nhân dân tỉnh Lào Cai" in report
 
     # Anyone, signed out, from the code printed on the PDF.
     public = browser.new_page()
     public.goto(f"{live_server.url}/xac-minh/{document.verification_code}/")
     assert "đang có hiệu lực" in public.inner_text("main")
-    assert "Người ký: Lê Văn Lương" in public.inner_text(".verify-signers")
+    assert "Người ký: Ngô Hạnh Phúc" in public.inner_text(".verify-signers")
     public.set_input_files("#id_file", str(issued))
     public.get_by_role("button", name="Kiểm tra tệp").click()
     public.wait_for_selector(".verify-copy")

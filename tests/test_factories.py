@@ -16,6 +16,7 @@ PROJECT_APPS = ["agencies", "conferences", "core", "documents", "indices", "noti
 # know no province (the notifications app imports no other app).
 NATIONAL = {
     f.NationalIndexFactory,
+    f.TrustAnchorFactory,
     f.FrameworkFactory,
     f.CriterionFactory,
     f.ReminderPolicyFactory,
@@ -53,6 +54,10 @@ FACTORIES = [
     f.OutlineTemplateFactory,
     f.RenderBatchFactory,
     f.RenderedFileFactory,
+    f.TrustAnchorFactory,
+    f.SignerCertificateFactory,
+    f.BodyKeyFactory,
+    f.DocumentSigningFactory,
     f.FrameworkFactory,
     f.CriterionFactory,
     f.NationalResultFactory,

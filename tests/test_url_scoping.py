@@ -84,6 +84,14 @@ def foreign(lao_cai):
         document=document, kind="pdf", content_hash="a" * 64, status="done", file=ContentFile(b"%PDF", name="x.pdf")
     )
     batch = RenderBatch.objects.create(document=document, content_hash="b" * 64, status="done")
+    from documents.models import DocumentSigning
+
+    signing_row = DocumentSigning.objects.create(
+        document=document,
+        signer=PersonFactory(agency=agency, full_name="Người Ký Thử"),
+        prepared_file=ContentFile(b"%PDF", name="can-ky.pdf"),
+        prepared_sha256="c" * 64,
+    )
     framework = Framework.objects.create(
         code="PAR-SO", year=2025, name="Chỉ số CCHC các sở", index="par", subject="department", maximum=Decimal("10")
     )
@@ -140,6 +148,7 @@ def foreign(lao_cai):
         "document": document,
         "rendered": rendered,
         "batch": batch,
+        "signing": signing_row,
         "framework": framework,
         "assessment": assessment,
         "score": score,
@@ -216,6 +225,11 @@ FOREIGN_URLS = {
     "documents:batch": lambda f: {"pk": f["document"].pk, "batch_pk": f["batch"].pk},
     "documents:batch-email": lambda f: {"pk": f["document"].pk, "batch_pk": f["batch"].pk},
     "documents:batch-download": lambda f: {"pk": f["document"].pk, "batch_pk": f["batch"].pk, "fmt": "pdf"},
+    "documents:sign-prepare": lambda f: c(f, "document"),
+    "documents:sign-cancel": lambda f: {"pk": f["document"].pk, "signing_pk": f["signing"].pk},
+    "documents:sign-upload": lambda f: {"pk": f["document"].pk, "signing_pk": f["signing"].pk},
+    "documents:sign-seal": lambda f: {"pk": f["document"].pk, "signing_pk": f["signing"].pk},
+    "documents:sign-file": lambda f: {"pk": f["document"].pk, "signing_pk": f["signing"].pk, "which": "chuan-bi"},
     "submissions:detail": lambda f: c(f, "presentation"),
     "submissions:review": lambda f: c(f, "presentation"),
     "submissions:download": lambda f: {"pk": f["presentation"].pk, "version_pk": f["version"].pk},

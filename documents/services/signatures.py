@@ -73,6 +73,14 @@ def _certificate(data: bytes):
     return cert, info
 
 
+def _subject(cert) -> str:
+    # "CN=…,O=…,C=VN" as RFC 4514 writes it; asn1crypto's human_friendly
+    # would put English words ("Common Name") on a Vietnamese page.
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string()
+
+
 def trust_anchor_add(*, actor, data: bytes, name: str = "", kind: str = TrustAnchor.Kind.ROOT) -> TrustAnchor:
     require(actor, "agencies.administer", None, ADMIN_ONLY)
     cert, info = _certificate(data)
@@ -90,7 +98,7 @@ def trust_anchor_add(*, actor, data: bytes, name: str = "", kind: str = TrustAnc
             kind=kind,
             certificate=cert.dump(),
             fingerprint=info["sha256"],
-            subject=cert.subject.human_friendly[:400],
+            subject=_subject(cert)[:400],
             not_after=info["not_after"],
         )
         audit.record(actor=actor, action="signing.anchor_add", target=anchor, after={"fingerprint": info["sha256"]})
