@@ -24,6 +24,9 @@ services:
 messages: venv system-packages
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
+# The served address is also what issued PDFs print in their QR code and
+# e-mails link to (PORTAL_BASE_URL), so a PORT other than 8000 follows.
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: venv system-packages messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

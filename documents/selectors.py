@@ -188,3 +188,18 @@ def signing_current(document: Document):
         .select_related("signer", "signer_certificate", "body_key__certificate", "prepared_by", "sealed_by")
         .first()
     )
+
+
+def personal_copy_named(document: Document, sha256: str) -> str:
+    """The addressee of the document's personal copy whose file has this
+    checksum, for the public page ("" if none): read across the scope like
+    `verification_get`."""
+    from core.scoping import scopes_disabled
+
+    with scopes_disabled():
+        row = (
+            RenderedFile.objects.filter(document=document, sha256=sha256, status=RenderedFile.Status.DONE)
+            .exclude(addressee="")
+            .first()
+        )
+    return row.addressee if row else ""

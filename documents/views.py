@@ -288,8 +288,13 @@ def _files_context(request, document):
         "files": files,
         "pending": pending,
         "can_organise": request.user.has_perm("documents.organise", document),
-        "signed": document.issued_file_id is not None and document.signings.filter(status="sealed").exists(),
+        "signed": _is_signed(document),
     }
+
+
+def _is_signed(document) -> bool:
+    """Issued with digital signatures (its files say so)."""
+    return document.issued_file_id is not None and document.signings.filter(status="sealed").exists()
 
 
 class FilesPanelView(DocumentMixin, View):
@@ -350,7 +355,11 @@ class BatchRequestView(DocumentActionView):
         outcome = call_service(request, self.act)
         if outcome.ok and request.htmx:
             batch = selectors.batch_get(document=self.object, pk=outcome.value.pk)
-            return render(request, "documents/_batch.html", {"batch": batch, "document": self.object})
+            return render(
+                request,
+                "documents/_batch.html",
+                {"batch": batch, "document": self.object, "signed": _is_signed(self.object)},
+            )
         return redirect(self.success_url(None))
 
 
@@ -381,7 +390,7 @@ class BatchEmailView(BatchMixin, View):
 
 class BatchPanelView(BatchMixin, View):
     def get(self, request, pk, batch_pk):
-        context = {"batch": self.batch(), "document": self.object}
+        context = {"batch": self.batch(), "document": self.object, "signed": _is_signed(self.object)}
         return render(
             request, "documents/_batch.html", context | {"send_page": sources.ask(self.object, "send_page", "")}
         )

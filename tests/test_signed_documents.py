@@ -566,6 +566,17 @@ def test_personal_invitations_of_a_signed_document_each_carry_the_bodys_signatur
         )
     uses = AuditEntry.objects.filter(action="signing.body_key_use").count()
     assert uses == 1 + len(communes)  # the original, then each copy
+    # An invited agency checks its own copy from the code it carries.
+    from django.test import Client
+
+    item = batch.items.first()
+    page = _check_copy(Client(), draft, item.file.read()).content.decode()
+    assert f"đúng là bản giấy mời riêng gửi {item.addressee}" in page and "KHÁC" not in page
+    # The merged file is for printing: merging drops the signatures' value.
+    from .conftest import client_for
+
+    panel = client_for(organiser).get(reverse("documents:batch", args=[draft.pk, batch.pk])).content.decode()
+    assert "PDF gộp để in" in panel and "chữ ký số không còn giá trị" in panel
 
 
 def test_an_issuer_no_longer_in_existence_cannot_issue(draft, organiser):

@@ -593,6 +593,7 @@ class CopyCheck:
     appended: bool  # the issued file, whole, with more saved after it
     signatures: list = field(default_factory=list)
     earlier: bool = False  # a state of the file before issue (prepared, signed not sealed)
+    copy_for: str = ""  # exactly the personal copy the portal made for this addressee
 
     @property
     def signatures_ok(self) -> bool:
@@ -633,8 +634,16 @@ def copy_check(document: Document, data: bytes) -> CopyCheck:
     with document.issued_file.file.open("rb") as handle:
         issued = handle.read()
     ends = _revision_ends(issued)
-    if rendering.sha256(data) == document.issued_sha256:
+    digest = rendering.sha256(data)
+    if digest == document.issued_sha256:
         return CopyCheck(True, None, len(ends), False, checks)
+    # A personal invitation carries its document's code: the portal made it,
+    # and it is known by its checksum.
+    from ..selectors import personal_copy_named
+
+    addressee = personal_copy_named(document, digest)
+    if addressee:
+        return CopyCheck(True, None, len(ends), False, checks, copy_for=addressee)
     common = _common_prefix(issued, data)
     if common >= len(issued):
         return CopyCheck(False, None, len(ends), True, checks)
