@@ -43,14 +43,14 @@ def _inputs(framework, values: dict):
 
 @pytest.fixture
 def appraised(framework, lang_son, official, organiser):
-    """Self-assessed 4 + 4 + 5 + 7, appraised 3 + 2 + 3,5 + 7 in round 1:
-    1.1, 1.2 and 2.1 were cut."""
+    """Self-assessed 4 + 4 + 5 (2.2 is measured by survey, not self-assessed),
+    appraised 3 + 2 + 3,5 + 7 in round 1: 1.1, 1.2 and 2.1 were cut."""
     assessment = Assessment.objects.create(framework=framework, agency=official.agency)
     services.scores_save(
         actor=official,
         assessment=assessment,
         round="self",
-        inputs=_inputs(framework, {"1.1": 4, "1.2": 4, "2.1": 5, "2.2": 7}),
+        inputs=_inputs(framework, {"1.1": 4, "1.2": 4, "2.1": 5}),
     )
     services.assessment_submit(actor=official, assessment=assessment)
     services.scores_save(

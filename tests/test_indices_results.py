@@ -186,7 +186,10 @@ def test_opening_the_self_assessment_reminds_each_agency_until_it_submits(framew
         actor=official,
         assessment=mine,
         round="self",
-        inputs=[services.ScoreInput(c.pk, str(c.maximum)) for c in framework.criteria.filter(children__isnull=True)],
+        inputs=[
+            services.ScoreInput(c.pk, str(c.maximum))
+            for c in framework.criteria.filter(children__isnull=True).exclude(method="survey")
+        ],
     )
     services.assessment_submit(actor=official, assessment=mine)
     item.refresh_from_db()
@@ -665,3 +668,21 @@ def test_rank_change_waits_for_the_whole_ranking(framework, lang_son, organiser)
     page = client_for(organiser).get(f"/chi-so/danh-gia/{mine.pk}/")
     assert (page.context["rank"], page.context["out_of"], page.context["rank_change"]) == (2, 3, 1)
     assert "Tạm tính" not in page.content.decode()
+
+
+def test_a_survey_criterion_is_not_self_assessed(framework, lang_son, official, organiser):
+    survey = leaf(framework, "2.2")
+    assert survey.method == "survey"
+    assessment = Assessment.objects.create(framework=framework, agency=official.agency)
+    inputs = [services.ScoreInput(leaf(framework, "1.1").pk, "3"), services.ScoreInput(survey.pk, "5")]
+    errors = services.scores_save(actor=official, assessment=assessment, round="self", inputs=inputs)
+    assert errors == {survey.pk: "Tiêu chí đo bằng điều tra xã hội học: đơn vị không tự chấm, để trống ô này."}
+    assert not Score.objects.exists()
+    page = client_for(official).get(f"/chi-so/danh-gia/{assessment.pk}/tu-danh-gia/").content.decode()
+    at = page.index(f'name="score-{survey.pk}"')
+    assert "disabled" in page[at - 300 : at + 400]
+    # The Sở enters the survey's result when it appraises.
+    services.scores_save(
+        actor=organiser, assessment=assessment, round="appraised", inputs=[services.ScoreInput(survey.pk, "5")]
+    )
+    assert Score.objects.get(criterion=survey).round == "appraised"

@@ -161,6 +161,11 @@ def scores_save(*, actor, assessment: Assessment, round: str, inputs: list[Score
         except ValueError as error:
             errors[criterion.pk] = str(error)
             continue
+        if value is not None and round == ROUND.SELF and criterion.method == Criterion.Method.SURVEY:
+            # Measured by the sociological survey, not self-assessed (and not
+            # required on submit, see assessment_submit).
+            errors[criterion.pk] = _("Tiêu chí đo bằng điều tra xã hội học: đơn vị không tự chấm, để trống ô này.")
+            continue
         if value is not None and (problem := check_score(value, criterion)):
             errors[criterion.pk] = problem
             continue
