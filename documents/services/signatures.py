@@ -467,23 +467,8 @@ def signing_seal(*, actor, signing_row: DocumentSigning) -> Document:
         layout = row.layout
         slots = [signing.TextSlot.from_json(s) for s in layout["slots"]]
         filled = signing.fill_text_fields(signed, rendering.slot_values(locked, layout), slots)
-        with key.seal_image.open("rb") as handle:
-            seal_png = handle.read()
-        timestamper = signing.timestamper_from_url(settings.SIGNING_TSA_URL) if settings.SIGNING_TSA_URL else None
         try:
-            with body_signer(key) as signer:
-                sealed = signing.seal_body(
-                    filled,
-                    signer=signer,
-                    seal_png=seal_png,
-                    box=signing.seal_box(tuple(layout["signature"]["box"]), diameter_mm=float(key.seal_diameter_mm)),
-                    page=layout["signature"]["page"],
-                    field_name=rendering.BODY_FIELD,
-                    body_name=locked.issuer.name,
-                    signed_at=now,
-                    validation=trust(),
-                    timestamper=timestamper,
-                )
+            sealed = _seal_with(key, filled, layout["signature"], body_name=locked.issuer.name, at=now)
         except Refused:
             raise
         except Exception as exc:
@@ -529,6 +514,28 @@ def signing_seal(*, actor, signing_row: DocumentSigning) -> Document:
     return document
 
 
+def _seal_with(key: BodyKey, pdf: bytes, place: dict, *, body_name: str, at) -> bytes:
+    """`pdf` with the body's signature: its seal at the key's real diameter
+    over the left third of the signature's place ({"page", "box"}), the
+    revocation data embedded, a timestamp when a TSA is configured."""
+    with key.seal_image.open("rb") as handle:
+        seal_png = handle.read()
+    timestamper = signing.timestamper_from_url(settings.SIGNING_TSA_URL) if settings.SIGNING_TSA_URL else None
+    with body_signer(key) as signer:
+        return signing.seal_body(
+            pdf,
+            signer=signer,
+            seal_png=seal_png,
+            box=signing.seal_box(tuple(place["box"]), diameter_mm=float(key.seal_diameter_mm)),
+            page=place["page"],
+            field_name=rendering.BODY_FIELD,
+            body_name=body_name,
+            signed_at=at,
+            validation=trust(),
+            timestamper=timestamper,
+        )
+
+
 def sealed_signing(document: Document) -> DocumentSigning | None:
     return document.signings.filter(status=DocumentSigning.Status.SEALED).first()
 
@@ -542,23 +549,8 @@ def sealed_copy(document: Document, addressee: str) -> bytes:
     if key is None:
         raise Refused(_("%(body)s chưa có chữ ký số của cơ quan trên cổng.") % {"body": document.issuer.name})
     pdf, place = rendering.copy_pdf(document, addressee)
-    with key.seal_image.open("rb") as handle:
-        seal_png = handle.read()
-    timestamper = signing.timestamper_from_url(settings.SIGNING_TSA_URL) if settings.SIGNING_TSA_URL else None
     now = timezone.now()
-    with body_signer(key) as signer:
-        sealed = signing.seal_body(
-            pdf,
-            signer=signer,
-            seal_png=seal_png,
-            box=signing.seal_box(tuple(place["box"]), diameter_mm=float(key.seal_diameter_mm)),
-            page=place["page"],
-            field_name=rendering.BODY_FIELD,
-            body_name=document.issuer.name,
-            signed_at=now,
-            validation=trust(),
-            timestamper=timestamper,
-        )
+    sealed = _seal_with(key, pdf, place, body_name=document.issuer.name, at=now)
     with transaction.atomic():
         BodyKey.objects.filter(pk=key.pk).update(last_used_at=now)
         audit.record(
