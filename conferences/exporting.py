@@ -153,13 +153,10 @@ def attendance_pdf(conference) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/attendance-sheet.css"))])
 
 
-def conference_ics(conference, *, url: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//CCHC Portal//Hoi nghi//VI")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+def conference_event(conference, *, url: str, details: list[str] = ()) -> Event:
+    """A conference as a calendar entry, for its .ics file and the calendar feeds."""
     event = Event()
-    # Stable UID: a re-downloaded file updates the entry instead of adding one.
+    # Stable UID: a re-downloaded file (or a feed read again) updates the entry instead of adding one.
     event.add("uid", f"conference-{conference.pk}@cchc-portal")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", conference.starts_at)
@@ -168,7 +165,7 @@ def conference_ics(conference, *, url: str) -> bytes:
     location = ", ".join(p for p in (conference.venue, conference.venue_address) if p)
     if location:
         event.add("location", location)
-    lines = [item.text for item in conference.content_items.all()]
+    lines = list(details)
     if conference.chair:
         lines.insert(0, _("Chủ trì: %(chair)s") % {"chair": conference.chair})
     lines.append(url)
@@ -176,7 +173,22 @@ def conference_ics(conference, *, url: str) -> bytes:
     event.add("url", url)
     if conference.status == "cancelled":
         event.add("status", "CANCELLED")
-    calendar.add_component(event)
+    return event
+
+
+def new_calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//CCHC Portal//{name}//VI")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    return calendar
+
+
+def conference_ics(conference, *, url: str) -> bytes:
+    calendar = new_calendar("Hoi nghi")
+    calendar.add_component(
+        conference_event(conference, url=url, details=[item.text for item in conference.content_items.all()])
+    )
     return calendar.to_ical()
 
 

@@ -629,3 +629,45 @@ def conferences_late(*, user) -> list[Conference]:
 
 def plans_in_force(*, user) -> QuerySet[ImprovementPlan]:
     return plan_list(user=user).filter(status=ImprovementPlan.Status.ACTIVE)
+
+
+# --- What the API reads (api/): the same rules as the pages, as querysets ---------------------
+
+HIDDEN_FROM_INVITEES = [ConferenceStatus.DRAFT, ConferenceStatus.PLANNED]
+
+
+def conferences_readable(user) -> QuerySet[Conference]:
+    """The province's conferences for those who see its work; for an
+    agency's official, those their agency is invited to once invitations go out."""
+    if user.has_perm("conferences.view_work"):
+        return scope_to_province(Conference.objects.all(), user=user)
+    if not user.is_authenticated or not user.agency_id:
+        return Conference.objects.none()
+    invited = Invitation.objects.filter(agency_id=user.agency_id, withdrawn=False).values("conference_id")
+    return Conference.objects.filter(pk__in=invited).exclude(status__in=HIDDEN_FROM_INVITEES)
+
+
+def invitations_readable(user) -> QuerySet[Invitation]:
+    """Every invitation of the province's conferences, or an official's agency's own."""
+    if user.has_perm("conferences.view_work"):
+        return scope_to_province(Invitation.objects.all(), user=user, path="conference__province")
+    if not user.is_authenticated or not user.agency_id:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(agency_id=user.agency_id, withdrawn=False).exclude(
+        conference__status__in=HIDDEN_FROM_INVITEES
+    )
+
+
+def invitee_lines_readable(user) -> QuerySet[InviteeLine]:
+    """The invitee lines as the organisers wrote them: for those who see the province's work."""
+    if not user.has_perm("conferences.view_work"):
+        return InviteeLine.objects.none()
+    return scope_to_province(InviteeLine.objects.all(), user=user, path="conference__province")
+
+
+def duties_readable(user) -> QuerySet[Duty]:
+    """The province's duties, or those assigned to an official's agency (as on their page)."""
+    if user.has_perm("conferences.view_work"):
+        return scope_to_province(Duty.objects.all(), user=user)
+    mine = assignment_list_for_agency(user=user).values("duty_id")
+    return Duty.objects.filter(pk__in=mine)

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("", include("indices.urls")),
     path("", include("notifications.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in and out through the portal's pages (throttled, second factor).
     path("quan-tri/login/", accounts_views.admin_login),

@@ -3,14 +3,16 @@ state are shown read-only (`ReadOnlyAdmin`); the directory's rows are saved
 through their service (`ServiceAdmin`), so the checks and the audit row are
 the same as on the portal's pages; actions call services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.db import models
+from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, selectors
+from .exceptions import Refused
 from .lookups import search_q
 from .models import AuditEntry
 
@@ -193,3 +195,39 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 
 from . import beat_admin  # noqa: E402, F401  (django-celery-beat's pages, in Vietnamese)
+
+
+class ServiceFormAdmin(ReadOnlyAdmin):
+    """Rows added through a form that calls a service (refusals shown on the
+    form, nothing written); shown read-only afterwards."""
+
+    add_form = None
+    add_title = ""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_authenticated and request.user.is_administrator
+
+    def create(self, request, data):
+        raise NotImplementedError
+
+    def created(self, request, row):
+        """The answer once the row is made: back to the list, unless the admin
+        must see something once (a key, a secret) on a page of its own."""
+        messages.success(request, _("Đã thêm %(row)s.") % {"row": row})
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        form = self.add_form(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                row = self.create(request, form.cleaned_data)
+            except Refused as refused:
+                for reason in refused.reasons:
+                    form.add_error(None, reason)
+            else:
+                return self.created(request, row)
+        return render(
+            request,
+            "admin/service_form.html",
+            {**self.admin_site.each_context(request), "form": form, "opts": self.opts, "title": self.add_title},
+        )

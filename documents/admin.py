@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Person
-from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceFormAdmin
 from core.exceptions import Refused
 
 from . import services
@@ -130,37 +130,6 @@ class BodyKeyForm(forms.Form):
         self.fields["agency"].queryset = Agency.objects.order_by("name")
 
 
-class ServiceFormAdmin(ReadOnlyAdmin):
-    """Rows added through a form that calls a service (refusals shown on the
-    form, nothing written); shown read-only afterwards."""
-
-    add_form = None
-    add_title = ""
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.is_authenticated and request.user.is_administrator
-
-    def create(self, request, data):
-        raise NotImplementedError
-
-    def add_view(self, request, form_url="", extra_context=None):
-        form = self.add_form(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                row = self.create(request, form.cleaned_data)
-            except Refused as refused:
-                for reason in refused.reasons:
-                    form.add_error(None, reason)
-            else:
-                messages.success(request, _("Đã thêm %(row)s.") % {"row": row})
-                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-        return render(
-            request,
-            "admin/documents/service_form.html",
-            {**self.admin_site.each_context(request), "form": form, "opts": self.opts, "title": self.add_title},
-        )
-
-
 @admin.register(TrustAnchor)
 class TrustAnchorAdmin(ServiceFormAdmin):
     add_form = TrustAnchorForm
@@ -195,7 +164,7 @@ class TrustAnchorAdmin(ServiceFormAdmin):
                 return redirect("admin:documents_trustanchor_changelist")
         return render(
             request,
-            "admin/documents/service_form.html",
+            "admin/service_form.html",
             {
                 **self.admin_site.each_context(request),
                 "form": form,

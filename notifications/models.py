@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import province_scoped
+
 
 class ReminderPolicy(models.Model):
     """When to remind, for every item of a scope ("conferences.conference:3").
@@ -224,3 +226,101 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.email_mode}"
+
+
+# --- Webhooks: events told to the province's other systems ------------------------------------
+
+# The events a system may subscribe to; each app emits its own (see services.webhooks.emit).
+WEBHOOK_EVENTS = {
+    "document.issued": _("Văn bản được ban hành"),
+    "document.revoked": _("Văn bản bị thu hồi"),
+    "invitation.replied": _("Đơn vị trả lời giấy mời"),
+    "presentation.uploaded": _("Đơn vị gửi tham luận"),
+    "duty.completed": _("Nhiệm vụ được báo hoàn thành"),
+    "results.published": _("Kết quả chỉ số được công bố"),
+}
+
+
+class WebhookSubscription(models.Model):
+    """A system told of the province's events by an HTTP POST, signed with
+    its own secret (HMAC-SHA256 over the timestamp and the body)."""
+
+    # A plain id, as on the audit trail: this app imports no other.
+    province_id = models.PositiveBigIntegerField(_("tỉnh"), db_index=True)
+    name = models.CharField(_("hệ thống nhận"), max_length=150)
+    url = models.URLField(_("địa chỉ nhận (URL)"), max_length=500)
+    # Kept readable: the portal signs every delivery with it. Shown once to the administrator.
+    secret = models.CharField(max_length=80, editable=False)
+    events = models.JSONField(_("sự kiện"), default=list)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    objects = province_scoped("province_id")
+
+    class Meta:
+        verbose_name = _("đăng ký nhận sự kiện (webhook)")
+        verbose_name_plural = _("đăng ký nhận sự kiện (webhook)")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def event_labels(self) -> str:
+        return ", ".join(str(WEBHOOK_EVENTS.get(e, e)) for e in self.events)
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    DELIVERED = "delivered", _("Đã nhận")
+    FAILED = "failed", _("Không gửi được")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription: a row from the moment the event
+    happens (in its transaction) until the receiver answers 2xx, so a
+    broker or worker lost on the way loses nothing. `event_id` is the same
+    on every attempt: the receiver's idempotency key."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("sự kiện"), max_length=60)
+    event_id = models.UUIDField(_("mã sự kiện"))
+    payload = models.JSONField(_("nội dung gửi"))
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("chuyển cho máy chủ xử lý lúc"), null=True, blank=True)
+    sending_since = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("mã trả lời gần nhất"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+
+    objects = province_scoped("subscription__province_id")
+
+    class Meta:
+        verbose_name = _("lần gửi sự kiện")
+        verbose_name_plural = _("nhật ký gửi sự kiện")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # An event emitted twice (a retried task, a double click) is delivered once.
+            models.UniqueConstraint(fields=["subscription", "event_id"], name="webhook_event_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(state__in=["queued", "sending"]), name="webhook_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.subscription_id}"

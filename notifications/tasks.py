@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from .services import sweep as outbox
+from .services import webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -31,4 +32,17 @@ def send_messages(message_ids: list[int]) -> None:
 @shared_task(name="notifications.sweep", ignore_result=True)
 def sweep(now: str | None = None) -> None:
     """Run by beat every two minutes; `now` (ISO) lets tests move time."""
-    outbox.run_sweep(dt.datetime.fromisoformat(now) if now else None)
+    moment = dt.datetime.fromisoformat(now) if now else None
+    outbox.run_sweep(moment)
+    webhooks.run_sweep(moment)
+
+
+@shared_task(name="notifications.deliver_webhooks", ignore_result=True)
+def deliver_webhooks(delivery_ids: list[int]) -> None:
+    """Each delivery on its own, like the messages: one that fails in a way
+    nobody foresaw stays "sending" until the sweep takes it back."""
+    for delivery_id in delivery_ids:
+        try:
+            webhooks.deliver(delivery_id)
+        except Exception:  # noqa: BLE001 — one receiver must not hold up the others
+            logger.exception("webhook delivery %s failed", delivery_id)

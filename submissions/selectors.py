@@ -36,7 +36,9 @@ def visible_presentations(user) -> QuerySet[Presentation]:
     """The province's organisers see its presentations; an agency's officials
     their own; leaders none (working drafts between two offices)."""
     qs = scope_to_province(Presentation.objects.all(), user=user, path="agency__province")
-    if user.is_administrator or user.is_organiser:
+    # A system reading through the API (its token's "submissions" scope) sees
+    # what the organisers list: metadata, and the files through the same selector.
+    if user.is_administrator or user.is_organiser or getattr(user, "is_system", False):
         return qs
     if user.is_official and user.agency_id:
         return qs.filter(agency_id=user.agency_id)

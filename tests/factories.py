@@ -965,3 +965,54 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     before = {"venue": "Phòng họp số 2, UBND tỉnh"}
     after = {"venue": "Hội trường UBND tỉnh"}
     client_ip = "10.10.0.15"
+
+
+# --- Integration (api/, notifications' webhooks) ---------------------------------------------------
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token row as the service makes it (the key itself is not kept)."""
+
+    class Meta:
+        model = "api.ApiToken"
+
+    name = "Hệ thống quản lý văn bản và điều hành"
+    province = factory.SubFactory(ProvinceFactory)
+    scopes = ["documents", "conferences"]
+    prefix = factory.Sequence(lambda n: f"{n:08x}")
+    key_hash = factory.Sequence(lambda n: hashlib.sha256(f"khoa-{n}".encode()).hexdigest())
+
+
+class ApiTokenUseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "api.ApiTokenUse"
+
+    token = factory.SubFactory(ApiTokenFactory)
+    method = "GET"
+    path = "/api/v1/documents/42/"
+    status = 200
+    client_ip = "10.0.0.5"
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.WebhookSubscription"
+
+    province_id = factory.LazyFunction(lambda: ProvinceFactory().pk)
+    name = "Hệ thống quản lý văn bản"
+    url = "https://qlvb.example.gov.vn/cchc/su-kien"
+    secret = factory.Sequence(lambda n: f"whsec_thu_{n}")
+    events = ["document.issued", "document.revoked"]
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.WebhookDelivery"
+
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+    event = "document.issued"
+    event_id = factory.LazyFunction(uuid.uuid4)
+    payload = {"event": "document.issued", "data": {"document_id": 1}}
+    state = "delivered"
+    attempts = 1
+    last_status = 200

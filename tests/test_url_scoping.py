@@ -261,6 +261,19 @@ FOREIGN_URLS = {
     "indices:adjustment-remove": lambda f: {"pk": f["assessment"].pk, "adjustment_pk": f["adjustment"].pk},
     "indices:adjustment-file": lambda f: {"pk": f["assessment"].pk, "adjustment_pk": f["adjustment"].pk},
     "notifications:open": lambda f: c(f, "notice"),
+    # The API, called with a session (tests/test_api.py asks the same of tokens).
+    "api:province-detail": lambda f: {"pk": f["conference"].province_id},
+    "api:agency-detail": lambda f: c(f, "agency"),
+    "api:conference-detail": c,
+    "api:invitee-line-detail": lambda f: {"pk": f["invitation"].line_id},
+    "api:invitation-detail": lambda f: c(f, "invitation"),
+    "api:duty-detail": lambda f: {"pk": f["assignment"].duty_id},
+    "api:presentation-detail": lambda f: c(f, "presentation"),
+    "api:presentation-file": lambda f: c(f, "presentation"),
+    "api:document-detail": lambda f: c(f, "document"),
+    "api:document-pdf": lambda f: c(f, "document"),
+    "api:document-record": lambda f: c(f, "document"),
+    "api:result-detail": lambda f: c(f, "assessment"),
 }
 # Patterns whose ids name rows every province shares (a framework of the
 # Ministry) or no row at all: their pages show the user's own province (see
@@ -284,6 +297,12 @@ SHARED = {
     "indices:publish",
     "agencies:import-template",
     "password_reset_confirm",
+    # Frameworks and national results are the same for every province (the
+    # ranking reads the reader's own province); a calendar feed's key is the key.
+    "api:framework-detail",
+    "api:framework-ranking",
+    "api:national-result-detail",
+    "calendar-feed",
 }
 
 
@@ -295,7 +314,8 @@ def _patterns(patterns=None, namespace=""):
             yield from _patterns(
                 pattern.url_patterns, namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
             )
-        elif isinstance(pattern, URLPattern) and pattern.pattern.converters:
+        elif isinstance(pattern, URLPattern) and (pattern.pattern.converters or pattern.pattern.regex.groupindex):
+            # A path's converters, or a regex's named groups (the API's router).
             yield namespace + (pattern.name or "")
 
 

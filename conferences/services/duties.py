@@ -14,6 +14,7 @@ from agencies.selectors import Directory, area_root
 from core.exceptions import Refused
 from core.permissions import require
 from core.uploads import DUTY_FILE, UploadRejected, inspect_upload, store
+from notifications.services import webhooks
 
 from .. import notices, reminders
 from ..models import Conference, ConferenceStatus, Duty, DutyAssignment, DutyUpdate, ImprovementPlan
@@ -89,6 +90,20 @@ def duty_report(*, actor, assignment: DutyAssignment, status: str, note: str, up
             locked.status = status
             reminders.duty_reported(locked)
             notices.duty_reported(update)
+            if status == DutyAssignment.Status.DONE:
+                webhooks.emit(
+                    "duty.completed",
+                    province_id=locked.agency.province_id,
+                    about=f"duty-assignment:{locked.pk}:{locked.completed_at.isoformat()}",
+                    data={
+                        "duty_id": locked.duty_id,
+                        "assignment_id": locked.pk,
+                        "agency_id": locked.agency_id,
+                        "completed_at": locked.completed_at,
+                        "note": update.note,
+                        "url": webhooks.api_url("duty-detail", locked.duty_id),
+                    },
+                )
     except BaseException:
         if stored:
             update.file.storage.delete(stored)

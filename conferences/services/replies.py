@@ -10,6 +10,7 @@ from core import audit
 from core.exceptions import Refused
 from core.formatting import vn_date
 from core.permissions import require
+from notifications.services import webhooks
 
 from .. import notices, reminders, selectors
 from ..models import ConferenceStatus, Delegate, Invitation
@@ -73,6 +74,21 @@ def invitation_reply(*, actor, invitation: Invitation, reply: str, note: str = "
             before=before,
             after=audit.snapshot(invitation, ["reply", "reply_note"]) | {"delegates": _delegates_text(invitation)},
             note=_("Sở Nội vụ trả lời thay đơn vị") if on_behalf else "",
+        )
+        webhooks.emit(
+            "invitation.replied",
+            province_id=conference.province_id,
+            about=f"invitation:{invitation.pk}:{invitation.replied_at.isoformat()}",
+            data={
+                "invitation_id": invitation.pk,
+                "conference_id": conference.pk,
+                "agency_id": invitation.agency_id,
+                "reply": invitation.reply,
+                "replied_at": invitation.replied_at,
+                "replied_on_behalf": on_behalf,
+                "delegate_count": len(keep_ids),
+                "url": webhooks.api_url("invitation-detail", invitation.pk),
+            },
         )
     return invitation
 

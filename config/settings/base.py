@@ -49,6 +49,12 @@ INSTALLED_APPS = [
     "submissions",
     "notifications",
     "accounts",
+    # The API for the province's other systems: over every app, imported by none.
+    "api",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -393,3 +399,48 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO: one line per page.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- API for other systems (api/) -------------------------------------------
+# Read-only, by token (one per system, province and scopes) or by a signed-in
+# person's session; every list paginated, filterable and ordered.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.PortalSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasReadScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env("API_RATE", default="600/min")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CCHC Portal API",
+    "DESCRIPTION": (
+        "API chỉ đọc cho các hệ thống của tỉnh (quản lý văn bản, báo cáo, cổng thông tin). "
+        "Read-only API for the province's other systems. "
+        "Xác thực / Authentication: `Authorization: Bearer cchc_…` (mã do quản trị cấp, theo tỉnh và phạm vi)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The reference page's scripts and styles are files of ours (no CDN: intranets have no internet).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Webhook deliveries: attempts before a delivery is failed, and how long one
+# may stay "sending" (a worker killed mid-POST) before the sweep retries it.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_SENDING_TIMEOUT = env.int("WEBHOOK_SENDING_TIMEOUT", default=120)
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=10)

@@ -13,7 +13,7 @@ from core import audit
 from core.exceptions import Refused
 from core.permissions import require
 
-from .. import checks, issuers, rendering, selectors, sources, verification
+from .. import checks, issuers, metadata, rendering, selectors, sources, verification
 from ..models import Document, NumberCounter, RenderedFile, Section
 from ..workflows import DOCUMENT
 from .files import enqueue_file
@@ -239,9 +239,11 @@ def revoke(*, actor, document: Document, reason: str) -> Document:
     require(actor, "documents.organise", document, DENIED)
     if not reason.strip():
         raise Refused(_("Hãy nêu lý do thu hồi."))
-    with DOCUMENT.step(document, "revoke", actor=actor, fields=["revoked_by", "revoke_reason"]) as locked:
-        locked.revoked_by = actor
-        locked.revoke_reason = reason.strip()
+    with transaction.atomic():
+        with DOCUMENT.step(document, "revoke", actor=actor, fields=["revoked_by", "revoke_reason"]) as locked:
+            locked.revoked_by = actor
+            locked.revoke_reason = reason.strip()
+        metadata.announce(document, "document.revoked")  # with the revocation, or not at all
     return document
 
 

@@ -26,7 +26,7 @@ from core.storage import store_file
 from core.text import one_line
 from notifications.services import Recipient, notify
 
-from .. import docx_export, rendering, sources
+from .. import docx_export, metadata, rendering, sources
 from ..models import Document, RenderBatch, RenderedFile
 
 logger = logging.getLogger(__name__)
@@ -214,8 +214,13 @@ def _render(row: RenderedFile) -> None:
         error="",
         finished_at=timezone.now(),
     )
-    # The issued PDF's checksum is recorded once and never rewritten.
-    Document.objects.filter(pk=document.pk, issued_file_id=row.pk, issued_sha256="").update(issued_sha256=digest)
+    # The issued PDF's checksum is recorded once and never rewritten; the
+    # systems that registered for it hear of the issue then, file and all.
+    with transaction.atomic():
+        if Document.objects.filter(pk=document.pk, issued_file_id=row.pk, issued_sha256="").update(
+            issued_sha256=digest
+        ):
+            metadata.announce(document, "document.issued")
 
 
 def _claim(row_id: int) -> RenderedFile | None:

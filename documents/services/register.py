@@ -27,7 +27,7 @@ from core.formatting import vn_date
 from core.permissions import require
 from core.storage import discard, store_file
 
-from .. import rendering, verification
+from .. import metadata, rendering, verification
 from ..models import DocType, Document, Origin, RenderedFile
 from .drafts import DENIED, issuer_defaults, lock_counter, numbers_taken
 
@@ -221,6 +221,7 @@ def document_register(
                 after=audit.snapshot(document, REGISTERED_FIELDS),
                 note=document.register_note,
             )
+            metadata.announce(document, "document.issued")
     except BaseException:
         # Nothing was registered: the stored copy would be a stray file.
         if stored:

@@ -36,7 +36,7 @@ from core import audit
 from core.exceptions import Refused
 from core.permissions import require
 
-from .. import checks, rendering, secrets, signing, sources, verification
+from .. import checks, metadata, rendering, secrets, signing, sources, verification
 from ..models import BodyKey, Document, DocumentSigning, RenderedFile, SignerCertificate, TrustAnchor
 from ..workflows import DOCUMENT
 from .drafts import DENIED, allocate_number
@@ -450,67 +450,70 @@ def signing_seal(*, actor, signing_row: DocumentSigning) -> Document:
     require(actor, "documents.organise", signing_row.document, DENIED)
     numbered = ["year", "number", "issued_on", "issued_by", "issued_file", "issued_sha256"]
     document = signing_row.document
-    with DOCUMENT.step(document, "issue", actor=actor, fields=numbered) as locked:
-        row = _lock(signing_row, DocumentSigning.Status.SIGNED)
-        key = body_key(locked.issuer)
-        if key is None:
-            raise Refused(_("%(body)s chưa có chữ ký số của cơ quan trên cổng.") % {"body": locked.issuer.name})
-        now = timezone.now()
-        today = timezone.localdate(now)
-        locked.year = today.year
-        locked.number = allocate_number(locked.issuer, today.year)
-        locked.issued_on = today
-        locked.issued_by = actor
-        locked.status = Document.Status.ISSUED
-        with row.signed_file.open("rb") as handle:
-            signed = handle.read()
-        layout = row.layout
-        slots = [signing.TextSlot.from_json(s) for s in layout["slots"]]
-        filled = signing.fill_text_fields(signed, rendering.slot_values(locked, layout), slots)
-        try:
-            sealed = _seal_with(key, filled, layout["signature"], body_name=locked.issuer.name, at=now)
-        except Refused:
-            raise
-        except Exception as exc:
-            raise Refused(
-                _("Không ký số được bằng khóa của cơ quan (%(error)s). Hãy báo quản trị hệ thống kiểm tra khóa ký.")
-                % {"error": exc.__class__.__name__}
-            ) from exc
-        digest = rendering.sha256(sealed)
-        file_row = RenderedFile(
-            document=locked,
-            kind=RenderedFile.Kind.PDF,
-            content_hash=rendering.content_hash("pdf", rendering.print_html(locked)),
-            status=RenderedFile.Status.DONE,
-            size=len(sealed),
-            sha256=digest,
-            pages=rendering.pdf_page_count(sealed),
-            started_at=now,
-            finished_at=now,
-        )
-        file_row.file.save(f"{locked.pk}-{locked.number_text}-{digest[:8]}.pdf", ContentFile(sealed), save=False)
-        file_row.save()
-        locked.issued_file = file_row
-        locked.issued_sha256 = digest
-        row.status = DocumentSigning.Status.SEALED
-        row.body_key = key
-        row.sealed_at = now
-        row.sealed_by = actor
-        row.save(update_fields=["status", "body_key", "sealed_at", "sealed_by"])
-        BodyKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        audit.record(
-            actor=actor,
-            action="signing.body_key_use",
-            target=key,
-            after={"document": locked.symbol_display, "sha256": digest},
-        )
-        sources.issued(locked)
-        docx, _created = RenderedFile.objects.get_or_create(
-            document=locked,
-            kind=RenderedFile.Kind.DOCX,
-            content_hash=rendering.content_hash("docx", rendering.print_html(locked)),
-        )
-        enqueue_file(docx)
+    with transaction.atomic():
+        with DOCUMENT.step(document, "issue", actor=actor, fields=numbered) as locked:
+            row = _lock(signing_row, DocumentSigning.Status.SIGNED)
+            key = body_key(locked.issuer)
+            if key is None:
+                raise Refused(_("%(body)s chưa có chữ ký số của cơ quan trên cổng.") % {"body": locked.issuer.name})
+            now = timezone.now()
+            today = timezone.localdate(now)
+            locked.year = today.year
+            locked.number = allocate_number(locked.issuer, today.year)
+            locked.issued_on = today
+            locked.issued_by = actor
+            locked.status = Document.Status.ISSUED
+            with row.signed_file.open("rb") as handle:
+                signed = handle.read()
+            layout = row.layout
+            slots = [signing.TextSlot.from_json(s) for s in layout["slots"]]
+            filled = signing.fill_text_fields(signed, rendering.slot_values(locked, layout), slots)
+            try:
+                sealed = _seal_with(key, filled, layout["signature"], body_name=locked.issuer.name, at=now)
+            except Refused:
+                raise
+            except Exception as exc:
+                raise Refused(
+                    _("Không ký số được bằng khóa của cơ quan (%(error)s). Hãy báo quản trị hệ thống kiểm tra khóa ký.")
+                    % {"error": exc.__class__.__name__}
+                ) from exc
+            digest = rendering.sha256(sealed)
+            file_row = RenderedFile(
+                document=locked,
+                kind=RenderedFile.Kind.PDF,
+                content_hash=rendering.content_hash("pdf", rendering.print_html(locked)),
+                status=RenderedFile.Status.DONE,
+                size=len(sealed),
+                sha256=digest,
+                pages=rendering.pdf_page_count(sealed),
+                started_at=now,
+                finished_at=now,
+            )
+            file_row.file.save(f"{locked.pk}-{locked.number_text}-{digest[:8]}.pdf", ContentFile(sealed), save=False)
+            file_row.save()
+            locked.issued_file = file_row
+            locked.issued_sha256 = digest
+            row.status = DocumentSigning.Status.SEALED
+            row.body_key = key
+            row.sealed_at = now
+            row.sealed_by = actor
+            row.save(update_fields=["status", "body_key", "sealed_at", "sealed_by"])
+            BodyKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            audit.record(
+                actor=actor,
+                action="signing.body_key_use",
+                target=key,
+                after={"document": locked.symbol_display, "sha256": digest},
+            )
+            sources.issued(locked)
+            docx, _created = RenderedFile.objects.get_or_create(
+                document=locked,
+                kind=RenderedFile.Kind.DOCX,
+                content_hash=rendering.content_hash("docx", rendering.print_html(locked)),
+            )
+            enqueue_file(docx)
+        # Told once the issue is saved, in its transaction: with it, or not at all.
+        metadata.announce(document, "document.issued")
     return document
 
 

@@ -24,6 +24,7 @@ from core import audit
 from core.exceptions import Refused
 from core.permissions import require
 from core.uploads import EVIDENCE, UploadRejected, inspect_upload, store
+from notifications.services import webhooks
 
 from .. import reminders
 from ..models import (
@@ -282,6 +283,18 @@ def results_publish(*, actor, framework: Framework, province) -> Publication:
         model=Assessment,
         count=published,
         after={"framework": str(framework)},
+    )
+    webhooks.emit(
+        "results.published",
+        province_id=province.pk,
+        about=f"publication:{publication.pk}:framework:{framework.pk}",
+        data={
+            "framework_id": framework.pk,
+            "framework_code": framework.code,
+            "year": framework.year,
+            "published": published,
+            "url": webhooks.api_url("framework-ranking", framework.pk),
+        },
     )
     return publication
 

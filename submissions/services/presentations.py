@@ -18,6 +18,7 @@ from core import audit, uploads
 from core.exceptions import Refused
 from core.formatting import vn_date
 from core.permissions import require
+from notifications.services import webhooks
 
 from .. import notices, reminders
 from ..models import Assignment, Presentation, Review, Version
@@ -171,6 +172,20 @@ def version_upload(*, actor, presentation: Presentation, upload, note: str = "")
                     locked.first_submitted_at, locked.late = now, late
                 reminders.done([locked.pk])
                 notices.uploaded(version)
+                webhooks.emit(
+                    "presentation.uploaded",
+                    province_id=locked.agency.province_id,
+                    about=f"presentation-version:{version.pk}",
+                    data={
+                        "presentation_id": locked.pk,
+                        "conference_id": locked.assignment.conference_id,
+                        "agency_id": locked.agency_id,
+                        "version": version.number,
+                        "late": version.is_late,
+                        "uploaded_at": version.uploaded_at,
+                        "url": webhooks.api_url("presentation-detail", locked.pk),
+                    },
+                )
     except BaseException:
         if stored:
             version.file.storage.delete(stored)

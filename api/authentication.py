@@ -1,0 +1,38 @@
+"""Calls made with a token: `Authorization: Bearer cchc_…`. The request then
+reads as the token's principal (see principal.py)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
+
+from . import services
+from .principal import TokenPrincipal
+
+
+class TokenAuthentication(BaseAuthentication):
+    keywords = (b"bearer", b"token")
+
+    def authenticate(self, request):
+        words = get_authorization_header(request).split()
+        if not words or words[0].lower() not in self.keywords:
+            return None
+        if len(words) != 2:
+            raise exceptions.AuthenticationFailed(_("Tiêu đề Authorization phải là: Bearer <mã truy cập>."))
+        try:
+            key = words[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Mã truy cập không đúng.")) from None
+        token = services.token_for_key(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Mã truy cập không đúng, đã hết hạn hoặc đã bị thu hồi."))
+        return TokenPrincipal(token), token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="cchc-api"'
+
+
+class PortalSessionAuthentication(SessionAuthentication):
+    """A signed-in person calling the API from the portal's own pages: their
+    session, with the second factor the middleware already required."""

@@ -1,0 +1,128 @@
+"""An issued document as the province's e-office registers it: the output
+information of an outgoing document that Decree 30/2020/NĐ-CP (Phụ lục VI,
+"Thông tin đầu ra của văn bản đi") asks a records system to keep, so the
+e-office files it without anyone retyping. The keys are English; each one's
+Decree 30 name is in FIELDS (and in the API's schema)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from .models import Document, DocumentSigning
+
+# key → the field's name in Decree 30's list (Phụ lục VI), in its order.
+FIELDS = {
+    "identifier": "Mã định danh văn bản",
+    "number_symbol": "Số, ký hiệu văn bản",
+    "date": "Ngày, tháng, năm văn bản",
+    "type_name": "Tên loại văn bản",
+    "summary": "Trích yếu nội dung",
+    "language": "Ngôn ngữ",
+    "page_count": "Số trang văn bản",
+    "signer": "Chức vụ, họ và tên người ký",
+    "recipients": "Nơi nhận",
+    "urgency": "Mức độ khẩn",
+    "confidentiality": "Độ mật",
+    "issuer": "Tên cơ quan, tổ chức ban hành văn bản",
+    "files": "Tệp văn bản (kèm mã kiểm tra SHA-256)",
+    "note": "Ghi chú",
+}
+
+
+def absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def identifier(document: Document) -> str:
+    """One name for one issued document, the same in every system that
+    registers it: the issuer's code, the year and the number, and the symbol
+    (two documents of an issuer and year never share a number)."""
+    return f"{document.issuer.code}.{document.year}.{document.number_text}.{document.symbol}"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def outgoing_record(document: Document, signing: DocumentSigning | None = None) -> dict:
+    """The record of an issued (or revoked) document. `signing` is its sealed
+    digital signing, when it was signed that way."""
+    issued_file = document.issued_file
+    files = []
+    if issued_file is not None and issued_file.sha256:
+        files.append(
+            {
+                "name": f"{document.symbol_display.replace('/', '-')}.pdf",
+                "media_type": "application/pdf",
+                "size": issued_file.size,
+                "sha256": issued_file.sha256,
+                "url": absolute(reverse("api:document-pdf", args=[document.pk])),
+            }
+        )
+    signer_line = " ".join(p for p in (document.signer_title, document.signer_name) if p)
+    record = {
+        "identifier": identifier(document),
+        "number": document.number,
+        "symbol": document.symbol,
+        "number_symbol": document.symbol_display,
+        "date": document.issued_on,
+        "place": document.place,
+        "doc_type": document.doc_type,
+        "type_name": document.type_label,
+        "summary": document.title,
+        "language": "vi",
+        "page_count": issued_file.pages if issued_file is not None and issued_file.pages else None,
+        "issuer": {
+            "id": document.issuer_id,
+            "code": document.issuer.code,
+            "name": document.issuer_name or document.issuer.name,
+            "parent_name": document.parent_issuer_name,
+            "abbreviation": document.issuer_abbr,
+        },
+        "signer": {
+            "text": signer_line,
+            "name": document.signer_name,
+            "title": document.signer_title,
+            "authority": _lines(document.authority_lines),
+        },
+        "addressees": _lines(document.addressees),
+        "recipients": _lines(document.recipients),
+        "files": files,
+        "digitally_signed": signing is not None,
+        "status": document.status,
+        "revoked_at": document.revoked_at,
+        "revoke_reason": document.revoke_reason,
+        "replaces": document.replaces_id,
+        "verification_code": document.verification_code,
+        "verification_url": (
+            absolute(reverse("documents:verify", args=[document.verification_code]))
+            if document.verification_code
+            else ""
+        ),
+        "issued_at": document.issued_at,
+    }
+    return record
+
+
+def _sealed_signing(document: Document) -> DocumentSigning | None:
+    return DocumentSigning.objects.filter(document=document, status=DocumentSigning.Status.SEALED).first()
+
+
+def announce(document: Document, event: str) -> None:
+    """Tell the province's subscribed systems (webhooks) that `document` was
+    issued (its PDF exists: a drafted document's once rendered) or revoked.
+    Called inside the transaction that makes the change."""
+    from notifications.services import webhooks
+
+    document = Document.objects.select_related("issuer", "issued_file").get(pk=document.pk)
+    webhooks.emit(
+        event,
+        province_id=document.province_id,
+        about=f"document:{document.pk}",
+        data={
+            "document_id": document.pk,
+            "url": absolute(reverse("api:document-detail", args=[document.pk])),
+            "record": outgoing_record(document, _sealed_signing(document)),
+        },
+    )
