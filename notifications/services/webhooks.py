@@ -275,8 +275,9 @@ def run_sweep(now=None) -> dict:
     stale.filter(attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS).update(
         state=DeliveryState.FAILED, last_error="Gửi dở dang nhiều lần (tiến trình gửi dừng); không gửi lại nữa."
     )
+    # Due at once (no next attempt time): whichever worker takes it sends it.
     recovered = stale.update(
-        state=DeliveryState.QUEUED, next_attempt_at=now, last_error="Gửi dở dang (tiến trình gửi dừng); gửi lại."
+        state=DeliveryState.QUEUED, next_attempt_at=None, last_error="Gửi dở dang (tiến trình gửi dừng); gửi lại."
     )
     with transaction.atomic():
         ids = list(
