@@ -27,7 +27,7 @@ from documents import services as document_services
 from notifications.models import DeliveryState, WebhookDelivery
 from notifications.services import webhooks
 
-from .factories import DelegateFactory, InvitationFactory, UserFactory, official_of  # noqa: F401
+from .factories import InvitationFactory, UserFactory
 from .test_documents import committee, communes, conference, invitation  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -204,8 +204,8 @@ def test_an_e_office_registers_an_issued_document_from_the_event_alone(
     admin_user,
     lang_son,
     organiser,
-    invitation,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    invitation,  # noqa: F811 (the fixture)
+    django_capture_on_commit_callbacks,
 ):
     """The invitation is issued; once its PDF exists the e-office hears of
     it, with every field it files and the file's checksum; it fetches the
