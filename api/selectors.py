@@ -16,6 +16,7 @@ from conferences import selectors as conferences
 from conferences.models import (
     Conference,
     ConferenceStatus,
+    Delegate,
     Duty,
     DutyAssignment,
     Invitation,
@@ -39,14 +40,21 @@ def agencies(user) -> QuerySet[Agency]:
     history = Succession.objects.order_by("on_date", "pk")
     return (
         scope_to_province(Agency.objects.all(), user=user)
-        .prefetch_related(Prefetch("succeeded_by", queryset=history), Prefetch("succeeds", queryset=history))
+        .prefetch_related(
+            Prefetch("succeeded_by", queryset=history, to_attr="successor_rows"),
+            Prefetch("succeeds", queryset=history, to_attr="predecessor_rows"),
+        )
         .order_by("name", "pk")
     )
 
 
 def conferences_for(user) -> QuerySet[Conference]:
     return conferences.conferences_readable(user).prefetch_related(
-        Prefetch("programme_items", queryset=ProgrammeItem.objects.order_by("order", "starts_at", "pk"))
+        Prefetch(
+            "programme_items",
+            queryset=ProgrammeItem.objects.order_by("order", "starts_at", "pk"),
+            to_attr="programme_rows",
+        )
     )
 
 
@@ -58,7 +66,9 @@ def invitations(user) -> QuerySet[Invitation]:
     return (
         conferences.invitations_readable(user)
         .select_related("agency")
-        .prefetch_related("delegates")
+        .prefetch_related(
+            Prefetch("delegates", queryset=Delegate.objects.order_by("order", "pk"), to_attr="delegate_rows")
+        )
         .order_by("conference_id", "pk")
     )
 
@@ -68,7 +78,9 @@ def duties(user) -> QuerySet[Duty]:
     if not user.has_perm("conferences.view_work"):
         # An agency reads its own part of a duty, as on its page.
         assignments = assignments.filter(agency_id=user.agency_id)
-    return conferences.duties_readable(user).prefetch_related(Prefetch("assignments", queryset=assignments))
+    return conferences.duties_readable(user).prefetch_related(
+        Prefetch("assignments", queryset=assignments, to_attr="assignment_rows")
+    )
 
 
 def presentations(user) -> QuerySet[Presentation]:
@@ -92,7 +104,7 @@ def frameworks(user) -> QuerySet[Framework]:
 
 def with_criteria(frameworks: QuerySet[Framework]) -> QuerySet[Framework]:
     criteria = Criterion.objects.select_related("parent").order_by("order", "pk")
-    return frameworks.prefetch_related(Prefetch("criteria", queryset=criteria))
+    return frameworks.prefetch_related(Prefetch("criteria", queryset=criteria, to_attr="criterion_rows"))
 
 
 def results(user) -> QuerySet[Assessment]:

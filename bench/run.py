@@ -63,6 +63,10 @@ REFERENCES = {
     "document_200_invitations_render_alone": (60.0, "s"),
     "document_200_invitations_sealed": (120.0, "s"),
     "document_200_invitations_sealed_vs_render": (2.0, "×"),
+    # The read API (api/): one page of every invitation of a 2,000-agency
+    # conference with the delegates named, as a token of the province reads it.
+    "api_invitations_2000_with_delegates": (0.3, "s"),
+    "api_invitations_queries": (8, "queries"),
 }
 ATTENDING = 300  # agencies that answer, two delegates each
 
@@ -96,6 +100,21 @@ def main():
                 bench_league()
             elif sys.argv[1:] == ["signing"]:
                 bench_signing()
+            elif sys.argv[1:] == ["api"]:
+                from agencies import services
+                from agencies.models import Province, Role, User
+
+                province = Province.objects.create(code="bench", name="Bench")
+                rows = [
+                    "Mã đơn vị,Tên đơn vị,Tên viết tắt,Loại đơn vị,Mã đơn vị cấp trên",
+                    "UBND,UBND tỉnh,UBND,UBND tỉnh,",
+                ]
+                rows += [f"X{i:05d},UBND xã Thử {i},UBND,Xã,UBND" for i in range(ROWS - 1)]
+                data = ("\n".join(rows) + "\n").encode()
+                services.directory_import(actor=None, kind="agencies", province=province, name="b.csv", data=data)
+                agency = province.agencies.get(code="UBND")
+                user = User.objects.create(username="bench", role=Role.ORGANISER, agency=agency)
+                bench_conference(province, user, None, pages=False)
             else:
                 run()
     finally:
@@ -146,7 +165,7 @@ def run():
     bench_signing()
 
 
-def bench_conference(province, user, client):
+def bench_conference(province, user, client, pages=True):
     import datetime as dt
 
     from django.utils import timezone
@@ -185,6 +204,9 @@ def bench_conference(province, user, client):
             for n in range(2)
         ]
     )
+    bench_api(province, conference)
+    if not pages:
+        return conference
 
     url = f"/hoi-nghi/{conference.pk}/theo-doi/"
     client.get(url)  # warm-up
@@ -201,6 +223,23 @@ def bench_conference(province, user, client):
     assert client.get(url + "danh-sach-dai-bieu.pdf").status_code == 200
     report("conference_attendance_pdf_600", time.perf_counter() - started, "s")
     return Conference.objects.get(pk=conference.pk)
+
+
+def bench_api(province, conference):
+    """Every invitation of the conference in one page, delegates nested, as a
+    province's token reads it: the median of three calls, and its queries."""
+    from api import services as api
+
+    key = api.token_create(actor=None, name="Bench", province=province, scopes=["conferences"]).key
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = f"/api/v1/invitations/?conference={conference.pk}&page_size=2000"
+    response = client.get(url)  # warm-up
+    assert response.status_code == 200 and response.json()["count"] == conference.invitations.count()
+    assert len(response.json()["results"]) == response.json()["count"] >= ROWS - 1  # every commune
+    report("api_invitations_2000_with_delegates", _median(lambda _run: client.get(url)), "s")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    report("api_invitations_queries", len(queries.captured_queries), "queries")
 
 
 def bench_pickers(province=None, user=None, client=None):

@@ -443,3 +443,23 @@ def test_the_schema_and_reference_page_are_served_with_our_own_assets(db):
     assert page.status_code == 200
     html = page.content.decode()
     assert "swagger-ui" in html and "https://" not in html and "http://cdn" not in html
+
+
+def test_invitations_written_by_hand_read_as_drf_writes_them(both):
+    """The invitation list is written without DRF's field machinery (for
+    speed): what it writes is what the declared fields would."""
+    from rest_framework import serializers as drf
+
+    from api import selectors
+    from api.serializers import InvitationSerializer
+
+    own = both["own"]
+    Invitation.objects.filter(pk=own["invitation"].pk).update(
+        replied_at=timezone.now(), sent_at=timezone.now(), reply_note="Cử 01 đồng chí"
+    )
+    own["invitation"].delegates.update(checked_in_at=timezone.now())
+    row = selectors.invitations(UserFactory(role=Role.ADMINISTRATOR, agency=None)).get(pk=own["invitation"].pk)
+    fast = InvitationSerializer(row).data
+    generic = drf.ModelSerializer.to_representation(InvitationSerializer(), row)
+    assert fast == json.loads(json.dumps(generic, default=str))
+    assert fast["delegates"][0]["checked_in_at"] is not None
