@@ -252,6 +252,15 @@ def test_no_one_reads_without_a_token_or_a_session(both):
     response = Client().get(reverse("api:document-list"))
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["code"] == "not_authenticated" and "Authorization: Bearer" in response.json()["detail"]
+
+
+def test_refusals_are_in_vietnamese_with_a_code(both, lang_son):
+    client = caller(make_token(lang_son).key)
+    missing = client.get(reverse("api:document-detail", args=[both["other"]["document"].pk])).json()
+    assert missing == {"detail": "Không có (hoặc không thuộc tỉnh, phạm vi được đọc).", "code": "not_found"}
+    assert client.post(reverse("api:document-list")).json()["code"] == "method_not_allowed"
+    assert client.get(reverse("api:document-list"), {"year": "năm ngoái"}).json() == {"year": ["Nhập một số."]}
 
 
 # --- Token lifecycle ------------------------------------------------------------------------------------

@@ -421,6 +421,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "api.exceptions.handle",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CCHC Portal API",
