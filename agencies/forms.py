@@ -118,6 +118,7 @@ class AgencyForm(ScopedModelForm):
             "code",
             "name",
             "short_name",
+            "electronic_id",
             "kind",
             "level",
             "parent",

@@ -219,6 +219,14 @@ class Agency(models.Model):
         on_delete=models.SET_NULL,
         related_name="children",
     )
+    # The national electronic identifier of an agency (QCVN 102:2016/BTTTT),
+    # by which e-offices exchange documents: what the API's records name it by.
+    electronic_id = models.CharField(
+        _("mã định danh điện tử"),
+        max_length=40,
+        blank=True,
+        help_text=_("Mã định danh trao đổi văn bản điện tử, ví dụ: 000.00.22.H36."),
+    )
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)

@@ -84,6 +84,10 @@ class ApiTokenAdmin(ServiceFormAdmin):
                 "title": _("Mã truy cập của %(name)s") % {"name": row.token.name},
                 "label": _("Mã truy cập"),
                 "value": row.key,
+                "warning": _(
+                    "Chép ngay và giao cho người quản trị hệ thống kia: cổng chỉ hiện mã một lần này và chỉ "
+                    "giữ mã băm của nó. Mất thì thu hồi và cấp mã mới."
+                ),
                 "usage": "Authorization: Bearer " + row.key,
             },
         )
@@ -110,10 +114,15 @@ class ApiTokenUseAdmin(ReadOnlyAdmin):
 class WebhookSubscriptionAdmin(ServiceFormAdmin):
     add_form = SubscriptionForm
     add_title = _("Đăng ký nhận sự kiện (webhook)")
-    list_display = ["name", "url", "event_list", "active", "created_at"]
+    list_display = ["name", "province_name", "url", "event_list", "active", "created_at"]
     list_filter = ["active"]
-    fields = ["name", "province_id", "url", "events", "active", "created_by", "created_at"]
+    fields = ["name", "province_name", "url", "event_list", "active", "created_by", "created_at"]
     readonly_fields = fields
+
+    @admin.display(description=_("Tỉnh"))
+    def province_name(self, obj):
+        return Province.objects.filter(pk=obj.province_id).values_list("name", flat=True).first() or "—"
+
     actions = ["deactivate", "reactivate"]
 
     @admin.display(description=_("Sự kiện"))
@@ -139,9 +148,15 @@ class WebhookSubscriptionAdmin(ServiceFormAdmin):
                 "title": _("Khóa ký sự kiện của %(name)s") % {"name": row.name},
                 "label": _("Khóa bí mật (HMAC-SHA256)"),
                 "value": row.secret,
+                "warning": _(
+                    "Chép ngay và giao cho người quản trị hệ thống nhận: cổng giữ khóa để ký từng lần gửi nhưng "
+                    "không hiện lại. Mất thì thôi dùng đăng ký này và đăng ký mới."
+                ),
                 "usage": _(
-                    "Hệ thống nhận kiểm tra tiêu đề X-CCHC-Signature = sha256=HMAC(khóa, X-CCHC-Timestamp + '.' + "
-                    "nội dung) và bỏ qua sự kiện có Idempotency-Key đã nhận."
+                    "Hệ thống nhận tính HMAC-SHA256 (dạng hex) với khóa là cả chuỗi trên (kể cả “whsec_”) trên "
+                    "X-CCHC-Timestamp + “.” + nội dung nhận được, so với X-CCHC-Signature (sau “sha256=”); từ chối "
+                    "khi thời điểm lệch quá 5 phút; bỏ qua sự kiện có Idempotency-Key đã nhận. Xem thêm mục "
+                    "Webhooks trên trang /api/v1/docs/."
                 ),
             },
         )
@@ -152,7 +167,7 @@ class WebhookSubscriptionAdmin(ServiceFormAdmin):
             webhooks.subscription_set_active(actor=request.user, subscription=row, active=False)
         messages.success(request, _("Đã thôi gửi sự kiện cho các đăng ký đã chọn."))
 
-    @admin.action(description=_("Gửi lại sự kiện cho các đăng ký đã chọn"))
+    @admin.action(description=_("Bật lại các đăng ký đã chọn"))
     def reactivate(self, request, queryset):
         for row in queryset.filter(active=False):
             webhooks.subscription_set_active(actor=request.user, subscription=row, active=True)
@@ -164,16 +179,34 @@ class WebhookSubscriptionAdmin(ServiceFormAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "subscription", "event", "state", "attempts", "last_status", "delivered_at"]
+    list_display = [
+        "created_at",
+        "subscription",
+        "event",
+        "state",
+        "attempts",
+        "last_status",
+        "next_try",
+        "delivered_at",
+    ]
     list_filter = ["state", "event", "subscription"]
     search_fields = ["event_id"]
+    exclude = ["next_attempt_at"]
+    readonly_fields = ["next_try"]
     actions = ["retry"]
 
-    @admin.action(description=_("Gửi lại các lần gửi không thành công đã chọn"))
+    @admin.display(description=_("gửi lại lúc"))
+    def next_try(self, obj):
+        # Only while it waits: a delivered or failed one has no next try.
+        if obj.state != "queued":
+            return "—"
+        return obj.next_attempt_at or _("ngay khi máy chủ xử lý nhận")
+
+    @admin.action(description=_("Gửi ngay các lần gửi đã chọn (chưa gửi được hoặc đang chờ)"))
     def retry(self, request, queryset):
-        for row in queryset.filter(state="failed"):
+        for row in queryset.filter(state__in=["failed", "queued"]):
             webhooks.delivery_retry(actor=request.user, delivery=row)
-        messages.success(request, _("Đã đưa các lần gửi không thành công vào hàng chờ gửi lại."))
+        messages.success(request, _("Đã đưa các lần gửi đã chọn vào hàng chờ gửi ngay."))
 
     def has_change_permission(self, request, obj=None):
         return obj is None and request.user.is_authenticated and request.user.is_administrator

@@ -35,7 +35,7 @@ def handle(exc, context):
         return None
     code = getattr(exc, "default_code", "error")
     if isinstance(response.data, dict) and "detail" in response.data:
-        if str(exc.detail) == str(type(exc).default_detail):
+        if isinstance(exc, exceptions.Throttled) or str(exc.detail) == str(type(exc).default_detail):
             message = next((m for kind, m in _messages(exc).items() if isinstance(exc, kind)), None)
             if message:
                 response.data["detail"] = message

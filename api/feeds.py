@@ -80,6 +80,8 @@ def calendar_bytes(feed: CalendarFeed) -> bytes:
         event.add("description", "\n".join(description))
         event.add("categories", [_("Hạn")])
         calendar.add_component(event)
+    # The VTIMEZONE each TZID names (RFC 5545), for clients that do not know it.
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

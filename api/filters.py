@@ -5,7 +5,10 @@ same way across endpoints: `year`, a date range `…_from`/`…_to`,
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from agencies.models import Agency, AgencyKind, Level, Province
 from conferences.models import (
@@ -22,6 +25,48 @@ from documents.models import DocType, Document
 from indices.models import Assessment, Framework, IndexKind, NationalResult
 from submissions.models import Presentation
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+class YearFilter(filters.NumberFilter):
+    """A calendar year: a whole number the database can hold as a date's year."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(filters.NumberFilter):
+    """A row's id: a positive whole number (another province's gives no rows)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class _MomentField(IsoDateTimeField):
+    default_validators = []
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Năm phải trong khoảng %(first)s–%(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return moment
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 moment (2026-05-01T08:00:00+07:00); without an offset, Vietnam's time."""
+
+    field_class = _MomentField
+
 
 class ProvinceFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Province.Kind.choices)
@@ -33,10 +78,10 @@ class ProvinceFilter(filters.FilterSet):
 
 
 class AgencyFilter(filters.FilterSet):
-    province = filters.NumberFilter(field_name="province_id")
-    parent = filters.NumberFilter(field_name="parent_id")
+    province = IdFilter(field_name="province_id")
+    parent = IdFilter(field_name="parent_id")
     active_on = filters.DateFilter(method="filter_active_on", help_text="Đơn vị đang hoạt động vào ngày này.")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     kind = filters.ChoiceFilter(choices=AgencyKind.choices)
     level = filters.ChoiceFilter(choices=Level.choices)
@@ -51,13 +96,23 @@ class AgencyFilter(filters.FilterSet):
         )
 
 
-class ConferenceFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="date__year")
+class _ReaderFilterSet(filters.FilterSet):
+    def reads_province(self) -> bool:
+        """An agency's official filters by their own agency's rows only: the
+        other agencies of a duty or a conference are not theirs to query."""
+        return self.request.user.has_perm("conferences.view_work")
+
+    def own_agency(self):
+        return self.request.user.agency_id
+
+
+class ConferenceFilter(_ReaderFilterSet):
+    year = YearFilter(field_name="date__year")
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    agency = filters.NumberFilter(method="filter_agency", help_text="Hội nghị có mời đơn vị này.")
-    focal_agency = filters.NumberFilter(field_name="focal_agency_id")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
+    agency = IdFilter(method="filter_agency", help_text="Hội nghị có mời đơn vị này.")
+    focal_agency = IdFilter(field_name="focal_agency_id")
 
     status = filters.ChoiceFilter(choices=ConferenceStatus.choices)
     kind = filters.ChoiceFilter(choices=ConferenceKind.choices)
@@ -67,13 +122,15 @@ class ConferenceFilter(filters.FilterSet):
         fields = []
 
     def filter_agency(self, queryset, name, value):
+        if not self.reads_province() and value != self.own_agency():
+            return queryset.none()
         invited = Invitation.objects.filter(conference=OuterRef("pk"), agency_id=value, withdrawn=False)
         return queryset.filter(Exists(invited))
 
 
 class InviteeLineFilter(filters.FilterSet):
-    conference = filters.NumberFilter(field_name="conference_id")
-    agency = filters.NumberFilter(field_name="agency_id")
+    conference = IdFilter(field_name="conference_id")
+    agency = IdFilter(field_name="agency_id")
     role = filters.ChoiceFilter(choices=InviteeRole.choices)
 
     class Meta:
@@ -82,12 +139,12 @@ class InviteeLineFilter(filters.FilterSet):
 
 
 class InvitationFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="conference__date__year")
+    year = YearFilter(field_name="conference__date__year")
     date_from = filters.DateFilter(field_name="conference__date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="conference__date", lookup_expr="lte")
-    replied_since = filters.IsoDateTimeFilter(field_name="replied_at", lookup_expr="gte")
-    conference = filters.NumberFilter(field_name="conference_id")
-    agency = filters.NumberFilter(field_name="agency_id")
+    replied_since = MomentFilter(field_name="replied_at", lookup_expr="gte")
+    conference = IdFilter(field_name="conference_id")
+    agency = IdFilter(field_name="agency_id")
 
     reply = filters.ChoiceFilter(choices=Invitation.Reply.choices)
     withdrawn = filters.BooleanFilter()
@@ -98,13 +155,13 @@ class InvitationFilter(filters.FilterSet):
         fields = []
 
 
-class DutyFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="due_date__year")
+class DutyFilter(_ReaderFilterSet):
+    year = YearFilter(field_name="due_date__year")
     due_from = filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_to = filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    conference = filters.NumberFilter(field_name="conference_id")
-    plan = filters.NumberFilter(field_name="plan_id")
-    agency = filters.NumberFilter(method="filter_agency", help_text="Nhiệm vụ giao cho đơn vị này.")
+    conference = IdFilter(field_name="conference_id")
+    plan = IdFilter(field_name="plan_id")
+    agency = IdFilter(method="filter_agency", help_text="Nhiệm vụ giao cho đơn vị này.")
     status = filters.ChoiceFilter(
         choices=DutyAssignment.Status.choices, method="filter_status", help_text="Có đơn vị ở tình trạng này."
     )
@@ -115,19 +172,23 @@ class DutyFilter(filters.FilterSet):
         model = Duty
         fields = []
 
+    def _assignments(self):
+        rows = DutyAssignment.objects.filter(duty=OuterRef("pk"))
+        return rows if self.reads_province() else rows.filter(agency_id=self.own_agency())
+
     def filter_agency(self, queryset, name, value):
-        return queryset.filter(Exists(DutyAssignment.objects.filter(duty=OuterRef("pk"), agency_id=value)))
+        return queryset.filter(Exists(self._assignments().filter(agency_id=value)))
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(Exists(DutyAssignment.objects.filter(duty=OuterRef("pk"), status=value)))
+        return queryset.filter(Exists(self._assignments().filter(status=value)))
 
 
 class PresentationFilter(filters.FilterSet):
-    conference = filters.NumberFilter(field_name="assignment__conference_id")
-    agency = filters.NumberFilter(field_name="agency_id")
-    assignment = filters.NumberFilter(field_name="assignment_id")
-    year = filters.NumberFilter(field_name="assignment__conference__date__year")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    conference = IdFilter(field_name="assignment__conference_id")
+    agency = IdFilter(field_name="agency_id")
+    assignment = IdFilter(field_name="assignment_id")
+    year = YearFilter(field_name="assignment__conference__date__year")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     status = filters.ChoiceFilter(choices=Presentation.Status.choices)
     late = filters.BooleanFilter()
@@ -140,12 +201,12 @@ class PresentationFilter(filters.FilterSet):
 class DocumentFilter(filters.FilterSet):
     date_from = filters.DateFilter(field_name="issued_on", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="issued_on", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    issuer = filters.NumberFilter(field_name="issuer_id")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
+    issuer = IdFilter(field_name="issuer_id")
 
     doc_type = filters.ChoiceFilter(choices=DocType.choices)
-    status = filters.ChoiceFilter(choices=Document.Status.choices)
-    year = filters.NumberFilter()
+    status = filters.ChoiceFilter(choices=[c for c in Document.Status.choices if c[0] != Document.Status.DRAFT])
+    year = YearFilter()
 
     class Meta:
         model = Document
@@ -153,7 +214,7 @@ class DocumentFilter(filters.FilterSet):
 
 
 class FrameworkFilter(filters.FilterSet):
-    year = filters.NumberFilter()
+    year = YearFilter()
     index = filters.ChoiceFilter(choices=IndexKind.choices)
     subject = filters.ChoiceFilter(choices=Framework.Subject.choices)
     code = filters.CharFilter()
@@ -164,10 +225,10 @@ class FrameworkFilter(filters.FilterSet):
 
 
 class ResultFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="framework__year")
-    published_since = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    framework = filters.NumberFilter(field_name="framework_id")
-    agency = filters.NumberFilter(field_name="agency_id")
+    year = YearFilter(field_name="framework__year")
+    published_since = MomentFilter(field_name="published_at", lookup_expr="gte")
+    framework = IdFilter(field_name="framework_id")
+    agency = IdFilter(field_name="agency_id")
 
     class Meta:
         model = Assessment
@@ -175,9 +236,9 @@ class ResultFilter(filters.FilterSet):
 
 
 class NationalResultFilter(filters.FilterSet):
-    province = filters.NumberFilter(field_name="province_id")
+    province = IdFilter(field_name="province_id")
     index = filters.CharFilter()
-    year = filters.NumberFilter()
+    year = YearFilter()
 
     class Meta:
         model = NationalResult

@@ -7,17 +7,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from core.audit import client_ip
 from core.scoping import user_scope
 
 from . import feeds, services
 from .models import CalendarFeed
 
 
+def _client(group, request) -> str:
+    # The real client behind our proxies (TRUSTED_PROXY_COUNT), not nginx's address.
+    return client_ip(request) or "unknown"
+
+
 @require_GET
-@ratelimit(key="ip", rate="120/m", block=True)
+@ratelimit(key=_client, rate="120/m", block=True)
 def calendar_feed(request, key):
     """No session: the address is the key. A wrong or withdrawn one is a 404."""
     feed = feeds.feed_for_key(key)
@@ -32,6 +39,7 @@ def calendar_feed(request, key):
     return response
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_page(request):

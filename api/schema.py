@@ -1,6 +1,7 @@
 """How the OpenAPI schema describes the API's two ways in."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -26,3 +27,14 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class PortalAutoSchema(AutoSchema):
+    """Each operation says which token scope reads it."""
+
+    def get_description(self):
+        description = super().get_description()
+        scope = getattr(self.view, "api_scope", "")
+        if not scope:
+            return description
+        return f"{description}\n\nPhạm vi của mã / token scope: `{scope}`".strip()

@@ -93,7 +93,7 @@ def documents(user) -> QuerySet[Document]:
     return (
         visible_documents(user)
         .exclude(status=Document.Status.DRAFT)
-        .select_related("issuer", "issued_file")
+        .select_related("province", "issuer", "issued_file")
         .prefetch_related(Prefetch("signings", queryset=sealed, to_attr="sealed_signings"))
     )
 

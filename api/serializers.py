@@ -38,6 +38,7 @@ class AgencySerializer(serializers.ModelSerializer):
             "id",
             "province",
             "code",
+            "electronic_id",
             "name",
             "short_name",
             "kind",
@@ -268,18 +269,20 @@ class PresentationSerializer(serializers.ModelSerializer):
 
 
 class SignerSerializer(serializers.Serializer):
-    text = serializers.CharField(help_text="Chức vụ, họ và tên người ký (như in).")
+    text = serializers.CharField(help_text="Quyền hạn, chức vụ và họ tên người ký, như in.")
     name = serializers.CharField()
     title = serializers.CharField()
     authority = serializers.ListField(child=serializers.CharField(), help_text="Quyền hạn ký (TM., KT., TL., …).")
 
 
 class IssuerSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    parent_name = serializers.CharField()
-    abbreviation = serializers.CharField()
+    id = serializers.IntegerField(help_text="Đơn vị trong danh bạ (/api/v1/agencies/<id>/)")
+    code = serializers.CharField(help_text="Mã đơn vị trong danh bạ của tỉnh")
+    electronic_id = serializers.CharField(help_text="Mã định danh điện tử (QCVN 102:2016/BTTTT), nếu danh bạ có")
+    name = serializers.CharField(help_text="Tên cơ quan ban hành, như danh bạ ghi")
+    printed_name = serializers.CharField(help_text="Tên cơ quan như in ở góc trái văn bản")
+    parent_name = serializers.CharField(help_text="Tên cơ quan chủ quản (nếu in)")
+    abbreviation = serializers.CharField(help_text="Chữ viết tắt trong ký hiệu văn bản")
 
 
 class FileSerializer(serializers.Serializer):
@@ -308,8 +311,13 @@ class DocumentRecordSerializer(serializers.Serializer):
     signer = SignerSerializer(help_text=metadata.FIELDS["signer"])
     addressees = serializers.ListField(child=serializers.CharField(), help_text="Kính gửi")
     recipients = serializers.ListField(child=serializers.CharField(), help_text=metadata.FIELDS["recipients"])
+    filed = serializers.CharField(help_text="Dòng “Lưu:” của nơi nhận (nơi lưu văn bản), tách khỏi danh sách")
     files = FileSerializer(many=True, help_text=metadata.FIELDS["files"])
     digitally_signed = serializers.BooleanField(help_text="Văn bản điện tử có chữ ký số")
+    origin = serializers.ChoiceField(
+        choices=["drafted", "registered"],
+        help_text="drafted: soạn và ban hành trên cổng; registered: ký ngoài cổng, văn thư vào sổ",
+    )
     status = serializers.CharField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     revoke_reason = serializers.CharField()

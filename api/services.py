@@ -78,17 +78,18 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def token_for_key(key: str) -> ApiToken | None:
-    """The usable token a presented key belongs to, or None. Found by its
-    plain prefix, then the whole key compared by hash in constant time."""
+def token_for_key(key: str) -> tuple[ApiToken | None, bool]:
+    """The token a presented key names (by its plain prefix) and whether the
+    key opens it: the whole key compared by hash in constant time, the token
+    neither revoked nor expired. (None, False) when no token has the prefix."""
     if not key.startswith(KEY_START):
-        return None
+        return None, False
     prefix = key[len(KEY_START) :].split("_", 1)[0]
     with scopes_disabled():
         token = ApiToken.objects.select_related("province").filter(prefix=prefix).first()
-    if token is None or not secrets.compare_digest(token.key_hash, key_hash(key)):
-        return None
-    return token if token.is_usable() else None
+    if token is None:
+        return None, False
+    return token, secrets.compare_digest(token.key_hash, key_hash(key)) and token.is_usable()
 
 
 # A token's last use is written at most this often (a busy system calls many times a minute).

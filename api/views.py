@@ -8,8 +8,9 @@ import json
 from contextlib import ExitStack
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -28,8 +29,13 @@ from submissions.views import CONTENT_TYPES
 
 from . import filters as api_filters
 from . import selectors, serializers, services
-from .models import Scope
-from .principal import TokenPrincipal
+from .models import ApiToken, Scope
+
+
+def not_found(request, *args, **kwargs):
+    return JsonResponse(
+        {"detail": _("Không có địa chỉ này trong API (xem /api/v1/schema/)."), "code": "not_found"}, status=404
+    )
 
 
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):
@@ -45,27 +51,32 @@ class ReadViewSet(viewsets.ReadOnlyModelViewSet):
             return self.model._base_manager.none()
         return self.read(self.request.user)
 
-    def initial(self, request, *args, **kwargs):
+    def dispatch(self, request, *args, **kwargs):
         self._scope = ExitStack()
+        status = 500  # what the log says if the answer never comes (an error nobody foresaw)
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+            status = response.status_code
+            # Every answer is one reader's own: no shared cache keeps it.
+            response["Cache-Control"] = "no-store"
+            return response
+        finally:
+            self._scope.close()
+            token = getattr(self.request, "auth", None) if hasattr(self, "request") else None
+            if isinstance(token, ApiToken):
+                services.token_used(
+                    token=token,
+                    method=request.method,
+                    path=request.get_full_path(),
+                    status=status,
+                    client_ip=client_ip(request),
+                )
+
+    def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # The middleware scoped the request to its session's user (none, for
         # a token): the reader is known only now.
         self._scope.enter_context(user_scope(request.user))
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        stack = getattr(self, "_scope", None)
-        if stack is not None:
-            stack.close()
-        if isinstance(request.user, TokenPrincipal):
-            services.token_used(
-                token=request.user.token,
-                method=request.method,
-                path=request.get_full_path(),
-                status=response.status_code,
-                client_ip=client_ip(request),
-            )
-        return response
 
 
 class ProvinceViewSet(ReadViewSet):
@@ -176,7 +187,10 @@ class PresentationViewSet(ReadViewSet):
         The latest version's file."""
         presentation = self.get_object()
         version = presentation.current_version
-        if version is None:
+        # A system reads the file once the Sở has accepted it; before, it is a
+        # working draft between two offices (as a leader's pages keep it).
+        draft = getattr(request.user, "is_system", False) and presentation.status != Presentation.Status.ACCEPTED
+        if version is None or draft:
             raise Http404
         return private_attachment(version.file, version.original_name, CONTENT_TYPES[version.file_type])
 
@@ -266,7 +280,7 @@ class FrameworkViewSet(ReadViewSet):
         provinces = selectors.provinces(request.user)
         wanted = request.query_params.get("province")
         if wanted:
-            if not wanted.isdigit():
+            if not (wanted.isascii() and wanted.isdigit() and len(wanted) < 19):
                 raise Http404
             return get_object_or_404(provinces, pk=wanted)
         # A province's reader reads their own; an administrator names one (the first by name otherwise).

@@ -189,6 +189,7 @@ def conference_ics(conference, *, url: str) -> bytes:
     calendar.add_component(
         conference_event(conference, url=url, details=[item.text for item in conference.content_items.all()])
     )
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

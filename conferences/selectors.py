@@ -636,11 +636,18 @@ def plans_in_force(*, user) -> QuerySet[ImprovementPlan]:
 HIDDEN_FROM_INVITEES = [ConferenceStatus.DRAFT, ConferenceStatus.PLANNED]
 
 
+def _of_drafts(user) -> Q:
+    """What a system reading through the API does not see: conferences and
+    plans still in draft (a person who sees the province's work does)."""
+    return Q(status=ConferenceStatus.DRAFT) if getattr(user, "is_system", False) else Q(pk__in=[])
+
+
 def conferences_readable(user) -> QuerySet[Conference]:
-    """The province's conferences for those who see its work; for an
-    agency's official, those their agency is invited to once invitations go out."""
+    """The province's conferences for those who see its work (a system: not
+    drafts); for an agency's official, those their agency is invited to once
+    invitations go out."""
     if user.has_perm("conferences.view_work"):
-        return scope_to_province(Conference.objects.all(), user=user)
+        return scope_to_province(Conference.objects.all(), user=user).exclude(_of_drafts(user))
     if not user.is_authenticated or not user.agency_id:
         return Conference.objects.none()
     invited = Invitation.objects.filter(agency_id=user.agency_id, withdrawn=False).values("conference_id")
@@ -650,7 +657,8 @@ def conferences_readable(user) -> QuerySet[Conference]:
 def invitations_readable(user) -> QuerySet[Invitation]:
     """Every invitation of the province's conferences, or an official's agency's own."""
     if user.has_perm("conferences.view_work"):
-        return scope_to_province(Invitation.objects.all(), user=user, path="conference__province")
+        rows = scope_to_province(Invitation.objects.all(), user=user, path="conference__province")
+        return rows.exclude(conference__in=Conference.objects.filter(_of_drafts(user)))
     if not user.is_authenticated or not user.agency_id:
         return Invitation.objects.none()
     return Invitation.objects.filter(agency_id=user.agency_id, withdrawn=False).exclude(
@@ -662,12 +670,18 @@ def invitee_lines_readable(user) -> QuerySet[InviteeLine]:
     """The invitee lines as the organisers wrote them: for those who see the province's work."""
     if not user.has_perm("conferences.view_work"):
         return InviteeLine.objects.none()
-    return scope_to_province(InviteeLine.objects.all(), user=user, path="conference__province")
+    rows = scope_to_province(InviteeLine.objects.all(), user=user, path="conference__province")
+    return rows.exclude(conference__in=Conference.objects.filter(_of_drafts(user)))
 
 
 def duties_readable(user) -> QuerySet[Duty]:
     """The province's duties, or those assigned to an official's agency (as on their page)."""
     if user.has_perm("conferences.view_work"):
-        return scope_to_province(Duty.objects.all(), user=user)
+        rows = scope_to_province(Duty.objects.all(), user=user)
+        if getattr(user, "is_system", False):
+            rows = rows.exclude(conference__status=ConferenceStatus.DRAFT).exclude(
+                plan__status=ImprovementPlan.Status.DRAFT
+            )
+        return rows
     mine = assignment_list_for_agency(user=user).values("duty_id")
     return Duty.objects.filter(pk__in=mine)

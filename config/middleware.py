@@ -17,6 +17,9 @@ REQUEST_ID_FORMAT = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 # Polled every few seconds by monitoring: their lines would drown the rest.
 QUIET_PATHS = {"/healthz", "/metrics"}
 
+# URL parameters that are secrets: never written to the log.
+SECRET_KWARGS = frozenset({"token", "key"})
+
 
 class RequestIdMiddleware:
     """Names each request: the X-Request-ID our proxy sent (only when there
@@ -38,9 +41,10 @@ class RequestIdMiddleware:
             duration_ms = round((time.monotonic() - started) * 1000, 1)
             # Only a user the view already loaded: the log must not add a query.
             user = getattr(getattr(request, "user", None), "_wrapped", None)
-            # A secret in the address (a password-reset token) is logged as its pattern.
+            # A secret in the address (a password-reset token, a calendar feed's
+            # key) is logged as its pattern.
             match = getattr(request, "resolver_match", None)
-            path = f"/{match.route}" if match and "token" in match.kwargs else request.path
+            path = f"/{match.route}" if match and SECRET_KWARGS & match.kwargs.keys() else request.path
             access_log.log(
                 logging.DEBUG if request.path in QUIET_PATHS else logging.INFO,
                 "%s %s %s %sms",

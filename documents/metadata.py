@@ -2,9 +2,12 @@
 information of an outgoing document that Decree 30/2020/NĐ-CP (Phụ lục VI,
 "Thông tin đầu ra của văn bản đi") asks a records system to keep, so the
 e-office files it without anyone retyping. The keys are English; each one's
-Decree 30 name is in FIELDS (and in the API's schema)."""
+Decree 30 name is in FIELDS (and in the API's schema). Urgency (mức độ khẩn)
+is not kept by the portal, so it is not in the record."""
 
 from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -22,8 +25,6 @@ FIELDS = {
     "page_count": "Số trang văn bản",
     "signer": "Chức vụ, họ và tên người ký",
     "recipients": "Nơi nhận",
-    "urgency": "Mức độ khẩn",
-    "confidentiality": "Độ mật",
     "issuer": "Tên cơ quan, tổ chức ban hành văn bản",
     "files": "Tệp văn bản (kèm mã kiểm tra SHA-256)",
     "note": "Ghi chú",
@@ -34,15 +35,41 @@ def absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def issuer_id(document: Document) -> str:
+    """The issuer's national electronic identifier (QCVN 102) when the
+    directory has it; else the province's code and the unit's own, which are
+    unique together."""
+    issuer = document.issuer
+    return issuer.electronic_id or f"{document.province.code}.{issuer.code}"
+
+
 def identifier(document: Document) -> str:
     """One name for one issued document, the same in every system that
-    registers it: the issuer's code, the year and the number, and the symbol
-    (two documents of an issuer and year never share a number)."""
-    return f"{document.issuer.code}.{document.year}.{document.number_text}.{document.symbol}"
+    registers it: the issuer, the year, the number and the symbol (an issuer
+    never gives a number twice in a year)."""
+    return f"{issuer_id(document)}.{document.year}.{document.number_text}.{document.symbol}"
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+ARCHIVE_LINE = re.compile(r"^\s*-?\s*Lưu\s*:?\s*", re.IGNORECASE)
+
+
+def recipients(text: str) -> tuple[list[str], str]:
+    """The "Nơi nhận" lines as names (the list's ";" and "." dropped), and
+    apart the filing line ("Lưu: VT, NC."), which names no recipient."""
+    names, filed = [], ""
+    for line in _lines(text):
+        line = line.lstrip("-–+ ").strip()
+        if ARCHIVE_LINE.match(line):
+            filed = ARCHIVE_LINE.sub("", line).rstrip(" .;")
+            continue
+        name = line.rstrip(" ;.,")
+        if name:
+            names.append(name)
+    return names, filed
 
 
 def outgoing_record(document: Document, signing: DocumentSigning | None = None) -> dict:
@@ -60,7 +87,9 @@ def outgoing_record(document: Document, signing: DocumentSigning | None = None) 
                 "url": absolute(reverse("api:document-pdf", args=[document.pk])),
             }
         )
-    signer_line = " ".join(p for p in (document.signer_title, document.signer_name) if p)
+    authority = _lines(document.authority_lines)
+    signer_line = " ".join(p for p in (*authority, document.signer_title, document.signer_name) if p)
+    names, filed = recipients(document.recipients)
     record = {
         "identifier": identifier(document),
         "number": document.number,
@@ -76,20 +105,24 @@ def outgoing_record(document: Document, signing: DocumentSigning | None = None) 
         "issuer": {
             "id": document.issuer_id,
             "code": document.issuer.code,
-            "name": document.issuer_name or document.issuer.name,
-            "parent_name": document.parent_issuer_name,
+            "electronic_id": document.issuer.electronic_id,
+            "name": document.issuer.name,
+            "printed_name": " ".join(_lines(document.issuer_name)),
+            "parent_name": " ".join(_lines(document.parent_issuer_name)),
             "abbreviation": document.issuer_abbr,
         },
         "signer": {
             "text": signer_line,
             "name": document.signer_name,
             "title": document.signer_title,
-            "authority": _lines(document.authority_lines),
+            "authority": authority,
         },
-        "addressees": _lines(document.addressees),
-        "recipients": _lines(document.recipients),
+        "addressees": [line.rstrip(" ;.,") for line in _lines(document.addressees)],
+        "recipients": names,
+        "filed": filed,
         "files": files,
         "digitally_signed": signing is not None,
+        "origin": document.origin,
         "status": document.status,
         "revoked_at": document.revoked_at,
         "revoke_reason": document.revoke_reason,
@@ -115,7 +148,7 @@ def announce(document: Document, event: str) -> None:
     Called inside the transaction that makes the change."""
     from notifications.services import webhooks
 
-    document = Document.objects.select_related("issuer", "issued_file").get(pk=document.pk)
+    document = Document.objects.select_related("province", "issuer", "issued_file").get(pk=document.pk)
     webhooks.emit(
         event,
         province_id=document.province_id,

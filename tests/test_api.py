@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import AgencyKind, Role
+from agencies.models import Agency, AgencyKind, Role
 from api import services
 from api.models import ApiToken, ApiTokenUse, Scope
 from api.throttling import ApiRateThrottle
@@ -87,7 +87,7 @@ def province_rows(province, code: str) -> dict:
     topic = Assignment.objects.create(
         conference=conference, topic="Tham luận số hóa", agency=agency, due_date=future(3)
     )
-    presentation = Presentation.objects.create(assignment=topic, agency=agency, status="submitted")
+    presentation = Presentation.objects.create(assignment=topic, agency=agency, status="accepted")
     version = VersionFactory(presentation=presentation)
     Presentation.objects.filter(pk=presentation.pk).update(current_version=version)
     document = issued_document(province, agency)
@@ -260,7 +260,7 @@ def test_refusals_are_in_vietnamese_with_a_code(both, lang_son):
     missing = client.get(reverse("api:document-detail", args=[both["other"]["document"].pk])).json()
     assert missing == {"detail": "Không có (hoặc không thuộc tỉnh, phạm vi được đọc).", "code": "not_found"}
     assert client.post(reverse("api:document-list")).json()["code"] == "method_not_allowed"
-    assert client.get(reverse("api:document-list"), {"year": "năm ngoái"}).json() == {"year": ["Nhập một số."]}
+    assert client.get(reverse("api:document-list"), {"year": "năm ngoái"}).json() == {"year": ["Nhập một số tổng thể."]}
 
 
 # --- Token lifecycle ------------------------------------------------------------------------------------
@@ -315,7 +315,8 @@ def test_a_wrong_key_is_refused(lang_son):
     made = make_token(lang_son)
     for key in (made.key[:-1] + ("A" if made.key[-1] != "A" else "B"), "cchc_00000000_x", "khong-phai-ma"):
         assert caller(key).get(reverse("api:document-list")).status_code == 401
-    assert not ApiTokenUse.objects.exists()
+    # The first names the token (its prefix): the attempt is in the token's log.
+    assert list(ApiTokenUse.objects.values_list("token_id", "status")) == [(made.token.pk, 401)]
 
 
 def test_a_token_is_rate_limited(lang_son, monkeypatch):
@@ -405,15 +406,16 @@ def test_an_issued_documents_record_and_its_pdf(both, lang_son):
     client = caller(make_token(lang_son, scopes=["documents"]).key)
     record = client.get(reverse("api:document-detail", args=[document.pk])).json()["record"]
     assert record["number_symbol"] == "07/KH-STP"
-    assert record["identifier"] == f"STP-LS.{document.year}.07.KH-STP"
+    assert record["identifier"] == f"lang-son.STP-LS.{document.year}.07.KH-STP"
     assert record["date"] == document.issued_on.isoformat()
     assert record["type_name"] == "Kế hoạch"
     assert record["summary"] == "Kế hoạch tuyên truyền cải cách hành chính"
-    assert record["signer"]["text"] == "PHÓ CHÁNH VĂN PHÒNG Nguyễn Văn Bình"
+    assert record["signer"]["text"] == "TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG Nguyễn Văn Bình"
     assert record["signer"]["authority"] == ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"]
-    assert record["recipients"] == ["Như trên;", "Lưu: VT, NC."]
+    assert record["recipients"] == ["Như trên"] and record["filed"] == "VT, NC"
+    assert record["origin"] == "drafted"
     assert record["page_count"] == 1 and record["language"] == "vi"
-    assert record["issuer"]["code"] == "STP-LS"
+    assert record["issuer"]["code"] == "STP-LS" and record["issuer"]["name"] == document.issuer.name
     assert record["verification_url"].endswith(f"/xac-minh/{document.verification_code}/")
     [pdf] = record["files"]
     assert pdf["sha256"] == document.issued_sha256 and pdf["media_type"] == "application/pdf"
@@ -426,6 +428,11 @@ def test_an_issued_documents_record_and_its_pdf(both, lang_son):
     download = client.get(reverse("api:document-record", args=[document.pk]))
     assert download["Content-Disposition"] == 'attachment; filename="07-KH-STP.json"'
     assert json.loads(download.content) == record
+
+    # With the issuer's national electronic identifier in the directory, the record is named by it.
+    Agency.objects.filter(pk=document.issuer_id).update(electronic_id="000.00.22.H36")
+    again = client.get(reverse("api:document-detail", args=[document.pk])).json()["record"]
+    assert again["identifier"] == f"000.00.22.H36.{document.year}.07.KH-STP"
 
 
 # --- Schema and reference page ------------------------------------------------------------------------------
@@ -472,3 +479,88 @@ def test_invitations_written_by_hand_read_as_drf_writes_them(both):
     generic = drf.ModelSerializer.to_representation(InvitationSerializer(), row)
     assert fast == json.loads(json.dumps(generic, default=str))
     assert fast["delegates"][0]["checked_in_at"] is not None
+
+
+# --- What the probes found: odd input answers 400/404 in JSON, never 500 --------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("api:conference-list", {"year": 0}),
+        ("api:conference-list", {"year": 99999}),
+        ("api:conference-list", {"year": "2026.5"}),
+        ("api:invitation-list", {"replied_since": "9999-12-31T23:59:59-05:00"}),
+        ("api:conference-list", {"updated_since": "0001-01-01T00:00:00+01:00"}),
+        ("api:result-list", {"agency": "99999999999999999999999"}),
+        ("api:document-list", {"status": "draft"}),
+    ],
+)
+def test_odd_parameters_are_refused_in_json(url, params, lang_son):
+    response = caller(make_token(lang_son).key).get(reverse(url), params)
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+
+
+def test_odd_paths_answer_json_404(both, lang_son):
+    client = caller(make_token(lang_son).key)
+    ranking = reverse("api:framework-ranking", args=[both["own"]["framework"].pk])
+    assert client.get(ranking, {"province": "²"}).status_code == 404
+    missing = client.get("/api/v1/khong-co/")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert client.get(reverse("api:document-list"))["Cache-Control"] == "no-store"
+
+
+def test_a_refused_key_of_a_known_token_is_logged(lang_son, administrator):
+    made = make_token(lang_son, administrator=administrator)
+    prefix, secret = made.key.rsplit("_", 1)
+    assert caller(f"{prefix}_{secret[::-1]}").get(reverse("api:document-list")).status_code == 401
+    services.token_revoke(actor=administrator, token=made.token)
+    assert caller(made.key).get(reverse("api:document-list")).status_code == 401
+    assert list(ApiTokenUse.objects.filter(token=made.token).values_list("status", flat=True)) == [401, 401]
+    # "Token …" is not a way in: only Bearer.
+    assert (
+        Client(HTTP_AUTHORIZATION=f"Token {make_token(lang_son).key}").get(reverse("api:document-list")).status_code
+        == 401
+    )
+
+
+def test_the_rate_limit_answers_in_vietnamese(lang_son, monkeypatch):
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", {"api": "1/min"})
+    client = caller(make_token(lang_son).key)
+    client.get(reverse("api:province-list"))
+    refused = client.get(reverse("api:province-list")).json()
+    assert refused["code"] == "throttled" and refused["detail"].startswith("Gọi quá nhiều lần")
+
+
+def test_a_token_reads_no_draft_conference_and_no_unaccepted_file(both, lang_son):
+    own = both["own"]
+    client = caller(make_token(lang_son).key)
+    from conferences.models import Conference
+
+    Conference.objects.filter(pk=own["conference"].pk).update(status=ConferenceStatus.DRAFT)
+    assert client.get(reverse("api:conference-detail", args=[own["conference"].pk])).status_code == 404
+    assert ids(client.get(reverse("api:invitation-list"))) == set()
+    assert ids(client.get(reverse("api:duty-list"))) == set()
+    assert ids(client.get(reverse("api:invitee-line-list"))) == set()
+    Presentation.objects.filter(pk=own["presentation"].pk).update(status="submitted")
+    assert client.get(reverse("api:presentation-detail", args=[own["presentation"].pk])).status_code == 200
+    assert client.get(reverse("api:presentation-file", args=[own["presentation"].pk])).status_code == 404
+    # The organiser's session reads both, as on the pages.
+    organiser = _staff_of(lang_son, Role.ORGANISER, code="SNV", name="Sở Nội vụ")
+    assert client_for(organiser).get(reverse("api:presentation-file", args=[own["presentation"].pk])).status_code == 200
+
+
+def test_an_official_filters_by_their_own_agency_only(both, lang_son):
+    own = both["own"]
+    official = UserFactory(role=Role.OFFICIAL, agency=own["agency"], username="stp.loc")
+    neighbour = AgencyFactory(province=lang_son, code="SXD", name="Sở Xây dựng")
+    DutyAssignment.objects.create(duty=own["duty"], agency=neighbour, status="done")
+    Invitation.objects.create(conference=own["conference"], agency=neighbour, line=own["line"])
+    client = client_for(official)
+    assert ids(client.get(reverse("api:duty-list"), {"agency": neighbour.pk})) == set()
+    assert ids(client.get(reverse("api:duty-list"), {"status": "done"})) == set()
+    assert ids(client.get(reverse("api:duty-list"), {"agency": own["agency"].pk})) == {own["duty"].pk}
+    assert ids(client.get(reverse("api:conference-list"), {"agency": neighbour.pk})) == set()
+    # The province's readers filter by any agency.
+    token = caller(make_token(lang_son).key)
+    assert ids(token.get(reverse("api:duty-list"), {"status": "done"})) == {own["duty"].pk}

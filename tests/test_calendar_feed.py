@@ -81,6 +81,8 @@ def test_a_user_makes_their_address_on_their_page_and_a_calendar_reads_it(invite
     assert str(deadline["summary"]) == "Hạn: Xác nhận tham dự"
     assert str(deadline["url"]).endswith(reverse("conferences:invitation-reply", args=[invited["invitation"].pk]))
     assert len(rows) == 2  # nothing of another province, nothing of others
+    # Each TZID it names comes with its VTIMEZONE (RFC 5545), for Outlook.
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
     assert AuditEntry.objects.filter(action="api.feed_reset").count() == 1
 
 

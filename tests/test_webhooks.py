@@ -241,3 +241,36 @@ def test_an_e_office_registers_an_issued_document_from_the_event_alone(
     assert revoked["data"]["record"]["status"] == "revoked"
     assert revoked["data"]["record"]["revoke_reason"] == "Ban hành nhầm địa điểm"
     assert revoked["id"] != payload["id"]
+
+
+def test_a_redirect_is_not_a_delivery(receiver, admin_user, lang_son, django_capture_on_commit_callbacks):
+    """Followed, a 302 would turn the POST into a body-less GET counted as received."""
+    subscribe(admin_user, lang_son, receiver.url, ["document.revoked"])
+    receiver.answers = [302]
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.emit("document.revoked", province_id=lang_son.pk, about="document:8", data={})
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.state == DeliveryState.QUEUED and delivery.last_status == 302
+    assert len(receiver.requests) == 1  # nothing followed
+
+
+def test_a_url_with_a_password_is_refused(admin_user, lang_son):
+    from core.exceptions import Refused
+
+    with pytest.raises(Refused) as refused:
+        subscribe(admin_user, lang_son, "https://qlvb:matkhau@qlvb.example.gov.vn/su-kien", ["document.issued"])
+    assert "mật khẩu" in refused.value.reasons[0]
+    with pytest.raises(Refused):
+        subscribe(admin_user, lang_son, "ftp://qlvb.example.gov.vn/", ["document.issued"])
+
+
+def test_moments_in_a_payload_are_written_as_the_api_writes_them(
+    receiver, admin_user, lang_son, django_capture_on_commit_callbacks
+):
+    subscribe(admin_user, lang_son, receiver.url, ["duty.completed"])
+    moment = dt.datetime(2026, 5, 29, 1, 30, tzinfo=dt.UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.emit("duty.completed", province_id=lang_son.pk, about="d:1", data={"completed_at": moment})
+    payload = json.loads(receiver.requests[0]["body"])
+    assert payload["data"]["completed_at"] == "2026-05-29T08:30:00+07:00"
+    assert payload["occurred_at"].endswith("+07:00")

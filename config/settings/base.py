@@ -417,7 +417,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -439,6 +439,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {},
+    # OpenAPI 3.1: its `webhooks` describe what the portal POSTs (api/webhook_docs.py).
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": [
+        f"api.webhook_docs.{name}"
+        for name in (
+            "document_issued",
+            "document_revoked",
+            "invitation_replied",
+            "presentation_uploaded",
+            "duty_completed",
+            "results_published",
+        )
+    ],
 }
 # Webhook deliveries: attempts before a delivery is failed, and how long one
 # may stay "sending" (a worker killed mid-POST) before the sweep retries it.

@@ -18,6 +18,7 @@ import json
 import logging
 import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -42,6 +43,27 @@ EVENT_NAMESPACE = uuid.UUID("6f1d8f7e-3c0b-4a53-9a4e-2d2f4b8b9c11")
 USER_AGENT = "CCHC-Portal-Webhook/1"
 
 
+class LocalTimeEncoder(DjangoJSONEncoder):
+    """Moments in the portal's time zone with their offset, as the API writes them."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: followed, a POST becomes a
+    body-less GET that would be counted as received."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# No proxy from the environment and no redirects: the POST goes where the administrator said.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+
+
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     """What X-CCHC-Signature carries: "sha256=" and the hex HMAC of "<timestamp>.<body>"."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
@@ -57,8 +79,11 @@ def subscription_create(*, actor, province_id: int, name: str, url: str, events:
     problems = []
     if not name.strip():
         problems.append(_("Hãy ghi tên hệ thống nhận."))
-    if not url.startswith(("https://", "http://")):
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
         problems.append(_("Địa chỉ nhận phải bắt đầu bằng https:// (hoặc http:// trong mạng nội bộ)."))
+    elif parts.username or parts.password:
+        problems.append(_("Địa chỉ nhận không được chứa tên, mật khẩu: hệ thống nhận kiểm tra chữ ký của cổng."))
     if not events or any(e not in WEBHOOK_EVENTS for e in events):
         problems.append(_("Hãy chọn ít nhất một sự kiện trong danh sách."))
     if problems:
@@ -102,13 +127,16 @@ def subscription_set_active(*, actor, subscription: WebhookSubscription, active:
 
 @transaction.atomic
 def delivery_retry(*, actor, delivery: WebhookDelivery, now=None) -> WebhookDelivery:
-    """A failed delivery tried again by hand, its attempts counted afresh."""
+    """A failed delivery tried again by hand, its attempts counted afresh; a
+    queued one (waiting for its next try, or for a worker) sent now."""
     require(actor, "notifications.manage_webhooks")
     now = now or clock.now()
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.state != DeliveryState.FAILED:
+    if delivery.state not in (DeliveryState.FAILED, DeliveryState.QUEUED):
         return delivery
-    delivery.state, delivery.attempts, delivery.next_attempt_at = DeliveryState.QUEUED, 0, now
+    if delivery.state == DeliveryState.FAILED:
+        delivery.attempts = 0
+    delivery.state, delivery.next_attempt_at = DeliveryState.QUEUED, None
     delivery.save(update_fields=["state", "attempts", "next_attempt_at"])
     audit.record(
         actor=actor,
@@ -150,9 +178,9 @@ def emit(event: str, *, province_id: int | None, about: str, data: dict, now=Non
     payload = {
         "id": str(event_id),
         "event": event,
-        "occurred_at": now.isoformat(),
+        "occurred_at": timezone.localtime(now).isoformat(),
         "province_id": province_id,
-        "data": json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
+        "data": json.loads(json.dumps(data, cls=LocalTimeEncoder)),
     }
     rows = [
         WebhookDelivery(subscription=s, event=event, event_id=event_id, payload=payload, next_attempt_at=now)
@@ -222,7 +250,7 @@ def _post(delivery: WebhookDelivery) -> int:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as answer:  # noqa: S310 — URL set by an administrator
+        with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT) as answer:
             return answer.status
     except urllib.error.HTTPError as error:
         return error.code
