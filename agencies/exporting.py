@@ -75,6 +75,7 @@ def agencies_xlsx(agencies) -> bytes:
             "; ".join(s.code for s in a.successors.all()),
             a.get_level_display(),
             a.locality,
+            a.electronic_id,
         ]
         for a in agencies
     ]
@@ -133,18 +134,19 @@ def _agency_examples() -> list[list]:
     last_day, first_day = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
     district, commune, ward = AgencyKind.DISTRICT.label, AgencyKind.COMMUNE.label, AgencyKind.WARD.label
     rows = [
-        # code, name, short name, kind, province, parent, e-mail, phone, address, from, to, successors, level, locality
+        # code, name, short name, kind, province, parent, e-mail, phone, address, from, to, successors, level, locality,
+        # electronic id
         [f"{p}HUYEN", _("UBND huyện Ví Dụ"), "UBND", district, "", "", "", "", "", None, last_day, "",
-         Level.DISTRICT.label, _("Ví Dụ")],
+         Level.DISTRICT.label, _("Ví Dụ"), ""],
         [f"{p}PNV-HUYEN", _("Phòng Nội vụ huyện Ví Dụ"), "PNV", AgencyKind.DIVISION.label, "", f"{p}HUYEN", "", "",
-         "", None, last_day, "", "", ""],
+         "", None, last_day, "", "", "", ""],
         [f"{p}XA-A", _("UBND xã Ví Dụ A"), "UBND", commune, "", f"{p}HUYEN", "", "", "", None, last_day,
-         f"{p}XA-MOI", Level.COMMUNE.label, _("Ví Dụ A")],
+         f"{p}XA-MOI", Level.COMMUNE.label, _("Ví Dụ A"), ""],
         [f"{p}XA-B", _("UBND xã Ví Dụ B"), "UBND", commune, "", f"{p}HUYEN", "", "", "", None, last_day,
-         f"{p}XA-MOI; {p}PHUONG-MOI", "", ""],
+         f"{p}XA-MOI; {p}PHUONG-MOI", "", "", ""],
         [f"{p}XA-MOI", _("UBND xã Ví Dụ Mới"), "UBND", commune, "", "", "", "", "", first_day, None, "", "",
-         _("Ví Dụ Mới")],
-        [f"{p}PHUONG-MOI", _("UBND phường Ví Dụ"), "UBND", ward, "", "", "", "", "", first_day, None, "", "", ""],
+         _("Ví Dụ Mới"), ""],
+        [f"{p}PHUONG-MOI", _("UBND phường Ví Dụ"), "UBND", ward, "", "", "", "", "", first_day, None, "", "", "", ""],
     ]  # fmt: skip
     return [[str(v) if isinstance(v, Promise) else v for v in row] for row in rows]
 
@@ -168,6 +170,9 @@ def _agency_hints() -> dict[str, str]:
             "Một giá trị trong bảng “Cấp” dưới đây. Để trống thì lấy theo loại đơn vị, hoặc theo đơn vị cấp trên."
         ),
         "locality": _("Tên địa phương in trên văn bản (Lạng Sơn, Văn Lãng, Tân Phong). Để trống thì lấy theo tên."),
+        "electronic_id": _(
+            "Mã định danh điện tử của cơ quan (QCVN 102:2016/BTTTT), ví dụ: 000.00.22.H36. Để trống nếu chưa có."
+        ),
     }
 
 

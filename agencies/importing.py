@@ -44,6 +44,7 @@ AGENCY_COLUMNS = (
     # in from the older template still read column by column.
     Column("level", "Cấp"),
     Column("locality", "Địa danh"),
+    Column("electronic_id", "Mã định danh điện tử"),
 )
 
 PERSON_COLUMNS = (
@@ -314,6 +315,7 @@ def build_preview(*, kind: str, province: Province, table: Table) -> Preview:
 
 AGENCY_FIELDS = (
     "name", "short_name", "kind", "level", "locality", "email", "phone", "address", "active_from", "active_to",
+    "electronic_id",
 )  # fmt: skip
 LEVEL_WORDS = {"tinh": Level.PROVINCE, "huyen": Level.DISTRICT, "xa": Level.COMMUNE}
 
@@ -352,6 +354,7 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             "parent": _text(raw.get("parent")).upper(),
             "successor": [c for c in re.split(r"[;,\s]+", _text(raw.get("successor")).upper()) if c],
             "locality": _text(raw.get("locality")),
+            "electronic_id": _text(raw.get("electronic_id")),
         }
         if not values["code"]:
             errors.append(_("Thiếu mã đơn vị."))
@@ -386,7 +389,10 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
             errors.append(_("Ngày kết thúc hoạt động trước ngày bắt đầu."))
         _check_province(raw.get("province"), province, errors)
         _check_length(
-            {k: values[k] for k in ("code", "name", "short_name", "email", "phone", "address", "locality")},
+            {
+                k: values[k]
+                for k in ("code", "name", "short_name", "email", "phone", "address", "locality", "electronic_id")
+            },
             Agency,
             errors,
         )

@@ -24,8 +24,8 @@ from .selectors import parent_makes_loop
 from .workflows import DIRECTORY_IMPORT
 
 AGENCY_FIELDS = [
-    "code", "name", "short_name", "kind", "level", "locality", "parent", "email", "phone", "address", "active_from",
-    "active_to",
+    "code", "name", "short_name", "electronic_id", "kind", "level", "locality", "parent", "email", "phone", "address",
+    "active_from", "active_to",
 ]  # fmt: skip
 PERSON_FIELDS = ["agency", "full_name", "position", "email", "phone", "is_focal_point"]
 DENIED = _("Bạn không có quyền sửa danh bạ của tỉnh này.")
@@ -155,6 +155,7 @@ def directory_preview(*, kind: str, province: Province, name: str, data: bytes) 
 
 AGENCY_IMPORT_FIELDS = (
     "name", "short_name", "kind", "level", "locality", "email", "phone", "address", "active_from", "active_to",
+    "electronic_id",
 )  # fmt: skip
 PERSON_IMPORT_FIELDS = ("full_name", "position", "email", "phone", "is_focal_point")
 

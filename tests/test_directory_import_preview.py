@@ -184,7 +184,7 @@ def test_agency_template_lists_every_kind_and_level_with_the_date_and_successor_
 
     rows = list(workbook["Mẫu nhập"].iter_rows(values_only=True))
     header, examples = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-    assert header[-2:] == ("Cấp", "Địa danh")
+    assert header[-3:] == ("Cấp", "Địa danh", "Mã định danh điện tử")
     assert all(row["Mã đơn vị"].startswith(EXAMPLE_PREFIX) for row in examples)
     commune = next(row for row in examples if row["Mã đơn vị"] == "VIDU-XA-B")
     assert (commune["Hoạt động đến ngày"], commune["Mã đơn vị kế thừa"]) == (

@@ -270,7 +270,7 @@ PERSON_HEADER = [c.label for c in importing.PERSON_COLUMNS]
 EMPTY = "Tệp trống: không có dòng nào để nhập."
 TEMPLATE_AGENCIES = (
     "Mã đơn vị, Tên đơn vị, Tên viết tắt, Loại đơn vị, Tỉnh, Mã đơn vị cấp trên, Thư điện tử, Điện thoại, Địa chỉ, "
-    "Hoạt động từ ngày, Hoạt động đến ngày, Mã đơn vị kế thừa, Cấp, Địa danh"
+    "Hoạt động từ ngày, Hoạt động đến ngày, Mã đơn vị kế thừa, Cấp, Địa danh, Mã định danh điện tử"
 )
 
 
