@@ -51,8 +51,23 @@ def _pages(live_server) -> dict[str, list[str]]:
             "/danh-ba/",
             "/thong-bao/",
         ],
-        "langson.taichinh": ["/", "/giay-moi/", "/nhiem-vu/", "/tham-luan/", "/thong-bao/"],
-        "quantri": ["/quan-tri/", "/quan-tri/agencies/agency/", "/quan-tri/core/auditentry/"],
+        "langson.taichinh": [
+            "/",
+            "/giay-moi/",
+            "/nhiem-vu/",
+            "/tham-luan/",
+            "/thong-bao/",
+            "/tai-khoan/lich-rieng/",
+            # The API's reference page (Swagger UI, served by us).
+            "/api/v1/docs/",
+        ],
+        "quantri": [
+            "/quan-tri/",
+            "/quan-tri/agencies/agency/",
+            "/quan-tri/core/auditentry/",
+            "/quan-tri/api/apitoken/add/",
+            "/quan-tri/notifications/webhooksubscription/add/",
+        ],
     }
 
 
