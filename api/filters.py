@@ -80,7 +80,9 @@ class ProvinceFilter(filters.FilterSet):
 class AgencyFilter(filters.FilterSet):
     province = IdFilter(field_name="province_id")
     parent = IdFilter(field_name="parent_id")
-    active_on = filters.DateFilter(method="filter_active_on", help_text="Đơn vị đang hoạt động vào ngày này.")
+    active_on = filters.DateFilter(
+        method="filter_active_on", help_text="Đơn vị đang hoạt động vào ngày này. / units active on this day"
+    )
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     kind = filters.ChoiceFilter(choices=AgencyKind.choices)
@@ -111,7 +113,9 @@ class ConferenceFilter(_ReaderFilterSet):
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    agency = IdFilter(method="filter_agency", help_text="Hội nghị có mời đơn vị này.")
+    agency = IdFilter(
+        method="filter_agency", help_text="Hội nghị có mời đơn vị này. / conferences this agency is invited to"
+    )
     focal_agency = IdFilter(field_name="focal_agency_id")
 
     status = filters.ChoiceFilter(choices=ConferenceStatus.choices)
@@ -161,9 +165,13 @@ class DutyFilter(_ReaderFilterSet):
     due_to = filters.DateFilter(field_name="due_date", lookup_expr="lte")
     conference = IdFilter(field_name="conference_id")
     plan = IdFilter(field_name="plan_id")
-    agency = IdFilter(method="filter_agency", help_text="Nhiệm vụ giao cho đơn vị này.")
+    agency = IdFilter(
+        method="filter_agency", help_text="Nhiệm vụ giao cho đơn vị này. / duties assigned to this agency"
+    )
     status = filters.ChoiceFilter(
-        choices=DutyAssignment.Status.choices, method="filter_status", help_text="Có đơn vị ở tình trạng này."
+        choices=DutyAssignment.Status.choices,
+        method="filter_status",
+        help_text="Có đơn vị ở tình trạng này. / an agency's part is in this state",
     )
 
     phase = filters.ChoiceFilter(choices=Duty.Phase.choices)

@@ -29,8 +29,14 @@ class ProvinceSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    successors = serializers.SerializerMethodField(help_text="Đơn vị kế thừa (sau sáp nhập, chia tách, đổi tên).")
-    predecessors = serializers.SerializerMethodField(help_text="Đơn vị trước (đã chuyển chức năng cho đơn vị này).")
+    successors = serializers.SerializerMethodField(
+        help_text=(
+            "Đơn vị kế thừa (sau sáp nhập, chia tách, đổi tên). / successor units (after a merger, split or renaming)"
+        )
+    )
+    predecessors = serializers.SerializerMethodField(
+        help_text="Đơn vị trước (đã chuyển chức năng cho đơn vị này). / predecessor units"
+    )
 
     class Meta:
         model = Agency
@@ -96,7 +102,9 @@ class ProgrammeItemSerializer(serializers.ModelSerializer):
 
 class ConferenceSerializer(serializers.ModelSerializer):
     programme = ProgrammeItemSerializer(source="programme_rows", many=True, read_only=True)
-    page = serializers.SerializerMethodField(help_text="Trang của hội nghị trên cổng.")
+    page = serializers.SerializerMethodField(
+        help_text="Trang của hội nghị trên cổng. / the conference's page on the portal"
+    )
 
     class Meta:
         model = Conference
@@ -243,7 +251,12 @@ class PresentationSerializer(serializers.ModelSerializer):
     conference = serializers.IntegerField(source="assignment.conference_id", read_only=True)
     topic = serializers.CharField(source="assignment.topic", read_only=True)
     current_version = VersionSerializer(read_only=True)
-    file = serializers.SerializerMethodField(help_text="Tải tệp của lần gửi mới nhất (cùng quyền như trên cổng).")
+    file = serializers.SerializerMethodField(
+        help_text=(
+            "Tải tệp của lần gửi mới nhất (cùng quyền như trên cổng). / "
+            "the latest version's file (same rights as the portal's pages)"
+        )
+    )
 
     class Meta:
         model = Presentation
@@ -269,27 +282,44 @@ class PresentationSerializer(serializers.ModelSerializer):
 
 
 class SignerSerializer(serializers.Serializer):
-    text = serializers.CharField(help_text="Quyền hạn, chức vụ và họ tên người ký, như in.")
+    text = serializers.CharField(
+        help_text="Quyền hạn, chức vụ và họ tên người ký, như in. / authority, title and name of the signer, as printed"
+    )
     name = serializers.CharField()
     title = serializers.CharField()
-    authority = serializers.ListField(child=serializers.CharField(), help_text="Quyền hạn ký (TM., KT., TL., …).")
+    authority = serializers.ListField(
+        child=serializers.CharField(), help_text="Quyền hạn ký (TM., KT., TL., …). / the signing authority lines"
+    )
 
 
 class IssuerSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Đơn vị trong danh bạ (/api/v1/agencies/<id>/)")
-    code = serializers.CharField(help_text="Mã đơn vị trong danh bạ của tỉnh")
-    electronic_id = serializers.CharField(help_text="Mã định danh điện tử (QCVN 102:2016/BTTTT), nếu danh bạ có")
-    name = serializers.CharField(help_text="Tên cơ quan ban hành, như danh bạ ghi")
-    printed_name = serializers.CharField(help_text="Tên cơ quan như in ở góc trái văn bản")
-    parent_name = serializers.CharField(help_text="Tên cơ quan chủ quản (nếu in)")
-    abbreviation = serializers.CharField(help_text="Chữ viết tắt trong ký hiệu văn bản")
+    id = serializers.IntegerField(help_text="Đơn vị trong danh bạ (/api/v1/agencies/<id>/) / the unit in the directory")
+    code = serializers.CharField(
+        help_text="Mã đơn vị trong danh bạ của tỉnh / the unit's code in the province's directory"
+    )
+    electronic_id = serializers.CharField(
+        help_text=(
+            "Mã định danh điện tử (QCVN 102:2016/BTTTT), nếu danh bạ có / "
+            "the national electronic identifier (QCVN 102:2016/BTTTT), when known"
+        )
+    )
+    name = serializers.CharField(help_text="Tên cơ quan ban hành, như danh bạ ghi / the issuer's name in the directory")
+    printed_name = serializers.CharField(
+        help_text="Tên cơ quan như in ở góc trái văn bản / the issuer's name as printed in the heading"
+    )
+    parent_name = serializers.CharField(
+        help_text="Tên cơ quan chủ quản (nếu in) / the parent body's name, when printed"
+    )
+    abbreviation = serializers.CharField(
+        help_text="Chữ viết tắt trong ký hiệu văn bản / the abbreviation in the document's symbol"
+    )
 
 
 class FileSerializer(serializers.Serializer):
     name = serializers.CharField()
     media_type = serializers.CharField()
     size = serializers.IntegerField()
-    sha256 = serializers.CharField(help_text="Mã kiểm tra SHA-256 của tệp.")
+    sha256 = serializers.CharField(help_text="Mã kiểm tra SHA-256 của tệp. / the file's SHA-256")
     url = serializers.URLField()
 
 
@@ -301,34 +331,50 @@ class DocumentRecordSerializer(serializers.Serializer):
     symbol = serializers.CharField()
     number_symbol = serializers.CharField(help_text=metadata.FIELDS["number_symbol"])
     date = serializers.DateField(help_text=metadata.FIELDS["date"])
-    place = serializers.CharField(help_text="Địa danh")
-    doc_type = serializers.CharField(help_text="Mã loại văn bản (GM, KH, QĐ, CV, BC, TB, …)")
+    place = serializers.CharField(help_text="Địa danh / place name")
+    doc_type = serializers.CharField(help_text="Mã loại văn bản (GM, KH, QĐ, CV, BC, TB, …) / the document type's code")
     type_name = serializers.CharField(help_text=metadata.FIELDS["type_name"])
     summary = serializers.CharField(help_text=metadata.FIELDS["summary"])
     language = serializers.CharField(help_text=metadata.FIELDS["language"])
     page_count = serializers.IntegerField(allow_null=True, help_text=metadata.FIELDS["page_count"])
     issuer = IssuerSerializer(help_text=metadata.FIELDS["issuer"])
     signer = SignerSerializer(help_text=metadata.FIELDS["signer"])
-    addressees = serializers.ListField(child=serializers.CharField(), help_text="Kính gửi")
+    addressees = serializers.ListField(child=serializers.CharField(), help_text="Kính gửi / addressees")
     recipients = serializers.ListField(child=serializers.CharField(), help_text=metadata.FIELDS["recipients"])
-    filed = serializers.CharField(help_text="Dòng “Lưu:” của nơi nhận (nơi lưu văn bản), tách khỏi danh sách")
+    filed = serializers.CharField(
+        help_text=(
+            "Dòng “Lưu:” của nơi nhận (nơi lưu văn bản), tách khỏi danh sách / "
+            "the recipients' “Lưu:” (filed at) line, apart from the list"
+        )
+    )
     files = FileSerializer(many=True, help_text=metadata.FIELDS["files"])
-    digitally_signed = serializers.BooleanField(help_text="Văn bản điện tử có chữ ký số")
+    digitally_signed = serializers.BooleanField(help_text="Văn bản điện tử có chữ ký số / digitally signed")
     origin = serializers.ChoiceField(
         choices=["drafted", "registered"],
-        help_text="drafted: soạn và ban hành trên cổng; registered: ký ngoài cổng, văn thư vào sổ",
+        help_text=(
+            "drafted: soạn và ban hành trên cổng; registered: ký ngoài cổng, văn thư vào sổ / "
+            "drafted: written and issued on the portal; registered: signed elsewhere and registered"
+        ),
     )
     status = serializers.CharField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     revoke_reason = serializers.CharField()
-    replaces = serializers.IntegerField(allow_null=True, help_text="Văn bản được thay thế (id)")
-    verification_code = serializers.CharField(help_text="Mã xác minh in trên văn bản")
+    replaces = serializers.IntegerField(
+        allow_null=True, help_text="Văn bản được thay thế (id) / the document this one replaces (id)"
+    )
+    verification_code = serializers.CharField(
+        help_text="Mã xác minh in trên văn bản / the verification code printed on the document"
+    )
     verification_url = serializers.URLField()
     issued_at = serializers.DateTimeField()
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    record = serializers.SerializerMethodField(help_text="Thông tin đầu ra của văn bản đi (Nghị định 30/2020).")
+    record = serializers.SerializerMethodField(
+        help_text=(
+            "Thông tin đầu ra của văn bản đi (Nghị định 30/2020). / the outgoing document's record (Decree 30/2020)"
+        )
+    )
 
     class Meta:
         model = Document
@@ -374,7 +420,10 @@ class FrameworkDetailSerializer(FrameworkSerializer):
 
 class ResultSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
-    rank = serializers.IntegerField(read_only=True, help_text="Xếp hạng trong tỉnh (đồng điểm đồng hạng).")
+    rank = serializers.IntegerField(
+        read_only=True,
+        help_text="Xếp hạng trong tỉnh (đồng điểm đồng hạng). / rank within the province (ties share a rank)",
+    )
     score = serializers.DecimalField(max_digits=7, decimal_places=2, read_only=True)
 
     class Meta:

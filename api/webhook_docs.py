@@ -38,13 +38,17 @@ class _Envelope(serializers.Serializer):
     id = serializers.UUIDField(help_text="Mã sự kiện = Idempotency-Key / the event id")
     event = serializers.ChoiceField(choices=list(WEBHOOK_EVENTS))
     occurred_at = serializers.DateTimeField(help_text="Lúc xảy ra (giờ Việt Nam) / when it happened")
-    province_id = serializers.IntegerField(help_text="Tỉnh (/api/v1/provinces/<id>/)")
+    province_id = serializers.IntegerField(help_text="Tỉnh (/api/v1/provinces/<id>/) / province")
 
 
 class _DocumentData(serializers.Serializer):
     document_id = serializers.IntegerField()
     url = serializers.URLField(help_text="/api/v1/documents/<id>/")
-    record = DocumentRecordSerializer(help_text="Thông tin đầu ra của văn bản đi (Nghị định 30/2020)")
+    record = DocumentRecordSerializer(
+        help_text=(
+            "Thông tin đầu ra của văn bản đi (Nghị định 30/2020) / the outgoing document's record (Decree 30/2020)"
+        )
+    )
 
 
 class _InvitationData(serializers.Serializer):
@@ -53,7 +57,9 @@ class _InvitationData(serializers.Serializer):
     agency_id = serializers.IntegerField()
     reply = serializers.ChoiceField(choices=["attending", "declined"])
     replied_at = serializers.DateTimeField()
-    replied_on_behalf = serializers.BooleanField(help_text="Sở Nội vụ trả lời thay đơn vị")
+    replied_on_behalf = serializers.BooleanField(
+        help_text="Sở Nội vụ trả lời thay đơn vị / answered by the Department of Home Affairs on the agency's behalf"
+    )
     delegate_count = serializers.IntegerField()
     url = serializers.URLField(help_text="/api/v1/invitations/<id>/")
 
@@ -62,7 +68,7 @@ class _PresentationData(serializers.Serializer):
     presentation_id = serializers.IntegerField()
     conference_id = serializers.IntegerField()
     agency_id = serializers.IntegerField()
-    version = serializers.IntegerField(help_text="Lần gửi thứ mấy")
+    version = serializers.IntegerField(help_text="Lần gửi thứ mấy / the version's number")
     late = serializers.BooleanField()
     uploaded_at = serializers.DateTimeField()
     url = serializers.URLField(help_text="/api/v1/presentations/<id>/")
@@ -81,7 +87,9 @@ class _ResultsData(serializers.Serializer):
     framework_id = serializers.IntegerField()
     framework_code = serializers.CharField()
     year = serializers.IntegerField()
-    published = serializers.IntegerField(help_text="Số đơn vị được công bố kết quả")
+    published = serializers.IntegerField(
+        help_text="Số đơn vị được công bố kết quả / how many agencies' results were published"
+    )
     url = serializers.URLField(help_text="/api/v1/frameworks/<id>/ranking/")
 
 

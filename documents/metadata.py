@@ -16,18 +16,18 @@ from .models import Document, DocumentSigning
 
 # key → the field's name in Decree 30's list (Phụ lục VI), in its order.
 FIELDS = {
-    "identifier": "Mã định danh văn bản",
-    "number_symbol": "Số, ký hiệu văn bản",
-    "date": "Ngày, tháng, năm văn bản",
-    "type_name": "Tên loại văn bản",
-    "summary": "Trích yếu nội dung",
-    "language": "Ngôn ngữ",
-    "page_count": "Số trang văn bản",
-    "signer": "Chức vụ, họ và tên người ký",
-    "recipients": "Nơi nhận",
-    "issuer": "Tên cơ quan, tổ chức ban hành văn bản",
-    "files": "Tệp văn bản (kèm mã kiểm tra SHA-256)",
-    "note": "Ghi chú",
+    "identifier": "Mã định danh văn bản / document identifier",
+    "number_symbol": "Số, ký hiệu văn bản / number and symbol",
+    "date": "Ngày, tháng, năm văn bản / date",
+    "type_name": "Tên loại văn bản / document type",
+    "summary": "Trích yếu nội dung / summary",
+    "language": "Ngôn ngữ / language",
+    "page_count": "Số trang văn bản / page count",
+    "signer": "Chức vụ, họ và tên người ký / signer's title and name",
+    "recipients": "Nơi nhận / recipients",
+    "issuer": "Tên cơ quan, tổ chức ban hành văn bản / issuing body",
+    "files": "Tệp văn bản (kèm mã kiểm tra SHA-256) / files with their SHA-256",
+    "note": "Ghi chú / note",
 }
 
 
