@@ -317,6 +317,7 @@ AGENCY_FIELDS = (
     "name", "short_name", "kind", "level", "locality", "email", "phone", "address", "active_from", "active_to",
     "electronic_id",
 )  # fmt: skip
+ELECTRONIC_ID = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)+$")
 LEVEL_WORDS = {"tinh": Level.PROVINCE, "huyen": Level.DISTRICT, "xa": Level.COMMUNE}
 
 
@@ -381,6 +382,14 @@ def _preview_agencies(province, keys, table) -> list[RowResult]:
                     "khu)."
                 )
                 % {"value": kind_text}
+            )
+        if values["electronic_id"] and not ELECTRONIC_ID.match(values["electronic_id"]):
+            errors.append(
+                _(
+                    "Mã định danh điện tử “%(value)s” không hợp lệ: các nhóm chữ, số cách nhau bằng dấu chấm, "
+                    "ví dụ 000.00.22.H36."
+                )
+                % {"value": values["electronic_id"]}
             )
         values["level"] = _level(_text(raw.get("level")), errors)
         values["active_from"] = parse_date(raw.get("active_from"), "Hoạt động từ ngày", errors)

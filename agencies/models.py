@@ -5,6 +5,7 @@ from collections.abc import Callable
 import rules
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -226,6 +227,12 @@ class Agency(models.Model):
         max_length=40,
         blank=True,
         help_text=_("Mã định danh trao đổi văn bản điện tử, ví dụ: 000.00.22.H36."),
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)+$",
+                _("Mã định danh điện tử gồm các nhóm chữ, số cách nhau bằng dấu chấm, ví dụ: 000.00.22.H36."),
+            )
+        ],
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Province
 from core.admin import ReadOnlyAdmin, ServiceFormAdmin
+from core.formatting import vn_datetime
 from notifications.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookSubscription
 from notifications.services import webhooks
 
@@ -191,8 +192,14 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "event", "subscription"]
     search_fields = ["event_id"]
-    exclude = ["next_attempt_at"]
-    readonly_fields = ["next_try"]
+    exclude = ["next_attempt_at", "payload"]
+    readonly_fields = ["next_try", "body_sent"]
+    list_select_related = ["subscription"]
+
+    @admin.display(description=_("nội dung gửi (đúng từng byte được ký)"))
+    def body_sent(self, obj):
+        return webhooks.body(obj.payload).decode()
+
     actions = ["retry"]
 
     @admin.display(description=_("gửi lại lúc"))
@@ -200,13 +207,17 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         # Only while it waits: a delivered or failed one has no next try.
         if obj.state != "queued":
             return "—"
-        return obj.next_attempt_at or _("ngay khi máy chủ xử lý nhận")
+        return vn_datetime(obj.next_attempt_at) if obj.next_attempt_at else _("ngay khi máy chủ xử lý nhận")
 
     @admin.action(description=_("Gửi ngay các lần gửi đã chọn (chưa gửi được hoặc đang chờ)"))
     def retry(self, request, queryset):
-        for row in queryset.filter(state__in=["failed", "queued"]):
+        waiting = list(queryset.filter(state__in=["failed", "queued"]))
+        for row in waiting:
             webhooks.delivery_retry(actor=request.user, delivery=row)
-        messages.success(request, _("Đã đưa các lần gửi đã chọn vào hàng chờ gửi ngay."))
+        if waiting:
+            messages.success(request, _("Đã gửi lại %(count)s lần gửi đã chọn.") % {"count": len(waiting)})
+        else:
+            messages.info(request, _("Các lần gửi đã chọn đều đã được nhận hoặc đang gửi: không có gì để gửi lại."))
 
     def has_change_permission(self, request, obj=None):
         return obj is None and request.user.is_authenticated and request.user.is_administrator

@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 from agencies.models import Agency, AgencyKind, Level, Province
 from conferences.models import (
@@ -251,3 +253,39 @@ class NationalResultFilter(filters.FilterSet):
     class Meta:
         model = NationalResult
         fields = []
+
+
+class StrictOrdering(OrderingFilter):
+    """?ordering= with the endpoint's fields only: an unknown one is refused
+    (400), as a bad filter is, and the schema lists the allowed values."""
+
+    def get_ordering(self, request, queryset, view):
+        terms = request.query_params.get(self.ordering_param)
+        if terms:
+            allowed = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
+            wrong = [t.strip() for t in terms.split(",") if t.strip().lstrip("-") not in allowed]
+            if wrong:
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            _("Không sắp xếp được theo: %(fields)s. Dùng: %(allowed)s (thêm “-” để giảm dần).")
+                            % {"fields": ", ".join(wrong), "allowed": ", ".join(sorted(allowed))}
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        fields = list(getattr(view, "ordering_fields", None) or [])
+        if not fields:
+            return []
+        values = [value for name in fields for value in (name, f"-{name}")]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sắp xếp theo (thêm “-” để giảm dần; nhiều trường cách nhau bằng dấu phẩy). / Order by.",
+                "schema": {"type": "string", "enum": values},
+            }
+        ]

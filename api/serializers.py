@@ -356,7 +356,7 @@ class DocumentRecordSerializer(serializers.Serializer):
             "drafted: written and issued on the portal; registered: signed elsewhere and registered"
         ),
     )
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=["issued", "revoked"])
     revoked_at = serializers.DateTimeField(allow_null=True)
     revoke_reason = serializers.CharField()
     replaces = serializers.IntegerField(

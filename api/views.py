@@ -34,7 +34,9 @@ from .models import ApiToken, Scope
 
 def not_found(request, *args, **kwargs):
     return JsonResponse(
-        {"detail": _("Không có địa chỉ này trong API (xem /api/v1/schema/)."), "code": "not_found"}, status=404
+        {"detail": _("Không có địa chỉ này trong API (xem /api/v1/schema/)."), "code": "not_found"},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
     )
 
 

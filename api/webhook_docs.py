@@ -27,10 +27,11 @@ Tiêu đề / Headers:
 
 Hệ thống nhận kiểm tra chữ ký, từ chối khi thời điểm lệch quá 5 phút, trả 2xx khi đã nhận.
 Mọi trả lời khác (kể cả 3xx), hoặc không kết nối được, được gửi lại sau 30 giây, 1, 2, 4… phút
-(cách nhau tối đa 6 giờ, `WEBHOOK_MAX_ATTEMPTS` lần). Ít nhất một lần.
+(cách nhau tối đa 6 giờ; 8 lần theo mặc định, cài đặt `WEBHOOK_MAX_ATTEMPTS`, rồi ghi "không gửi được"
+để quản trị gửi lại). Ít nhất một lần.
 Verify the signature, refuse a timestamp more than 5 minutes off, answer 2xx once stored.
 Anything else (3xx included) or no connection is retried after 30 s, 1, 2, 4… minutes
-(at most 6 hours apart). At least once.
+(at most 6 hours apart; 8 tries by default, then "failed" until an administrator sends it again). At least once.
 """
 
 
@@ -93,15 +94,16 @@ class _ResultsData(serializers.Serializer):
     url = serializers.URLField(help_text="/api/v1/frameworks/<id>/ranking/")
 
 
-def _payload(name: str, data: type[serializers.Serializer]) -> type[serializers.Serializer]:
-    return type(name, (_Envelope,), {"data": data(), "__module__": __name__})
+def _payload(name: str, data: type[serializers.Serializer], *events: str) -> type[serializers.Serializer]:
+    fields = {"event": serializers.ChoiceField(choices=list(events)), "data": data(), "__module__": __name__}
+    return type(name, (_Envelope,), fields)
 
 
-DocumentEvent = _payload("DocumentEvent", _DocumentData)
-InvitationRepliedEvent = _payload("InvitationRepliedEvent", _InvitationData)
-PresentationUploadedEvent = _payload("PresentationUploadedEvent", _PresentationData)
-DutyCompletedEvent = _payload("DutyCompletedEvent", _DutyData)
-ResultsPublishedEvent = _payload("ResultsPublishedEvent", _ResultsData)
+DocumentEvent = _payload("DocumentEvent", _DocumentData, "document.issued", "document.revoked")
+InvitationRepliedEvent = _payload("InvitationRepliedEvent", _InvitationData, "invitation.replied")
+PresentationUploadedEvent = _payload("PresentationUploadedEvent", _PresentationData, "presentation.uploaded")
+DutyCompletedEvent = _payload("DutyCompletedEvent", _DutyData, "duty.completed")
+ResultsPublishedEvent = _payload("ResultsPublishedEvent", _ResultsData, "results.published")
 
 WHAT = {
     "document.issued": (

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .models import Document, DocumentSigning
+from .verification import shown
 
 # key → the field's name in Decree 30's list (Phụ lục VI), in its order.
 FIELDS = {
@@ -46,7 +47,9 @@ def issuer_id(document: Document) -> str:
 def identifier(document: Document) -> str:
     """One name for one issued document, the same in every system that
     registers it: the issuer, the year, the number and the symbol (an issuer
-    never gives a number twice in a year)."""
+    never gives a number twice in a year). Given at issue and kept."""
+    if document.identifier:
+        return document.identifier
     return f"{issuer_id(document)}.{document.year}.{document.number_text}.{document.symbol}"
 
 
@@ -127,7 +130,7 @@ def outgoing_record(document: Document, signing: DocumentSigning | None = None) 
         "revoked_at": document.revoked_at,
         "revoke_reason": document.revoke_reason,
         "replaces": document.replaces_id,
-        "verification_code": document.verification_code,
+        "verification_code": shown(document.verification_code),
         "verification_url": (
             absolute(reverse("documents:verify", args=[document.verification_code]))
             if document.verification_code

@@ -139,6 +139,9 @@ class Document(models.Model):
         related_name="+",
     )
     issued_sha256 = models.CharField(_("mã kiểm tra (SHA-256)"), max_length=64, blank=True)
+    # The name other systems register it by (documents.metadata.identifier),
+    # fixed at issue: a later change of the issuer's codes does not rename it.
+    identifier = models.CharField(_("mã định danh văn bản"), max_length=120, blank=True, editable=False)
     # What the printed copy carries so anyone can check it on the portal's
     # public page (/xac-minh/<code>/): given at issue, never reused.
     verification_code = models.CharField(

@@ -323,4 +323,4 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.event} → {self.subscription_id}"
+        return f"{self.event} → {self.subscription.name}"

@@ -564,3 +564,21 @@ def test_an_official_filters_by_their_own_agency_only(both, lang_son):
     # The province's readers filter by any agency.
     token = caller(make_token(lang_son).key)
     assert ids(token.get(reverse("api:duty-list"), {"status": "done"})) == {own["duty"].pk}
+
+
+def test_ordering_by_an_unknown_field_is_refused(lang_son):
+    client = caller(make_token(lang_son).key)
+    refused = client.get(reverse("api:document-list"), {"ordering": "number,-bogus"})
+    assert refused.status_code == 400 and "issued_on" in refused.json()["ordering"][0]
+    assert client.get(reverse("api:document-list"), {"ordering": "-issued_on,id"}).status_code == 200
+
+
+def test_an_electronic_identifier_must_look_like_one(lang_son):
+    agency = AgencyFactory(province=lang_son, code="SNV")
+    agency.electronic_id = "abc"
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        agency.full_clean()
+    agency.electronic_id = "000.00.22.H36"
+    agency.full_clean()

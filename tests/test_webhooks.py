@@ -20,7 +20,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from agencies.models import Role
+from agencies.models import Agency, Role
 from conferences.services import invitation_reply
 from core.models import AuditEntry
 from documents import services as document_services
@@ -233,6 +233,11 @@ def test_an_e_office_registers_an_issued_document_from_the_event_alone(
     path = pdf["url"].split("://", 1)[1].split("/", 1)[1]
     answer = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/" + path)
     assert hashlib.sha256(b"".join(answer.streaming_content)).hexdigest() == pdf["sha256"]
+    # The identifier was given at issue: the issuer's codes changing later do not rename the document.
+    assert record["identifier"] == f"lang-son.{document.issuer.code}.{document.year}.{document.number_text}.GM-UBND"
+    Agency.objects.filter(pk=document.issuer_id).update(electronic_id="000.00.22.H36", code="UBND-MOI")
+    api_record = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(f"/api/v1/documents/{document.pk}/").json()["record"]
+    assert api_record["identifier"] == record["identifier"] and api_record["issuer"]["electronic_id"] == "000.00.22.H36"
 
     with django_capture_on_commit_callbacks(execute=True):
         document_services.revoke(actor=organiser, document=document, reason="Ban hành nhầm địa điểm")

@@ -201,7 +201,7 @@ def allocate_number(issuer: Agency, year: int) -> int:
 def issue(*, actor, document: Document) -> Document:
     """Check, number, date and freeze the document, then render its PDF once."""
     require(actor, "documents.organise", document, DENIED)
-    numbered = ["year", "number", "issued_on", "issued_by", "issued_file", "verification_code"]
+    numbered = ["year", "number", "issued_on", "issued_by", "issued_file", "verification_code", "identifier"]
     with DOCUMENT.step(document, "issue", actor=actor, fields=numbered) as locked:
         if _signing_open(locked):
             raise Refused(
@@ -216,6 +216,7 @@ def issue(*, actor, document: Document) -> Document:
         today = timezone.localdate()
         locked.year = today.year
         locked.number = allocate_number(locked.issuer, today.year)
+        locked.identifier = metadata.identifier(locked)
         locked.issued_on = today
         locked.issued_by = actor
         locked.verification_code = verification.new_code()

@@ -178,6 +178,7 @@ def document_register(
         issued_by=actor,
         created_by=actor,
     )
+    document.identifier = metadata.identifier(document)
     try:
         # The number's uniqueness is checked below, under the counter lock.
         document.full_clean(validate_constraints=False)

@@ -448,7 +448,7 @@ def signing_upload(*, actor, signing_row: DocumentSigning, upload) -> DocumentSi
 def signing_seal(*, actor, signing_row: DocumentSigning) -> Document:
     """Number, date and apply the body's signature: the document is issued."""
     require(actor, "documents.organise", signing_row.document, DENIED)
-    numbered = ["year", "number", "issued_on", "issued_by", "issued_file", "issued_sha256"]
+    numbered = ["year", "number", "issued_on", "issued_by", "issued_file", "issued_sha256", "identifier"]
     document = signing_row.document
     with transaction.atomic():
         with DOCUMENT.step(document, "issue", actor=actor, fields=numbered) as locked:
@@ -460,6 +460,7 @@ def signing_seal(*, actor, signing_row: DocumentSigning) -> Document:
             today = timezone.localdate(now)
             locked.year = today.year
             locked.number = allocate_number(locked.issuer, today.year)
+            locked.identifier = metadata.identifier(locked)
             locked.issued_on = today
             locked.issued_by = actor
             locked.status = Document.Status.ISSUED

@@ -232,12 +232,17 @@ def _claim(delivery_id: int, now) -> WebhookDelivery | None:
     return delivery
 
 
+def body(payload: dict) -> bytes:
+    """The bytes POSTed (and signed) for a payload."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _post(delivery: WebhookDelivery) -> int:
-    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body_bytes = body(delivery.payload)
     timestamp = str(int(timezone.now().timestamp()))
     request = urllib.request.Request(
         delivery.subscription.url,
-        data=body,
+        data=body_bytes,
         method="POST",
         headers={
             "Content-Type": "application/json; charset=utf-8",
@@ -246,7 +251,7 @@ def _post(delivery: WebhookDelivery) -> int:
             "X-CCHC-Delivery": str(delivery.pk),
             "Idempotency-Key": str(delivery.event_id),
             "X-CCHC-Timestamp": timestamp,
-            "X-CCHC-Signature": signature(delivery.subscription.secret, timestamp, body),
+            "X-CCHC-Signature": signature(delivery.subscription.secret, timestamp, body_bytes),
         },
     )
     try:
