@@ -1016,3 +1016,10 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     state = "delivered"
     attempts = 1
     last_status = 200
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "api.CalendarFeed"
+
+    user = factory.SubFactory(UserFactory)

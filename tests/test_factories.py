@@ -10,7 +10,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["agencies", "conferences", "core", "documents", "indices", "notifications", "submissions"]
+PROJECT_APPS = ["agencies", "api", "conferences", "core", "documents", "indices", "notifications", "submissions"]
 
 # Rows of no province: frameworks are national, and the outbox's own rows
 # know no province (the notifications app imports no other app).
@@ -77,6 +77,11 @@ FACTORIES = [
     f.ReviewFactory,
     f.BookletFactory,
     f.AuditEntryFactory,
+    f.ApiTokenFactory,
+    f.ApiTokenUseFactory,
+    f.CalendarFeedFactory,
+    f.WebhookSubscriptionFactory,
+    f.WebhookDeliveryFactory,
 ]
 
 
