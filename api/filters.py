@@ -30,26 +30,29 @@ from submissions.models import Presentation
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
-class YearFilter(filters.NumberFilter):
-    """A calendar year: a whole number the database can hold as a date's year."""
+class _WholeNumberFilter(filters.NumberFilter):
+    """A whole number within bounds the database can take (a decimal, or a
+    year 0, is refused with 400 rather than failing in the query)."""
 
     field_class = forms.IntegerField
+    bounds = (None, None)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", FIRST_YEAR)
-        kwargs.setdefault("max_value", LAST_YEAR)
+        kwargs.setdefault("min_value", self.bounds[0])
+        kwargs.setdefault("max_value", self.bounds[1])
         super().__init__(*args, **kwargs)
 
 
-class IdFilter(filters.NumberFilter):
-    """A row's id: a positive whole number (another province's gives no rows)."""
+class YearFilter(_WholeNumberFilter):
+    """A calendar year."""
 
-    field_class = forms.IntegerField
+    bounds = (FIRST_YEAR, LAST_YEAR)
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
+
+class IdFilter(_WholeNumberFilter):
+    """A row's id (another province's gives no rows)."""
+
+    bounds = (1, 2**63 - 1)
 
 
 class _MomentField(IsoDateTimeField):

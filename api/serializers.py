@@ -28,6 +28,20 @@ class ProvinceSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "region", "active_from", "active_to", "successor"]
 
 
+# A unit's successions, one way or the other: the other unit, how, from when.
+SUCCESSIONS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "agency": {"type": "integer"},
+            "kind": {"type": "string"},
+            "on_date": {"type": "string", "format": "date", "nullable": True},
+        },
+    },
+}
+
+
 class AgencySerializer(serializers.ModelSerializer):
     successors = serializers.SerializerMethodField(
         help_text=(
@@ -61,35 +75,11 @@ class AgencySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(
-        {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "agency": {"type": "integer"},
-                    "kind": {"type": "string"},
-                    "on_date": {"type": "string", "format": "date", "nullable": True},
-                },
-            },
-        }
-    )
+    @extend_schema_field(SUCCESSIONS)
     def get_successors(self, agency):
         return [{"agency": s.successor_id, "kind": s.kind, "on_date": s.on_date} for s in agency.successor_rows]
 
-    @extend_schema_field(
-        {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "agency": {"type": "integer"},
-                    "kind": {"type": "string"},
-                    "on_date": {"type": "string", "format": "date", "nullable": True},
-                },
-            },
-        }
-    )
+    @extend_schema_field(SUCCESSIONS)
     def get_predecessors(self, agency):
         return [{"agency": s.predecessor_id, "kind": s.kind, "on_date": s.on_date} for s in agency.predecessor_rows]
 
