@@ -152,6 +152,19 @@ def test_parents_in_a_circle_are_refused(lang_son):
     assert not Agency.objects.filter(code__in=["A", "B", "C"]).exists()
 
 
+def test_the_electronic_identifier_is_imported_and_checked(lang_son):
+    header = "Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã định danh điện tử\n"
+    good = header + 'SNV,Sở Nội vụ,"Sở, ban, ngành",000.00.22.H36\n'
+    services.directory_import(actor=None, kind="agencies", province=lang_son, name="f.csv", data=good.encode())
+    assert Agency.objects.get(code="SNV").electronic_id == "000.00.22.H36"
+    bad = header + 'STP,Sở Tư pháp,"Sở, ban, ngành",mã của sở\n'
+    preview = services.directory_preview(kind="agencies", province=lang_son, name="f.csv", data=bad.encode())
+    assert "Mã định danh điện tử “mã của sở” không hợp lệ" in preview.rows[0].errors[0]
+    with pytest.raises(Refused):
+        services.directory_import(actor=None, kind="agencies", province=lang_son, name="f.csv", data=bad.encode())
+    assert not Agency.objects.filter(code="STP").exists()
+
+
 # --- Templates ------------------------------------------------------------------------
 
 
