@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,9 +121,15 @@ class WebhookSubscriptionAdmin(ServiceFormAdmin):
     fields = ["name", "province_name", "url", "event_list", "active", "created_by", "created_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # The province's name read with the rows (the subscription keeps a
+        # plain id: notifications imports no app), not one query per row.
+        name = Province.objects.filter(pk=OuterRef("province_id")).values("name")[:1]
+        return super().get_queryset(request).annotate(province_label=Subquery(name))
+
     @admin.display(description=_("Tỉnh"))
     def province_name(self, obj):
-        return Province.objects.filter(pk=obj.province_id).values_list("name", flat=True).first() or "—"
+        return getattr(obj, "province_label", None) or "—"
 
     actions = ["deactivate", "reactivate"]
 

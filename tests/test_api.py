@@ -582,3 +582,26 @@ def test_an_electronic_identifier_must_look_like_one(lang_son):
         agency.full_clean()
     agency.electronic_id = "000.00.22.H36"
     agency.full_clean()
+
+
+def test_a_communes_letter_with_a_drafting_unit_reads_as_its_office_would_file_it(lang_son):
+    """Not a seed's shape: a commune's công văn (symbol issuer-drafting unit),
+    recipients written with dashes and a "(b/c)", a year the seeds lack."""
+    commune = AgencyFactory(province=lang_son, code="X-TANDOAN", name="UBND xã Tân Đoàn", kind=AgencyKind.COMMUNE)
+    letter = issued_document(lang_son, commune, number=3, day=dt.date(2027, 2, 8))
+    Document.objects.filter(pk=letter.pk).update(
+        doc_type="CV",
+        issuer_abbr="UBND",
+        drafting_unit_abbr="VP",
+        title="V/v báo cáo kết quả cải cách hành chính quý I năm 2027",
+        recipients="- Như trên;\n- UBND tỉnh (b/c);\n- Lưu: VT, VP.",
+        authority_lines="TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH",
+        signer_title="PHÓ CHỦ TỊCH",
+        signer_name="Hoàng Thị Lan",
+    )
+    record = caller(make_token(lang_son).key).get(reverse("api:document-detail", args=[letter.pk])).json()["record"]
+    assert record["number_symbol"] == "03/UBND-VP" and record["type_name"] == "Công văn"
+    assert record["identifier"] == "lang-son.X-TANDOAN.2027.03.UBND-VP"
+    assert record["date"] == "2027-02-08"
+    assert record["recipients"] == ["Như trên", "UBND tỉnh (b/c)"] and record["filed"] == "VT, VP"
+    assert record["signer"]["text"] == "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hoàng Thị Lan"
