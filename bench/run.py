@@ -94,7 +94,7 @@ def main():
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     # Its own database, so a bench can run beside the test suite.
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_cchc"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = os.environ.get("BENCH_DB", "bench_cchc")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     from django_scopes import scopes_disabled
 
