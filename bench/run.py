@@ -113,7 +113,7 @@ def main():
                 bench_league()
             elif sys.argv[1:] == ["signing"]:
                 bench_signing()
-            elif sys.argv[1:] == ["api"]:
+            elif sys.argv[1:] in (["api"], ["documents"]):
                 from agencies import services
                 from agencies.models import Province, Role, User
 
@@ -127,7 +127,9 @@ def main():
                 services.directory_import(actor=None, kind="agencies", province=province, name="b.csv", data=data)
                 agency = province.agencies.get(code="UBND")
                 user = User.objects.create(username="bench", role=Role.ORGANISER, agency=agency)
-                bench_conference(province, user, None, pages=False)
+                conference = bench_conference(province, user, None, pages=False)
+                if sys.argv[1:] == ["documents"]:
+                    bench_documents(province, user, conference)
             else:
                 run()
     finally:

@@ -136,14 +136,19 @@ def stylesheet_text() -> str:
         return shared + "\n" + handle.read()
 
 
-def print_html(document: Document, *, slots: bool = False, signed_copy: bool = False, **kwargs) -> str:
+def print_html(
+    document: Document, *, slots: bool = False, signed_copy: bool = False, copy_slot: bool = False, **kwargs
+) -> str:
     """The HTML WeasyPrint prints. With `slots` (a document prepared for
     digital signing) the number, the date and the signature are left as
     measured empty places: see `signing_pdf`. A `signed_copy` (a personal
     copy of a digitally signed document) prints "(Đã ký)" in the
-    signature's place, where the body's seal goes: see `copy_pdf`."""
+    signature's place, where the body's seal goes: see `copy_pdf`. With
+    `copy_slot` the addressee's line is an empty box of its height, for
+    personal copies laid out once: see documents.copies."""
     paper = render_to_string(
-        "documents/paper.html", {**context(document, **kwargs), "slots": slots, "signed_copy": signed_copy}
+        "documents/paper.html",
+        {**context(document, **kwargs), "slots": slots, "signed_copy": signed_copy, "copy_slot": copy_slot},
     )
     return render_to_string(
         "documents/print.html", {"paper": paper, "document": document, "verify": verify_mark(document)}

@@ -19,6 +19,4 @@ def start_batch(batch_id: int) -> None:
 
 @shared_task(name="documents.render_chunk", ignore_result=True)
 def render_chunk(batch_id: int, row_ids: list[int]) -> None:
-    for row_id in row_ids:
-        files.file_render(row_id=row_id)
-    files.batch_finish(batch_id=batch_id)
+    files.chunk_render(batch_id=batch_id, row_ids=row_ids)

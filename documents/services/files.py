@@ -11,6 +11,7 @@ import hashlib
 import io
 import logging
 import zipfile
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
@@ -26,7 +27,7 @@ from core.storage import store_file
 from core.text import one_line
 from notifications.services import Recipient, notify
 
-from .. import docx_export, metadata, rendering, sources
+from .. import copies, docx_export, metadata, rendering, sources
 from ..models import Document, RenderBatch, RenderedFile
 
 logger = logging.getLogger(__name__)
@@ -179,12 +180,52 @@ def batch_email(*, actor, batch: RenderBatch) -> tuple[int, int]:
 # --- In the worker -----------------------------------------------------------------
 
 
-def _render(row: RenderedFile) -> None:
-    document = Document.objects.select_related("issuer", "province").get(pk=row.document_id)
-    # The HTML is built once: it is both what the hash is checked against and
-    # what WeasyPrint prints (a personal copy's hash is over the whole
-    # document's HTML and its addressee, see rendering.copy_hash).
-    html = rendering.print_html(document)
+@dataclass
+class _Prepared:
+    """What every copy of a chunk shares: the document, its HTML (what each
+    row's hash is checked against) and, for personal copies, the document
+    laid out once (documents.copies)."""
+
+    document: Document
+    html: str
+    sheet: copies.CopySheet | None = None
+
+
+# The sheets this worker process laid out lately, by batch: the chunks of a
+# batch that reach the same process lay it out once, and the chunk that
+# finishes the batch merges from it.
+_SHEETS: dict[tuple[int, str], copies.CopySheet | None] = {}
+SHEETS_KEPT = 2
+
+
+def _prepare(document_id: int, batch_id: int | None = None) -> _Prepared:
+    document = Document.objects.select_related("issuer", "province").get(pk=document_id)
+    prepared = _Prepared(document=document, html=rendering.print_html(document))
+    if batch_id is not None:
+        from .signatures import sealed_signing
+
+        if not sealed_signing(document):  # a sealed copy is signed one by one (signatures.sealed_copy)
+            prepared.sheet = _sheet(batch_id, prepared)
+    return prepared
+
+
+def _sheet(batch_id: int, prepared: _Prepared) -> copies.CopySheet | None:
+    labels = sorted(
+        RenderedFile.objects.filter(batch_id=batch_id).exclude(addressee="").values_list("addressee", flat=True)
+    )
+    key = (batch_id, rendering.content_hash("sheet", "\0".join([prepared.html, *labels])))
+    if key not in _SHEETS:
+        while len(_SHEETS) >= SHEETS_KEPT:
+            _SHEETS.pop(next(iter(_SHEETS)))
+        _SHEETS[key] = copies.copy_sheet(prepared.document, labels) if labels else None
+    return _SHEETS[key]
+
+
+def _render(row: RenderedFile, prepared: _Prepared | None = None) -> None:
+    prepared = prepared or _prepare(row.document_id)
+    document, html = prepared.document, prepared.html
+    # A personal copy's hash is over the whole document's HTML and its
+    # addressee (see rendering.copy_hash): the HTML is built once.
     expected = rendering.copy_hash(html, row.addressee) if row.addressee else rendering.content_hash(row.kind, html)
     if expected != row.content_hash:
         RenderedFile.objects.filter(pk=row.pk).update(
@@ -194,7 +235,10 @@ def _render(row: RenderedFile) -> None:
     if row.kind == RenderedFile.Kind.PDF:
         from .signatures import sealed_copy, sealed_signing
 
-        if row.addressee and sealed_signing(document):
+        data = prepared.sheet.pdf(row.addressee) if prepared.sheet and row.addressee else None
+        if data is not None:
+            pages = prepared.sheet.pages
+        elif row.addressee and sealed_signing(document):
             data = sealed_copy(document, row.addressee)
             pages = rendering.pdf_page_count(data)
         else:
@@ -216,6 +260,8 @@ def _render(row: RenderedFile) -> None:
     )
     # The issued PDF's checksum is recorded once and never rewritten; the
     # systems that registered for it hear of the issue then, file and all.
+    if document.issued_file_id != row.pk:
+        return  # a copy or a draft's file: no issue to record (read with the row's document)
     with transaction.atomic():
         if Document.objects.filter(pk=document.pk, issued_file_id=row.pk, issued_sha256="").update(
             issued_sha256=digest
@@ -225,7 +271,8 @@ def _render(row: RenderedFile) -> None:
 
 def _claim(row_id: int) -> RenderedFile | None:
     """The row, marked running, if it is this worker's to render: queued, or
-    left running by a worker that died. A duplicate delivery gets None."""
+    left running by a worker that died. A duplicate delivery gets None.
+    One at a time, so a worker that dies holds one copy, not its chunk."""
     with transaction.atomic():
         row = RenderedFile.objects.select_for_update().filter(pk=row_id).first()
         if row is None or not jobs.take(row, timezone.now()):
@@ -233,17 +280,35 @@ def _claim(row_id: int) -> RenderedFile | None:
     return row
 
 
-def file_render(*, row_id: int) -> None:
+def file_render(*, row_id: int, prepared: _Prepared | None = None) -> None:
     """Render one file, once: a done row is left alone; a failure is recorded
     on the row and shown on the page."""
     row = _claim(row_id)
     if row is None:
         return
     try:
-        _render(row)
+        _render(row, prepared)
     except Exception as error:  # noqa: BLE001 — recorded on the row and shown on the page
         logger.exception("rendering file %s failed", row_id)
         RenderedFile.objects.filter(pk=row_id).update(status=RenderedFile.Status.FAILED, error=str(error)[:500])
+
+
+def chunk_render(*, batch_id: int, row_ids: list[int]) -> None:
+    """Render a chunk of a batch's copies, then finish the batch if the chunk
+    was its last. The document is read and laid out once for the chunk (and
+    for every later chunk of the batch this process takes)."""
+    # Queued, or running (perhaps left by a dead worker: `jobs.take` decides).
+    pending = RenderedFile.objects.filter(pk__in=row_ids, status__in=[jobs.QUEUED, jobs.RUNNING])
+    document_id = pending.values_list("document_id", flat=True).first()
+    prepared = None
+    if document_id is not None:
+        try:
+            prepared = _prepare(document_id, batch_id)
+        except Exception:  # noqa: BLE001 — each copy is then rendered alone, and fails on its own row
+            logger.exception("laying out the copies of batch %s once failed", batch_id)
+    for row_id in row_ids:
+        file_render(row_id=row_id, prepared=prepared)
+    batch_finish(batch_id=batch_id)
 
 
 def batch_start(*, batch_id: int) -> list[list[int]]:
@@ -283,8 +348,6 @@ def _zip_name(index: int, label: str) -> str:
 def batch_finish(*, batch_id: int) -> None:
     """Merge and zip once every copy is rendered; the lock makes sure only one
     chunk does it."""
-    from pypdf import PdfWriter
-
     with transaction.atomic():
         batch = RenderBatch.objects.select_for_update().filter(pk=batch_id).first()
         if batch is None or batch.status == RenderBatch.Status.DONE:
@@ -301,18 +364,20 @@ def batch_finish(*, batch_id: int) -> None:
             }
             batch.save(update_fields=["status", "error"])
             return
-        writer = PdfWriter()
+        parts = []
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
             for index, item in enumerate(items, start=1):
                 with item.file.open("rb") as handle:
-                    data = handle.read()
-                writer.append(io.BytesIO(data))
-                bundle.writestr(_zip_name(index, item.addressee), data)
-        merged = io.BytesIO()
-        writer.write(merged)
+                    parts.append(handle.read())
+                bundle.writestr(_zip_name(index, item.addressee), parts[-1])
+        # The sheet this process laid the copies out with, if it did: the
+        # merged file then shares its fonts (any copy not from it is
+        # appended whole, so whichever process finishes, the file is right).
+        sheet = next((sheet for (pk, _html), sheet in _SHEETS.items() if pk == batch.pk and sheet), None)
+        merged = copies.merge(parts, sheet)
         stem = f"documents/{batch.document_id}/batch-{batch.content_hash}"
-        batch.merged_file.name = store_file(f"{stem}.pdf", merged.getvalue())
+        batch.merged_file.name = store_file(f"{stem}.pdf", merged)
         batch.zip_file.name = store_file(f"{stem}.zip", archive.getvalue())
         batch.status = RenderBatch.Status.DONE
         batch.finished_at = timezone.now()
