@@ -172,6 +172,24 @@ def verify_mark(document: Document) -> dict | None:
     return {"code": shown(document.verification_code), "url": url, "qr": qr}
 
 
+# The HTML whose hash a file was asked for, kept by that hash for a
+# while: when the render runs in the same process (eager tasks, `make run`
+# without Redis) it prints that HTML instead of building it again; a
+# worker elsewhere builds it and checks its hash.
+_ASKED: dict[str, str] = {}
+ASKED_KEPT = 16
+
+
+def remember(digest: str, html: str) -> None:
+    while len(_ASKED) >= ASKED_KEPT:
+        _ASKED.pop(next(iter(_ASKED)))
+    _ASKED[digest] = html
+
+
+def asked(digest: str) -> str | None:
+    return _ASKED.get(digest)
+
+
 def copy_hash(base_html: str, addressee: str) -> str:
     """Key of a personal copy: the document as a whole and who it is for. The
     copy differs from the whole only in its "Kính gửi" line, so the request

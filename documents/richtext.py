@@ -105,6 +105,10 @@ def _tokens(text: str):
     return _parser().parse(_prepare(text))
 
 
+# A pure function of the text, and the bulk of building a document's HTML:
+# the same sections are printed again and again (the request's hash, the
+# worker's render, previews, personal copies).
+@lru_cache(maxsize=2048)
 def to_html(text: str) -> str:
     tokens = _tokens(text)
     # "+" marks the level under "-" ("+ UBND xã A: tham luận về …"): the

@@ -144,3 +144,28 @@ def test_a_finisher_without_the_sheet_merges_the_copies_whole(letter, organiser,
     whole = batch.merged_file.open("rb").read()
     assert len(whole) > len(shared)
     assert [w[1] for w in words(whole)] == [w[1] for w in words(shared)]
+
+
+def test_a_file_prints_the_html_it_was_asked_for_once_built(letter, monkeypatch):
+    """The HTML is built once when the render runs where it was asked for;
+    a worker elsewhere builds it again and refuses a document changed since."""
+    from django.db import transaction
+
+    from documents.services import files
+
+    with transaction.atomic():  # tasks wait for the commit: render by hand below
+        row = services.request_file(document=letter, kind="pdf")
+    built = []
+    monkeypatch.setattr(rendering, "print_html", lambda *a, **k: built.append(1) or "")
+    files.file_render(row_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == "done" and built == []
+    assert "Kính gửi:" in " ".join(w[1] for w in words(row.file.open("rb").read()))
+    monkeypatch.undo()
+
+    Section.objects.filter(document=letter).update(text="Nội dung đã sửa.")
+    rendering._ASKED.clear()
+    RenderedFile.objects.filter(pk=row.pk).update(status="queued")
+    files.file_render(row_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == "failed" and "đã thay đổi" in row.error

@@ -60,6 +60,8 @@ def request_file(*, document: Document, kind: str) -> RenderedFile:
         raise Refused(_("Văn bản vào sổ chỉ có bản đã ký được tải lên khi vào sổ; không tạo tệp từ cổng."))
     html = rendering.print_html(document)
     digest = rendering.content_hash(kind, html)
+    if kind == RenderedFile.Kind.PDF:
+        rendering.remember(digest, html)
     with transaction.atomic():
         row, created = RenderedFile.objects.get_or_create(document=document, kind=kind, content_hash=digest)
         if not created and row.status != RenderedFile.Status.DONE:
@@ -222,6 +224,13 @@ def _sheet(batch_id: int, prepared: _Prepared) -> copies.CopySheet | None:
 
 
 def _render(row: RenderedFile, prepared: _Prepared | None = None) -> None:
+    html = rendering.asked(row.content_hash) if prepared is None and row.kind == RenderedFile.Kind.PDF else None
+    if html is not None:
+        # The very HTML this file was asked for (same process): print it.
+        document = Document.objects.select_related("issuer", "province").get(pk=row.document_id)
+        data, pages = rendering.render_pdf(html)
+        _store(row, document, data, pages)
+        return
     prepared = prepared or _prepare(row.document_id)
     document, html = prepared.document, prepared.html
     # A personal copy's hash is over the whole document's HTML and its
@@ -247,6 +256,10 @@ def _render(row: RenderedFile, prepared: _Prepared | None = None) -> None:
     else:
         data = docx_export.build(document, addressee=row.addressee)
         pages = 0
+    _store(row, document, data, pages)
+
+
+def _store(row: RenderedFile, document: Document, data: bytes, pages: int) -> None:
     name = store_file(f"documents/{document.pk}/{row.content_hash}.{row.kind}", data)
     digest = rendering.sha256(data)
     RenderedFile.objects.filter(pk=row.pk).update(
