@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-from functools import lru_cache
 
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import printing
 from core.formatting import vn_date
 
 from . import issuers, richtext
@@ -128,12 +127,8 @@ def paper_html(document: Document, **kwargs) -> str:
     return render_to_string("documents/paper.html", context(document, **kwargs))
 
 
-@lru_cache(maxsize=1)
 def stylesheet_text() -> str:
-    with open(finders.find("css/document.css"), encoding="utf-8") as handle:
-        shared = handle.read()
-    with open(finders.find("css/document-print.css"), encoding="utf-8") as handle:
-        return shared + "\n" + handle.read()
+    return printing.static_text("css/document.css", "css/document-print.css")
 
 
 def print_html(
@@ -205,15 +200,10 @@ def content_hash(kind: str, html: str) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
 def _weasy():
-    # Parsed once per process: parsing the stylesheet and loading fonts is a
-    # fixed cost that 200 personal invitations should not pay 200 times.
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    return CSS(string=stylesheet_text(), font_config=fonts), fonts
+    # Parsed once per process (core.printing): 200 personal invitations do
+    # not pay the stylesheet and the fonts 200 times.
+    return printing.stylesheet(stylesheet_text()), printing.fonts()
 
 
 def write_pdf(html: str) -> bytes:

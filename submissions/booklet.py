@@ -85,26 +85,40 @@ def _stylesheet() -> str:
 
 
 def _render(html: str) -> bytes:
+    return _layout(html).write_pdf()
+
+
+def _layout(html: str):
+    """WeasyPrint's laid-out document: its pages are counted without
+    writing (and parsing back) a PDF."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None).write_pdf()
+    return HTML(string=html, base_url=None).render()
+
+
+# The contents' length settles on the second pass (its entries are fixed; only
+# the start pages change, and with them at most a line's width); the bound is
+# there so a contents page that flips between two lengths cannot loop forever.
+FRONT_PASSES = 4
 
 
 def front_matter(conference, entries: list[Entry]) -> bytes:
     """Cover and contents. The contents' own length moves every start page,
-    so it is laid out until the page count stops changing."""
+    so it is laid out until the page count stops changing: once when the
+    cover and contents fill the two pages first assumed, else twice, at most
+    FRONT_PASSES times. Only the last pass is written as a PDF."""
     front_pages = 2
-    for _attempt in range(4):
+    for _attempt in range(FRONT_PASSES):
         page = front_pages + 1
         for entry in entries:
             entry.start = page if entry.pdf else None
             page += entry.pages
-        data = _render(_front_html(conference, entries, offset=front_pages))
-        pages = page_count(data)
+        document = _layout(_front_html(conference, entries, offset=front_pages))
+        pages = len(document.pages)
         if pages == front_pages:
-            return data
+            break
         front_pages = pages
-    return data
+    return document.write_pdf()
 
 
 def bind(conference, entries: list[Entry]) -> tuple[bytes, int]:

@@ -636,6 +636,30 @@ def test_delegate_xlsx_and_attendance_pdf(client, attending, organiser, tmp_path
     assert "Liberation-Serif" in fonts and "yes yes yes" in fonts  # embedded
 
 
+def test_attendance_pdf_repeats_its_header_on_every_page(attending, tmp_path):
+    """The fixed layout the sheet is written in for speed still prints a
+    Nghị định 30 list: A4, the header row on each page, every delegate with a
+    row for their signature; and the collector paused for the render is back."""
+    import gc
+
+    from conferences import exporting
+
+    Delegate.objects.bulk_create(
+        Delegate(invitation=attending, order=n, full_name=f"Trần Thị {n}", position="Công chức", phone="0912000000")
+        for n in range(2, 70)
+    )
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(exporting.attendance_pdf(attending.conference))
+    assert gc.isenabled()
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "595.276 x 841.89 pts (A4)" in info
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 3
+    assert all("Ký tên" in page and "Chức vụ, đơn vị" in page for page in pages)
+    assert "Trần Thị 69" in pages[-1] and "Tổng số: 70 đại biểu" in pages[-1]
+
+
 def _board_with(n, lang_son, organiser):
     conference = ConferenceFactory(province=lang_son, issuing_authority=organiser.agency, focal_agency=organiser.agency)
     agencies = [AgencyFactory(province=lang_son, kind=AgencyKind.WARD, name=f"UBND phường {i}") for i in range(n)]

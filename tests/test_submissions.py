@@ -595,6 +595,86 @@ def test_booklet_without_libreoffice_lists_office_files(
     assert "chưa cài LibreOffice" in " ".join(texts[1].split())
 
 
+@pytest.fixture
+def weasy_passes(monkeypatch):
+    """Every WeasyPrint layout pass (HTML.render, which write_pdf also goes
+    through) and every PDF written, counted; each is still real."""
+    import weasyprint
+    from weasyprint.document import Document
+
+    counts = {"layouts": 0, "pdfs": 0}
+    render, write_pdf = weasyprint.HTML.render, Document.write_pdf
+
+    def counted_render(self, *args, **kwargs):
+        counts["layouts"] += 1
+        return render(self, *args, **kwargs)
+
+    def counted_write_pdf(self, *args, **kwargs):
+        counts["pdfs"] += 1
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counted_render)
+    monkeypatch.setattr(Document, "write_pdf", counted_write_pdf)
+    return counts
+
+
+def _entries(count: int) -> list[binding.Entry]:
+    from types import SimpleNamespace
+
+    return [
+        binding.Entry(
+            presentation=SimpleNamespace(
+                assignment=SimpleNamespace(topic=f"Chủ đề tham luận số {n} về cải cách hành chính"),
+                agency=SimpleNamespace(name=f"Sở thử {n}"),
+                current_version=None,
+            ),
+            pdf=b"%PDF",
+            pages=3,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize(("count", "passes"), [(3, 1), (60, 2)])
+def test_booklet_front_matter_layout_passes_are_counted_and_bounded(conference, weasy_passes, count, passes):
+    """A contents that fits the two pages first assumed is laid out once; a
+    longer one twice (the second with the start pages it moved), and only
+    the last pass is written as a PDF."""
+    entries = _entries(count)
+    front = binding.front_matter(conference, entries)
+    pages = binding.page_count(front)
+    assert (pages == 2) == (passes == 1)
+    assert weasy_passes == {"layouts": passes, "pdfs": 1}
+    assert entries[0].start == pages + 1 and entries[-1].start == pages + 1 + 3 * (count - 1)
+
+
+def test_booklet_front_matter_stops_after_its_bound(conference, weasy_passes, monkeypatch):
+    # A contents whose length would flip at every pass still ends.
+    lengths = iter([3, 2] * binding.FRONT_PASSES)
+    layout = binding._layout
+
+    def flipping(html):
+        document = layout(html)
+        document.pages = document.pages[:1] * next(lengths)
+        return document
+
+    monkeypatch.setattr(binding, "_layout", flipping)
+    binding.front_matter(conference, _entries(3))
+    assert weasy_passes == {"layouts": binding.FRONT_PASSES, "pdfs": 1}
+
+
+def test_booklet_build_counts_its_weasyprint_passes(
+    conference, organiser, accepted, monkeypatch, weasy_passes, django_capture_on_commit_callbacks
+):
+    # Contents on the two pages first assumed: one pass for them, one for the page numbers.
+    monkeypatch.setattr(conversion, "binary", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        booklet = services.booklet_request(actor=organiser, conference=conference)
+    booklet.refresh_from_db()
+    assert booklet.status == Booklet.Status.DONE, booklet.error
+    assert weasy_passes == {"layouts": 2, "pdfs": 2}
+
+
 def test_booklet_asked_twice_is_built_once(
     conference, organiser, accepted, django_capture_on_commit_callbacks, monkeypatch
 ):
