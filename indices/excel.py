@@ -391,8 +391,16 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
     seen: dict[int, int] = {}
     # A year's results belong to the units of its directory (selectors.year_end).
     day, lineage = selectors.year_end(framework.year), None
-    maxima = {index: (criterion, criterion.maximum) for index, criterion in columns.items()}
-    known: dict[tuple, Decimal | None] = {}  # a sheet repeats a few scores 340,000 times: parse each once
+    # A sheet repeats a few scores 340,000 times: each distinct cell value is
+    # parsed once (`known`), and checked once against each maximum (`fits`,
+    # shared by the columns of that maximum), so a good cell costs one lookup.
+    known: dict[tuple, Decimal | None] = {}
+    by_maximum: dict[Decimal, dict[tuple, Decimal]] = {}
+    cells = [
+        (index, criterion, criterion.pk, by_maximum.setdefault(criterion.maximum, {}))
+        for index, criterion in columns.items()
+    ]
+    width = max(columns) + 1
     for line, values in enumerate(rows, start=header_line + 1):
         if not values or code_col >= len(values):
             continue
@@ -423,13 +431,18 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
             )
             continue
         seen[agency.pk] = line
-        row = AgencyRow(line=line, agency=agency, values={})
-        for index, (criterion, maximum) in maxima.items():
-            raw = values[index] if index < len(values) else None
-            if raw is None or raw == "":
-                row.blanks += 1
-                continue
+        if len(values) < width:
+            values = [*values, *[None] * (width - len(values))]
+        scores: dict[int, Decimal] = {}
+        blanks = 0
+        for index, criterion, criterion_id, fits in cells:
+            raw = values[index]
             key = (raw.__class__, raw)  # 1 and 1.0 and "1" are told apart
+            value = fits.get(key)
+            if value is not None:
+                scores[criterion_id] = value
+                continue
+            # Seen first under this maximum, or blank, or wrong.
             value = known.get(key, _UNSEEN)
             if value is _UNSEEN:
                 try:
@@ -438,11 +451,12 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
                     preview.problems.append(Problem(_cell(line, index + 1), str(error), agency.name))
                     continue
             if value is None:
-                row.blanks += 1
-            elif value < 0 or value > maximum:
+                blanks += 1
+            elif value < 0 or value > criterion.maximum:
                 preview.problems.append(Problem(_cell(line, index + 1), check_score(value, criterion), agency.name))
             else:
-                row.values[criterion.pk] = value
+                scores[criterion_id] = fits[key] = value
+        row = AgencyRow(line=line, agency=agency, values=scores, blanks=blanks)
         if row.values:  # a row left blank changes nothing and is not counted
             preview.rows.append(row)
     if not preview.rows and not preview.problems:

@@ -274,6 +274,63 @@ def test_import_previews_then_writes_scores_totals_and_the_ranking(framework, la
     assert Assessment.objects.get(agency=a).total == Decimal("18.75")
 
 
+@pytest.mark.parametrize("database", ["postgresql", "fallback"])
+def test_import_inserts_new_assessments_scores_and_updates_only_what_changed(
+    framework, lang_son, organiser, monkeypatch, database
+):
+    """An assessment with no score of the round takes its scores in one COPY
+    (PostgreSQL); one with scores takes the upsert, which adds the missing,
+    changes the changed, and leaves the rest (notes, evidence) as they were."""
+    from indices.services import imports
+
+    if database == "fallback":  # the portable path (SQLite), on the same database
+        monkeypatch.setattr(imports, "connection", type("Other", (), {"vendor": "sqlite"})())
+    a, b, c = departments(lang_son, 3)
+    scored = score(framework, a, {"1.1": "3", "1.2": "4"})
+    kept = Score.objects.get(assessment=scored, criterion__code="1.1")
+    Score.objects.filter(pk=kept.pk).update(
+        note="Có kế hoạch", evidence="indices/evidence/kh.pdf", evidence_name="kh.pdf"
+    )
+    score(framework, b, {"1.1": "2"}, round="self", status=Assessment.Status.SUBMITTED)  # the other round only
+
+    def row_version(pk):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ctid::text, xmax::text FROM {Score._meta.db_table} WHERE id = %s", [pk])
+            return cursor.fetchone()
+
+    before = row_version(kept.pk)
+    services.scores_import(
+        actor=organiser,
+        framework=framework,
+        province=lang_son,
+        data=filled(
+            framework,
+            lang_son,
+            {a.code: {"1.1": 3, "1.2": "3,5", "2.1": 5}, b.code: {"1.1": 4, "2.1": "4,5"}, c.code: {"2.2": 6}},
+        ),
+    )
+    assert {
+        (s.assessment.agency.code, s.criterion.code, s.round): s.value
+        for s in Score.objects.select_related("assessment__agency", "criterion")
+    } == {
+        (a.code, "1.1", "appraised"): Decimal("3.00"),
+        (a.code, "1.2", "appraised"): Decimal("3.50"),
+        (a.code, "2.1", "appraised"): Decimal("5.00"),
+        (b.code, "1.1", "self"): Decimal("2.00"),
+        (b.code, "1.1", "appraised"): Decimal("4.00"),
+        (b.code, "2.1", "appraised"): Decimal("4.50"),
+        (c.code, "2.2", "appraised"): Decimal("6.00"),
+    }
+    kept.refresh_from_db()
+    assert (kept.note, kept.evidence.name, kept.evidence_name) == ("Có kế hoạch", "indices/evidence/kh.pdf", "kh.pdf")
+    if database == "postgresql":
+        # Not rewritten, nor even locked: the same row version, no xmax.
+        assert row_version(kept.pk) == before and before[1] == "0"
+    totals = dict(Assessment.objects.values_list("agency__code", "total"))
+    assert (totals[a.code], totals[b.code], totals[c.code]) == (Decimal("11.50"), Decimal("8.50"), Decimal("6.00"))
+    assert set(Assessment.objects.values_list("status", flat=True)) == {"appraised"}
+
+
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
