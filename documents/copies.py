@@ -30,6 +30,15 @@ from .models import Document
 SLOT = "slot-kinh-gui"
 TEXT_STATE = {b"Tf", b"Tc", b"Tw", b"Tz", b"TL", b"Ts", b"Tr"}
 COLOUR = {b"g", b"rg", b"k", b"cs", b"sc", b"scn"}
+# Painting other than text (an underline, a border, an image): a line that
+# draws any is not one this module can move, and every copy is rendered whole.
+PAINTING = {b"re", b"m", b"l", b"c", b"f", b"f*", b"S", b"B", b"b", b"Do", b"sh"}
+
+
+class NotText(Exception):
+    """The addressee's line paints more than text."""
+
+
 FONT_PREFIX = "/KG"
 # A box's height and its line's, in CSS pixels: equal, or the line wraps.
 SAME_HEIGHT = 0.01
@@ -126,6 +135,8 @@ def _runs(page, reader) -> list[tuple[float, list]]:
         elif not in_text:
             if operator in COLOUR:
                 colour = [(operands, operator)]
+            elif operator in PAINTING:
+                raise NotText(operator)
         elif operator == b"Tm":
             current = [*colour, *((v, k) for k, v in state.items()), (operands, operator)]
             runs.append((float(operands[5]), current))
@@ -174,14 +185,10 @@ def copy_sheet(document: Document, labels: list[str]) -> CopySheet | None:
     whole)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-    from weasyprint import HTML
 
     from . import rendering
 
-    css, fonts = rendering._weasy()
-    base = HTML(string=rendering.print_html(document, addressee=" ", copy_slot=True), base_url=None).render(
-        stylesheets=[css], font_config=fonts
-    )
+    base = rendering.layout(rendering.print_html(document, addressee=" ", copy_slot=True))
     found = [(i, page) for i, page in enumerate(base.pages) if SLOT in page.anchors]
     if not found:
         return None
@@ -189,7 +196,7 @@ def copy_sheet(document: Document, labels: list[str]) -> CopySheet | None:
     x1, y1, x2, y2 = base_page.anchors[SLOT]
 
     labels = list(dict.fromkeys(labels))
-    stamp = HTML(string=_stamp_html(x2 - x1, labels), base_url=None).render(stylesheets=[css], font_config=fonts)
+    stamp = rendering.layout(_stamp_html(x2 - x1, labels))
     stamp_reader = PdfReader(io.BytesIO(stamp.write_pdf()))
     drawings: dict[str, bytes] = {}
     font_pages = set()
@@ -200,7 +207,10 @@ def copy_sheet(document: Document, labels: list[str]) -> CopySheet | None:
             if box is None or abs((box[3] - box[1]) - (y2 - y1)) > SAME_HEIGHT:
                 continue  # on another page, or it wraps: a full render
             if runs is None:
-                runs = _runs(stamp_reader.pages[number], stamp_reader)
+                try:
+                    runs = _runs(stamp_reader.pages[number], stamp_reader)
+                except NotText:
+                    return None
             mine = [run for baseline, run in runs if box[1] <= baseline < box[3]]
             drawings[label] = _drawing(mine, (x1 - box[0], y1 - box[1]), base_page.height)
             font_pages.add(number)

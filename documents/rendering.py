@@ -200,10 +200,10 @@ def content_hash(kind: str, html: str) -> str:
     return digest.hexdigest()
 
 
-def _weasy():
-    # Parsed once per process (core.printing): 200 personal invitations do
-    # not pay the stylesheet and the fonts 200 times.
-    return printing.stylesheet(stylesheet_text()), printing.fonts()
+def layout(html: str):
+    """WeasyPrint's laid-out document, with the portal's stylesheet and fonts
+    prepared once per process (core.printing)."""
+    return printing.render(html, stylesheet_text())
 
 
 def write_pdf(html: str) -> bytes:
@@ -213,11 +213,9 @@ def write_pdf(html: str) -> bytes:
 def render_pdf(html: str) -> tuple[bytes, int]:
     """The PDF and its page count, from WeasyPrint's own document (no second
     parse of the PDF to count its pages)."""
-    from weasyprint import HTML
-
-    css, fonts = _weasy()
-    document = HTML(string=html, base_url=None).render(stylesheets=[css], font_config=fonts)
-    return document.write_pdf(), len(document.pages)
+    with printing.collector_paused():
+        document = layout(html)
+        return document.write_pdf(), len(document.pages)
 
 
 # The fields of a signed document (their names are what a PDF reader's
@@ -243,12 +241,9 @@ def signing_pdf(document: Document) -> tuple[bytes, dict]:
     date (on the first page, and in each appendix's reference line) are
     filled at the body's signing; sizes and styles as document.css prints
     those lines."""
-    from weasyprint import HTML
-
     from .signing import TextSlot
 
-    css, fonts = _weasy()
-    rendered = HTML(string=print_html(document, slots=True), base_url=None).render(stylesheets=[css], font_config=fonts)
+    rendered = layout(print_html(document, slots=True))
     signature, slots = None, []
     for index, page in enumerate(rendered.pages):
         for name in page.anchors:
@@ -273,11 +268,7 @@ def signing_pdf(document: Document) -> tuple[bytes, dict]:
 def copy_pdf(document: Document, addressee: str) -> tuple[bytes, dict]:
     """A personal copy of a digitally signed document, and where its
     signature's place is ({"page", "box"}) for the body's seal."""
-    from weasyprint import HTML
-
-    css, fonts = _weasy()
-    html = print_html(document, addressee=addressee, signed_copy=True)
-    rendered = HTML(string=html, base_url=None).render(stylesheets=[css], font_config=fonts)
+    rendered = layout(print_html(document, addressee=addressee, signed_copy=True))
     for index, page in enumerate(rendered.pages):
         if "slot-chu-ky" in page.anchors:
             return rendered.write_pdf(), {"page": index, "box": list(_anchor_box(page, "slot-chu-ky"))}

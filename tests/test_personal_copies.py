@@ -98,6 +98,13 @@ def test_every_copy_from_the_sheet_reads_as_its_full_render(letter):
         assert_same_text(copy, full)
         # Laid out once: the copy is the document with one update appended.
         assert copy.count(b"%%EOF") == 2 and sheet.drawing_of(copy) is not None
+    # Many lines are laid out over several pages of their own: any of them
+    # is found and moved right.
+    many = [*ADDRESSEES, *(f"Ủy ban nhân dân xã Thử Nghiệm {i}" for i in range(150))]
+    sheet_of_many = copies.copy_sheet(letter, many)
+    assert len(sheet_of_many.drawings) == len(many) - 1
+    last = many[-1]
+    assert_same_text(sheet_of_many.pdf(last), rendering.write_pdf(rendering.print_html(letter, addressee=last)))
     # Markup in a name is text, never markup.
     first_page = " ".join(words(sheet.pdf(ADDRESSEES[5]))[i][1] for i in range(60))
     assert "<Quảng Lạc>" in first_page
@@ -169,3 +176,17 @@ def test_a_file_prints_the_html_it_was_asked_for_once_built(letter, monkeypatch)
     files.file_render(row_id=row.pk)
     row.refresh_from_db()
     assert row.status == "failed" and "đã thay đổi" in row.error
+
+
+def test_a_line_that_paints_more_than_text_is_rendered_whole(letter, monkeypatch):
+    # Should the line's style ever draw a rule (an underline), no copy is made
+    # from the sheet: moving its glyphs alone would lose the rule.
+    stamp_html = copies._stamp_html
+    monkeypatch.setattr(
+        copies,
+        "_stamp_html",
+        lambda width, labels: stamp_html(width, labels).replace(
+            "</style>", ".doc-to-label { text-decoration: underline; }</style>"
+        ),
+    )
+    assert copies.copy_sheet(letter, ADDRESSEES[:2]) is None
