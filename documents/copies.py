@@ -71,8 +71,8 @@ class CopySheet:
         return data[len(self.head) : len(self.head) + self.room]
 
 
-def merge(copies: list[bytes], sheet: CopySheet | None = None) -> bytes:
-    """One PDF of `copies` in order. Those made from `sheet` are its pages
+def merge(parts: list[bytes], sheet: CopySheet | None = None) -> bytes:
+    """One PDF of the copies `parts` in order. Those made from `sheet` are its pages
     again, sharing their fonts and images, each with its own line; any
     other is appended whole. (Appending every copy whole repeats the fonts
     200 times: eight times the size and ten times the time.)"""
@@ -81,7 +81,7 @@ def merge(copies: list[bytes], sheet: CopySheet | None = None) -> bytes:
 
     writer = PdfWriter()
     pages = None
-    for data in copies:
+    for data in parts:
         drawing = sheet.drawing_of(data) if sheet is not None else None
         if drawing is None:
             writer.append(io.BytesIO(data))

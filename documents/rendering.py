@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core import printing
 from core.formatting import vn_date
+from core.recent import Recent
 
 from . import issuers, richtext
 from .models import DocType, Document, Section
@@ -171,14 +172,11 @@ def verify_mark(document: Document) -> dict | None:
 # while: when the render runs in the same process (eager tasks, `make run`
 # without Redis) it prints that HTML instead of building it again; a
 # worker elsewhere builds it and checks its hash.
-_ASKED: dict[str, str] = {}
-ASKED_KEPT = 16
+_ASKED = Recent(16)
 
 
 def remember(digest: str, html: str) -> None:
-    while len(_ASKED) >= ASKED_KEPT:
-        _ASKED.pop(next(iter(_ASKED)))
-    _ASKED[digest] = html
+    _ASKED.put(digest, html)
 
 
 def asked(digest: str) -> str | None:

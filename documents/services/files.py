@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core import audit, jobs
 from core.exceptions import Refused
 from core.permissions import require
+from core.recent import Recent
 from core.storage import store_file
 from core.text import one_line
 from notifications.services import Recipient, notify
@@ -196,8 +197,7 @@ class _Prepared:
 # The sheets this worker process laid out lately, by batch: the chunks of a
 # batch that reach the same process lay it out once, and the chunk that
 # finishes the batch merges from it.
-_SHEETS: dict[tuple[int, str], copies.CopySheet | None] = {}
-SHEETS_KEPT = 2
+_SHEETS = Recent(2)
 
 
 def _prepare(document_id: int, batch_id: int | None = None) -> _Prepared:
@@ -217,9 +217,7 @@ def _sheet(batch_id: int, prepared: _Prepared) -> copies.CopySheet | None:
     )
     key = (batch_id, rendering.content_hash("sheet", "\0".join([prepared.html, *labels])))
     if key not in _SHEETS:
-        while len(_SHEETS) >= SHEETS_KEPT:
-            _SHEETS.pop(next(iter(_SHEETS)))
-        _SHEETS[key] = copies.copy_sheet(prepared.document, labels) if labels else None
+        _SHEETS.put(key, copies.copy_sheet(prepared.document, labels) if labels else None)
     return _SHEETS[key]
 
 
