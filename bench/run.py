@@ -107,7 +107,8 @@ def main():
         # The bench works as the system does (tasks, commands): unscoped;
         # its requests still run in their user's province.
         with scopes_disabled():
-            # `python bench/run.py reminders` runs that group alone.
+            # `python bench/run.py reminders` runs that group alone (reminders,
+            # indices, pickers, league, signing, api, documents, conferences).
             if sys.argv[1:] == ["reminders"]:
                 bench_reminders()
             elif sys.argv[1:] == ["indices"]:
@@ -118,7 +119,7 @@ def main():
                 bench_league()
             elif sys.argv[1:] == ["signing"]:
                 bench_signing()
-            elif sys.argv[1:] in (["api"], ["documents"]):
+            elif sys.argv[1:] in (["api"], ["documents"], ["conferences"]):
                 from agencies import services
                 from agencies.models import Province, Role, User
 
@@ -132,7 +133,11 @@ def main():
                 services.directory_import(actor=None, kind="agencies", province=province, name="b.csv", data=data)
                 agency = province.agencies.get(code="UBND")
                 user = User.objects.create(username="bench", role=Role.ORGANISER, agency=agency)
-                conference = bench_conference(province, user, None, pages=False)
+                client = None
+                if sys.argv[1:] == ["conferences"]:
+                    client = Client()
+                    client.force_login(user)
+                conference = bench_conference(province, user, client, pages=client is not None)
                 if sys.argv[1:] == ["documents"]:
                     bench_documents(province, user, conference)
             else:

@@ -6,8 +6,13 @@ and the cyclic garbage collector held off while a large page is laid out."""
 from __future__ import annotations
 
 import gc
+import subprocess
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
+
+# Times New Roman, which Nghị định 30 names, or a font metric-compatible with
+# it that covers Vietnamese (fonts-liberation2, fonts-croscore).
+TIMES_FAMILIES = ("Times New Roman", "Liberation Serif", "Tinos")
 
 
 @lru_cache(maxsize=1)
@@ -58,3 +63,27 @@ def render(html: str, css_text: str):
 
     with collector_paused():
         return HTML(string=html, base_url=None).render(stylesheets=[stylesheet(css_text)], font_config=fonts())
+
+
+def _family_name(path: str) -> str:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path, lazy=True)["name"].getDebugName(1) or ""
+
+
+@cache
+def times_font_file(style: str = "Regular", families: tuple[str, ...] = TIMES_FAMILIES) -> str:
+    """The path of this machine's TrueType file for the first of `families`
+    installed, in `style` (Regular, Bold, Italic, Bold Italic), for what draws
+    text itself rather than through WeasyPrint (signature appearances, the
+    long lists): the same fontconfig WeasyPrint asks, so the same font."""
+    for family in families:
+        found = subprocess.run(
+            ["fc-match", "--format=%{file}", f"{family}:style={style}"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        # fc-match always answers with something; take it only if it is one
+        # of the Times-compatible families (fontconfig maps Times New Roman to
+        # Liberation Serif or Tinos when it is absent).
+        if found and found.endswith((".ttf", ".TTF")) and _family_name(found) in TIMES_FAMILIES:
+            return found
+    raise RuntimeError("no Times-compatible TrueType font (install fonts-liberation2 or fonts-croscore)")

@@ -49,7 +49,6 @@ import asyncio
 import hashlib
 import io
 import logging
-import subprocess
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -91,6 +90,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
+
+from core import printing
 
 VIETNAM_TZ = timezone(timedelta(hours=7))
 POINTS_PER_MM = 72 / 25.4
@@ -509,14 +510,6 @@ def seal_body(
 
 # -- the attachment's text appearance ---------------------------------------
 
-TIMES_FAMILIES = ("Times New Roman", "Liberation Serif", "Tinos")
-
-
-def _font_family(data_or_path: str) -> str:
-    from fontTools.ttLib import TTFont
-
-    return TTFont(data_or_path, lazy=True)["name"].getDebugName(1) or ""
-
 
 @cache
 def times_font(style: str = "Regular") -> bytes:
@@ -528,34 +521,26 @@ def times_font(style: str = "Regular") -> bytes:
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    for family in TIMES_FAMILIES:
-        found = subprocess.run(
-            ["fc-match", "--format=%{file}", f"{family}:style={style}"], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        # fc-match always answers with something; take it only if it is one
-        # of the Times-compatible families (fontconfig maps Times New Roman to
-        # Liberation Serif or Tinos when it is absent).
-        if found and found.endswith((".ttf", ".TTF")) and _font_family(found) in TIMES_FAMILIES:
-            with open(found, "rb") as handle:
-                source = handle.read()
-            # Scaling takes seconds; its result is kept in storage, named by
-            # the source font's digest, so each process after the first (every
-            # worker, after every restart) reads it in milliseconds.
-            name = f"cache/fonts/{hashlib.sha256(source).hexdigest()[:24]}-{style}-1000upem.ttf"
-            try:
-                with default_storage.open(name, "rb") as handle:
-                    return handle.read()
-            except (FileNotFoundError, OSError):
-                pass
-            font = TTFont(io.BytesIO(source))
-            if font["head"].unitsPerEm != 1000:
-                scale_upem(font, 1000)
-            out = io.BytesIO()
-            font.save(out)
-            if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(out.getvalue()))
-            return out.getvalue()
-    raise RuntimeError("no Times-compatible TrueType font (install fonts-liberation2 or fonts-croscore)")
+    found = printing.times_font_file(style)
+    with open(found, "rb") as handle:
+        source = handle.read()
+    # Scaling takes seconds; its result is kept in storage, named by
+    # the source font's digest, so each process after the first (every
+    # worker, after every restart) reads it in milliseconds.
+    name = f"cache/fonts/{hashlib.sha256(source).hexdigest()[:24]}-{style}-1000upem.ttf"
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        pass
+    font = TTFont(io.BytesIO(source))
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = io.BytesIO()
+    font.save(out)
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(out.getvalue()))
+    return out.getvalue()
 
 
 class _MemoryFont(FontEngineFactory):

@@ -19,6 +19,9 @@ command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 $server || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-impress-nogui)
+# fc-match finds the font files for what draws text without WeasyPrint
+# (signature appearances, the long lists printed by ReportLab).
+command -v fc-match >/dev/null 2>&1 || missing+=(fontconfig)
 fc-list 2>/dev/null | grep "Liberation Serif" >/dev/null || missing+=(fonts-liberation2)
 fc-list 2>/dev/null | grep "Tinos" >/dev/null || missing+=(fonts-croscore)
 ldconfig -p 2>/dev/null | grep "libpangoft2-1.0" >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)

@@ -2,7 +2,9 @@
 replies within quota, duties, check-in, exports, plans, scoping."""
 
 import datetime as dt
+import re
 import subprocess
+import unicodedata
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -633,7 +635,10 @@ def test_delegate_xlsx_and_attendance_pdf(client, attending, organiser, tmp_path
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "DANH SÁCH ĐẠI BIỂU" in text and "Nguyễn Văn 1" in text and "Ký tên" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "Liberation-Serif" in fonts and "yes yes yes" in fonts  # embedded
+    faces = fonts.splitlines()[2:]
+    # Every font a Times-compatible face, embedded as a subset with its Unicode map.
+    assert faces and all(re.search(r"\+(Tinos|LiberationSerif|TimesNewRoman)", f) for f in faces), fonts
+    assert all(" yes yes yes " in f for f in faces), fonts
 
 
 def test_attendance_pdf_repeats_its_header_on_every_page(attending, tmp_path):
@@ -658,6 +663,73 @@ def test_attendance_pdf_repeats_its_header_on_every_page(attending, tmp_path):
     assert len(pages) >= 3
     assert all("Ký tên" in page and "Chức vụ, đơn vị" in page for page in pages)
     assert "Trần Thị 69" in pages[-1] and "Tổng số: 70 đại biểu" in pages[-1]
+
+
+def _pdf_pages(path, mode="-layout") -> list[str]:
+    """The text of each page; "-raw" keeps each cell's lines together, in the
+    order they were drawn."""
+    text = subprocess.run(["pdftotext", mode, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_attendance_pdf_prints_what_delegates_typed_as_text(attending, tmp_path):
+    """Names go into the sheet as text, never as ReportLab's paragraph markup
+    (whose <img> would read a file of the server), whether they fit on one
+    line or wrap; accents typed as combining marks print as the letters."""
+    from conferences import exporting
+
+    hostile = '<img src="/etc/hostname" width="50" height="50"/> & <b>Lò</b>'
+    long_name = "Trần Thị Phương Thảo <font color=red>Nguyễn Hoàng Anh</font> Đặng Quốc Bảo Long"
+    Delegate.objects.filter(invitation=attending).delete()
+    Delegate.objects.bulk_create(
+        [
+            Delegate(invitation=attending, order=0, full_name="Lò Văn A", position=hostile, phone="0912000000"),
+            Delegate(invitation=attending, order=1, full_name=long_name, position="Công chức", phone="0205 3812 345"),
+            Delegate(
+                invitation=attending,
+                order=2,
+                full_name=unicodedata.normalize("NFD", "Hoàng Thị Thuỷ"),
+                position="Văn thư",
+                phone="0912 000 000 / 0205 3812 345 (máy lẻ 12)",
+            ),
+        ]
+    )
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(exporting.attendance_pdf(attending.conference))
+    (page,) = _pdf_pages(path, "-raw")
+    flat = " ".join(page.split())
+    assert '<img src="/etc/hostname" width="50" height="50"/> & <b>Lò</b>' in flat
+    assert long_name in flat and long_name not in page  # wrapped over the lines of its cell
+    assert "Hoàng Thị Thuỷ" in page  # composed: pdftotext gives back the NFC letters
+    assert "0912 000 000 / 0205 3812 345 (máy lẻ 12)" in flat
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.splitlines()) == 2  # the header of an empty list: no picture in the file
+
+
+def test_attendance_pdf_without_delegates_says_so(invited, tmp_path):
+    from conferences import exporting
+
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(exporting.attendance_pdf(invited))
+    (page,) = _pdf_pages(path)
+    assert "Chưa có đại biểu đăng ký." in page and "Tổng số: 0 đại biểu" in page
+
+
+def test_attendance_pdf_numbers_its_pages_after_the_first(attending, tmp_path):
+    """Nghị định 30: page numbers at the top centre, from the second page."""
+    from conferences import exporting
+
+    Delegate.objects.bulk_create(
+        Delegate(invitation=attending, order=n, full_name=f"Trần Thị {n}", position="Công chức", phone="0912000000")
+        for n in range(2, 60)
+    )
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(exporting.attendance_pdf(attending.conference))
+    pages = _pdf_pages(path)
+    assert len(pages) >= 3
+    first_lines = [next(line.strip() for line in page.splitlines() if line.strip()) for page in pages]
+    assert first_lines[0] == "DANH SÁCH ĐẠI BIỂU"
+    assert first_lines[1:] == [str(n) for n in range(2, len(pages) + 1)]
 
 
 def _board_with(n, lang_son, organiser):
