@@ -2,7 +2,7 @@
 make every task eager so the portal runs on one machine with no services."""
 
 from celery import Celery, Task
-from celery.signals import before_task_publish, setup_logging, worker_init, worker_ready
+from celery.signals import before_task_publish, setup_logging, worker_init, worker_process_init, worker_ready
 from django_scopes import scopes_disabled
 
 from .environment import choose_settings
@@ -39,6 +39,24 @@ def _heartbeat_on_start(**kwargs):
     from config.health import worker_heartbeat_record
 
     worker_heartbeat_record()
+
+
+@worker_init.connect
+def _load_printing(**kwargs):
+    # WeasyPrint's modules (0.6 s to import) once, in the process the pool's
+    # processes are forked from: each inherits them.
+    import weasyprint  # noqa: F401
+
+
+@worker_process_init.connect
+def _warm_printing(**kwargs):
+    # Each pool process loads the fonts as it starts (in its own process:
+    # fontconfig and Pango's state are not shared across a fork), so the
+    # first document after a start or a restart, a batch of invitations
+    # spread over every process, does not wait for them.
+    from core import printing
+
+    printing.warm()
 
 
 @setup_logging.connect
