@@ -85,12 +85,12 @@ def _family_name(path: str) -> str:
 
 
 @cache
-def times_font_file(style: str = "Regular", families: tuple[str, ...] = TIMES_FAMILIES) -> str:
-    """The path of this machine's TrueType file for the first of `families`
-    installed, in `style` (Regular, Bold, Italic, Bold Italic), for what draws
+def times_font_file(style: str = "Regular") -> str:
+    """The path of this machine's TrueType file for the first family
+    installed (TIMES_FAMILIES), in `style` (Regular, Bold, Italic, Bold Italic), for what draws
     text itself rather than through WeasyPrint (signature appearances, the
     long lists): the same fontconfig WeasyPrint asks, so the same font."""
-    for family in families:
+    for family in TIMES_FAMILIES:
         found = subprocess.run(
             ["fc-match", "--format=%{file}", f"{family}:style={style}"], capture_output=True, text=True, check=False
         ).stdout.strip()
