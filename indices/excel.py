@@ -464,7 +464,7 @@ def _read_sheet(framework, province, sheet_rows: list[list], round) -> Preview:
             Problem("", _("Tệp không có dòng đơn vị nào (cột “%(code)s” trống).") % {"code": CODE_HEADER})
         )
     current = dict(
-        Assessment.objects.filter(framework=framework, agency_id__in=seen).values_list(
+        Assessment.objects.filter(framework=framework, agency_id__any=list(seen)).values_list(
             "agency_id", "total" if round == Score.Round.APPRAISED else "self_total"
         )
     )

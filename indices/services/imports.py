@@ -5,15 +5,13 @@ change with the number of rows it wrote."""
 
 from __future__ import annotations
 
-import io
-
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Province
-from core import audit
+from core import audit, bulk
 from core.exceptions import Refused
 from core.permissions import require
 from core.spreadsheets import first_sheet_rows
@@ -78,18 +76,13 @@ def _scores_write(*, actor, province, preview: excel.Preview) -> None:
         ):
             raise Refused(_("Kết quả năm %(year)s đã công bố: không nhập đè được.") % {"year": framework.year})
         agency_ids = [row.agency.pk for row in preview.rows]
-        have = set(
-            Assessment.objects.filter(framework=framework, agency_id__in=agency_ids).values_list("agency_id", flat=True)
-        )
-        Assessment.objects.bulk_create(
-            [Assessment(framework=framework, agency_id=pk) for pk in agency_ids if pk not in have]
-        )
+        bulk.create_for_each(Assessment(framework=framework), "agency", agency_ids)  # those not yet there
         # Locked until the commit, as scores_save locks its assessment before
         # writing a score: those without any score of the round keep none
         # meanwhile, and take plain inserts (_store_scores).
         ids, scored = {}, set()
         for agency_id, pk, has_scores in (
-            Assessment.objects.filter(framework=framework, agency_id__in=agency_ids)
+            Assessment.objects.filter(framework=framework, agency_id__any=agency_ids)
             .select_for_update(no_key=True)
             .annotate(has_scores=Exists(Score.objects.filter(assessment=OuterRef("pk"), round=round)))
             .values_list("agency_id", "pk", "has_scores")
@@ -98,7 +91,7 @@ def _scores_write(*, actor, province, preview: excel.Preview) -> None:
             if has_scores:
                 scored.add(pk)
         _store_scores(preview.rows, ids, scored, round)
-        touched = Assessment.objects.filter(pk__in=list(ids.values()))
+        touched = Assessment.objects.filter(pk__any=list(ids.values()))
         if round == Score.Round.APPRAISED:
             # The final round waits for the agencies' answers (or their deadline).
             explaining = touched.filter(
@@ -155,35 +148,38 @@ def _store_scores(rows: list[excel.AgencyRow], ids: dict[int, int], scored: set[
             batch_size=500,
         )
         return
-    new, again = io.StringIO(), io.StringIO()
     # In the order of the unique index (assessment, criterion): each
     # assessment's entries go to neighbouring index pages.
-    # (`{v!s}`: str() writes a Decimal in half the time format() takes.)
-    for row in sorted(rows, key=lambda row: ids[row.agency.pk]):
-        assessment_id = ids[row.agency.pk]
-        if assessment_id in scored:
-            again.writelines([f"{assessment_id}\t{c}\t{v!s}\n" for c, v in row.values.items()])
-        else:
-            new.writelines([f"{assessment_id}\t{c}\t{round}\t{v!s}\t\t\t\n" for c, v in row.values.items()])
+    rows = sorted(((ids[row.agency.pk], row.values) for row in rows), key=lambda pair: pair[0])
+    new = [(pk, values) for pk, values in rows if pk not in scored]
+    again = [(pk, values) for pk, values in rows if pk in scored]
     table = Score._meta.db_table
-    with connection.cursor() as cursor:
-        if new.tell():
+    # The assessments are locked above and the criteria were read from the
+    # framework: each key is checked once, not once per score (core.bulk).
+    with bulk.foreign_keys_checked_once(Score), connection.cursor() as cursor:
+        if new:
             # No score of these assessments' round exists (nor can appear,
             # they are locked): straight into the table, the cheapest way
-            # PostgreSQL stores rows, with every index and constraint checked.
-            new.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {table} (assessment_id, criterion_id, round, value, note, evidence, evidence_name) FROM STDIN",
-                new,
+            # PostgreSQL stores rows, with every index maintained.
+            # (`{v!s}`: str() writes a Decimal in half the time format() takes.)
+            bulk.copy_from(
+                cursor,
+                table,
+                ["assessment_id", "criterion_id", "round", "value", "note", "evidence", "evidence_name"],
+                ("".join([f"{pk}\t{c}\t{round}\t{v!s}\t\t\t\n" for c, v in values.items()]) for pk, values in new),
             )
-        if again.tell():
-            again.seek(0)
+        if again:
             cursor.execute("DROP TABLE IF EXISTS score_import")
             cursor.execute(
                 "CREATE TEMPORARY TABLE score_import (assessment_id bigint, criterion_id bigint, "
                 "value numeric(7, 2)) ON COMMIT DROP"
             )
-            cursor.cursor.copy_expert("COPY score_import FROM STDIN", again)
+            bulk.copy_from(
+                cursor,
+                "score_import",
+                ["assessment_id", "criterion_id", "value"],
+                ("".join([f"{pk}\t{c}\t{v!s}\n" for c, v in values.items()]) for pk, values in again),
+            )
             cursor.execute(
                 f"INSERT INTO {table} (assessment_id, criterion_id, round, value, note, evidence, evidence_name) "
                 f"SELECT assessment_id, criterion_id, %s, value, '', '', '' FROM score_import i "
