@@ -21,6 +21,7 @@ from .test_indices_results import FRAMEWORK, departments, filled
 pytestmark = pytest.mark.django_db
 
 COLUMNS = ["assessment_id", "criterion_id", "round", "value", "note", "evidence", "evidence_name"]
+KEYLESS = {"assessment_id": [], "criterion_id": []}
 
 
 @pytest.fixture
@@ -65,7 +66,8 @@ def test_the_test_role_may_switch_the_key_triggers_off():
 
 def test_rows_with_good_keys_are_written_and_the_triggers_come_back_on(framework, assessment):
     criteria = list(Criterion.objects.filter(framework=framework, children__isnull=True).values_list("pk", flat=True))
-    with bulk.foreign_keys_checked_once(Score), connection.cursor() as cursor:
+    keys = {"assessment_id": [assessment.pk], "criterion_id": criteria}
+    with bulk.foreign_keys_checked_once(Score, keys), connection.cursor() as cursor:
         assert setting("session_replication_role") == "replica"
         bulk.copy_from(cursor, Score._meta.db_table, COLUMNS, lines(assessment.pk, criteria))
     assert setting("session_replication_role") == "origin"
@@ -75,21 +77,34 @@ def test_rows_with_good_keys_are_written_and_the_triggers_come_back_on(framework
 
 
 @pytest.mark.parametrize("bad", ["criterion", "assessment"])
-def test_a_key_that_names_no_row_refuses_the_block_and_writes_nothing(framework, assessment, bad):
+def test_a_key_that_names_no_row_refuses_the_block_before_it_writes(framework, assessment, bad):
     criterion = Criterion.objects.filter(framework=framework, children__isnull=True).first()
-    missing = {"criterion": (assessment.pk, 987654), "assessment": (987654, criterion.pk)}[bad]
-    good = lines(assessment.pk, [criterion.pk])
-    with pytest.raises(IntegrityError, match=f"{bad}_id"):
-        with bulk.foreign_keys_checked_once(Score), connection.cursor() as cursor:
-            bulk.copy_from(cursor, Score._meta.db_table, COLUMNS, [*good, *lines(missing[0], [missing[1]])])
-    # The block's own savepoint is gone with its rows, and the triggers are
-    # back on for whatever the transaction does next.
-    assert not Score.objects.exists()
+    keys = {"assessment_id": [assessment.pk], "criterion_id": [criterion.pk]}
+    keys[f"{bad}_id"].append(987654)
+    written = []
+    with pytest.raises(IntegrityError, match=f"{bad}_id.*1 key"):
+        with bulk.foreign_keys_checked_once(Score, keys):
+            written.append(True)
+    assert written == []
     assert setting("session_replication_role") == "origin"
 
 
+def test_every_foreign_key_column_must_be_given(assessment):
+    with pytest.raises(ValueError, match="criterion_id"):
+        with bulk.foreign_keys_checked_once(Score, {"assessment_id": [assessment.pk]}):
+            pass
+
+
+def test_the_keys_are_checked_whatever_the_order_and_repeats(framework, assessment):
+    criteria = list(Criterion.objects.filter(framework=framework, children__isnull=True).values_list("pk", flat=True))
+    keys = {"assessment_id": [assessment.pk] * 3 + [None], "criterion_id": reversed(criteria * 2)}
+    with bulk.foreign_keys_checked_once(Score, keys), connection.cursor() as cursor:
+        bulk.copy_from(cursor, Score._meta.db_table, COLUMNS, lines(assessment.pk, criteria))
+    assert Score.objects.count() == len(criteria)
+
+
 def test_an_error_inside_the_block_turns_the_triggers_back_on(assessment):
-    with pytest.raises(ZeroDivisionError), bulk.foreign_keys_checked_once(Score):
+    with pytest.raises(ZeroDivisionError), bulk.foreign_keys_checked_once(Score, KEYLESS):
         1 / 0  # noqa: B018
     assert setting("session_replication_role") == "origin"
     with pytest.raises(IntegrityError):  # PostgreSQL's own per-row check is back
@@ -138,8 +153,9 @@ def test_the_keys_stay_locked_until_the_commit(framework, lang_son):
             other.rollback()
             other.close()
 
+    keys = {"assessment_id": [assessment.pk], "criterion_id": [criterion.pk]}
     with transaction.atomic():
-        with bulk.foreign_keys_checked_once(Score), connection.cursor() as cursor:
+        with bulk.foreign_keys_checked_once(Score, keys), connection.cursor() as cursor:
             bulk.copy_from(cursor, Score._meta.db_table, COLUMNS, lines(assessment.pk, [criterion.pk]))
         thread = threading.Thread(target=delete_elsewhere)
         thread.start()
@@ -149,9 +165,12 @@ def test_the_keys_stay_locked_until_the_commit(framework, lang_son):
 
 def test_without_the_grant_the_database_checks_each_row(framework, assessment, unprivileged):
     assert not bulk.may_defer_key_checks()
+    criterion = Criterion.objects.filter(framework=framework, children__isnull=True).first()
+    keys = {"assessment_id": [assessment.pk], "criterion_id": [criterion.pk]}
     with pytest.raises(IntegrityError):
         with transaction.atomic():
-            with bulk.foreign_keys_checked_once(Score), connection.cursor() as cursor:
+            # Keys the caller forgot are still caught, by PostgreSQL's own triggers.
+            with bulk.foreign_keys_checked_once(Score, keys), connection.cursor() as cursor:
                 assert setting("session_replication_role") == "origin"
                 bulk.copy_from(cursor, Score._meta.db_table, COLUMNS, lines(assessment.pk, [987654]))
             with connection.cursor() as cursor:
@@ -213,6 +232,26 @@ def test_create_for_each_refuses_to_repeat_a_unique_value(lang_son):
         bulk.create_for_each(Agency(province=lang_son, name="Sở Thử"), "name", ["a", "b"])
 
 
+def test_create_for_each_refuses_a_value_too_long_rather_than_cutting_it(lang_son):
+    from django.db import DataError
+
+    from agencies.models import Agency, AgencyKind
+
+    prototype = Agency(province=lang_son, name="Xã Thử", kind=AgencyKind.COMMUNE)
+    with pytest.raises(DataError), transaction.atomic():
+        # Cut to 50 characters, both codes would be one and the second skipped.
+        bulk.create_for_each(prototype, "code", ["X" * 50 + "1", "X" * 50 + "2"])
+    bulk.create_for_each(prototype, "code", ["X1", "X2"])
+    assert sorted(Agency.objects.filter(name="Xã Thử").values_list("code", flat=True)) == ["X1", "X2"]
+
+
+def test_create_for_each_refuses_a_model_whose_key_it_would_repeat():
+    from django.contrib.sessions.models import Session
+
+    with pytest.raises(ValueError, match="primary key"):
+        bulk.create_for_each(Session(session_data=""), "expire_date", [])
+
+
 # --- copy_from ------------------------------------------------------------------------------------
 
 
@@ -254,4 +293,8 @@ def test_any_matches_as_in_does_with_one_parameter(framework, lang_son):
     by_agency = Assessment.objects.filter(agency_id__any=[agencies[1].pk, agencies[3].pk])
     assert sorted(by_agency.values_list("agency_id", flat=True)) == sorted([agencies[1].pk, agencies[3].pk])
     assert not Assessment.objects.filter(pk__any=[]).exists()
+    assert not Assessment.objects.filter(pk__any=[None]).exists()  # NULL is never equal, as with __in
     assert list(Assessment.objects.filter(status__any=["self"]).order_by("pk")) == made
+    assert list(Assessment.objects.filter(agency__any=agencies[:2]).order_by("pk")) == made[:2]  # instances
+    with pytest.raises(TypeError, match="list"):
+        Assessment.objects.filter(status__any="self")  # would be "s", "e", "l", "f"

@@ -154,9 +154,10 @@ def _store_scores(rows: list[excel.AgencyRow], ids: dict[int, int], scored: set[
     new = [(pk, values) for pk, values in rows if pk not in scored]
     again = [(pk, values) for pk, values in rows if pk in scored]
     table = Score._meta.db_table
-    # The assessments are locked above and the criteria were read from the
-    # framework: each key is checked once, not once per score (core.bulk).
-    with bulk.foreign_keys_checked_once(Score), connection.cursor() as cursor:
+    # Each key checked once, not once per score (core.bulk): the rows below
+    # are made of these assessments and criteria only.
+    keys = {"assessment_id": [pk for pk, _values in rows], "criterion_id": set().union(*(v for _pk, v in rows))}
+    with bulk.foreign_keys_checked_once(Score, keys), connection.cursor() as cursor:
         if new:
             # No score of these assessments' round exists (nor can appear,
             # they are locked): straight into the table, the cheapest way
