@@ -331,6 +331,36 @@ def test_import_inserts_new_assessments_scores_and_updates_only_what_changed(
     assert set(Assessment.objects.values_list("status", flat=True)) == {"appraised"}
 
 
+def test_an_import_that_more_than_doubles_a_table_counts_it_again(framework, lang_son, organiser, monkeypatch):
+    """The planner sizes the ranking's tables from the rows it last counted:
+    a first import has them counted again at once; a later one that adds
+    less than the table holds leaves that to autovacuum."""
+    from indices.services import imports
+
+    monkeypatch.setattr(imports, "ANALYZE_AFTER_CELLS", 1)
+
+    def counted(model):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Score._meta.db_table}")
+    assert counted(Score) <= 0
+    agencies = departments(lang_son, 3)
+    everything = {a.code: {"1.1": 1, "1.2": 2, "2.1": 3, "2.2": 4} for a in agencies}
+    services.scores_import(
+        actor=organiser, framework=framework, province=lang_son, data=filled(framework, lang_son, everything)
+    )
+    assert counted(Score) == 12
+    # The next year: as many scores as the table holds, not more.
+    later = services.framework_load({**copy.deepcopy(FRAMEWORK), "year": 2026})
+    services.scores_import(
+        actor=organiser, framework=later, province=lang_son, data=filled(later, lang_son, everything)
+    )
+    assert Score.objects.count() == 24 and counted(Score) == 12
+
+
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
